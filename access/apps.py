@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class AccessConfig(AppConfig):
+    """Who is calling: API keys, login tokens and the DRF authentication classes."""
+
+    name = "access"
+    verbose_name = "Access and credentials"
+
+    def ready(self):
+        from access import schema  # noqa: F401  registers the OpenAPI auth extensions

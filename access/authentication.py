@@ -1,0 +1,61 @@
+"""DRF authentication classes, one per header scheme."""
+
+import base64
+import binascii
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.exceptions import AuthenticationFailed
+
+from access.services import api_key_authenticate
+
+INVALID_CREDENTIAL = _("Invalid credential")
+
+
+class _ApiKeyAuthentication(BaseAuthentication):
+    """Shared part of the two Libredesk header forms: check a key:secret pair."""
+
+    keyword = ""
+
+    def authenticate(self, request):
+        parts = get_authorization_header(request).split(maxsplit=1)
+        if not parts or parts[0].decode("latin-1").lower() != self.keyword.lower():
+            return None
+        if len(parts) != 2:
+            raise AuthenticationFailed(INVALID_CREDENTIAL)
+        key, sep, secret = self.decode_credentials(parts[1]).partition(":")
+        user = api_key_authenticate(key=key, secret=secret) if sep else None
+        if user is None:
+            raise AuthenticationFailed(INVALID_CREDENTIAL)
+        return (user, None)
+
+    def decode_credentials(self, raw):
+        """The `key:secret` text carried by the header."""
+        raise NotImplementedError
+
+    def authenticate_header(self, request):
+        return f'{self.keyword} realm="api"'
+
+
+class ApiKeyTokenAuthentication(_ApiKeyAuthentication):
+    """`Authorization: token <api_key>:<api_secret>`."""
+
+    keyword = "token"
+
+    def decode_credentials(self, raw):
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise AuthenticationFailed(INVALID_CREDENTIAL) from None
+
+
+class ApiKeyBasicAuthentication(_ApiKeyAuthentication):
+    """`Authorization: Basic base64(<api_key>:<api_secret>)`."""
+
+    keyword = "Basic"
+
+    def decode_credentials(self, raw):
+        try:
+            return base64.b64decode(raw, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            raise AuthenticationFailed(INVALID_CREDENTIAL) from None

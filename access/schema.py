@@ -1,0 +1,29 @@
+"""OpenAPI descriptions of the authentication schemes (loaded by AccessConfig.ready)."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+
+class ApiKeyBasicScheme(OpenApiAuthenticationExtension):
+    target_class = "access.authentication.ApiKeyBasicAuthentication"
+    name = "basicAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "basic",
+            "description": "Libredesk API key and secret: "
+            "`Authorization: Basic base64(api_key:api_secret)`.",
+        }
+
+
+class ApiKeyTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "access.authentication.ApiKeyTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Libredesk API key and secret: `Authorization: token api_key:api_secret`.",
+        }

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ReasonsConfig(AppConfig):
+    """Contact-center accounts and their agent status reasons (LivePerson)."""
+
+    name = "reasons"
+    verbose_name = "Agent status reasons"

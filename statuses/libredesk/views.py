@@ -1,0 +1,176 @@
+"""Libredesk-compatible endpoints: conversation statuses and agent API keys."""
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import DjangoModelPermissions
+from rest_framework.response import Response
+
+from access.authentication import ApiKeyBasicAuthentication, ApiKeyTokenAuthentication
+from access.services import api_key_issue, api_key_revoke
+from core.api import require_object
+from core.errors import NotFoundError
+from core.permissions import require_perms
+from statuses import services
+from statuses.libredesk.errors import ErrorEnvelopeSerializer, libredesk_exception_handler
+from statuses.libredesk.serializers import (
+    ApiKeyEnvelopeSerializer,
+    StatusEnvelopeSerializer,
+    StatusListEnvelopeSerializer,
+    StatusSerializer,
+    StatusWriteSerializer,
+    TrueEnvelopeSerializer,
+)
+from statuses.models import ConversationStatus
+
+TAG = "Libredesk: conversation statuses"
+
+
+def success(data):
+    """Libredesk's success envelope."""
+    return Response({"status": "success", "data": data})
+
+
+def errors(*codes):
+    """OpenAPI responses for the given error status codes, all in Libredesk's envelope."""
+    descriptions = {
+        400: "Bad input (unparseable body, a failed rule) — `InputException`",
+        401: "Missing or invalid credentials — `UnauthorizedException`",
+        403: "Authenticated but not allowed — `PermissionException`",
+        404: "Unknown id — `NotFoundException`",
+        409: "Name already used — `ConflictException`",
+        413: "Body too large — `InputException`",
+    }
+    return {
+        code: OpenApiResponse(ErrorEnvelopeSerializer, description=descriptions[code])
+        for code in codes
+    }
+
+
+class LibredeskView(GenericAPIView):
+    """Base of the Libredesk surface: its credentials, permissions and error envelope."""
+
+    authentication_classes = [
+        ApiKeyTokenAuthentication,
+        ApiKeyBasicAuthentication,
+        SessionAuthentication,
+    ]
+    permission_classes = [DjangoModelPermissions]
+    queryset = ConversationStatus.objects.all()
+    serializer_class = StatusWriteSerializer
+
+    def get_exception_handler(self):
+        return libredesk_exception_handler
+
+    def read_body(self):
+        """The validated create/update body, or the first error in Libredesk's order."""
+        serializer = StatusWriteSerializer(data=require_object(self.request))
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+class StatusListView(LibredeskView):
+    """List or create conversation statuses."""
+
+    @extend_schema(
+        tags=[TAG],
+        summary="List conversation statuses",
+        operation_id="listStatuses",
+        description="All statuses ordered by id; not paginated.",
+        responses={200: StatusListEnvelopeSerializer, **errors(401)},
+    )
+    def get(self, request):
+        statuses = self.get_queryset()
+        return success(StatusSerializer(statuses, many=True).data)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Create a conversation status",
+        operation_id="handleCreateStatus",
+        request=StatusWriteSerializer,
+        responses={200: StatusEnvelopeSerializer, **errors(400, 401, 403, 409, 413)},
+    )
+    def post(self, request):
+        status = services.conversation_status_create(**self.read_body())
+        return success(StatusSerializer(status).data)
+
+
+class StatusDetailView(LibredeskView):
+    """Read, replace or delete one conversation status."""
+
+    def get_object(self):
+        return services.conversation_status_get(status_id=self.kwargs["status_id"])
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Get a conversation status",
+        operation_id="getStatus",
+        responses={200: StatusEnvelopeSerializer, **errors(401, 404)},
+    )
+    def get(self, request, status_id):
+        return success(StatusSerializer(self.get_object()).data)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Replace a conversation status",
+        operation_id="updateStatus",
+        description="Full replace: `name` and `category` are both required. "
+        "Default statuses cannot be updated.",
+        request=StatusWriteSerializer,
+        responses={200: StatusEnvelopeSerializer, **errors(400, 401, 403, 404, 409, 413)},
+    )
+    def put(self, request, status_id):
+        body = self.read_body()
+        status = services.conversation_status_update(status=self.get_object(), **body)
+        return success(StatusSerializer(status).data)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Delete a conversation status",
+        operation_id="deleteStatus",
+        description="Default statuses cannot be deleted.",
+        responses={200: TrueEnvelopeSerializer, **errors(400, 401, 403, 404)},
+    )
+    def delete(self, request, status_id):
+        services.conversation_status_delete(status=self.get_object())
+        return success(True)
+
+
+class AgentApiKeyView(LibredeskView):
+    """Generate or revoke an agent's API key; needs the permission to change users."""
+
+    permission_classes = [require_perms("auth.change_user")]
+    serializer_class = None
+
+    def get_agent(self):
+        User = get_user_model()
+        try:
+            return User.objects.get(pk=int(self.kwargs["agent_id"]))
+        except (User.DoesNotExist, ValueError):
+            raise NotFoundError(_("Agent not found")) from None
+
+    @extend_schema(
+        tags=["Libredesk: agents"],
+        summary="Generate an agent's API key",
+        operation_id="generateAgentApiKey",
+        description="Returns the key and its secret. The secret is shown only here; "
+        "a new call replaces the earlier key.",
+        request=None,
+        responses={200: ApiKeyEnvelopeSerializer, **errors(401, 403, 404)},
+    )
+    def post(self, request, agent_id):
+        issued = api_key_issue(user=self.get_agent())
+        return success({"api_key": issued.api_key, "api_secret": issued.api_secret})
+
+    @extend_schema(
+        tags=["Libredesk: agents"],
+        summary="Revoke an agent's API key",
+        operation_id="revokeAgentApiKey",
+        request=None,
+        responses={200: TrueEnvelopeSerializer, **errors(401, 403, 404)},
+    )
+    def delete(self, request, agent_id):
+        api_key_revoke(user=self.get_agent())
+        return success(True)

@@ -1,0 +1,62 @@
+import base64
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from access.services import api_key_issue
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_plain(settings):
+    # Fast hashing for test users, and static files without a collectstatic manifest.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def client_api():
+    return APIClient()
+
+
+def basic_header(key, secret):
+    return "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
+
+
+def token_header(key, secret):
+    return f"token {key}:{secret}"
+
+
+@pytest.fixture(params=["basic", "token"])
+def header_form(request):
+    """Run a test once with each Libredesk header form."""
+    return {"basic": basic_header, "token": token_header}[request.param]
+
+
+@pytest.fixture
+def make_agent(db, header_form):
+    """Make a user with the given permissions and an APIClient logged in with its API key."""
+
+    def make(*perms, **user_kwargs):
+        user = UserFactory(perms=list(perms), **user_kwargs)
+        issued = api_key_issue(user=user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=header_form(issued.api_key, issued.api_secret))
+        client.user, client.issued = user, issued
+        return client
+
+    return make
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` need real concurrency; on SQLite they are skipped."""
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL; `make test` runs it")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

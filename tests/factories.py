@@ -1,0 +1,40 @@
+"""factory_boy factories for the test suite."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+
+from statuses.models import ConversationStatus
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """An active user with a known password ('pw-<username>')."""
+
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"agent{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "pw-secret-123")
+
+    @factory.post_generation
+    def perms(self, create, extracted, **kwargs):
+        """`UserFactory(perms=["statuses.add_conversationstatus"])` grants permissions."""
+        if create and extracted:
+            for perm in extracted:
+                app_label, codename = perm.split(".")
+                self.user_permissions.add(
+                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                )
+        if create:
+            self.save()
+
+
+class ConversationStatusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConversationStatus
+
+    name = factory.Sequence(lambda n: f"Status {n}")
+    category = ConversationStatus.Category.OPEN

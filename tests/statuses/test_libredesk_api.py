@@ -1,0 +1,356 @@
+"""Contract tests for the Libredesk surface (CONTRACTS.md §1)."""
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+
+from statuses.models import ConversationStatus
+from tests.factories import ConversationStatusFactory
+
+LIST = "/api/v1/statuses"
+ADD = "statuses.add_conversationstatus"
+CHANGE = "statuses.change_conversationstatus"
+DELETE = "statuses.delete_conversationstatus"
+
+pytestmark = pytest.mark.django_db
+
+
+def detail(pk):
+    return f"{LIST}/{pk}"
+
+
+def assert_error(response, status_code, error_type, message=None):
+    assert response.status_code == status_code, response.content
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"status", "message", "data", "error_type"}
+    assert body["status"] == "error"
+    assert body["data"] is None
+    assert body["error_type"] == error_type
+    if message is not None:
+        assert body["message"] == message
+    return body
+
+
+# --- list and get ---------------------------------------------------------------------
+
+
+def test_list_returns_defaults_in_id_order(make_agent):
+    agent = make_agent()
+    response = agent.get(LIST)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "success"
+    assert [(s["name"], s["category"]) for s in body["data"]] == [
+        ("Open", "open"),
+        ("Snoozed", "waiting"),
+        ("Resolved", "resolved"),
+        ("Closed", "resolved"),
+    ]
+    ids = [s["id"] for s in body["data"]]
+    assert ids == sorted(ids)
+    assert set(body["data"][0]) == {"id", "created_at", "updated_at", "name", "category"}
+    assert body["data"][0]["created_at"].endswith("Z")
+
+
+def test_get_by_id(make_agent):
+    status = ConversationStatusFactory(name="Pending", category="waiting")
+    response = make_agent().get(detail(status.pk))
+    assert response.status_code == 200
+    assert response.json()["data"]["name"] == "Pending"
+    assert response.json()["data"]["id"] == status.pk
+
+
+@pytest.mark.parametrize("pk", ["999999", "abc", "1.5"])
+def test_get_unknown_id_is_404(make_agent, pk):
+    assert_error(make_agent().get(detail(pk)), 404, "NotFoundException")
+
+
+def test_list_runs_at_most_three_queries_with_200_statuses(make_agent, django_assert_max_num_queries):
+    ConversationStatus.objects.bulk_create(
+        ConversationStatus(name=f"Bulk {i}", category="open") for i in range(200)
+    )
+    agent = make_agent()
+    agent.get(LIST)  # warm: last_used_at is written at most once a minute
+    with django_assert_max_num_queries(3):
+        response = agent.get(LIST)
+    assert len(response.json()["data"]) == 204
+
+
+# --- create -----------------------------------------------------------------------------
+
+
+def test_create(make_agent):
+    response = make_agent(ADD).post(LIST, {"name": "  Pending  ", "category": "waiting"}, format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["status"] == "success"
+    assert body["data"]["name"] == "Pending"
+    assert body["data"]["category"] == "waiting"
+    assert ConversationStatus.objects.filter(name="Pending", is_default=False).count() == 1
+
+
+def test_create_counts_characters_not_bytes(make_agent):
+    name = "é" * 25  # 50 bytes in UTF-8
+    response = make_agent(ADD).post(LIST, {"name": name, "category": "open"}, format="json")
+    assert response.status_code == 200
+
+
+def test_authenticated_create_runs_at_most_five_queries(make_agent, django_assert_max_num_queries):
+    agent = make_agent(ADD)
+    agent.get(LIST)  # warm last_used_at
+    with django_assert_max_num_queries(5):
+        response = agent.post(LIST, {"name": "Escalated", "category": "open"}, format="json")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"category": "open"}, "`name` empty"),
+        ({"name": None, "category": "open"}, "`name` empty"),
+        ({"name": "", "category": "open"}, "`name` empty"),
+        ({"name": "   ", "category": "open"}, "`name` empty"),
+        # name is checked before category
+        ({"name": "  ", "category": "nope"}, "`name` empty"),
+        ({"name": "x" * 26, "category": "open"}, "Status is too long, should be at most 25 characters"),
+        ({"name": "x" * 26, "category": "bad"}, "Status is too long, should be at most 25 characters"),
+    ],
+)
+def test_create_name_rules_in_order(make_agent, body, message):
+    response = make_agent(ADD).post(LIST, body, format="json")
+    assert_error(response, 400, "InputException", message)
+    assert ConversationStatus.objects.count() == 4
+
+
+@pytest.mark.parametrize("category", [None, "", "Open", "closed", 1, ["open"]])
+def test_create_invalid_category_names_allowed_values(make_agent, category):
+    body = {"name": "Fine"} if category is None else {"name": "Fine", "category": category}
+    response = make_agent(ADD).post(LIST, body, format="json")
+    body = assert_error(response, 400, "InputException")
+    assert "open, waiting, resolved" in body["message"]
+    assert not ConversationStatus.objects.filter(name="Fine").exists()
+
+
+@pytest.mark.parametrize("name", [123, True, ["a"], {"a": 1}])
+def test_create_wrong_type_name(make_agent, name):
+    response = make_agent(ADD).post(LIST, {"name": name, "category": "open"}, format="json")
+    assert_error(response, 400, "InputException", "`name` must be a string")
+
+
+@pytest.mark.parametrize("raw", ['{"name": "x", ', "not json", "[1, 2]", '"text"', "null"])
+def test_malformed_or_non_object_body(make_agent, raw):
+    response = make_agent(ADD).post(LIST, raw, content_type="application/json")
+    assert_error(response, 400, "InputException", "Error parsing request")
+    assert ConversationStatus.objects.count() == 4
+
+
+def test_huge_body_is_413(make_agent, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = '{"name": "x", "category": "open", "pad": "' + "x" * 2000 + '"}'
+    response = make_agent(ADD).post(LIST, body, content_type="application/json")
+    assert_error(response, 413, "InputException")
+    assert ConversationStatus.objects.count() == 4
+
+
+@pytest.mark.parametrize("name", ["open", "OPEN", " Open "])
+def test_create_duplicate_name_is_409_case_insensitive(make_agent, name):
+    response = make_agent(ADD).post(LIST, {"name": name, "category": "open"}, format="json")
+    assert_error(response, 409, "ConflictException")
+    assert ConversationStatus.objects.count() == 4
+
+
+# --- update -------------------------------------------------------------------------------
+
+
+def test_update_full_replace(make_agent):
+    status = ConversationStatusFactory(name="Pending", category="waiting")
+    response = make_agent(CHANGE).put(
+        detail(status.pk), {"name": "On hold", "category": "open"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["data"]["name"] == "On hold"
+    status.refresh_from_db()
+    assert (status.name, status.category) == ("On hold", "open")
+
+
+def test_update_may_change_case_of_own_name(make_agent):
+    status = ConversationStatusFactory(name="Pending")
+    response = make_agent(CHANGE).put(
+        detail(status.pk), {"name": "PENDING", "category": "open"}, format="json"
+    )
+    assert response.status_code == 200
+
+
+def test_update_requires_both_fields(make_agent):
+    status = ConversationStatusFactory(name="Pending", category="waiting")
+    response = make_agent(CHANGE).put(detail(status.pk), {"name": "Other"}, format="json")
+    assert_error(response, 400, "InputException")
+    status.refresh_from_db()
+    assert status.name == "Pending"
+
+
+def test_update_validation_messages(make_agent):
+    status = ConversationStatusFactory()
+    agent = make_agent(CHANGE)
+    assert_error(agent.put(detail(status.pk), {"name": " ", "category": "open"}, format="json"),
+                 400, "InputException", "`name` empty")
+    assert_error(agent.put(detail(status.pk), {"name": "y" * 26, "category": "open"}, format="json"),
+                 400, "InputException", "Status is too long, should be at most 25 characters")
+    assert_error(agent.put(detail(status.pk), "{", content_type="application/json"),
+                 400, "InputException", "Error parsing request")
+
+
+def test_update_duplicate_is_409(make_agent):
+    status = ConversationStatusFactory(name="Pending")
+    response = make_agent(CHANGE).put(
+        detail(status.pk), {"name": "snoozed", "category": "open"}, format="json"
+    )
+    assert_error(response, 409, "ConflictException")
+    status.refresh_from_db()
+    assert status.name == "Pending"
+
+
+def test_update_default_is_refused(make_agent):
+    default = ConversationStatus.objects.get(name="Open")
+    response = make_agent(CHANGE).put(
+        detail(default.pk), {"name": "Opened", "category": "open"}, format="json"
+    )
+    assert_error(response, 400, "InputException", "Cannot update default conversation status")
+    default.refresh_from_db()
+    assert default.name == "Open"
+
+
+def test_update_unknown_is_404(make_agent):
+    response = make_agent(CHANGE).put(detail(424242), {"name": "X", "category": "open"}, format="json")
+    assert_error(response, 404, "NotFoundException")
+
+
+# --- delete -------------------------------------------------------------------------------
+
+
+def test_delete(make_agent):
+    status = ConversationStatusFactory()
+    response = make_agent(DELETE).delete(detail(status.pk))
+    assert response.status_code == 200
+    assert response.json() == {"status": "success", "data": True}
+    assert not ConversationStatus.objects.filter(pk=status.pk).exists()
+
+
+def test_delete_default_is_refused(make_agent):
+    default = ConversationStatus.objects.get(name="Closed")
+    response = make_agent(DELETE).delete(detail(default.pk))
+    assert_error(response, 400, "InputException", "Cannot delete default conversation status")
+    assert ConversationStatus.objects.filter(pk=default.pk).exists()
+
+
+def test_delete_unknown_is_404(make_agent):
+    assert_error(make_agent(DELETE).delete(detail(424242)), 404, "NotFoundException")
+
+
+# --- authentication and permissions -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", LIST), ("post", LIST), ("get", detail(1)), ("put", detail(1)), ("delete", detail(1))],
+)
+def test_no_credentials_is_401(client_api, method, path):
+    response = getattr(client_api, method)(path, {"name": "X", "category": "open"}, format="json")
+    assert_error(response, 401, "UnauthorizedException")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "token nokey:nosecret",
+        "token {key}:wrongsecret",
+        "token {key}",
+        "token {key}:",
+        "token",
+        "Basic !!!notbase64",
+        "Basic {basic_wrong}",
+    ],
+)
+def test_wrong_credentials_is_401_invalid_credential(make_agent, client_api, header):
+    import base64
+
+    agent = make_agent(ADD)
+    key = agent.issued.api_key
+    basic_wrong = base64.b64encode(f"{key}:{'x' * 64}".encode()).decode()
+    client_api.credentials(HTTP_AUTHORIZATION=header.format(key=key, basic_wrong=basic_wrong))
+    assert_error(client_api.get(LIST), 401, "UnauthorizedException", "Invalid credential")
+
+
+def test_inactive_user_is_401(make_agent):
+    agent = make_agent(ADD)
+    agent.user.is_active = False
+    agent.user.save()
+    assert_error(agent.get(LIST), 401, "UnauthorizedException", "Invalid credential")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("post", LIST, {"name": "X", "category": "open"}),
+        ("put", "detail", {"name": "X", "category": "open"}),
+        ("delete", "detail", None),
+    ],
+)
+def test_without_model_permission_is_403(make_agent, method, path, body):
+    status = ConversationStatusFactory(name="Mine")
+    path = detail(status.pk) if path == "detail" else path
+    response = getattr(make_agent(), method)(path, body, format="json")
+    assert_error(response, 403, "PermissionException", "Permission denied")
+    assert ConversationStatus.objects.filter(name="Mine").exists()
+    assert not ConversationStatus.objects.filter(name="X").exists()
+
+
+def test_group_permission_is_honoured(make_agent):
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.create(name="Managers")
+    group.permissions.add(Permission.objects.get(codename="add_conversationstatus"))
+    agent = make_agent()
+    agent.user.groups.add(group)
+    response = agent.post(LIST, {"name": "Via group", "category": "open"}, format="json")
+    assert response.status_code == 200
+
+
+def test_session_login_renders_browsable_api(admin_client):
+    response = admin_client.get(LIST, HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert b"Open" in response.content
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_browsable_api_post_requires_csrf(admin_user):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+    response = client.post(LIST, {"name": "Form", "category": "open"})
+    assert response.status_code == 403
+    assert not ConversationStatus.objects.filter(name="Form").exists()
+
+
+def test_last_used_at_written_at_most_once_a_minute(make_agent):
+    agent = make_agent()
+    api_key = agent.user.api_key
+    assert api_key.last_used_at is None
+    with CaptureQueriesContext(connection) as first:
+        agent.get(LIST)
+    api_key.refresh_from_db()
+    stamp = api_key.last_used_at
+    assert stamp is not None
+    with CaptureQueriesContext(connection) as second:
+        agent.get(LIST)
+    api_key.refresh_from_db()
+    assert api_key.last_used_at == stamp
+    assert len(second) == len(first) - 1  # no UPDATE the second time
+
+
+def test_unknown_api_path_is_json_404(client, settings):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
