@@ -25,5 +25,7 @@ class ApiKeyTokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "Libredesk API key and secret: `Authorization: token api_key:api_secret`.",
+            "description": (
+                "Libredesk API key and secret: `Authorization: token api_key:api_secret`."
+            ),
         }

@@ -32,7 +32,11 @@ class ConversationStatusAdmin(ServiceBackedAdmin):
             services.conversation_status_update(status=obj, **fields)
         else:
             created = services.conversation_status_create(**fields)
-            obj.pk, obj.created_at, obj.updated_at = created.pk, created.created_at, created.updated_at
+            obj.pk, obj.created_at, obj.updated_at = (
+                created.pk,
+                created.created_at,
+                created.updated_at,
+            )
 
     def delete_model(self, request, obj):
         services.conversation_status_delete(status=obj)

@@ -43,9 +43,15 @@ class StatusWriteSerializer(serializers.Serializer):
     category = serializers.ChoiceField(
         choices=ConversationStatus.Category.choices,
         error_messages={
-            "required": format_lazy(_("`category` is required; allowed values: {categories}"), categories=CATEGORIES),
-            "null": format_lazy(_("`category` is required; allowed values: {categories}"), categories=CATEGORIES),
-            "invalid_choice": format_lazy(_("Invalid `category`; allowed values: {categories}"), categories=CATEGORIES),
+            "required": format_lazy(
+                _("`category` is required; allowed values: {categories}"), categories=CATEGORIES
+            ),
+            "null": format_lazy(
+                _("`category` is required; allowed values: {categories}"), categories=CATEGORIES
+            ),
+            "invalid_choice": format_lazy(
+                _("Invalid `category`; allowed values: {categories}"), categories=CATEGORIES
+            ),
         },
     )
 

@@ -140,9 +140,7 @@ def test_ensure_demo_admin_is_idempotent():
 
 def test_admin_generates_key_and_shows_secret_once(admin_client):
     target = UserFactory(username="target")
-    response = admin_client.post(
-        "/admin/access/apikey/add/", {"user": target.pk}, follow=True
-    )
+    response = admin_client.post("/admin/access/apikey/add/", {"user": target.pk}, follow=True)
     assert response.status_code == 200
     html = response.content.decode()
     secret = re.search(r"class='api-secret'>([A-Za-z0-9]{64})<", html).group(1)
@@ -165,7 +163,5 @@ def test_admin_regenerate_and_revoke_actions(admin_client):
     )
     assert "api-secret" in response.content.decode()
     assert api_key_authenticate(key=old.api_key, secret=old.api_secret) is None
-    admin_client.post(
-        "/admin/access/apikey/", {"action": "revoke_keys", "_selected_action": [pk]}
-    )
+    admin_client.post("/admin/access/apikey/", {"action": "revoke_keys", "_selected_action": [pk]})
     assert not ApiKey.objects.filter(user=target).exists()

@@ -1,8 +1,8 @@
 """Contract tests for the Libredesk surface (CONTRACTS.md §1)."""
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from statuses.models import ConversationStatus
 from tests.factories import ConversationStatusFactory
@@ -66,7 +66,9 @@ def test_get_unknown_id_is_404(make_agent, pk):
     assert_error(make_agent().get(detail(pk)), 404, "NotFoundException")
 
 
-def test_list_runs_at_most_three_queries_with_200_statuses(make_agent, django_assert_max_num_queries):
+def test_list_runs_at_most_three_queries_with_200_statuses(
+    make_agent, django_assert_max_num_queries
+):
     ConversationStatus.objects.bulk_create(
         ConversationStatus(name=f"Bulk {i}", category="open") for i in range(200)
     )
@@ -81,7 +83,9 @@ def test_list_runs_at_most_three_queries_with_200_statuses(make_agent, django_as
 
 
 def test_create(make_agent):
-    response = make_agent(ADD).post(LIST, {"name": "  Pending  ", "category": "waiting"}, format="json")
+    response = make_agent(ADD).post(
+        LIST, {"name": "  Pending  ", "category": "waiting"}, format="json"
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["status"] == "success"
@@ -113,8 +117,14 @@ def test_authenticated_create_runs_at_most_five_queries(make_agent, django_asser
         ({"name": "   ", "category": "open"}, "`name` empty"),
         # name is checked before category
         ({"name": "  ", "category": "nope"}, "`name` empty"),
-        ({"name": "x" * 26, "category": "open"}, "Status is too long, should be at most 25 characters"),
-        ({"name": "x" * 26, "category": "bad"}, "Status is too long, should be at most 25 characters"),
+        (
+            {"name": "x" * 26, "category": "open"},
+            "Status is too long, should be at most 25 characters",
+        ),
+        (
+            {"name": "x" * 26, "category": "bad"},
+            "Status is too long, should be at most 25 characters",
+        ),
     ],
 )
 def test_create_name_rules_in_order(make_agent, body, message):
@@ -193,12 +203,24 @@ def test_update_requires_both_fields(make_agent):
 def test_update_validation_messages(make_agent):
     status = ConversationStatusFactory()
     agent = make_agent(CHANGE)
-    assert_error(agent.put(detail(status.pk), {"name": " ", "category": "open"}, format="json"),
-                 400, "InputException", "`name` empty")
-    assert_error(agent.put(detail(status.pk), {"name": "y" * 26, "category": "open"}, format="json"),
-                 400, "InputException", "Status is too long, should be at most 25 characters")
-    assert_error(agent.put(detail(status.pk), "{", content_type="application/json"),
-                 400, "InputException", "Error parsing request")
+    assert_error(
+        agent.put(detail(status.pk), {"name": " ", "category": "open"}, format="json"),
+        400,
+        "InputException",
+        "`name` empty",
+    )
+    assert_error(
+        agent.put(detail(status.pk), {"name": "y" * 26, "category": "open"}, format="json"),
+        400,
+        "InputException",
+        "Status is too long, should be at most 25 characters",
+    )
+    assert_error(
+        agent.put(detail(status.pk), "{", content_type="application/json"),
+        400,
+        "InputException",
+        "Error parsing request",
+    )
 
 
 def test_update_duplicate_is_409(make_agent):
@@ -222,7 +244,9 @@ def test_update_default_is_refused(make_agent):
 
 
 def test_update_unknown_is_404(make_agent):
-    response = make_agent(CHANGE).put(detail(424242), {"name": "X", "category": "open"}, format="json")
+    response = make_agent(CHANGE).put(
+        detail(424242), {"name": "X", "category": "open"}, format="json"
+    )
     assert_error(response, 404, "NotFoundException")
 
 

@@ -7,7 +7,9 @@ from access.services import api_key_issue
 
 
 class Command(BaseCommand):
-    help = "Issue a Libredesk API key for USERNAME (replacing any earlier one) and print it as JSON."
+    help = (
+        "Issue a Libredesk API key for USERNAME (replacing any earlier one) and print it as JSON."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")

@@ -1,0 +1,53 @@
+# The commands the README names. Each one installs what it needs first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-sqlite test-postgres lint format clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+# A local .env with a fresh random SECRET_KEY, plain HTTP and DEBUG off.
+.env:
+	sed -e "s|^SECRET_KEY=.*|SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')|" \
+	    -e "s|^HTTPS=.*|HTTPS=false|" .env.example > $@
+	@echo "Wrote .env (edit it to change settings)."
+
+run: install .env
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	$(BIN)/python manage.py ensure_demo_admin
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	HTTPS=false $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 3 \
+	    --access-logfile - --forwarded-allow-ips="127.0.0.1"
+
+# The whole suite on SQLite, then again on a private PostgreSQL server.
+test: install test-sqlite test-postgres
+
+test-sqlite: install
+	env -u DATABASE_URL $(BIN)/pytest -q $(PYTEST_ARGS)
+
+test-postgres: install
+	scripts/with-postgres.sh $(BIN)/pytest -q $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,52 @@
+"""The conversation-status admin goes through the services and protects the defaults."""
+
+import pytest
+
+from statuses.models import ConversationStatus
+from tests.factories import ConversationStatusFactory
+
+pytestmark = pytest.mark.django_db
+ADMIN = "/admin/statuses/conversationstatus/"
+
+
+def test_admin_creates_and_refuses_duplicate(admin_client):
+    response = admin_client.post(f"{ADMIN}add/", {"name": "Escalated", "category": "open"})
+    assert response.status_code == 302
+    assert ConversationStatus.objects.filter(name="Escalated").exists()
+    response = admin_client.post(f"{ADMIN}add/", {"name": "ESCALATED", "category": "waiting"})
+    assert response.status_code == 200
+    assert "A conversation status with this name already exists." in response.content.decode()
+    assert ConversationStatus.objects.filter(name__iexact="escalated").count() == 1
+
+
+def test_admin_list_search_and_filter(admin_client):
+    ConversationStatusFactory(name="Awaiting customer", category="waiting")
+
+    def names(**query):
+        response = admin_client.get(ADMIN, query)
+        return sorted(s.name for s in response.context["cl"].result_list)
+
+    assert names(q="awaiting") == ["Awaiting customer"]
+    assert names(category__exact="resolved") == ["Closed", "Resolved"]
+
+
+def test_admin_cannot_edit_or_delete_defaults(admin_client):
+    default = ConversationStatus.objects.get(name="Open")
+    admin_client.post(f"{ADMIN}{default.pk}/change/", {"name": "Changed", "category": "open"})
+    default.refresh_from_db()
+    assert default.name == "Open"
+    response = admin_client.post(f"{ADMIN}{default.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    admin_client.post(
+        ADMIN, {"action": "delete_selected", "_selected_action": [default.pk], "post": "yes"}
+    )
+    assert ConversationStatus.objects.filter(pk=default.pk).exists()
+
+
+def test_admin_edits_and_deletes_custom_status(admin_client):
+    status = ConversationStatusFactory(name="Custom")
+    admin_client.post(f"{ADMIN}{status.pk}/change/", {"name": "Custom 2", "category": "resolved"})
+    status.refresh_from_db()
+    assert (status.name, status.category) == ("Custom 2", "resolved")
+    admin_client.post(f"{ADMIN}{status.pk}/delete/", {"post": "yes"})
+    assert not ConversationStatus.objects.filter(pk=status.pk).exists()

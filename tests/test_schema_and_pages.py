@@ -1,0 +1,75 @@
+"""The OpenAPI document, its viewers and the landing page."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_spectacular_validates_without_warnings(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "spectacular",
+            "--validate",
+            "--fail-on-warn",
+            "--file",
+            str(tmp_path / "schema.yml"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture
+def schema(client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    return yaml.safe_load(response.content)
+
+
+@pytest.mark.django_db
+def test_schema_documents_libredesk_auth_and_envelopes(schema):
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["basicAuth"] == {**schemes["basicAuth"], "type": "http", "scheme": "basic"}
+    assert (
+        schemes["tokenAuth"]["in"] == "header" and schemes["tokenAuth"]["name"] == "Authorization"
+    )
+    create = schema["paths"]["/api/v1/statuses"]["post"]
+    assert {"basicAuth": []} in create["security"] and {"tokenAuth": []} in create["security"]
+    assert set(create["responses"]) >= {"200", "400", "401", "403", "409"}
+    error_ref = create["responses"]["409"]["content"]["application/json"]["schema"]["$ref"]
+    error = schema["components"]["schemas"][error_ref.rsplit("/", 1)[1]]
+    assert set(error["properties"]) == {"status", "message", "data", "error_type"}
+    for path, methods in [
+        ("/api/v1/statuses/{status_id}", {"get", "put", "delete"}),
+        ("/api/v1/agents/{agent_id}/api-key", {"post", "delete"}),
+    ]:
+        assert methods <= set(schema["paths"][path])
+        for method in methods:
+            assert "404" in schema["paths"][path][method]["responses"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
+def test_docs_pages_are_public_and_use_local_assets(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "drf_spectacular_sidecar" in html
+    assert "cdn.jsdelivr" not in html
+
+
+@pytest.mark.django_db
+def test_landing_page_links(client):
+    html = client.get("/").content.decode()
+    for href in ["/admin/", "/api/docs/", "/api/redoc/", "/api/schema/"]:
+        assert f'href="{href}"' in html
