@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from access.models import ApiKey
+from access.models import ApiKey, LoginToken
 from access.services import api_key_issue, api_key_revoke
 
 
@@ -62,3 +62,21 @@ class ApiKeyAdmin(admin.ModelAdmin):
             ),
             messages.WARNING,
         )
+
+
+@admin.register(LoginToken)
+class LoginTokenAdmin(admin.ModelAdmin):
+    """Rocket.Chat login sessions: see who is logged in, and revoke by deleting."""
+
+    list_display = ["user", "created_at", "user_agent"]
+    list_filter = ["created_at"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "created_at", "user_agent"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

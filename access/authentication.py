@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
-from access.services import api_key_authenticate
+from access.services import api_key_authenticate, login_token_authenticate
 
 INVALID_CREDENTIAL = _("Invalid credential")
 
@@ -59,3 +59,17 @@ class ApiKeyBasicAuthentication(_ApiKeyAuthentication):
             return base64.b64decode(raw, validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
             raise AuthenticationFailed(INVALID_CREDENTIAL) from None
+
+
+class LoginTokenAuthentication(BaseAuthentication):
+    """Rocket.Chat's header pair: `X-Auth-Token` and `X-User-Id`."""
+
+    def authenticate(self, request):
+        token = request.META.get("HTTP_X_AUTH_TOKEN")
+        user_id = request.META.get("HTTP_X_USER_ID")
+        if not token and not user_id:
+            return None
+        user = login_token_authenticate(user_id=user_id, token=token)
+        if user is None:
+            raise AuthenticationFailed()
+        return (user, token)

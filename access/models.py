@@ -26,3 +26,25 @@ class ApiKey(models.Model):
 
     def __str__(self):
         return f"{self.key} ({self.user})"
+
+
+class LoginToken(models.Model):
+    """A Rocket.Chat-style login token (X-Auth-Token); only its SHA-256 is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="login_tokens",
+        verbose_name=_("user"),
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    user_agent = models.CharField(_("user agent"), max_length=255, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("login token")
+        verbose_name_plural = _("login tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -29,3 +29,25 @@ class ApiKeyTokenScheme(OpenApiAuthenticationExtension):
                 "Libredesk API key and secret: `Authorization: token api_key:api_secret`."
             ),
         }
+
+
+class LoginTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "access.authentication.LoginTokenAuthentication"
+    # Both headers together form one security requirement.
+    name = ["authToken", "userId"]
+
+    def get_security_definition(self, auto_schema):
+        return [
+            {
+                "type": "apiKey",
+                "in": "header",
+                "name": "X-Auth-Token",
+                "description": "Rocket.Chat `authToken` from `POST /api/v1/login`.",
+            },
+            {
+                "type": "apiKey",
+                "in": "header",
+                "name": "X-User-Id",
+                "description": "Rocket.Chat `userId` from `POST /api/v1/login`.",
+            },
+        ]

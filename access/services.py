@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from access.models import ApiKey
+from access.models import ApiKey, LoginToken
 
 ALPHANUMERIC = string.ascii_letters + string.digits
 
@@ -73,3 +73,58 @@ def _touch_last_used(api_key):
     if api_key.last_used_at is None or now - api_key.last_used_at >= resolution:
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
         api_key.last_used_at = now
+
+
+@dataclass(frozen=True)
+class IssuedLoginToken:
+    """A freshly issued login token in clear, returned once by the login route."""
+
+    user_id: str
+    auth_token: str
+
+
+def login_token_issue(*, user, user_agent=""):
+    """Start a Rocket.Chat-style session for `user`; the token itself is never stored."""
+    token = secrets.token_urlsafe(32)
+    LoginToken.objects.create(
+        user=user, token_hash=hash_secret(token), user_agent=(user_agent or "")[:255]
+    )
+    return IssuedLoginToken(user_id=str(user.pk), auth_token=token)
+
+
+def login_token_authenticate(*, user_id, token):
+    """The active user owning this unexpired token and user id, or None. One indexed query."""
+    if not user_id or not token or not str(user_id).isdigit():
+        return None
+    ttl = timedelta(days=settings.LOGIN_TOKEN_TTL_DAYS)
+    login = (
+        LoginToken.objects.select_related("user")
+        .filter(
+            token_hash=hash_secret(token),
+            user_id=int(user_id),
+            created_at__gte=timezone.now() - ttl,
+            user__is_active=True,
+        )
+        .first()
+    )
+    return login.user if login else None
+
+
+def login_token_revoke(*, token):
+    """End the session of this token; True if it existed."""
+    deleted, _ = LoginToken.objects.filter(token_hash=hash_secret(token)).delete()
+    return bool(deleted)
+
+
+def user_authenticate_password(*, login, password, by_email=False):
+    """The active user whose username (or email, with `by_email`) and password match, or None."""
+    from django.contrib.auth import authenticate, get_user_model
+
+    if not login or not password:
+        return None
+    if by_email:
+        user = get_user_model().objects.filter(email__iexact=login, is_active=True).first()
+        if user is None:
+            return None
+        login = user.get_username()
+    return authenticate(username=login, password=password)

@@ -1,8 +1,8 @@
 """Settings for the status configuration portal.
 
 Every value is read from the environment through django-environ (a `.env` file in the
-project folder is read too, when present). Each setting has a safe local default; see
-`.env.example` for the full list.
+project folder, or the file named by ENV_FILE, is read too; real variables win). Each
+setting has a safe local default; see `.env.example` for the full list.
 """
 
 from pathlib import Path
@@ -13,7 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# ENV_FILE names another file, or /dev/null for none (the tests use that).
+environ.Env.read_env(env.str("ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -150,6 +151,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_RATES": {
+        # Password guessing against the login routes, per client IP.
+        "rocketchat-login": env.str("LOGIN_RATE", default="30/min"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {
@@ -183,3 +188,6 @@ LOGGING = {
 
 # How often, at most, an API key's last_used_at is written.
 API_KEY_LAST_USED_RESOLUTION_SECONDS = 60
+
+# Rocket.Chat-style login tokens expire after this many days (Rocket.Chat's default: 90).
+LOGIN_TOKEN_TTL_DAYS = env.int("LOGIN_TOKEN_TTL_DAYS", default=90)

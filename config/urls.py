@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api/v1/", include("statuses.libredesk.urls")),
+    path("api/v1/", include("statuses.rocketchat.urls")),
 ]
 
 handler404 = "core.views.not_found"

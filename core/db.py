@@ -4,12 +4,10 @@ from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
 
-from core.errors import ConflictError
-
 
 @contextmanager
-def conflict_on_integrity_error(message, **kwargs):
-    """Run the block in a savepoint and turn a constraint violation into a ConflictError.
+def raise_on_integrity_error(error):
+    """Run the block in a savepoint and raise `error` (a DomainError) if a constraint fails.
 
     The database constraint is the arbiter when two requests race for the same unique
     value: the loser gets the surface's conflict error instead of a 500.
@@ -18,4 +16,4 @@ def conflict_on_integrity_error(message, **kwargs):
         with transaction.atomic():
             yield
     except IntegrityError as exc:
-        raise ConflictError(message, **kwargs) from exc
+        raise error from exc

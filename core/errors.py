@@ -14,7 +14,8 @@ class DomainError(Exception):
     def __init__(self, message, *, code=None, field=None, details=None):
         super().__init__(message)
         self.message = str(message)
-        self.code = code or self.default_code
+        # An empty code means "no machine-readable code" (some vendors send none).
+        self.code = self.default_code if code is None else code
         self.field = field
         self.details = details or {}
 

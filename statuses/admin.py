@@ -1,11 +1,14 @@
 """Admin screens for statuses. Saves and deletes go through statuses.services."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ServiceBackedAdmin
+from core.errors import DomainError
 from statuses import services
-from statuses.models import ConversationStatus
+from statuses.models import ConversationStatus, UserStatus
 
 
 @admin.register(ConversationStatus)
@@ -52,3 +55,53 @@ class ConversationStatusAdmin(ServiceBackedAdmin):
             )
         for status in queryset.filter(is_default=False):
             services.conversation_status_delete(status=status)
+
+
+class UserStatusForm(forms.ModelForm):
+    """Checks a custom user status with the same service rules as the Rocket.Chat API."""
+
+    class Meta:
+        model = UserStatus
+        fields = ["name", "status_type"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            cleaned["name"] = services.user_status_check(
+                name=cleaned.get("name"),
+                status_type=cleaned.get("status_type"),
+                exclude_id=self.instance.pk if not self.instance._state.adding else None,
+            )
+        except DomainError as exc:
+            field = {"Name": "name", "StatusType": "status_type"}.get(exc.details.get("field"))
+            if field is None and exc.code == services.NAME_IN_USE:
+                field = "name"
+            raise ValidationError({field: exc.message} if field else exc.message) from None
+        return cleaned
+
+
+@admin.register(UserStatus)
+class UserStatusAdmin(ServiceBackedAdmin):
+    form = UserStatusForm
+    list_display = ["name", "status_type", "id", "updated_at"]
+    list_filter = ["status_type"]
+    search_fields = ["name", "id"]
+    readonly_fields = ["id", "updated_at"]
+
+    def get_fields(self, request, obj=None):
+        return (
+            ["name", "status_type"] if obj is None else ["id", "name", "status_type", "updated_at"]
+        )
+
+    def save_model(self, request, obj, form, change):
+        fields = {"name": obj.name, "status_type": obj.status_type}
+        if change:
+            services.user_status_update(status=obj, **fields)
+        else:
+            created = services.user_status_create(**fields)
+            obj.pk, obj.updated_at = created.pk, created.updated_at
+
+    def delete_model(self, request, obj):
+        services.user_status_delete(status_id=obj.pk)

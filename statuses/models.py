@@ -1,5 +1,7 @@
 """Status models: helpdesk conversation statuses and chat custom user statuses."""
 
+import secrets
+
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +49,58 @@ class ConversationStatus(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(name=""), name="conversationstatus_name_not_blank"
             ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+# Rocket.Chat's Random.id() alphabet: no 0, 1, I, O, l, or other look-alikes.
+ROCKETCHAT_ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+def rocketchat_id():
+    """A 17-character random id, as Rocket.Chat makes for its documents."""
+    return "".join(secrets.choice(ROCKETCHAT_ID_ALPHABET) for _ in range(17))
+
+
+class UserStatusType(models.TextChoices):
+    """The presence a custom user status maps to."""
+
+    ONLINE = "online", _("Online")
+    AWAY = "away", _("Away")
+    BUSY = "busy", _("Busy")
+    OFFLINE = "offline", _("Offline")
+
+
+class UserStatus(models.Model):
+    """A Rocket.Chat custom user status, such as "In a meeting" of type busy."""
+
+    NAME_MAX_LENGTH = 120
+    Type = UserStatusType
+
+    id = models.CharField(
+        _("id"), primary_key=True, max_length=17, default=rocketchat_id, editable=False
+    )
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
+    status_type = models.CharField(_("status type"), max_length=16, choices=UserStatusType.choices)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("custom user status")
+        verbose_name_plural = _("custom user statuses")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="userstatus_name_ci_unique",
+                violation_error_message=_("The custom user status name is already in use."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status_type__in=UserStatusType.values),
+                name="userstatus_status_type_valid",
+            ),
+            models.CheckConstraint(condition=~models.Q(name=""), name="userstatus_name_not_blank"),
         ]
 
     def __str__(self):

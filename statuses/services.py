@@ -2,9 +2,9 @@
 
 from django.utils.translation import gettext as _
 
-from core.db import conflict_on_integrity_error
-from core.errors import DomainError, NotFoundError
-from statuses.models import ConversationStatus
+from core.db import raise_on_integrity_error
+from core.errors import ConflictError, DomainError, NotFoundError
+from statuses.models import ConversationStatus, UserStatus
 
 
 def conversation_status_get(*, status_id):
@@ -18,7 +18,7 @@ def conversation_status_get(*, status_id):
 def conversation_status_create(*, name, category):
     """Create a conversation status; a name already used (in any case) is a ConflictError."""
     status = ConversationStatus(name=name.strip(), category=category)
-    with conflict_on_integrity_error(_("Status name already exists")):
+    with raise_on_integrity_error(ConflictError(_("Status name already exists"))):
         status.save()
     return status
 
@@ -28,7 +28,7 @@ def conversation_status_update(*, status, name, category):
     if status.is_default:
         raise DomainError(_("Cannot update default conversation status"))
     status.name, status.category = name.strip(), category
-    with conflict_on_integrity_error(_("Status name already exists")):
+    with raise_on_integrity_error(ConflictError(_("Status name already exists"))):
         status.save(update_fields=["name", "category", "updated_at"])
     return status
 
@@ -38,3 +38,104 @@ def conversation_status_delete(*, status):
     if status.is_default:
         raise DomainError(_("Cannot delete default conversation status"))
     status.delete()
+
+
+# --- Rocket.Chat custom user statuses ---------------------------------------------------
+
+USER_STATUS_METHOD = "insertOrUpdateUserStatus"
+USER_STATUS_NAME_FORBIDDEN = set("><&\"'")
+REQUIRED = "error-the-field-is-required"
+NOT_VALID = "error-input-is-not-a-valid-field"
+NAME_IN_USE = "Custom_User_Status_Error_Name_Already_In_Use"
+
+
+def _name_in_use():
+    return DomainError(
+        _("The custom user status name is already in use"),
+        code=NAME_IN_USE,
+        details={"method": USER_STATUS_METHOD},
+    )
+
+
+def user_status_check(*, name, status_type, exclude_id=None):
+    """Apply Rocket.Chat's insertOrUpdateUserStatus rules in its order; return the clean name."""
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(
+            _("The field Name is required"),
+            code=REQUIRED,
+            details={"method": USER_STATUS_METHOD, "field": "Name"},
+        )
+    if USER_STATUS_NAME_FORBIDDEN & set(name) or len(name) > UserStatus.NAME_MAX_LENGTH:
+        raise DomainError(
+            _("%(name)s is not a valid name") % {"name": name},
+            code=NOT_VALID,
+            details={"method": USER_STATUS_METHOD, "input": name, "field": "Name"},
+        )
+    if UserStatus.objects.filter(name__iexact=name).exclude(pk=exclude_id).exists():
+        raise _name_in_use()
+    if not status_type:
+        raise DomainError(
+            _("The field StatusType is required"),
+            code=REQUIRED,
+            details={"method": USER_STATUS_METHOD, "field": "StatusType"},
+        )
+    if status_type not in UserStatus.Type.values:
+        raise DomainError(
+            _("%(type)s is not a valid status type") % {"type": status_type},
+            code=NOT_VALID,
+            details={"method": USER_STATUS_METHOD, "input": status_type, "field": "StatusType"},
+        )
+    return name
+
+
+def user_status_list(*, name=None, status_id=None, order_by=("name", "id")):
+    """Custom user statuses filtered by a case-insensitive name substring and/or id."""
+    statuses = UserStatus.objects.all()
+    if name:
+        statuses = statuses.filter(name__icontains=name)
+    if status_id:
+        statuses = statuses.filter(pk=status_id)
+    return statuses.order_by(*order_by)
+
+
+def user_status_get_for_update(*, status_id):
+    """The status an update names, or Rocket.Chat's 400 for an unknown id."""
+    status = UserStatus.objects.filter(pk=status_id).first() if status_id else None
+    if status is None:
+        raise DomainError(
+            _('No custom user status found with the id of "%(id)s".') % {"id": status_id},
+            code="",
+        )
+    return status
+
+
+def user_status_create(*, name, status_type):
+    """Create a custom user status; names are unique whatever their case."""
+    status = UserStatus(
+        name=user_status_check(name=name, status_type=status_type),
+        status_type=status_type,
+    )
+    with raise_on_integrity_error(_name_in_use()):
+        status.save(force_insert=True)
+    return status
+
+
+def user_status_update(*, status, name, status_type):
+    """Rename a custom user status and/or change its type, under the create rules."""
+    status.name = user_status_check(name=name, status_type=status_type, exclude_id=status.pk)
+    status.status_type = status_type
+    with raise_on_integrity_error(_name_in_use()):
+        status.save(update_fields=["name", "status_type", "updated_at"])
+    return status
+
+
+def user_status_delete(*, status_id):
+    """Delete a custom user status by id."""
+    deleted, _unused = UserStatus.objects.filter(pk=status_id).delete() if status_id else (0, None)
+    if not deleted:
+        raise DomainError(
+            _("Invalid user status"),
+            code="Custom_User_Status_Error_Invalid_User_Status",
+            details={"method": "deleteCustomUserStatus"},
+        )

@@ -1,6 +1,7 @@
 import base64
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -10,6 +11,7 @@ from tests.factories import UserFactory
 
 @pytest.fixture(autouse=True)
 def _fast_and_plain(settings):
+    cache.clear()  # throttling counters must not leak between tests
     # Fast hashing for test users, and static files without a collectstatic manifest.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
@@ -60,3 +62,19 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def rc_login(db):
+    """Make a user with the given permissions and a client logged in with Rocket.Chat headers."""
+    from access.services import login_token_issue
+
+    def make(*perms, **user_kwargs):
+        user = UserFactory(perms=list(perms), **user_kwargs)
+        issued = login_token_issue(user=user)
+        client = APIClient()
+        client.credentials(HTTP_X_AUTH_TOKEN=issued.auth_token, HTTP_X_USER_ID=issued.user_id)
+        client.user, client.issued = user, issued
+        return client
+
+    return make

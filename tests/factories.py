@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
-from statuses.models import ConversationStatus
+from statuses.models import ConversationStatus, UserStatus
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -38,3 +38,11 @@ class ConversationStatusFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Status {n}")
     category = ConversationStatus.Category.OPEN
+
+
+class UserStatusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UserStatus
+
+    name = factory.Sequence(lambda n: f"Custom {n:04d}")
+    status_type = UserStatus.Type.BUSY

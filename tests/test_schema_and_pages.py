@@ -73,3 +73,24 @@ def test_landing_page_links(client):
     html = client.get("/").content.decode()
     for href in ["/admin/", "/api/docs/", "/api/redoc/", "/api/schema/"]:
         assert f'href="{href}"' in html
+
+
+@pytest.mark.django_db
+def test_schema_documents_rocketchat_header_pair_and_bodies(schema):
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["authToken"] == {**schemes["authToken"], "in": "header", "name": "X-Auth-Token"}
+    assert schemes["userId"] == {**schemes["userId"], "in": "header", "name": "X-User-Id"}
+    for path in [
+        "/api/v1/custom-user-status.create",
+        "/api/v1/custom-user-status.update",
+        "/api/v1/custom-user-status.delete",
+    ]:
+        operation = schema["paths"][path]["post"]
+        # One requirement naming both headers: they are sent together.
+        assert {"authToken": [], "userId": []} in operation["security"]
+        assert {"200", "400", "401", "403"} <= set(operation["responses"])
+    listing = schema["paths"]["/api/v1/custom-user-status.list"]["get"]
+    assert {p["name"] for p in listing["parameters"]} >= {"offset", "count", "sort", "name", "_id"}
+    login = schema["paths"]["/api/v1/login"]["post"]
+    assert "security" not in login or login["security"] in ([], [{}])
+    assert {"200", "401"} <= set(login["responses"])

@@ -18,7 +18,7 @@ PROBE = (
 
 def run(args, **env):
     base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "HTTPS", "SECRET_KEY"}}
-    base.update(DJANGO_SETTINGS_MODULE="config.settings", **env)
+    base.update(DJANGO_SETTINGS_MODULE="config.settings", ENV_FILE="/dev/null", **env)
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120
     )

@@ -2,8 +2,8 @@
 
 import pytest
 
-from statuses.models import ConversationStatus
-from tests.factories import ConversationStatusFactory
+from statuses.models import ConversationStatus, UserStatus
+from tests.factories import ConversationStatusFactory, UserStatusFactory
 
 pytestmark = pytest.mark.django_db
 ADMIN = "/admin/statuses/conversationstatus/"
@@ -50,3 +50,47 @@ def test_admin_edits_and_deletes_custom_status(admin_client):
     assert (status.name, status.category) == ("Custom 2", "resolved")
     admin_client.post(f"{ADMIN}{status.pk}/delete/", {"post": "yes"})
     assert not ConversationStatus.objects.filter(pk=status.pk).exists()
+
+
+USER_STATUS_ADMIN = "/admin/statuses/userstatus/"
+
+
+def test_user_status_admin_uses_the_api_rules(admin_client):
+    response = admin_client.post(f"{USER_STATUS_ADMIN}add/", {"name": "a<b", "status_type": "busy"})
+    assert response.status_code == 200
+    assert "a&lt;b is not a valid name" in response.content.decode()
+    response = admin_client.post(
+        f"{USER_STATUS_ADMIN}add/", {"name": "Lunch", "status_type": "away"}
+    )
+    assert response.status_code == 302
+    status = UserStatus.objects.get(name="Lunch")
+    assert len(status.pk) == 17
+    response = admin_client.post(
+        f"{USER_STATUS_ADMIN}add/", {"name": "LUNCH", "status_type": "busy"}
+    )
+    assert response.status_code == 200
+    assert "already in use" in response.content.decode()
+    assert UserStatus.objects.count() == 1
+
+
+def test_user_status_admin_search_and_filter(admin_client):
+    UserStatusFactory(name="Lunch", status_type="away")
+    UserStatusFactory(name="Meeting", status_type="busy")
+
+    def names(**query):
+        response = admin_client.get(USER_STATUS_ADMIN, query)
+        return sorted(s.name for s in response.context["cl"].result_list)
+
+    assert names(q="lun") == ["Lunch"]
+    assert names(status_type__exact="busy") == ["Meeting"]
+
+
+def test_login_tokens_admin_lists_and_revokes(admin_client, rc_login):
+    from access.models import LoginToken
+
+    agent = rc_login()
+    token = LoginToken.objects.get(user=agent.user)
+    response = admin_client.get("/admin/access/logintoken/")
+    assert agent.user.username in response.content.decode()
+    admin_client.post(f"/admin/access/logintoken/{token.pk}/delete/", {"post": "yes"})
+    assert agent.get("/api/v1/me").status_code == 401

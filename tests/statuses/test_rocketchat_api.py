@@ -1,0 +1,466 @@
+"""Contract tests for the Rocket.Chat surface (CONTRACTS.md §2)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from access.models import LoginToken
+from access.services import hash_secret
+from statuses.models import ROCKETCHAT_ID_ALPHABET, UserStatus
+from tests.factories import UserFactory, UserStatusFactory
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/"
+LIST, CREATE = API + "custom-user-status.list", API + "custom-user-status.create"
+UPDATE, DELETE = API + "custom-user-status.update", API + "custom-user-status.delete"
+ADD, CHANGE, REMOVE = (
+    "statuses.add_userstatus",
+    "statuses.change_userstatus",
+    "statuses.delete_userstatus",
+)
+LOGGED_OUT = {
+    "success": False,
+    "status": "error",
+    "error": "You must be logged in to do this.",
+    "message": "You must be logged in to do this.",
+}
+FORBIDDEN = {
+    "success": False,
+    "error": "User does not have the permissions required for this action [error-unauthorized]",
+    "errorType": "error-unauthorized",
+}
+
+
+def assert_rc_error(response, error_type, error, details=None, status_code=400):
+    assert response.status_code == status_code, response.content
+    body = response.json()
+    assert body["success"] is False
+    assert body.get("errorType") == error_type
+    assert body["error"] == error
+    if details is not None:
+        assert body["details"] == details
+    return body
+
+
+# --- login, me, logout ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"user": "maria", "password": "pw-secret-123"},
+        {"user": "Maria@Example.com", "password": "pw-secret-123"},
+        {"username": "maria", "password": "pw-secret-123"},
+        {"email": "maria@example.com", "password": "pw-secret-123"},
+    ],
+)
+def test_login_body_forms(client, body):
+    user = UserFactory(username="maria", email="maria@example.com")
+    response = client.post(API + "login", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["status"] == "success" and data["success"] is True
+    assert data["data"]["userId"] == str(user.pk)
+    assert data["data"]["me"]["username"] == "maria"
+    token = data["data"]["authToken"]
+    stored = LoginToken.objects.get(user=user)
+    assert stored.token_hash == hash_secret(token) and token not in stored.token_hash
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"user": "maria", "password": "wrong"},
+        {"username": "nobody", "password": "pw-secret-123"},
+        {"email": "nobody@example.com", "password": "pw-secret-123"},
+        {"user": "maria"},
+        {"password": "pw-secret-123"},
+        {"user": 5, "password": "pw-secret-123"},
+    ],
+)
+def test_login_failure_is_401(client, body):
+    UserFactory(username="maria", email="maria@example.com")
+    response = client.post(API + "login", body, content_type="application/json")
+    assert response.status_code == 401
+    assert response.json() == {
+        "status": "error",
+        "error": "Unauthorized",
+        "message": "Unauthorized",
+        "success": False,
+    }
+    assert not LoginToken.objects.exists()
+
+
+def test_login_inactive_user_is_401(client):
+    UserFactory(username="gone", is_active=False)
+    response = client.post(
+        API + "login",
+        {"user": "gone", "password": "pw-secret-123"},
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+
+
+def test_login_malformed_json_is_400(client):
+    response = client.post(API + "login", "{nope", content_type="application/json")
+    assert_rc_error(
+        response, "invalid-params", "The request body is not valid JSON [invalid-params]"
+    )
+
+
+def test_login_is_throttled(client, settings):
+    UserFactory(username="maria")
+    for _ in range(30):
+        client.post(
+            API + "login", {"user": "maria", "password": "x"}, content_type="application/json"
+        )
+    response = client.post(
+        API + "login", {"user": "maria", "password": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 429
+    assert response.json()["errorType"] == "error-too-many-requests"
+
+
+def test_me_and_logout(client):
+    UserFactory(username="maria", first_name="Maria", last_name="Silva")
+    login = client.post(
+        API + "login",
+        {"user": "maria", "password": "pw-secret-123"},
+        content_type="application/json",
+    ).json()["data"]
+    headers = {"HTTP_X_AUTH_TOKEN": login["authToken"], "HTTP_X_USER_ID": login["userId"]}
+    me = client.get(API + "me", **headers)
+    assert me.status_code == 200
+    body = me.json()
+    assert body["success"] is True
+    assert body["_id"] == login["userId"] and body["username"] == "maria"
+    assert body["name"] == "Maria Silva"
+    assert body["emails"] == [{"address": "maria@example.com", "verified": False}]
+    assert body["roles"] == ["user"] and body["active"] is True
+    text = me.content.decode()
+    assert "password" not in text and "md5$" not in text and login["authToken"] not in text
+
+    out = client.post(API + "logout", **headers)
+    assert out.json() == {"status": "success", "data": {"message": "You've been logged out!"}}
+    assert client.get(API + "me", **headers).status_code == 401
+    assert client.post(API + "logout", **headers).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"HTTP_X_AUTH_TOKEN": "nope", "HTTP_X_USER_ID": "1"},
+        {"HTTP_X_AUTH_TOKEN": "{token}"},
+        {"HTTP_X_USER_ID": "{user_id}"},
+        {"HTTP_X_AUTH_TOKEN": "{token}", "HTTP_X_USER_ID": "999999"},
+        {"HTTP_X_AUTH_TOKEN": "{token}", "HTTP_X_USER_ID": "abc"},
+    ],
+)
+@pytest.mark.parametrize("method,path", [("get", API + "me"), ("get", LIST), ("post", CREATE)])
+def test_missing_or_bad_login_headers_are_401(client, rc_login, headers, method, path):
+    agent = rc_login(ADD)
+    values = {"token": agent.issued.auth_token, "user_id": agent.issued.user_id}
+    headers = {k: v.format(**values) for k, v in headers.items()}
+    response = getattr(client, method)(path, **headers)
+    assert response.status_code == 401
+    assert response.json() == LOGGED_OUT
+
+
+def test_expired_token_is_401(rc_login, settings):
+    agent = rc_login()
+    LoginToken.objects.update(created_at=timezone.now() - timedelta(days=91))
+    assert agent.get(API + "me").status_code == 401
+
+
+def test_token_of_another_user_is_401(rc_login):
+    first, second = rc_login(), rc_login()
+    first.credentials(
+        HTTP_X_AUTH_TOKEN=first.issued.auth_token, HTTP_X_USER_ID=second.issued.user_id
+    )
+    assert first.get(API + "me").status_code == 401
+
+
+# --- create -----------------------------------------------------------------------------
+
+
+def test_create(rc_login):
+    response = rc_login(ADD).post(CREATE, {"name": " In a meeting ", "statusType": "busy"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["success"] is True
+    status = body["customUserStatus"]
+    assert set(status) == {"_id", "name", "statusType", "_updatedAt"}
+    assert status["name"] == "In a meeting" and status["statusType"] == "busy"
+    assert len(status["_id"]) == 17 and set(status["_id"]) <= set(ROCKETCHAT_ID_ALPHABET)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", status["_updatedAt"])
+    assert UserStatus.objects.get(pk=status["_id"]).name == "In a meeting"
+
+
+M = "insertOrUpdateUserStatus"
+
+
+@pytest.mark.parametrize(
+    ("body", "error_type", "error", "details"),
+    [
+        (
+            {"statusType": "busy"},
+            "error-the-field-is-required",
+            "The field Name is required [error-the-field-is-required]",
+            {"method": M, "field": "Name"},
+        ),
+        (
+            {"name": "   ", "statusType": "nope"},
+            "error-the-field-is-required",
+            "The field Name is required [error-the-field-is-required]",
+            {"method": M, "field": "Name"},
+        ),
+        (
+            {"name": "a<b", "statusType": "busy"},
+            "error-input-is-not-a-valid-field",
+            "a<b is not a valid name [error-input-is-not-a-valid-field]",
+            {"method": M, "input": "a<b", "field": "Name"},
+        ),
+        (
+            {"name": "Tom's", "statusType": "bogus"},
+            "error-input-is-not-a-valid-field",
+            "Tom's is not a valid name [error-input-is-not-a-valid-field]",
+            {"method": M, "input": "Tom's", "field": "Name"},
+        ),
+        (
+            # a used name is reported before a missing status type
+            {"name": "TAKEN"},
+            "Custom_User_Status_Error_Name_Already_In_Use",
+            "The custom user status name is already in use "
+            "[Custom_User_Status_Error_Name_Already_In_Use]",
+            {"method": M},
+        ),
+        (
+            {"name": "Free"},
+            "error-the-field-is-required",
+            "The field StatusType is required [error-the-field-is-required]",
+            {"method": M, "field": "StatusType"},
+        ),
+        (
+            {"name": "Free", "statusType": "Offline"},
+            "error-input-is-not-a-valid-field",
+            "Offline is not a valid status type [error-input-is-not-a-valid-field]",
+            {"method": M, "input": "Offline", "field": "StatusType"},
+        ),
+    ],
+)
+def test_create_rules_in_order(rc_login, body, error_type, error, details):
+    UserStatusFactory(name="Taken")
+    response = rc_login(ADD).post(CREATE, body, format="json")
+    assert_rc_error(response, error_type, error, details)
+    assert UserStatus.objects.count() == 1
+
+
+@pytest.mark.parametrize("char", list("><&\"'"))
+def test_every_forbidden_character(rc_login, char):
+    response = rc_login(ADD).post(
+        CREATE, {"name": f"x{char}y", "statusType": "away"}, format="json"
+    )
+    assert response.json()["errorType"] == "error-input-is-not-a-valid-field"
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ({"name": "A", "statusType": "busy", "extra": 1}, "must NOT have additional properties"),
+        ({"name": 5, "statusType": "busy"}, "must be string"),
+        ({"name": "A", "statusType": ["busy"]}, "must be string"),
+    ],
+)
+def test_create_bad_params(rc_login, body, error):
+    response = rc_login(ADD).post(CREATE, body, format="json")
+    assert_rc_error(response, "invalid-params", f"{error} [invalid-params]")
+    assert not UserStatus.objects.exists()
+
+
+@pytest.mark.parametrize("raw", ["[]", '"x"', "{bad json"])
+def test_create_non_object_body(rc_login, raw):
+    response = rc_login(ADD).post(CREATE, raw, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errorType"] == "invalid-params"
+
+
+def test_create_huge_body_is_413(rc_login, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 500
+    body = '{"name": "' + "x" * 1000 + '", "statusType": "busy"}'
+    response = rc_login(ADD).post(CREATE, body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["success"] is False
+
+
+def test_create_without_permission_is_403(rc_login):
+    response = rc_login(CHANGE).post(CREATE, {"name": "A", "statusType": "busy"}, format="json")
+    assert response.status_code == 403
+    assert response.json() == FORBIDDEN
+    assert not UserStatus.objects.exists()
+
+
+# --- update -----------------------------------------------------------------------------
+
+
+def test_update(rc_login):
+    status = UserStatusFactory(name="Lunch", status_type="away")
+    response = rc_login(CHANGE).post(
+        UPDATE, {"_id": status.pk, "name": "Long lunch", "statusType": "offline"}, format="json"
+    )
+    assert response.status_code == 200
+    body = response.json()["customUserStatus"]
+    assert (body["_id"], body["name"], body["statusType"]) == (status.pk, "Long lunch", "offline")
+
+
+def test_update_keeps_own_name_in_another_case(rc_login):
+    status = UserStatusFactory(name="Lunch")
+    response = rc_login(CHANGE).post(
+        UPDATE, {"_id": status.pk, "name": "LUNCH", "statusType": "away"}, format="json"
+    )
+    assert response.status_code == 200
+
+
+def test_update_unknown_id(rc_login):
+    response = rc_login(CHANGE).post(
+        UPDATE, {"_id": "doesNotExist12345", "name": "X", "statusType": "away"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "success": False,
+        "error": 'No custom user status found with the id of "doesNotExist12345".',
+    }
+
+
+def test_update_missing_id_is_invalid_params(rc_login):
+    response = rc_login(CHANGE).post(UPDATE, {"name": "X", "statusType": "away"}, format="json")
+    assert_rc_error(
+        response, "invalid-params", "must have required property '_id' [invalid-params]"
+    )
+
+
+def test_update_duplicate_and_rules(rc_login):
+    UserStatusFactory(name="Taken")
+    status = UserStatusFactory(name="Mine")
+    agent = rc_login(CHANGE)
+    response = agent.post(
+        UPDATE, {"_id": status.pk, "name": "taken", "statusType": "busy"}, format="json"
+    )
+    assert response.json()["errorType"] == "Custom_User_Status_Error_Name_Already_In_Use"
+    response = agent.post(
+        UPDATE, {"_id": status.pk, "name": "Mine", "statusType": "Busy"}, format="json"
+    )
+    assert response.json()["error"] == (
+        "Busy is not a valid status type [error-input-is-not-a-valid-field]"
+    )
+    status.refresh_from_db()
+    assert (status.name, status.status_type) == ("Mine", "busy")
+
+
+def test_update_without_permission_is_403(rc_login):
+    status = UserStatusFactory(name="Mine")
+    response = rc_login(ADD).post(
+        UPDATE, {"_id": status.pk, "name": "New", "statusType": "busy"}, format="json"
+    )
+    assert response.json() == FORBIDDEN
+
+
+# --- delete -----------------------------------------------------------------------------
+
+
+def test_delete(rc_login):
+    status = UserStatusFactory()
+    response = rc_login(REMOVE).post(DELETE, {"customUserStatusId": status.pk}, format="json")
+    assert response.json() == {"success": True}
+    assert not UserStatus.objects.exists()
+
+
+def test_delete_unknown(rc_login):
+    response = rc_login(REMOVE).post(DELETE, {"customUserStatusId": "nope"}, format="json")
+    assert_rc_error(
+        response,
+        "Custom_User_Status_Error_Invalid_User_Status",
+        "Invalid user status [Custom_User_Status_Error_Invalid_User_Status]",
+        {"method": "deleteCustomUserStatus"},
+    )
+
+
+def test_delete_missing_id(rc_login):
+    response = rc_login(REMOVE).post(DELETE, {}, format="json")
+    assert response.json() == {
+        "success": False,
+        "error": 'The "customUserStatusId" params is required!',
+    }
+
+
+def test_delete_without_permission_is_403(rc_login):
+    status = UserStatusFactory()
+    response = rc_login(ADD, CHANGE).post(DELETE, {"customUserStatusId": status.pk}, format="json")
+    assert response.json() == FORBIDDEN
+    assert UserStatus.objects.filter(pk=status.pk).exists()
+
+
+# --- list -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def many_statuses(db):
+    return [UserStatusFactory(name=f"Status {i:03d}") for i in range(120)]
+
+
+def test_list_defaults_sorted_by_name(rc_login, many_statuses):
+    body = rc_login().get(LIST).json()
+    assert body["success"] is True
+    assert (body["count"], body["offset"], body["total"]) == (50, 0, 120)
+    assert [s["name"] for s in body["statuses"]] == [f"Status {i:03d}" for i in range(50)]
+
+
+def test_list_paging_and_max_count(rc_login, many_statuses):
+    agent = rc_login()
+    body = agent.get(LIST, {"offset": 100, "count": 50}).json()
+    assert (body["count"], body["offset"], body["total"]) == (20, 100, 120)
+    assert body["statuses"][0]["name"] == "Status 100"
+    body = agent.get(LIST, {"count": 500}).json()
+    assert body["count"] == 100
+
+
+def test_list_sort_and_filters(rc_login, db):
+    a = UserStatusFactory(name="Alpha meeting", status_type="busy")
+    UserStatusFactory(name="Beta", status_type="away")
+    UserStatusFactory(name="Gamma MEETING", status_type="online")
+    agent = rc_login()
+    names = [s["name"] for s in agent.get(LIST, {"sort": '{"name":-1}'}).json()["statuses"]]
+    assert names == ["Gamma MEETING", "Beta", "Alpha meeting"]
+    types = [
+        s["statusType"] for s in agent.get(LIST, {"sort": '{"statusType":1}'}).json()["statuses"]
+    ]
+    assert types == ["away", "busy", "online"]
+    body = agent.get(LIST, {"name": "meeting"}).json()
+    assert [s["name"] for s in body["statuses"]] == ["Alpha meeting", "Gamma MEETING"]
+    assert body["total"] == 2
+    assert [s["_id"] for s in agent.get(LIST, {"_id": a.pk}).json()["statuses"]] == [a.pk]
+
+
+@pytest.mark.parametrize("sort", ["nope", '{"name":2}', '{"password":1}', "[]", "{}"])
+def test_list_invalid_sort(rc_login, sort):
+    response = rc_login().get(LIST, {"sort": sort})
+    assert response.status_code == 400
+    assert response.json()["errorType"] == "error-invalid-sort"
+
+
+@pytest.mark.parametrize("params", [{"offset": -1}, {"count": "ten"}, {"count": 0}])
+def test_list_invalid_paging(rc_login, params):
+    response = rc_login().get(LIST, params)
+    assert response.status_code == 400
+    assert response.json()["errorType"] == "invalid-params"
+
+
+def test_list_query_count_is_constant(rc_login, django_assert_num_queries, db):
+    agent = rc_login()
+    UserStatus.objects.bulk_create(UserStatus(name=f"S{i}", status_type="busy") for i in range(100))
+    with django_assert_num_queries(3):  # auth, page, total
+        body = agent.get(LIST, {"count": 100}).json()
+    assert body["count"] == 100
