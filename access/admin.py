@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from access.models import ApiKey, LoginToken
+from access.models import AccountBearer, ApiKey, LoginToken
 from access.services import api_key_issue, api_key_revoke
 
 
@@ -73,6 +73,24 @@ class LoginTokenAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email"]
     list_select_related = ["user"]
     readonly_fields = ["user", "created_at", "user_agent"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccountBearer)
+class AccountBearerAdmin(admin.ModelAdmin):
+    """LivePerson sessions per account: see who is logged in, and revoke by deleting."""
+
+    list_display = ["user", "account", "created_at"]
+    list_filter = ["account", "created_at"]
+    search_fields = ["user__username", "account__id"]
+    list_select_related = ["user", "account"]
+    readonly_fields = ["user", "account", "created_at"]
     fields = readonly_fields
 
     def has_add_permission(self, request):

@@ -51,3 +51,16 @@ class LoginTokenScheme(OpenApiAuthenticationExtension):
                 "description": "Rocket.Chat `userId` from `POST /api/v1/login`.",
             },
         ]
+
+
+class AccountBearerScheme(OpenApiAuthenticationExtension):
+    target_class = "access.authentication.AccountBearerAuthentication"
+    name = "livepersonBearer"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "LivePerson bearer from `POST /api/account/{accountId}/login`; "
+            "valid only for that account.",
+        }

@@ -128,3 +128,57 @@ def user_authenticate_password(*, login, password, by_email=False):
             return None
         login = user.get_username()
     return authenticate(username=login, password=password)
+
+
+@dataclass(frozen=True)
+class IssuedBearer:
+    """A freshly issued LivePerson bearer in clear, returned once by the login route."""
+
+    bearer: str
+    user: object
+    account_id: str
+
+
+def account_bearer_issue(*, account_id, username, password):
+    """Log a member into an account: a bearer for that account alone, or None."""
+    from access.models import AccountBearer
+
+    user = user_authenticate_password(login=username, password=password)
+    if user is None:
+        return None
+    account = user.liveperson_accounts.filter(pk=account_id).first()
+    if account is None:
+        return None
+    token = secrets.token_urlsafe(48)
+    AccountBearer.objects.create(user=user, account=account, token_hash=hash_secret(token))
+    return IssuedBearer(bearer=token, user=user, account_id=account.pk)
+
+
+def account_bearer_authenticate(*, token):
+    """The unexpired bearer (with its user and account) of a current member, or None.
+
+    One indexed query: the membership check is a join, so removing a member from an
+    account ends their sessions at once.
+    """
+    from django.db.models import F
+
+    from access.models import AccountBearer
+
+    if not token:
+        return None
+    ttl = timedelta(hours=settings.BEARER_TTL_HOURS)
+    return (
+        AccountBearer.objects.select_related("user", "account")
+        .filter(
+            token_hash=hash_secret(token),
+            created_at__gte=timezone.now() - ttl,
+            user__is_active=True,
+            account__members=F("user"),
+        )
+        .first()
+    )
+
+
+def account_bearer_revoke(*, bearer):
+    """End a LivePerson session."""
+    bearer.delete()

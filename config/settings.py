@@ -154,6 +154,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         # Password guessing against the login routes, per client IP.
         "rocketchat-login": env.str("LOGIN_RATE", default="30/min"),
+        "liveperson-login": env.str("LOGIN_RATE", default="30/min"),
     },
 }
 
@@ -191,3 +192,5 @@ API_KEY_LAST_USED_RESOLUTION_SECONDS = 60
 
 # Rocket.Chat-style login tokens expire after this many days (Rocket.Chat's default: 90).
 LOGIN_TOKEN_TTL_DAYS = env.int("LOGIN_TOKEN_TTL_DAYS", default=90)
+# LivePerson-style bearers expire after this many hours.
+BEARER_TTL_HOURS = env.int("BEARER_TTL_HOURS", default=24)

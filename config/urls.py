@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api/v1/", include("statuses.libredesk.urls")),
     path("api/v1/", include("statuses.rocketchat.urls")),
+    path("api/", include("reasons.liveperson.urls")),
 ]
 
 handler404 = "core.views.not_found"

@@ -78,3 +78,32 @@ def rc_login(db):
         return client
 
     return make
+
+
+LP_PERMS = [
+    "reasons.view_statusreason",
+    "reasons.add_statusreason",
+    "reasons.change_statusreason",
+    "reasons.delete_statusreason",
+]
+
+
+@pytest.fixture
+def lp_login(db):
+    """Make a member of an account (created if missing) and a client with its bearer."""
+    from access.services import account_bearer_issue
+    from tests.factories import AccountFactory
+
+    def make(account_id="acme", perms=tuple(LP_PERMS), **user_kwargs):
+        account = AccountFactory(id=account_id)
+        user = UserFactory(perms=list(perms), **user_kwargs)
+        account.members.add(user)
+        issued = account_bearer_issue(
+            account_id=account_id, username=user.username, password="pw-secret-123"
+        )
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.bearer}")
+        client.user, client.account, client.bearer = user, account, issued.bearer
+        return client
+
+    return make

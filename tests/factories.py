@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
+from reasons.models import Account, StatusReason
 from statuses.models import ConversationStatus, UserStatus
 
 
@@ -46,3 +47,22 @@ class UserStatusFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Custom {n:04d}")
     status_type = UserStatus.Type.BUSY
+
+
+class AccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Account
+        django_get_or_create = ["id"]
+
+    id = factory.Sequence(lambda n: f"acct{n}")
+    name = factory.LazyAttribute(lambda a: f"Account {a.id}")
+
+
+class StatusReasonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatusReason
+
+    account = factory.SubFactory(AccountFactory)
+    text = factory.Sequence(lambda n: f"Reason {n:04d}")
+    state = StatusReason.State.AWAY
+    order = factory.Sequence(lambda n: n)

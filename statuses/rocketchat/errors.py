@@ -32,7 +32,7 @@ def render_error(problem):
 rocketchat_exception_handler = build_exception_handler(render_error)
 
 
-class ErrorSerializer(serializers.Serializer):
+class RocketChatErrorSerializer(serializers.Serializer):
     """Schema of a Rocket.Chat error reply."""
 
     success = serializers.BooleanField(default=False)
@@ -41,7 +41,7 @@ class ErrorSerializer(serializers.Serializer):
     details = serializers.DictField(required=False, help_text="For example method, field, input.")
 
 
-class UnauthorizedSerializer(serializers.Serializer):
+class RocketChatUnauthorizedSerializer(serializers.Serializer):
     """Schema of Rocket.Chat's reply when the login headers are missing or wrong."""
 
     success = serializers.BooleanField(default=False)

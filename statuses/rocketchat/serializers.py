@@ -91,7 +91,7 @@ class ListQuerySerializer(serializers.Serializer):
         return [*order, "id"]
 
 
-class StatusListSerializer(serializers.Serializer):
+class RocketChatStatusListSerializer(serializers.Serializer):
     statuses = UserStatusSerializer(many=True)
     count = serializers.IntegerField(help_text="Items in this page.")
     offset = serializers.IntegerField()
@@ -99,36 +99,36 @@ class StatusListSerializer(serializers.Serializer):
     success = serializers.BooleanField()
 
 
-class CreateBodySerializer(serializers.Serializer):
+class RocketChatCreateBodySerializer(serializers.Serializer):
     name = serializers.CharField()
     statusType = serializers.ChoiceField(choices=["online", "away", "busy", "offline"])
 
 
-class UpdateBodySerializer(CreateBodySerializer):
+class RocketChatUpdateBodySerializer(RocketChatCreateBodySerializer):
     _id = serializers.CharField()
 
 
-class DeleteBodySerializer(serializers.Serializer):
+class RocketChatDeleteBodySerializer(serializers.Serializer):
     customUserStatusId = serializers.CharField()
 
 
-class StatusReplySerializer(serializers.Serializer):
+class RocketChatStatusReplySerializer(serializers.Serializer):
     customUserStatus = UserStatusSerializer()
     success = serializers.BooleanField()
 
 
-class SuccessSerializer(serializers.Serializer):
+class RocketChatSuccessSerializer(serializers.Serializer):
     success = serializers.BooleanField()
 
 
-class LoginBodySerializer(serializers.Serializer):
+class RocketChatLoginBodySerializer(serializers.Serializer):
     user = serializers.CharField(required=False, help_text="A username, or an email if it has @.")
     username = serializers.CharField(required=False)
     email = serializers.CharField(required=False)
     password = serializers.CharField()
 
 
-class MeSerializer(serializers.Serializer):
+class RocketChatMeSerializer(serializers.Serializer):
     """The caller, as Rocket.Chat's /me returns it (never a password or secret)."""
 
     _id = serializers.CharField()
@@ -142,32 +142,32 @@ class MeSerializer(serializers.Serializer):
     success = serializers.BooleanField(required=False)
 
 
-class LoginDataSerializer(serializers.Serializer):
+class RocketChatLoginDataSerializer(serializers.Serializer):
     userId = serializers.CharField()
     authToken = serializers.CharField()
-    me = MeSerializer()
+    me = RocketChatMeSerializer()
 
 
-class LoginReplySerializer(serializers.Serializer):
+class RocketChatLoginReplySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["success"])
-    data = LoginDataSerializer()
+    data = RocketChatLoginDataSerializer()
     success = serializers.BooleanField()
 
 
-class LoginFailedSerializer(serializers.Serializer):
+class RocketChatLoginFailedSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["error"])
     error = serializers.CharField(default="Unauthorized")
     message = serializers.CharField(default="Unauthorized")
     success = serializers.BooleanField(default=False)
 
 
-class LogoutMessageSerializer(serializers.Serializer):
+class RocketChatLogoutMessageSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class LogoutReplySerializer(serializers.Serializer):
+class RocketChatLogoutReplySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["success"])
-    data = LogoutMessageSerializer()
+    data = RocketChatLogoutMessageSerializer()
 
 
 def me_payload(user):

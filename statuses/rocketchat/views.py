@@ -16,8 +16,8 @@ from core.permissions import require_perms
 from statuses import services
 from statuses.rocketchat import serializers as rc
 from statuses.rocketchat.errors import (
-    ErrorSerializer,
-    UnauthorizedSerializer,
+    RocketChatErrorSerializer,
+    RocketChatUnauthorizedSerializer,
     rocketchat_exception_handler,
 )
 
@@ -28,11 +28,11 @@ TAG_STATUS = "Rocket.Chat: custom user statuses"
 def errors(*codes):
     """OpenAPI responses for the given error codes, in Rocket.Chat's shapes."""
     described = {
-        400: OpenApiResponse(ErrorSerializer, description="A failed rule or bad params"),
-        401: OpenApiResponse(UnauthorizedSerializer, description="Not logged in"),
-        403: OpenApiResponse(ErrorSerializer, description="`error-unauthorized`"),
-        413: OpenApiResponse(ErrorSerializer, description="Body too large"),
-        429: OpenApiResponse(ErrorSerializer, description="`error-too-many-requests`"),
+        400: OpenApiResponse(RocketChatErrorSerializer, description="A failed rule or bad params"),
+        401: OpenApiResponse(RocketChatUnauthorizedSerializer, description="Not logged in"),
+        403: OpenApiResponse(RocketChatErrorSerializer, description="`error-unauthorized`"),
+        413: OpenApiResponse(RocketChatErrorSerializer, description="Body too large"),
+        429: OpenApiResponse(RocketChatErrorSerializer, description="`error-too-many-requests`"),
     }
     return {code: described[code] for code in codes}
 
@@ -62,11 +62,13 @@ class LoginView(RocketChatView):
         description="Body: `{user, password}` (a `user` containing @ is an email), "
         "`{username, password}` or `{email, password}`.",
         auth=[],
-        request=rc.LoginBodySerializer,
+        request=rc.RocketChatLoginBodySerializer,
         responses={
-            200: rc.LoginReplySerializer,
+            200: rc.RocketChatLoginReplySerializer,
             400: errors(400)[400],
-            401: OpenApiResponse(rc.LoginFailedSerializer, description="Wrong credentials"),
+            401: OpenApiResponse(
+                rc.RocketChatLoginFailedSerializer, description="Wrong credentials"
+            ),
             **errors(429),
         },
     )
@@ -116,7 +118,7 @@ class MeView(RocketChatView):
         tags=[TAG_SESSION],
         summary="Who am I",
         operation_id="me",
-        responses={200: rc.MeSerializer, **errors(401)},
+        responses={200: rc.RocketChatMeSerializer, **errors(401)},
     )
     def get(self, request):
         return Response({**rc.me_payload(request.user), "success": True})
@@ -132,7 +134,7 @@ class LogoutView(RocketChatView):
         summary="Log out",
         operation_id="logout",
         request=None,
-        responses={200: rc.LogoutReplySerializer, **errors(401)},
+        responses={200: rc.RocketChatLogoutReplySerializer, **errors(401)},
     )
     def post(self, request):
         login_token_revoke(token=request.auth)
@@ -157,7 +159,7 @@ class UserStatusListView(RocketChatView):
             OpenApiParameter("name", str, description="Case-insensitive substring."),
             OpenApiParameter("_id", str),
         ],
-        responses={200: rc.StatusListSerializer, **errors(400, 401)},
+        responses={200: rc.RocketChatStatusListSerializer, **errors(400, 401)},
     )
     def get(self, request):
         query = rc.ListQuerySerializer(data=request.query_params)
@@ -194,8 +196,8 @@ class UserStatusCreateView(RocketChatView):
         tags=[TAG_STATUS],
         summary="Create a custom user status",
         operation_id="customUserStatusCreate",
-        request=rc.CreateBodySerializer,
-        responses={200: rc.StatusReplySerializer, **errors(400, 401, 403, 413)},
+        request=rc.RocketChatCreateBodySerializer,
+        responses={200: rc.RocketChatStatusReplySerializer, **errors(400, 401, 403, 413)},
     )
     def post(self, request):
         body = rc.read_body(request, allowed=("name", "statusType"))
@@ -212,8 +214,8 @@ class UserStatusUpdateView(RocketChatView):
         tags=[TAG_STATUS],
         summary="Update a custom user status",
         operation_id="customUserStatusUpdate",
-        request=rc.UpdateBodySerializer,
-        responses={200: rc.StatusReplySerializer, **errors(400, 401, 403, 413)},
+        request=rc.RocketChatUpdateBodySerializer,
+        responses={200: rc.RocketChatStatusReplySerializer, **errors(400, 401, 403, 413)},
     )
     def post(self, request):
         body = rc.read_body(request, allowed=("_id", "name", "statusType"), required=("_id",))
@@ -233,8 +235,8 @@ class UserStatusDeleteView(RocketChatView):
         tags=[TAG_STATUS],
         summary="Delete a custom user status",
         operation_id="customUserStatusDelete",
-        request=rc.DeleteBodySerializer,
-        responses={200: rc.SuccessSerializer, **errors(400, 401, 403)},
+        request=rc.RocketChatDeleteBodySerializer,
+        responses={200: rc.RocketChatSuccessSerializer, **errors(400, 401, 403)},
     )
     def post(self, request):
         body = rc.read_body(request, allowed=("customUserStatusId",))

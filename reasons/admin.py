@@ -1,0 +1,146 @@
+"""Admin screens for accounts and status reasons; reason changes go through reasons.services."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import ServiceBackedAdmin
+from core.errors import DomainError
+from reasons import services
+from reasons.models import Account, StatusReason
+
+
+class StatusReasonInline(admin.TabularInline):
+    """An account's reasons, read-only here: edit them on the reason screens."""
+
+    model = StatusReason
+    fields = ["text", "state", "enabled", "deleted", "order"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["order", "id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ["id", "name", "revision", "member_count", "reason_count"]
+    search_fields = ["id", "name"]
+    filter_horizontal = ["members"]
+    readonly_fields = ["revision", "created_at"]
+    inlines = [StatusReasonInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                member_total=Count("members", distinct=True),
+                reason_total=Count("reasons", distinct=True),
+            )
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["id", *self.readonly_fields] if obj else self.readonly_fields
+
+    @admin.display(description=_("members"), ordering="member_total")
+    def member_count(self, obj):
+        return obj.member_total
+
+    @admin.display(description=_("reasons"), ordering="reason_total")
+    def reason_count(self, obj):
+        return obj.reason_total
+
+
+class StatusReasonForm(forms.ModelForm):
+    """Checks a reason with the same service rules as the LivePerson API."""
+
+    class Meta:
+        model = StatusReason
+        fields = ["account", "text", "state", "enabled", "order"]
+
+    def clean(self):
+        cleaned = super().clean()
+        fields = {key: cleaned.get(key) for key in ["text", "state", "enabled", "order"]}
+        clean, errors = services.reason_clean(fields)
+        for error in errors:
+            self.add_error(
+                error["field"] if error["field"] in self.fields else None, error["message"]
+            )
+        if errors:
+            return cleaned
+        cleaned["text"] = clean["text"]
+        account = cleaned.get("account")
+        account_id = account.pk if account else self.instance.account_id
+        if account_id and services.reason_text_taken(
+            account_id=account_id, text=clean["text"], exclude_id=self.instance.pk
+        ):
+            self.add_error("text", _("This account already has a status reason with this text."))
+        return cleaned
+
+
+@admin.register(StatusReason)
+class StatusReasonAdmin(ServiceBackedAdmin):
+    form = StatusReasonForm
+    list_display = ["text", "account", "state", "enabled", "deleted", "order"]
+    list_editable = ["order"]
+    list_filter = ["account", "state", "enabled", "deleted"]
+    list_select_related = ["account"]
+    search_fields = ["text", "account__id", "account__name"]
+    ordering = ["account", "order", "id"]
+    actions = ["enable", "disable", "soft_delete", "restore"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["account", "deleted"] if obj else ["deleted"]
+
+    def save_model(self, request, obj, form, change):
+        item = {
+            "text": obj.text,
+            "state": obj.state,
+            "enabled": obj.enabled,
+            "order": obj.order,
+        }
+        if change:
+            services.reason_update_many(
+                account_id=obj.account_id, items=[{**item, "id": obj.pk}], single=True
+            )
+        else:
+            written = services.reason_create_many(
+                account_id=obj.account_id, items=[item], single=True
+            )
+            obj.pk = written.reasons[0].pk
+
+    def delete_model(self, request, obj):
+        # Deleting a reason is a soft delete, as in LivePerson; "restore" brings it back.
+        services.reasons_set_flags(reasons=[obj], deleted=True)
+
+    def delete_queryset(self, request, queryset):
+        services.reasons_set_flags(reasons=list(queryset), deleted=True)
+
+    def _set(self, request, queryset, done, **flags):
+        try:
+            count = services.reasons_set_flags(reasons=list(queryset), **flags)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return
+        self.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Enable selected reasons"), permissions=["change"])
+    def enable(self, request, queryset):
+        self._set(request, queryset, _("%(count)d reasons enabled."), enabled=True)
+
+    @admin.action(description=_("Disable selected reasons"), permissions=["change"])
+    def disable(self, request, queryset):
+        self._set(request, queryset, _("%(count)d reasons disabled."), enabled=False)
+
+    @admin.action(description=_("Soft-delete selected reasons"), permissions=["change"])
+    def soft_delete(self, request, queryset):
+        self._set(request, queryset, _("%(count)d reasons deleted."), deleted=True)
+
+    @admin.action(description=_("Restore selected reasons"), permissions=["change"])
+    def restore(self, request, queryset):
+        self._set(request, queryset, _("%(count)d reasons restored."), deleted=False)
