@@ -4,11 +4,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 
 from core.admin import ServiceBackedAdmin
 from core.errors import DomainError
 from reasons import services
 from reasons.models import Account, StatusReason
+from reasons.resources import StatusReasonResource
 
 
 class StatusReasonInline(admin.TabularInline):
@@ -84,7 +86,8 @@ class StatusReasonForm(forms.ModelForm):
 
 
 @admin.register(StatusReason)
-class StatusReasonAdmin(ServiceBackedAdmin):
+class StatusReasonAdmin(ImportExportMixin, ServiceBackedAdmin):
+    resource_classes = [StatusReasonResource]
     form = StatusReasonForm
     list_display = ["text", "account", "state", "enabled", "deleted", "order"]
     list_editable = ["order"]

@@ -14,6 +14,7 @@ from django.db.models import F, Min
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.db import raise_on_integrity_error
 from core.errors import ConflictError, DomainError, NotFoundError
@@ -201,7 +202,7 @@ def reason_create_many(*, account_id, items, single=False, if_match=None):
                 clean["order"], next_order = next_order, next_order + 1
             reasons.append(StatusReason(account=account, **clean))
         with raise_on_integrity_error(_text_conflict()):
-            StatusReason.objects.bulk_create(reasons)
+            reasons = bulk_create_with_history(reasons, StatusReason)
         return Written(reasons, _bump(account))
 
 
@@ -245,8 +246,8 @@ def reason_update_many(*, account_id, items, single=False, if_match=None):
                 reason.order = clean["order"]
             reasons.append(reason)
         with raise_on_integrity_error(_text_conflict()):
-            StatusReason.objects.bulk_update(
-                reasons, ["text", "state", "enabled", "order", "updated_at"]
+            bulk_update_with_history(
+                reasons, StatusReason, ["text", "state", "enabled", "order", "updated_at"]
             )
         return Written(reasons, _bump(account))
 
@@ -285,10 +286,11 @@ def reason_delete(*, account_id, reason_id, if_match=None):
 
 def _set_flags(account, reasons, **flags):
     now = timezone.now()
-    StatusReason.objects.filter(pk__in=[r.pk for r in reasons]).update(**flags, updated_at=now)
     for reason in reasons:
         for name, value in {**flags, "updated_at": now}.items():
             setattr(reason, name, value)
+    # One UPDATE and one history INSERT, however many reasons.
+    bulk_update_with_history(reasons, StatusReason, [*flags, "updated_at"])
     return reasons
 
 

@@ -4,15 +4,18 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 
 from core.admin import ServiceBackedAdmin
 from core.errors import DomainError
 from statuses import services
 from statuses.models import ConversationStatus, UserStatus
+from statuses.resources import ConversationStatusResource, UserStatusResource
 
 
 @admin.register(ConversationStatus)
-class ConversationStatusAdmin(ServiceBackedAdmin):
+class ConversationStatusAdmin(ImportExportMixin, ServiceBackedAdmin):
+    resource_classes = [ConversationStatusResource]
     list_display = ["name", "category", "is_default", "created_at", "updated_at"]
     list_filter = ["category", "is_default"]
     search_fields = ["name"]
@@ -83,7 +86,8 @@ class UserStatusForm(forms.ModelForm):
 
 
 @admin.register(UserStatus)
-class UserStatusAdmin(ServiceBackedAdmin):
+class UserStatusAdmin(ImportExportMixin, ServiceBackedAdmin):
+    resource_classes = [UserStatusResource]
     form = UserStatusForm
     list_display = ["name", "status_type", "id", "updated_at"]
     list_filter = ["status_type"]

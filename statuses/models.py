@@ -5,6 +5,7 @@ import secrets
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class ConversationCategory(models.TextChoices):
@@ -31,6 +32,7 @@ class ConversationStatus(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("conversation status")
@@ -85,6 +87,7 @@ class UserStatus(models.Model):
     name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
     status_type = models.CharField(_("status type"), max_length=16, choices=UserStatusType.choices)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("custom user status")

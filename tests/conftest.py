@@ -107,3 +107,26 @@ def lp_login(db):
         return client
 
     return make
+
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
+@pytest.fixture
+def assert_max_data_queries():
+    """Like django_assert_max_num_queries, but counts only statements that read or write
+    data: BEGIN/SAVEPOINT/RELEASE differ between SQLite, PostgreSQL and the test wrapper."""
+    from contextlib import contextmanager
+
+    from django.test.utils import CaptureQueriesContext
+
+    @contextmanager
+    def check(limit):
+        with CaptureQueriesContext(connection) as ctx:
+            yield ctx
+        statements = [
+            q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(TRANSACTION_CONTROL)
+        ]
+        assert len(statements) <= limit, "\n".join([f"{len(statements)} > {limit}:", *statements])
+
+    return check

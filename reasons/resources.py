@@ -1,0 +1,61 @@
+"""CSV/JSON import and export of status reasons, per account, through the services."""
+
+from import_export import fields, widgets
+
+from core.resources import ServiceResource
+from reasons import services
+from reasons.models import Account, StatusReason
+
+
+class AccountWidget(widgets.ForeignKeyWidget):
+    """An account by its id, with a clear message for an unknown one."""
+
+    def __init__(self):
+        super().__init__(Account, "pk")
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except Account.DoesNotExist:
+            raise ValueError(f"Unknown account {value!r}") from None
+
+
+class StatusReasonResource(ServiceResource):
+    """Columns `account`, `text`, `state`, `enabled`, `order`; a row updates the live
+    reason of the same account and text (any case). Each row is one revision."""
+
+    id = fields.Field(attribute="id", column_name="id", readonly=True)
+    account = fields.Field(attribute="account", column_name="account", widget=AccountWidget())
+    deleted = fields.Field(attribute="deleted", column_name="deleted", readonly=True)
+
+    class Meta(ServiceResource.Meta):
+        model = StatusReason
+        fields = ["id", "account", "text", "state", "enabled", "order", "deleted"]
+        import_id_fields = ["account", "text"]
+        # The LivePerson rules (text characters, states) are the service's.
+        clean_model_instances = False
+
+    def get_instance(self, instance_loader, row):
+        account, text = row.get("account"), row.get("text")
+        if not account or not isinstance(text, str):
+            return None
+        return StatusReason.objects.filter(
+            account_id=account, text__iexact=text.strip(), deleted=False
+        ).first()
+
+    def save_through_service(self, instance, is_create):
+        item = {
+            "text": instance.text,
+            "state": instance.state,
+            "enabled": True if instance.enabled is None else instance.enabled,
+            "order": instance.order,
+        }
+        if is_create:
+            written = services.reason_create_many(
+                account_id=instance.account_id, items=[item], single=True
+            )
+            instance.pk = written.reasons[0].pk
+        else:
+            services.reason_update_many(
+                account_id=instance.account_id, items=[{**item, "id": instance.pk}], single=True
+            )

@@ -1,0 +1,58 @@
+"""CSV/JSON import and export of statuses (django-import-export), through the services."""
+
+from import_export import fields
+
+from core.resources import ServiceResource
+from statuses import services
+from statuses.models import ConversationStatus, UserStatus
+
+
+def _text(row, key):
+    value = row.get(key)
+    return value.strip() if isinstance(value, str) else value
+
+
+class ConversationStatusResource(ServiceResource):
+    """Columns `name`, `category`; a row updates the status of the same name (any case)."""
+
+    id = fields.Field(attribute="id", column_name="id", readonly=True)
+
+    class Meta(ServiceResource.Meta):
+        model = ConversationStatus
+        fields = ["id", "name", "category"]
+        import_id_fields = ["name"]
+
+    def get_instance(self, instance_loader, row):
+        name = _text(row, "name")
+        return ConversationStatus.objects.filter(name__iexact=name).first() if name else None
+
+    def save_through_service(self, instance, is_create):
+        values = {"name": instance.name, "category": instance.category}
+        if is_create:
+            instance.pk = services.conversation_status_create(**values).pk
+        else:
+            services.conversation_status_update(status=instance, **values)
+
+
+class UserStatusResource(ServiceResource):
+    """Columns `id` (optional), `name`, `status_type`; matched by id, else by name."""
+
+    class Meta(ServiceResource.Meta):
+        model = UserStatus
+        fields = ["id", "name", "status_type"]
+        import_id_fields = ["id"]
+        # The Rocket.Chat rules (forbidden characters, type names) are the service's.
+        clean_model_instances = False
+
+    def get_instance(self, instance_loader, row):
+        if _text(row, "id"):
+            return UserStatus.objects.filter(pk=_text(row, "id")).first()
+        name = _text(row, "name")
+        return UserStatus.objects.filter(name__iexact=name).first() if name else None
+
+    def save_through_service(self, instance, is_create):
+        values = {"name": instance.name, "status_type": instance.status_type}
+        if is_create:
+            instance.pk = services.user_status_create(**values).pk
+        else:
+            services.user_status_update(status=instance, **values)
