@@ -1,11 +1,33 @@
 """Admin screens for credentials. A secret is shown once, in the message after it is made."""
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from oauth2_provider import models as oauth_models
 
 from access.models import AccountBearer, ApiKey, LoginToken
 from access.services import api_key_issue, api_key_revoke
+
+
+def _announce_key(model_admin, request, user, issued):
+    """Show a new key's secret in the next page's messages: the only time it is shown."""
+    model_admin.message_user(
+        request,
+        format_html(
+            "New API key for <b>{}</b>. Copy the secret now: it is shown only once."
+            "<br>API key: <code class='api-key'>{}</code>"
+            "<br>API secret: <code class='api-secret'>{}</code>",
+            user,
+            issued.api_key,
+            issued.api_secret,
+        ),
+        messages.WARNING,
+    )
 
 
 @admin.register(ApiKey)
@@ -30,7 +52,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         issued = api_key_issue(user=obj.user)
         obj.pk = ApiKey.objects.get(key=issued.api_key).pk
-        self._announce(request, obj.user, issued)
+        _announce_key(self, request, obj.user, issued)
 
     def delete_model(self, request, obj):
         api_key_revoke(user=obj.user)
@@ -42,26 +64,12 @@ class ApiKeyAdmin(admin.ModelAdmin):
     @admin.action(description=_("Generate a new key for the selected users"), permissions=["add"])
     def regenerate_keys(self, request, queryset):
         for api_key in queryset.select_related("user"):
-            self._announce(request, api_key.user, api_key_issue(user=api_key.user))
+            _announce_key(self, request, api_key.user, api_key_issue(user=api_key.user))
 
     @admin.action(description=_("Revoke the selected keys"), permissions=["delete"])
     def revoke_keys(self, request, queryset):
         self.delete_queryset(request, queryset)
         self.message_user(request, _("The selected keys were revoked."), messages.SUCCESS)
-
-    def _announce(self, request, user, issued):
-        self.message_user(
-            request,
-            format_html(
-                "New API key for <b>{}</b>. Copy the secret now: it is shown only once."
-                "<br>API key: <code class='api-key'>{}</code>"
-                "<br>API secret: <code class='api-secret'>{}</code>",
-                user,
-                issued.api_key,
-                issued.api_secret,
-            ),
-            messages.WARNING,
-        )
 
 
 @admin.register(LoginToken)
@@ -98,3 +106,100 @@ class AccountBearerAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- One page per user with every credential they hold -----------------------------------
+
+
+class _CredentialInline(admin.TabularInline):
+    """A user's credentials of one kind: shown read-only, revoked by deleting."""
+
+    extra = 0
+    max_num = 0
+    can_delete = True
+    show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+class ApiKeyInline(_CredentialInline):
+    model = ApiKey
+    fields = ["key", "created_at", "last_used_at"]
+    verbose_name = _("Libredesk API key")
+    verbose_name_plural = _("Libredesk API key")
+
+
+class LoginTokenInline(_CredentialInline):
+    model = LoginToken
+    fields = ["created_at", "user_agent"]
+    verbose_name = _("Rocket.Chat login token")
+    verbose_name_plural = _("Rocket.Chat login tokens")
+
+
+class AccountBearerInline(_CredentialInline):
+    model = AccountBearer
+    fields = ["account", "created_at"]
+    verbose_name = _("LivePerson bearer")
+    verbose_name_plural = _("LivePerson bearers")
+
+
+class OAuthAccessTokenInline(_CredentialInline):
+    model = oauth_models.get_access_token_model()
+    fk_name = "user"
+    fields = ["application", "scope", "created", "expires"]
+    verbose_name = _("SelfCommunity OAuth2 access token")
+    verbose_name_plural = _("SelfCommunity OAuth2 access tokens")
+
+
+class OAuthRefreshTokenInline(_CredentialInline):
+    model = oauth_models.get_refresh_token_model()
+    fk_name = "user"
+    fields = ["application", "created", "revoked"]
+    verbose_name = _("SelfCommunity OAuth2 refresh token")
+    verbose_name_plural = _("SelfCommunity OAuth2 refresh tokens")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(DjangoUserAdmin):
+    """Django's user admin plus the user's credentials on every API, in one place."""
+
+    change_form_template = "admin/auth/user/portal_change_form.html"
+    inlines = [
+        ApiKeyInline,
+        LoginTokenInline,
+        AccountBearerInline,
+        OAuthAccessTokenInline,
+        OAuthRefreshTokenInline,
+    ]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/api-key/",
+                self.admin_site.admin_view(self.generate_api_key_view),
+                name="auth_user_generate_api_key",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def generate_api_key_view(self, request, object_id):
+        """POST: issue a new API key for this user and show its secret once."""
+        user = self.get_object(request, object_id)
+        if user is None:
+            raise Http404
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (
+            self.has_change_permission(request, user) and request.user.has_perm("access.add_apikey")
+        ):
+            raise PermissionDenied
+        _announce_key(self, request, user, api_key_issue(user=user))
+        return HttpResponseRedirect(reverse("admin:auth_user_change", args=[user.pk]))

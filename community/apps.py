@@ -6,3 +6,6 @@ class CommunityConfig(AppConfig):
 
     name = "community"
     verbose_name = "Community"
+
+    def ready(self):
+        from community.selfcommunity import schema  # noqa: F401  registers the OAuth2 scheme

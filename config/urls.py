@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api/v1/", include("statuses.libredesk.urls")),
     path("api/v1/", include("statuses.rocketchat.urls")),
+    path("oauth/", include("community.selfcommunity.oauth_urls")),
+    path("api/v2/", include("community.selfcommunity.urls")),
     path("api/", include("reasons.liveperson.urls")),
 ]
 

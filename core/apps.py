@@ -1,8 +1,17 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
     """Plumbing shared by every surface: domain errors, API error mapping, landing page."""
 
     name = "core"
+    default = True
     verbose_name = "Portal"
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """Installs PortalAdminSite as the default admin site."""
+
+    default = False
+    default_site = "core.admin_site.PortalAdminSite"

@@ -1,0 +1,166 @@
+"""Admin screens for the community: categories, tags, media, members and post moderation.
+
+OAuth applications and tokens are in django-oauth-toolkit's own admin.
+"""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from community import services
+from community.models import Category, Media, MemberProfile, Status, Tag
+from core.admin import ServiceBackedAdmin
+
+
+@admin.register(Category)
+class CategoryAdmin(ServiceBackedAdmin):
+    list_display = ["name", "order", "active", "content_only_staff", "slug", "lastmod_datetime"]
+    list_editable = ["order", "active"]
+    list_filter = ["active", "content_only_staff"]
+    search_fields = ["name", "slug", "slogan"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["parents", "tags"]
+    fields = [
+        "name",
+        "slug",
+        "slogan",
+        "order",
+        "active",
+        "content_only_staff",
+        "parents",
+        "tags",
+        "name_synonyms",
+        "html_info",
+        "seo_title",
+        "seo_description",
+        "auto_follow",
+        "stream_order_by",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        # Saved with its relations in save_related, through the service (which refuses
+        # parent cycles).
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        data = form.cleaned_data
+        fields = {name: data[name] for name in self.fields if name not in {"parents", "tags"}}
+        services.category_save(
+            category=form.instance,
+            parents=[c.pk for c in data["parents"]],
+            tags=[t.pk for t in data["tags"]],
+            **fields,
+        )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
+@admin.register(Tag)
+class TagAdmin(ServiceBackedAdmin):
+    list_display = ["name", "type", "active", "visible", "color", "created_at"]
+    list_filter = ["type", "active", "visible"]
+    search_fields = ["name", "description"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        fields = {k: data[k] for k in ["description", "color", "visible", "active"]}
+        saved = services.tag_save(
+            tag=obj if change else None, name=data["name"], type=data["type"], **fields
+        )
+        obj.pk, obj.created_at = saved.pk, saved.created_at
+
+
+@admin.register(Media)
+class MediaAdmin(admin.ModelAdmin):
+    list_display = ["id", "type", "title", "owner", "added_at"]
+    list_filter = ["type"]
+    search_fields = ["title", "url", "owner__username"]
+    list_select_related = ["owner"]
+    raw_id_fields = ["owner"]
+    readonly_fields = ["image_width", "image_height", "added_at"]
+
+
+@admin.register(MemberProfile)
+class MemberProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "ext_id", "location"]
+    search_fields = ["user__username", "ext_id"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Status)
+class StatusAdmin(admin.ModelAdmin):
+    """Moderation of status posts: search, filter and soft-delete, restore or collapse."""
+
+    list_display = ["id", "author", "summary", "added_at", "deleted", "collapsed"]
+    list_filter = ["deleted", "collapsed", "categories"]
+    search_fields = ["plain_text", "action", "author__username"]
+    list_select_related = ["author"]
+    date_hierarchy = "added_at"
+    actions = ["soft_delete", "restore", "collapse"]
+    readonly_fields = [
+        "author",
+        "action",
+        "html",
+        "summary",
+        "slug",
+        "categories",
+        "medias",
+        "addressing",
+        "tags",
+        "location",
+        "location_lat",
+        "location_lng",
+        "added_at",
+        "last_activity_at",
+        "last_edited_at",
+        "deleted",
+        "collapsed",
+        "comment_count",
+        "view_count",
+        "vote_count",
+        "flag_count",
+        "share_count",
+    ]
+
+    def has_add_permission(self, request):
+        # Posts are written by members through the API; the admin moderates them.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting is soft (the action below), so a moderator can always restore a post.
+        return False
+
+    def _apply(self, request, queryset, service, done_message, **kwargs):
+        count = 0
+        for status in queryset:
+            service(status=status, actor=request.user, **kwargs)
+            count += 1
+        self.message_user(request, done_message(count), messages.SUCCESS)
+
+    @admin.action(description=_("Delete selected posts (soft)"), permissions=["change"])
+    def soft_delete(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            services.status_delete,
+            lambda n: ngettext("%d post deleted.", "%d posts deleted.", n) % n,
+        )
+
+    @admin.action(description=_("Restore selected posts"), permissions=["change"])
+    def restore(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            services.status_restore,
+            lambda n: ngettext("%d post restored.", "%d posts restored.", n) % n,
+        )
+
+    @admin.action(description=_("Collapse selected posts"), permissions=["change"])
+    def collapse(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            services.status_collapse,
+            lambda n: ngettext("%d post collapsed.", "%d posts collapsed.", n) % n,
+        )

@@ -1,0 +1,302 @@
+"""Community models: categories, tags, media, member profiles and status posts."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TagType(models.TextChoices):
+    """What a tag may be attached to."""
+
+    USER = "user", _("User")
+    CATEGORY = "category", _("Category")
+    CONTRIBUTION = "contribution", _("Contribution")
+
+
+class Tag(models.Model):
+    """A label for users (addressing), categories or contributions; unique per type."""
+
+    Type = TagType
+
+    name = models.CharField(_("name"), max_length=50)
+    type = models.CharField(_("type"), max_length=16, choices=TagType.choices)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    color = models.CharField(_("color"), max_length=16, blank=True, help_text=_("e.g. #3366ff"))
+    visible = models.BooleanField(_("visible"), default=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["type", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                "type",
+                name="community_tag_name_type_ci_unique",
+                violation_error_message=_("A tag with this name and type already exists."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(type__in=TagType.values), name="community_tag_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name=""), name="community_tag_name_not_blank"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.type})"
+
+
+class AutoFollow(models.TextChoices):
+    """Whether new members follow a category."""
+
+    NONE = "none", _("None")
+    DEFAULT = "default", _("Default")
+    FORCED = "forced", _("Forced")
+
+
+class StreamOrder(models.TextChoices):
+    """How a category's stream is ordered."""
+
+    RECENT = "recent", _("Most recent")
+    LAST_ACTIVITY = "last_activity", _("Last activity")
+
+
+class Category(models.Model):
+    """A community category; status posts are published in one or more of them."""
+
+    name = models.CharField(_("name"), max_length=255)
+    name_synonyms = models.CharField(_("name synonyms"), max_length=255, blank=True)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
+    slogan = models.CharField(_("slogan"), max_length=255, blank=True)
+    html_info = models.TextField(_("HTML info"), blank=True)
+    seo_title = models.CharField(_("SEO title"), max_length=255, blank=True)
+    seo_description = models.TextField(_("SEO description"), blank=True)
+    auto_follow = models.CharField(
+        _("auto follow"), max_length=16, choices=AutoFollow.choices, default=AutoFollow.NONE
+    )
+    stream_order_by = models.CharField(
+        _("stream order"), max_length=16, choices=StreamOrder.choices, default=StreamOrder.RECENT
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+    content_only_staff = models.BooleanField(
+        _("staff only"),
+        default=False,
+        help_text=_("Only staff members may publish in this category."),
+    )
+    parents = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="children",
+        blank=True,
+        verbose_name=_("parents"),
+        help_text=_("A post in this category is also published in its parents."),
+    )
+    tags = models.ManyToManyField(
+        Tag,
+        related_name="categories",
+        blank=True,
+        limit_choices_to={"type": TagType.CATEGORY},
+        verbose_name=_("tags"),
+    )
+    lastmod_datetime = models.DateTimeField(_("last modified"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["order", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="community_category_name_ci_unique",
+                violation_error_message=_("A category with this name already exists."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name=""), name="community_category_name_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(auto_follow__in=AutoFollow.values),
+                name="community_category_auto_follow_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stream_order_by__in=StreamOrder.values),
+                name="community_category_stream_order_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class MediaType(models.TextChoices):
+    """The kind of a media attached to a post."""
+
+    URL = "url", _("Link")
+    IMAGE = "image", _("Image")
+    DOC = "doc", _("Document")
+    SHARE = "share", _("Share")
+
+
+class Media(models.Model):
+    """A link, an uploaded image or a share that its owner can attach to posts."""
+
+    Type = MediaType
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="community_medias",
+        verbose_name=_("owner"),
+    )
+    type = models.CharField(_("type"), max_length=16, choices=MediaType.choices)
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("URL"), max_length=2000, blank=True)
+    image = models.ImageField(
+        _("image"),
+        upload_to="community/media/%Y/%m/",
+        width_field="image_width",
+        height_field="image_height",
+        blank=True,
+    )
+    image_width = models.PositiveIntegerField(_("image width"), null=True, blank=True)
+    image_height = models.PositiveIntegerField(_("image height"), null=True, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("media")
+        verbose_name_plural = _("media")
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(type__in=MediaType.values), name="community_media_type_valid"
+            ),
+            # A link media needs its URL and an image media its file.
+            models.CheckConstraint(
+                condition=~models.Q(type=MediaType.URL) | ~models.Q(url=""),
+                name="community_media_url_has_url",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(type=MediaType.IMAGE) | ~models.Q(image=""),
+                name="community_media_image_has_file",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} #{self.pk}: {self.title or self.url or self.image}"
+
+
+class MemberProfile(models.Model):
+    """The community side of a user: external id and public profile fields."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="community_profile",
+        verbose_name=_("user"),
+    )
+    ext_id = models.CharField(
+        _("external id"),
+        max_length=255,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("The user's id in the site that embeds the community."),
+    )
+    bio = models.TextField(_("bio"), blank=True)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    location = models.CharField(_("location"), max_length=255, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    avatar = models.URLField(_("avatar"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("member profile")
+        verbose_name_plural = _("member profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class Status(models.Model):
+    """A short community status post, published in categories; deleting it is soft."""
+
+    ACTION_MAX_LENGTH = 255
+    SUMMARY_MAX_LENGTH = 500
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="community_statuses",
+        verbose_name=_("author"),
+    )
+    # null and "" differ in SelfCommunity's replies, so these strings are nullable.
+    action = models.CharField(  # noqa: DJ001
+        _("action"), max_length=ACTION_MAX_LENGTH, null=True, blank=True
+    )
+    html = models.TextField(_("HTML"), blank=True, help_text=_("Sanitised, with mentions."))
+    plain_text = models.TextField(_("plain text"), blank=True, editable=False)
+    summary = models.CharField(_("summary"), max_length=SUMMARY_MAX_LENGTH, blank=True)
+    slug = models.SlugField(_("slug"), max_length=255, blank=True, allow_unicode=True)
+    categories = models.ManyToManyField(
+        Category, related_name="statuses", verbose_name=_("categories")
+    )
+    medias = models.ManyToManyField(
+        Media, related_name="statuses", blank=True, verbose_name=_("medias")
+    )
+    addressing = models.ManyToManyField(
+        Tag,
+        related_name="addressed_statuses",
+        blank=True,
+        limit_choices_to={"type": TagType.USER},
+        verbose_name=_("addressing"),
+    )
+    tags = models.ManyToManyField(
+        Tag,
+        related_name="tagged_statuses",
+        blank=True,
+        limit_choices_to={"type": TagType.CONTRIBUTION},
+        verbose_name=_("tags"),
+    )
+    location = models.CharField(_("location"), max_length=255, null=True, blank=True)  # noqa: DJ001
+    location_lat = models.FloatField(_("latitude"), null=True, blank=True)
+    location_lng = models.FloatField(_("longitude"), null=True, blank=True)
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+    last_activity_at = models.DateTimeField(_("last activity at"), default=timezone.now)
+    last_edited_at = models.DateTimeField(_("last edited at"), null=True, blank=True)
+    deleted = models.BooleanField(_("deleted"), default=False)
+    collapsed = models.BooleanField(_("collapsed"), default=False)
+    comment_count = models.PositiveIntegerField(_("comments"), default=0)
+    view_count = models.PositiveIntegerField(_("views"), default=0)
+    vote_count = models.PositiveIntegerField(_("votes"), default=0)
+    flag_count = models.PositiveIntegerField(_("flags"), default=0)
+    share_count = models.PositiveIntegerField(_("shares"), default=0)
+
+    class Meta:
+        verbose_name = _("status post")
+        verbose_name_plural = _("status posts")
+        ordering = ["-added_at", "-id"]
+        indexes = [
+            models.Index(fields=["deleted", "-added_at"], name="community_status_added"),
+            models.Index(fields=["deleted", "-last_activity_at"], name="community_status_activity"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(location_lat__isnull=True)
+                | models.Q(location_lat__gte=-90, location_lat__lte=90),
+                name="community_status_lat_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(location_lng__isnull=True)
+                | models.Q(location_lng__gte=-180, location_lng__lte=180),
+                name="community_status_lng_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.action or self.summary[:60]}"

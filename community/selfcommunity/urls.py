@@ -1,0 +1,32 @@
+from django.urls import path, re_path
+
+from community.selfcommunity import views
+
+urlpatterns = [
+    path("status/", views.StatusListView.as_view(), name="selfcommunity-status-list"),
+    path("status/search/", views.StatusSearchView.as_view(), name="selfcommunity-status-search"),
+    path(
+        "status/<str:status_id>/",
+        views.StatusDetailView.as_view(),
+        name="selfcommunity-status-detail",
+    ),
+    path(
+        "status/<str:status_id>/restore/",
+        views.StatusRestoreView.as_view(),
+        name="selfcommunity-status-restore",
+    ),
+    path("category/", views.CategoryListView.as_view(), name="selfcommunity-category-list"),
+    path(
+        "category/<str:category_id>/",
+        views.CategoryDetailView.as_view(),
+        name="selfcommunity-category-detail",
+    ),
+    path("tag/", views.TagListView.as_view(), name="selfcommunity-tag-list"),
+    path("tag/<str:tag_id>/", views.TagDetailView.as_view(), name="selfcommunity-tag-detail"),
+    path("media/", views.MediaCreateView.as_view(), name="selfcommunity-media-create"),
+    path(
+        "media/<str:media_id>/", views.MediaDetailView.as_view(), name="selfcommunity-media-detail"
+    ),
+    # Anything else under /api/v2/ is a 404 in SelfCommunity's shape, not Django's page.
+    re_path(r"^.*$", views.UnknownRouteView.as_view(), name="selfcommunity-unknown"),
+]

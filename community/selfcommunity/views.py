@@ -1,0 +1,446 @@
+"""SelfCommunity-compatible endpoints: status posts, categories, tags and media."""
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from oauth2_provider.contrib.rest_framework import OAuth2Authentication
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from community import services
+from community.models import Category, MediaType, Tag
+from community.selfcommunity import serializers as sc
+from community.selfcommunity.errors import SCErrorsSerializer, selfcommunity_exception_handler
+from community.selfcommunity.throttling import WriteRateThrottle
+
+TAG_STATUS = "SelfCommunity: status posts"
+TAG_CATEGORY = "SelfCommunity: categories"
+TAG_TAG = "SelfCommunity: tags"
+TAG_MEDIA = "SelfCommunity: media"
+
+
+def errors(*codes):
+    """OpenAPI responses for the given error codes, all in SelfCommunity's `errors` shape."""
+    descriptions = {
+        400: "Field errors (`field` + `messages`) or a malformed body (`parse_error`)",
+        401: "No or invalid bearer token — `not_authenticated`",
+        403: "Authenticated but not allowed — `permission_denied`",
+        404: "Unknown id — `not_found`",
+        405: "Method not allowed — `method_not_allowed`",
+        413: "Body or file too large — `too_large`",
+        429: "Too many requests — `throttled`",
+    }
+    return {
+        code: OpenApiResponse(SCErrorsSerializer, description=descriptions[code]) for code in codes
+    }
+
+
+class StatusPagination(LimitOffsetPagination):
+    """`limit` and `offset`, replying `{"count","next","previous","results"}`."""
+
+    default_limit = 20
+    max_limit = 100
+
+
+class SelfCommunityView(GenericAPIView):
+    """Base of the SelfCommunity surface: OAuth2 bearers and the `errors` body."""
+
+    authentication_classes = [OAuth2Authentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
+    pagination_class = StatusPagination
+    throttle_classes = [WriteRateThrottle]
+
+    def get_exception_handler(self):
+        return selfcommunity_exception_handler
+
+    def read(self, serializer_class, data=None, **kwargs):
+        """The validated body (or query), or a 400 in the `errors` shape."""
+        serializer = serializer_class(
+            data=self.request.data if data is None else data,
+            context=self.get_serializer_context(),
+            **kwargs,
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def page(self, queryset, serializer_class):
+        """One page of `queryset` in the paginated reply."""
+        items = self.paginate_queryset(queryset)
+        data = serializer_class(items, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(data)
+
+
+def reply(serializer_class, instance, view, status=200):
+    return Response(
+        serializer_class(instance, context=view.get_serializer_context()).data, status=status
+    )
+
+
+# --- status posts --------------------------------------------------------------------------
+
+LIST_PARAMETERS = [
+    OpenApiParameter(
+        "ordering",
+        str,
+        enum=list(services.STATUS_ORDERINGS),
+        description="Default `-added_at`.",
+    ),
+]
+
+
+class StatusView(SelfCommunityView):
+    """Base of the status routes."""
+
+    serializer_class = sc.SCStatusSerializer
+
+    def get_queryset(self):
+        return services.status_list()
+
+
+class StatusListView(StatusView):
+    """List or publish status posts."""
+
+    @extend_schema(
+        tags=[TAG_STATUS],
+        summary="List status posts",
+        operation_id="statusList",
+        parameters=LIST_PARAMETERS,
+        responses={200: sc.SCStatusSerializer(many=True), **errors(400, 401)},
+    )
+    def get(self, request):
+        query = self.read(sc.SCStatusListQuerySerializer, data=request.query_params)
+        return self.page(services.status_list(ordering=query["ordering"]), sc.SCStatusSerializer)
+
+    @extend_schema(
+        tags=[TAG_STATUS],
+        summary="Create a status post",
+        operation_id="statusCreate",
+        request=sc.SCStatusWriteSerializer,
+        responses={201: sc.SCStatusSerializer, **errors(400, 401, 403, 413, 429)},
+    )
+    def post(self, request):
+        body = self.read(sc.SCStatusWriteSerializer)
+        status = services.status_create(author=request.user, **body)
+        return reply(sc.SCStatusSerializer, status, self, status=201)
+
+
+class StatusSearchView(StatusView):
+    """Search status posts by their text."""
+
+    @extend_schema(
+        tags=[TAG_STATUS],
+        summary="Search status posts",
+        operation_id="statusSearch",
+        parameters=[
+            OpenApiParameter("search", str, description="Text to find (case-insensitive)."),
+            *LIST_PARAMETERS,
+        ],
+        responses={200: sc.SCStatusSerializer(many=True), **errors(400, 401)},
+    )
+    def get(self, request):
+        query = self.read(sc.SCStatusListQuerySerializer, data=request.query_params)
+        statuses = services.status_list(ordering=query["ordering"], search=query.get("search"))
+        return self.page(statuses, sc.SCStatusSerializer)
+
+
+class StatusDetailView(StatusView):
+    """Read, replace or soft-delete one status post."""
+
+    @extend_schema(
+        tags=[TAG_STATUS],
+        summary="Get a status post",
+        operation_id="statusRetrieve",
+        responses={200: sc.SCStatusSerializer, **errors(401, 404)},
+    )
+    def get(self, request, status_id):
+        return reply(sc.SCStatusSerializer, services.status_get(status_id=status_id), self)
+
+    @extend_schema(
+        tags=[TAG_STATUS],
+        summary="Update a status post",
+        operation_id="statusUpdate",
+        description="Its author only; the same body and rules as create.",
+        request=sc.SCStatusWriteSerializer,
+        responses={200: sc.SCStatusSerializer, **errors(400, 401, 403, 404, 413, 429)},
+    )
+    def put(self, request, status_id):
+        status = services.status_get(status_id=status_id)
+        services.status_require_author(status=status, actor=request.user)
+        body = self.read(sc.SCStatusWriteSerializer)
+        status = services.status_update(status=status, actor=request.user, **body)
+        return reply(sc.SCStatusSerializer, status, self)
+
+    @extend_schema(
+        tags=[TAG_STATUS],
+        summary="Delete a status post",
+        operation_id="statusDelete",
+        description="Soft delete, by its author or staff; `restore` undoes it.",
+        responses={204: OpenApiResponse(description="Deleted"), **errors(401, 403, 404, 429)},
+    )
+    def delete(self, request, status_id):
+        services.status_delete(status=services.status_get(status_id=status_id), actor=request.user)
+        return Response(status=204)
+
+
+class StatusRestoreView(SelfCommunityView):
+    """Restore a soft-deleted status post."""
+
+    serializer_class = None
+
+    @extend_schema(
+        tags=[TAG_STATUS],
+        summary="Restore a status post",
+        operation_id="statusRestore",
+        request=None,
+        responses={204: OpenApiResponse(description="Restored"), **errors(401, 403, 404, 429)},
+    )
+    def post(self, request, status_id):
+        status = services.status_get(status_id=status_id, include_deleted=True)
+        services.status_restore(status=status, actor=request.user)
+        return Response(status=204)
+
+
+# --- categories and tags --------------------------------------------------------------------
+
+
+class CategoryListView(SelfCommunityView):
+    """List categories (anyone signed in) or create one (with the add permission)."""
+
+    permission_classes = [DjangoModelPermissions]
+    queryset = Category.objects.all()
+    serializer_class = sc.SCCategorySerializer
+
+    @extend_schema(
+        tags=[TAG_CATEGORY],
+        summary="List categories",
+        operation_id="categoryList",
+        responses={200: sc.SCCategorySerializer(many=True), **errors(401)},
+    )
+    def get(self, request):
+        return self.page(services.category_list(), sc.SCCategorySerializer)
+
+    @extend_schema(
+        tags=[TAG_CATEGORY],
+        summary="Create a category",
+        operation_id="categoryCreate",
+        request=sc.SCCategoryWriteSerializer,
+        responses={201: sc.SCCategorySerializer, **errors(400, 401, 403, 413, 429)},
+    )
+    def post(self, request):
+        category = services.category_save(**self.read(sc.SCCategoryWriteSerializer))
+        return reply(sc.SCCategorySerializer, category, self, status=201)
+
+
+class CategoryDetailView(SelfCommunityView):
+    """Read, update or delete a category."""
+
+    permission_classes = [DjangoModelPermissions]
+    queryset = Category.objects.all()
+    serializer_class = sc.SCCategorySerializer
+
+    def get_object(self):
+        return services.category_get(category_id=self.kwargs["category_id"])
+
+    @extend_schema(
+        tags=[TAG_CATEGORY],
+        summary="Get a category",
+        operation_id="categoryRetrieve",
+        responses={200: sc.SCCategorySerializer, **errors(401, 404)},
+    )
+    def get(self, request, category_id):
+        return reply(sc.SCCategorySerializer, self.get_object(), self)
+
+    @extend_schema(
+        tags=[TAG_CATEGORY],
+        summary="Replace a category",
+        operation_id="categoryUpdate",
+        request=sc.SCCategoryWriteSerializer,
+        responses={200: sc.SCCategorySerializer, **errors(400, 401, 403, 404, 413, 429)},
+    )
+    def put(self, request, category_id):
+        category = self.get_object()
+        category = services.category_save(
+            category=category, **self.read(sc.SCCategoryWriteSerializer)
+        )
+        return reply(sc.SCCategorySerializer, category, self)
+
+    @extend_schema(
+        tags=[TAG_CATEGORY],
+        summary="Update some fields of a category",
+        operation_id="categoryPartialUpdate",
+        request=sc.SCCategoryWriteSerializer,
+        responses={200: sc.SCCategorySerializer, **errors(400, 401, 403, 404, 413, 429)},
+    )
+    def patch(self, request, category_id):
+        category = self.get_object()
+        body = self.read(sc.SCCategoryWriteSerializer, partial=True)
+        body.setdefault("name", category.name)
+        category = services.category_save(category=category, **body)
+        return reply(sc.SCCategorySerializer, category, self)
+
+    @extend_schema(
+        tags=[TAG_CATEGORY],
+        summary="Delete a category",
+        operation_id="categoryDelete",
+        responses={204: OpenApiResponse(description="Deleted"), **errors(401, 403, 404, 429)},
+    )
+    def delete(self, request, category_id):
+        services.category_delete(category=self.get_object())
+        return Response(status=204)
+
+
+class TagListView(SelfCommunityView):
+    """List tags (anyone signed in) or create one (with the add permission)."""
+
+    permission_classes = [DjangoModelPermissions]
+    queryset = Tag.objects.all()
+    serializer_class = sc.SCTagSerializer
+
+    @extend_schema(
+        tags=[TAG_TAG],
+        summary="List tags",
+        operation_id="tagList",
+        parameters=[OpenApiParameter("type", str, enum=["user", "category", "contribution"])],
+        responses={200: sc.SCTagSerializer(many=True), **errors(400, 401)},
+    )
+    def get(self, request):
+        query = self.read(sc.SCTagListQuerySerializer, data=request.query_params)
+        return self.page(services.tag_list(type=query.get("type")), sc.SCTagSerializer)
+
+    @extend_schema(
+        tags=[TAG_TAG],
+        summary="Create a tag",
+        operation_id="tagCreate",
+        request=sc.SCTagWriteSerializer,
+        responses={201: sc.SCTagSerializer, **errors(400, 401, 403, 413, 429)},
+    )
+    def post(self, request):
+        tag = services.tag_save(**self.read(sc.SCTagWriteSerializer))
+        return reply(sc.SCTagSerializer, tag, self, status=201)
+
+
+class TagDetailView(SelfCommunityView):
+    """Read, update or delete a tag."""
+
+    permission_classes = [DjangoModelPermissions]
+    queryset = Tag.objects.all()
+    serializer_class = sc.SCTagSerializer
+
+    def get_object(self):
+        return services.tag_get(tag_id=self.kwargs["tag_id"])
+
+    @extend_schema(
+        tags=[TAG_TAG],
+        summary="Get a tag",
+        operation_id="tagRetrieve",
+        responses={200: sc.SCTagSerializer, **errors(401, 404)},
+    )
+    def get(self, request, tag_id):
+        return reply(sc.SCTagSerializer, self.get_object(), self)
+
+    @extend_schema(
+        tags=[TAG_TAG],
+        summary="Replace a tag",
+        operation_id="tagUpdate",
+        request=sc.SCTagWriteSerializer,
+        responses={200: sc.SCTagSerializer, **errors(400, 401, 403, 404, 413, 429)},
+    )
+    def put(self, request, tag_id):
+        tag = services.tag_save(tag=self.get_object(), **self.read(sc.SCTagWriteSerializer))
+        return reply(sc.SCTagSerializer, tag, self)
+
+    @extend_schema(
+        tags=[TAG_TAG],
+        summary="Update some fields of a tag",
+        operation_id="tagPartialUpdate",
+        request=sc.SCTagWriteSerializer,
+        responses={200: sc.SCTagSerializer, **errors(400, 401, 403, 404, 413, 429)},
+    )
+    def patch(self, request, tag_id):
+        tag = self.get_object()
+        body = self.read(sc.SCTagWriteSerializer, partial=True)
+        body.setdefault("name", tag.name)
+        body.setdefault("type", tag.type)
+        return reply(sc.SCTagSerializer, services.tag_save(tag=tag, **body), self)
+
+    @extend_schema(
+        tags=[TAG_TAG],
+        summary="Delete a tag",
+        operation_id="tagDelete",
+        responses={204: OpenApiResponse(description="Deleted"), **errors(401, 403, 404, 429)},
+    )
+    def delete(self, request, tag_id):
+        services.tag_delete(tag=self.get_object())
+        return Response(status=204)
+
+
+# --- media ----------------------------------------------------------------------------------
+
+
+class MediaCreateView(SelfCommunityView):
+    """Create a media: a link (JSON) or an uploaded image (multipart)."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    serializer_class = sc.SCMediaSerializer
+
+    @extend_schema(
+        tags=[TAG_MEDIA],
+        summary="Create a media",
+        operation_id="mediaCreate",
+        description="`type` `url` with a `url` (the server does not fetch it), or `image` "
+        "with a multipart `image` file (checked to be a real image of bounded size).",
+        request={
+            "application/json": sc.SCMediaWriteSerializer,
+            "multipart/form-data": sc.SCMediaWriteSerializer,
+        },
+        responses={201: sc.SCMediaSerializer, **errors(400, 401, 413, 429)},
+    )
+    def post(self, request):
+        # Refuse an oversized upload before it is read, not after it is stored on disk.
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        limit = settings.COMMUNITY_IMAGE_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if length.isdigit() and int(length) > limit:
+            raise services.PayloadTooLargeError(_("Request body is too large."))
+        body = self.read(sc.SCMediaWriteSerializer)
+        fields = {"title": body["title"], "description": body["description"]}
+        if body["type"] == MediaType.URL:
+            media = services.media_create_url(owner=request.user, url=body["url"], **fields)
+        else:
+            media = services.media_create_image(owner=request.user, image=body["image"], **fields)
+        return reply(sc.SCMediaSerializer, media, self, status=201)
+
+
+class MediaDetailView(SelfCommunityView):
+    """One of your own media."""
+
+    serializer_class = sc.SCMediaSerializer
+
+    @extend_schema(
+        tags=[TAG_MEDIA],
+        summary="Get one of your media",
+        operation_id="mediaRetrieve",
+        responses={200: sc.SCMediaSerializer, **errors(401, 404)},
+    )
+    def get(self, request, media_id):
+        media = services.media_get(media_id=media_id, owner=request.user)
+        return reply(sc.SCMediaSerializer, media, self)
+
+
+class UnknownRouteView(APIView):
+    """Any other path under /api/v2/: a 404 in SelfCommunity's shape."""
+
+    authentication_classes = []
+    permission_classes = []
+
+    def get_exception_handler(self):
+        return selfcommunity_exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        raise NotFound()

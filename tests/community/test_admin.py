@@ -1,0 +1,105 @@
+"""Community admin: categories through the service, and status moderation actions."""
+
+import pytest
+
+from community.models import Category, Status, Tag
+from tests.community.factories import CategoryFactory, StatusFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+STATUS_ADMIN = "/admin/community/status/"
+CATEGORY_ADMIN = "/admin/community/category/"
+
+
+def category_form(**overrides):
+    data = {
+        "name": "Help",
+        "slug": "help",
+        "slogan": "",
+        "order": 1,
+        "active": "on",
+        "auto_follow": "none",
+        "stream_order_by": "recent",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_admin_creates_a_category_with_parents(admin_client):
+    parent = CategoryFactory(name="Support")
+    response = admin_client.post(f"{CATEGORY_ADMIN}add/", category_form(parents=[parent.pk]))
+    assert response.status_code == 302, response.content
+    category = Category.objects.get(name="Help")
+    assert list(category.parents.all()) == [parent]
+
+
+def test_admin_refuses_a_parent_cycle(admin_client):
+    root = CategoryFactory(name="Root", slug="root")
+    child = CategoryFactory(name="Child", parents=[root])
+    response = admin_client.post(
+        f"{CATEGORY_ADMIN}{root.pk}/change/",
+        category_form(name="Root", slug="root", parents=[child.pk]),
+        follow=True,
+    )
+    assert "cannot be its own parent" in response.content.decode()
+    assert list(root.parents.all()) == []
+
+
+def test_admin_refuses_duplicate_tag(admin_client):
+    TagFactory(name="vip", type="user")
+    response = admin_client.post(
+        "/admin/community/tag/add/", {"name": "VIP", "type": "user", "visible": "on"}
+    )
+    assert response.status_code == 200
+    assert Tag.objects.filter(name__iexact="vip").count() == 1
+
+
+def test_moderation_search_and_filters(admin_client):
+    news = CategoryFactory(name="News")
+    match = StatusFactory(plain_text="quarterly results", categories=[news])
+    StatusFactory(plain_text="lunch", deleted=True)
+    by_author = StatusFactory(author__username="zed", plain_text="other")
+
+    def ids(**query):
+        response = admin_client.get(STATUS_ADMIN, query)
+        assert response.status_code == 200
+        return {s.pk for s in response.context["cl"].result_list}
+
+    assert ids(q="quarterly") == {match.pk}
+    assert ids(q="zed") == {by_author.pk}
+    assert ids(categories__id__exact=news.pk) == {match.pk}
+    assert len(ids(deleted__exact="1")) == 1
+
+
+@pytest.mark.parametrize(
+    ("action", "field", "before", "after"),
+    [
+        ("soft_delete", "deleted", False, True),
+        ("restore", "deleted", True, False),
+        ("collapse", "collapsed", False, True),
+    ],
+)
+def test_moderation_actions(admin_client, action, field, before, after):
+    statuses = [StatusFactory(**{field: before}) for _ in range(2)]
+    untouched = StatusFactory(**{field: before})
+    response = admin_client.post(
+        STATUS_ADMIN, {"action": action, "_selected_action": [s.pk for s in statuses]}
+    )
+    assert response.status_code == 302
+    for status in statuses:
+        status.refresh_from_db()
+        assert getattr(status, field) is after
+    untouched.refresh_from_db()
+    assert getattr(untouched, field) is before
+    assert Status.objects.count() == 3  # soft: nothing is removed
+
+
+def test_status_admin_cannot_hard_delete(admin_client):
+    status = StatusFactory()
+    response = admin_client.post(f"{STATUS_ADMIN}{status.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert Status.objects.filter(pk=status.pk).exists()
+
+
+def test_oauth_admin_is_registered(admin_client):
+    assert admin_client.get("/admin/oauth2_provider/application/").status_code == 200
+    assert admin_client.get("/admin/oauth2_provider/accesstoken/").status_code == 200
