@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-sqlite test-postgres lint format clean
+.PHONY: install browser-deps run test test-sqlite test-postgres lint format screenshots clean
 
 install: $(STAMP)
 
@@ -32,8 +32,20 @@ run: install .env
 	HTTPS=false $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 3 \
 	    --access-logfile - --forwarded-allow-ips="127.0.0.1"
 
+# The browser tests drive Debian's Chromium (Playwright cannot download its own here).
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1 && [ -z "$$CHROMIUM_PATH" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing: install Debian's chromium (apt-get install chromium)" \
+	         "or set CHROMIUM_PATH."; exit 1; \
+	  fi; \
+	fi
+
 # The whole suite on SQLite, then again on a private PostgreSQL server.
-test: install test-sqlite test-postgres
+test: install browser-deps test-sqlite test-postgres
 
 test-sqlite: install
 	env -u DATABASE_URL $(BIN)/pytest -q $(PYTEST_ARGS)
@@ -48,6 +60,10 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Fresh screenshots of the admin for the README (docs/screenshots/).
+screenshots: install browser-deps
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -6,14 +6,19 @@ OAuth applications and tokens are in django-oauth-toolkit's own admin.
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
 
 from community import services
 from community.models import Category, Media, MemberProfile, Status, Tag
+from community.resources import CategoryResource
 from core.admin import ServiceBackedAdmin
+
+M2M_FIELDS = {"parents", "tags"}
 
 
 @admin.register(Category)
-class CategoryAdmin(ServiceBackedAdmin):
+class CategoryAdmin(ImportExportMixin, ServiceBackedAdmin):
+    resource_classes = [CategoryResource]
     list_display = ["name", "order", "active", "content_only_staff", "slug", "lastmod_datetime"]
     list_editable = ["order", "active"]
     list_filter = ["active", "content_only_staff"]
@@ -38,19 +43,19 @@ class CategoryAdmin(ServiceBackedAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        # Saved with its relations in save_related, through the service (which refuses
-        # parent cycles).
-        pass
-
-    def save_related(self, request, form, formsets, change):
+        # The service saves the category with its parents and tags (refusing parent
+        # cycles); `obj` already carries the form's values, including list_editable ones.
         data = form.cleaned_data
-        fields = {name: data[name] for name in self.fields if name not in {"parents", "tags"}}
+        fields = {name: getattr(obj, name) for name in self.fields if name not in M2M_FIELDS}
         services.category_save(
-            category=form.instance,
-            parents=[c.pk for c in data["parents"]],
-            tags=[t.pk for t in data["tags"]],
+            category=obj,
+            parents=[c.pk for c in data["parents"]] if "parents" in data else None,
+            tags=[t.pk for t in data["tags"]] if "tags" in data else None,
             **fields,
         )
+
+    def save_related(self, request, form, formsets, change):
+        # Parents and tags were saved by the service in save_model.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 

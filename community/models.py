@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class TagType(models.TextChoices):
@@ -27,6 +28,7 @@ class Tag(models.Model):
     visible = models.BooleanField(_("visible"), default=True)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("tag")
@@ -105,6 +107,8 @@ class Category(models.Model):
         verbose_name=_("tags"),
     )
     lastmod_datetime = models.DateTimeField(_("last modified"), auto_now=True)
+    # Parent changes are M2M and not versioned; the category's own fields are.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("category")

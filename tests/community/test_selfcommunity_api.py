@@ -112,7 +112,7 @@ def test_a_wrong_or_expired_bearer_is_401(member):
 
 
 def test_access_token_in_query_string_is_refused(sc_login, oauth_app):
-    from tests.community.conftest import issue_bearer
+    from tests.conftest import issue_bearer
     from tests.factories import UserFactory
 
     token = issue_bearer(UserFactory(), oauth_app)

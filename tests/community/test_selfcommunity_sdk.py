@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from community.models import Status
-from tests.community.conftest import issue_bearer
 from tests.community.factories import CategoryFactory
+from tests.conftest import issue_bearer
 from tests.factories import UserFactory
 
 SDK_DIR = Path(__file__).resolve().parent.parent / "selfcommunity_sdk"

@@ -1,0 +1,69 @@
+"""CSV/JSON import and export of categories, through the community services."""
+
+from django.core.exceptions import ValidationError
+from import_export import fields
+
+from community import services
+from community.models import Category
+from core.resources import ServiceResource
+
+PARENT_SEPARATOR = "|"
+
+
+class CategoryResource(ServiceResource):
+    """Columns `name`, `slug`, `slogan`, `order`, `active`, `content_only_staff`, `parents`
+    (parent names joined by `|`, listed earlier in the file or already present); a row
+    updates the category of the same name (any case)."""
+
+    id = fields.Field(attribute="id", column_name="id", readonly=True)
+    parents = fields.Field(column_name="parents")
+
+    class Meta(ServiceResource.Meta):
+        model = Category
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "slogan",
+            "order",
+            "active",
+            "content_only_staff",
+            "parents",
+        ]
+        import_id_fields = ["name"]
+        # Name and slug uniqueness (any case) and parent cycles are the service's rules.
+        clean_model_instances = False
+        # Parents are not a model field, so compare every row instead of skipping.
+        skip_unchanged = False
+
+    def dehydrate_parents(self, category):
+        return PARENT_SEPARATOR.join(p.name for p in category.parents.order_by("name"))
+
+    def get_instance(self, instance_loader, row):
+        name = row.get("name")
+        if not isinstance(name, str) or not name.strip():
+            return None
+        return Category.objects.filter(name__iexact=name.strip()).first()
+
+    def before_save_instance(self, instance, row, **kwargs):
+        names = [n.strip() for n in str(row.get("parents") or "").split(PARENT_SEPARATOR)]
+        parents = []
+        for name in filter(None, names):
+            parent = Category.objects.filter(name__iexact=name).first()
+            if parent is None:
+                raise ValidationError(f"Unknown parent category {name!r}")
+            parents.append(parent.pk)
+        instance.import_parents = parents
+
+    def save_through_service(self, instance, is_create):
+        saved = services.category_save(
+            category=None if is_create else instance,
+            name=instance.name or "",
+            parents=instance.import_parents,
+            slug=instance.slug or "",
+            slogan=instance.slogan or "",
+            order=instance.order or 0,
+            active=True if instance.active is None else instance.active,
+            content_only_staff=bool(instance.content_only_staff),
+        )
+        instance.pk = saved.pk
