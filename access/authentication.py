@@ -4,6 +4,7 @@ import base64
 import binascii
 
 from django.utils.translation import gettext_lazy as _
+from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
@@ -97,3 +98,14 @@ class AccountBearerAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request):
         return 'Bearer realm="api"'
+
+
+class ActiveUserOAuth2Authentication(OAuth2Authentication):
+    """django-oauth-toolkit's bearer authentication, refusing users who were deactivated
+    after their token was issued (the other surfaces check `is_active` too)."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None and not result[0].is_active:
+            raise AuthenticationFailed()
+        return result

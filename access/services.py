@@ -56,7 +56,9 @@ def api_key_revoke(*, user):
 
 def api_key_authenticate(*, key, secret):
     """The active user owning this key and secret, or None. One indexed query."""
-    api_key = ApiKey.objects.select_related("user").filter(key=key).first() if key else None
+    if not key or "\x00" in key:
+        return None
+    api_key = ApiKey.objects.select_related("user").filter(key=key).first()
     if api_key is None or not hmac.compare_digest(api_key.secret_hash, hash_secret(secret)):
         return None
     if not api_key.user.is_active:
@@ -94,7 +96,8 @@ def login_token_issue(*, user, user_agent=""):
 
 def login_token_authenticate(*, user_id, token):
     """The active user owning this unexpired token and user id, or None. One indexed query."""
-    if not user_id or not token or not str(user_id).isdigit():
+    # A user id is a 64-bit primary key: at most 19 digits.
+    if not user_id or not token or not str(user_id).isdigit() or len(str(user_id)) > 19:
         return None
     ttl = timedelta(days=settings.LOGIN_TOKEN_TTL_DAYS)
     login = (
@@ -120,7 +123,7 @@ def user_authenticate_password(*, login, password, by_email=False):
     """The active user whose username (or email, with `by_email`) and password match, or None."""
     from django.contrib.auth import authenticate, get_user_model
 
-    if not login or not password:
+    if not login or not password or "\x00" in login + password:
         return None
     if by_email:
         user = get_user_model().objects.filter(email__iexact=login, is_active=True).first()

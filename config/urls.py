@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from core.views import landing
+from core.views import landing, uploaded_file
 
 urlpatterns = [
     path("", landing, name="landing"),
@@ -16,6 +16,9 @@ urlpatterns = [
     path("api/v2/", include("community.selfcommunity.urls")),
     path("api/", include("reasons.liveperson.urls")),
 ]
+
+# Uploaded community images. Behind a web server, serve MEDIA_ROOT from it instead.
+urlpatterns.append(re_path(r"^media/(?P<path>.*)$", uploaded_file, name="media"))
 
 handler404 = "core.views.not_found"
 handler500 = "core.views.server_error"

@@ -26,6 +26,13 @@ class ServiceBackedAdmin(SimpleHistoryAdmin):
         except DomainError as exc:
             return self._refused(request, exc)
 
+    def changelist_view(self, request, extra_context=None):
+        # list_editable saves go through save_model, and so through the services.
+        try:
+            return super().changelist_view(request, extra_context)
+        except DomainError as exc:
+            return self._refused(request, exc)
+
     def delete_view(self, request, object_id, extra_context=None):
         try:
             return super().delete_view(request, object_id, extra_context)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import DataError
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -66,6 +67,10 @@ def describe_exception(exc):
             code=exc.code,
             details=exc.details,
         )
+    if isinstance(exc, DataError | OverflowError):
+        # A value the database cannot hold (an integer past 64 bits, a NUL in a query
+        # parameter): bad input, not a server fault. Any transaction was rolled back.
+        return ApiProblem(400, "invalid", "A value in the request is out of range.", code="invalid")
     if isinstance(exc, RequestDataTooBig):
         return ApiProblem(413, "too_large", "Request body is too large.", code="too_large")
     if isinstance(exc, SuspiciousOperation):

@@ -40,7 +40,8 @@ def _model(label):
 
 
 def dashboard(user):
-    """The dashboard cards `user` may see, with live counts."""
+    """The dashboard cards `user` may see (a card needs at least one permitted link),
+    with live counts."""
     cards = []
 
     conversation = _model("statuses.ConversationStatus")
@@ -130,4 +131,5 @@ def dashboard(user):
 
     for card in cards:
         card.links = [link for link in card.links if link]
-    return cards
+    # A card's counts are shown only to someone who may look at that domain.
+    return [card for card in cards if card.links]

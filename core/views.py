@@ -9,6 +9,14 @@ def landing(request):
     return render(request, "index.html")
 
 
+def uploaded_file(request, path):
+    """An uploaded file from MEDIA_ROOT (community images), so media URLs resolve."""
+    from django.conf import settings
+    from django.views.static import serve
+
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 def not_found(request, exception=None):
     """404 for unknown paths: JSON under /api/, Django's page elsewhere."""
     if request.path.startswith("/api/"):

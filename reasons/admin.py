@@ -28,6 +28,11 @@ class StatusReasonInline(admin.TabularInline):
         return False
 
 
+def member_accounts(user):
+    """The accounts a manager may work on: their own, or all for a superuser."""
+    return Account.objects.all() if user.is_superuser else user.liveperson_accounts.all()
+
+
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
     list_display = ["id", "name", "revision", "member_count", "reason_count"]
@@ -40,6 +45,7 @@ class AccountAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
+            .filter(pk__in=member_accounts(request.user).values("pk"))
             .annotate(
                 member_total=Count("members", distinct=True),
                 reason_total=Count("reasons", distinct=True),
@@ -96,6 +102,21 @@ class StatusReasonAdmin(ImportExportMixin, ServiceBackedAdmin):
     search_fields = ["text", "account__id", "account__name"]
     ordering = ["account", "order", "id"]
     actions = ["enable", "disable", "soft_delete", "restore"]
+
+    def get_queryset(self, request):
+        # A manager sees the reasons of their own accounts, as the API's members do.
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(account__in=member_accounts(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "account":
+            kwargs["queryset"] = member_accounts(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
 
     def get_readonly_fields(self, request, obj=None):
         return ["account", "deleted"] if obj else ["deleted"]

@@ -8,10 +8,14 @@ from reasons.models import Account, StatusReason
 
 
 class AccountWidget(widgets.ForeignKeyWidget):
-    """An account by its id, with a clear message for an unknown one."""
+    """An account by its id, among those the importing manager belongs to."""
 
     def __init__(self):
         super().__init__(Account, "pk")
+        self.accounts = Account.objects.all()
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return self.accounts
 
     def clean(self, value, row=None, **kwargs):
         try:
@@ -34,6 +38,11 @@ class StatusReasonResource(ServiceResource):
         import_id_fields = ["account", "text"]
         # The LivePerson rules (text characters, states) are the service's.
         clean_model_instances = False
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        if user is not None and not user.is_superuser:
+            self.fields["account"].widget.accounts = user.liveperson_accounts.all()
 
     def get_instance(self, instance_loader, row):
         account, text = row.get("account"), row.get("text")

@@ -22,6 +22,12 @@ from reasons.models import Account, StatusReason
 
 MAX_ITEMS = 1000
 ANY_REVISION = -1
+MAX_ID = 2**63 - 1
+ORDER_MIN, ORDER_MAX = -(2**31), 2**31 - 1
+
+
+def _is_id(value):
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
 @dataclass
@@ -68,7 +74,7 @@ def reason_clean(raw, *, path=""):
     order = raw.get("order")
     if order is not None and (isinstance(order, bool) or not isinstance(order, int)):
         errors.append(_field_error(path, "order", _("order must be an integer")))
-    elif order is not None and not -(2**31) <= order < 2**31:
+    elif order is not None and not ORDER_MIN <= order <= ORDER_MAX:
         errors.append(_field_error(path, "order", _("order is out of range")))
     clean["order"] = order
     return clean, errors
@@ -173,9 +179,10 @@ def reason_list(*, account_id, include_deleted=False):
 def reason_get(*, account_id, reason_id, include_deleted=False):
     """One reason of the account, or NotFoundError."""
     try:
-        return reason_list(account_id=account_id, include_deleted=include_deleted).get(
-            pk=int(reason_id)
-        )
+        pk = int(reason_id)
+        if not _is_id(pk):
+            raise StatusReason.DoesNotExist
+        return reason_list(account_id=account_id, include_deleted=include_deleted).get(pk=pk)
     except (StatusReason.DoesNotExist, ValueError, TypeError):
         raise NotFoundError(
             _("Status reason %(id)s not found") % {"id": reason_id}, details={"errors": []}
@@ -196,6 +203,11 @@ def reason_create_many(*, account_id, items, single=False, if_match=None):
         if unordered:
             lowest = StatusReason.objects.filter(account=account).aggregate(low=Min("order"))
             next_order = (lowest["low"] if lowest["low"] is not None else unordered) - unordered
+            if next_order < ORDER_MIN:
+                raise DomainError(
+                    _("No room to put new reasons first: lower the smallest order in use"),
+                    details={"errors": []},
+                )
         reasons = []
         for clean in cleaned:
             if clean["order"] is None:
@@ -215,8 +227,8 @@ def reason_update_many(*, account_id, items, single=False, if_match=None):
     ids, errors = [], []
     for item, path in zip(items, paths, strict=True):
         reason_id = item.get("id")
-        if isinstance(reason_id, bool) or not isinstance(reason_id, int):
-            errors.append(_field_error(path, "id", _("id must be an integer")))
+        if not _is_id(reason_id):
+            errors.append(_field_error(path, "id", _("id must be a positive integer")))
         elif reason_id in ids:
             errors.append(_field_error(path, "id", _("duplicate id in this request")))
         ids.append(reason_id)
@@ -257,9 +269,9 @@ def reason_delete_many(*, account_id, ids, if_match=None):
     _check_item_count(ids)
     paths = [f"[{i}]" for i in range(len(ids))]
     bad = [
-        {"field": path, "message": str(_("id must be an integer"))}
+        {"field": path, "message": str(_("id must be a positive integer"))}
         for reason_id, path in zip(ids, paths, strict=True)
-        if isinstance(reason_id, bool) or not isinstance(reason_id, int)
+        if not _is_id(reason_id)
     ]
     if bad:
         raise _invalid(bad)

@@ -6,14 +6,40 @@ managed in the admin, not by self-service registration pages.
 """
 
 from django.contrib.auth import views as auth_views
+from django.http import JsonResponse
 from django.urls import path
 from oauth2_provider import views as oauth_views
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    """Token requests per client address (REST_FRAMEWORK's NUM_PROXIES decides which)."""
+
+    scope = "oauth-token"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class ThrottledTokenView(oauth_views.TokenView):
+    """The token endpoint, with a limit on attempts so passwords cannot be guessed fast."""
+
+    def post(self, request, *args, **kwargs):
+        throttle = TokenRateThrottle()
+        if not throttle.allow_request(request, self):
+            return JsonResponse(
+                {"error": "slow_down", "error_description": "Too many requests; try later."},
+                status=429,
+                headers={"Retry-After": str(int(throttle.wait() or 1))},
+            )
+        return super().post(request, *args, **kwargs)
+
 
 app_name = "oauth2_provider"
 
 urlpatterns = [
     path("authorize/", oauth_views.AuthorizationView.as_view(), name="authorize"),
-    path("token/", oauth_views.TokenView.as_view(), name="token"),
+    path("token/", ThrottledTokenView.as_view(), name="token"),
     path("revoke_token/", oauth_views.RevokeTokenView.as_view(), name="revoke-token"),
     path(
         "login/",

@@ -10,6 +10,7 @@ class SelfCommunityOAuth2Scheme(DjangoOAuthToolkitScheme):
     it; these views need a valid bearer whatever its scopes.
     """
 
+    target_class = "access.authentication.ActiveUserOAuth2Authentication"
     priority = 1
 
     def get_security_requirement(self, auto_schema):

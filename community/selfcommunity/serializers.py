@@ -48,9 +48,14 @@ class StrictFloatField(serializers.FloatField):
         return super().to_internal_value(data)
 
 
+# The largest id a 64-bit primary key holds, and the largest PositiveIntegerField value.
+MAX_ID = 2**63 - 1
+MAX_ORDER = 2**31 - 1
+
+
 def id_list(**kwargs):
     """A list of object ids."""
-    return serializers.ListField(child=StrictIntegerField(min_value=1), **kwargs)
+    return serializers.ListField(child=StrictIntegerField(min_value=1, max_value=MAX_ID), **kwargs)
 
 
 # --- replies --------------------------------------------------------------------------------
@@ -262,7 +267,7 @@ class SCCategoryWriteSerializer(serializers.Serializer):
     seo_description = StrictCharField(required=False, allow_blank=True)
     auto_follow = serializers.ChoiceField(choices=AutoFollow.choices, required=False)
     stream_order_by = serializers.ChoiceField(choices=StreamOrder.choices, required=False)
-    order = StrictIntegerField(min_value=0, required=False)
+    order = StrictIntegerField(min_value=0, max_value=MAX_ORDER, required=False)
     active = serializers.BooleanField(required=False)
     content_only_staff = serializers.BooleanField(required=False)
     parents = id_list(required=False)

@@ -3,21 +3,23 @@
 from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from access.authentication import ActiveUserOAuth2Authentication
+from access.permissions import OAuthScopeForMethod
 from community import services
 from community.models import Category, MediaType, Tag
 from community.selfcommunity import serializers as sc
 from community.selfcommunity.errors import SCErrorsSerializer, selfcommunity_exception_handler
 from community.selfcommunity.throttling import WriteRateThrottle
+from core.parsers import StrictJSONParser
 
 TAG_STATUS = "SelfCommunity: status posts"
 TAG_CATEGORY = "SelfCommunity: categories"
@@ -51,9 +53,9 @@ class StatusPagination(LimitOffsetPagination):
 class SelfCommunityView(GenericAPIView):
     """Base of the SelfCommunity surface: OAuth2 bearers and the `errors` body."""
 
-    authentication_classes = [OAuth2Authentication, SessionAuthentication]
-    permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser]
+    authentication_classes = [ActiveUserOAuth2Authentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated, OAuthScopeForMethod]
+    parser_classes = [StrictJSONParser]
     pagination_class = StatusPagination
     throttle_classes = [WriteRateThrottle]
 
@@ -213,7 +215,7 @@ class StatusRestoreView(SelfCommunityView):
 class CategoryListView(SelfCommunityView):
     """List categories (anyone signed in) or create one (with the add permission)."""
 
-    permission_classes = [DjangoModelPermissions]
+    permission_classes = [DjangoModelPermissions, OAuthScopeForMethod]
     queryset = Category.objects.all()
     serializer_class = sc.SCCategorySerializer
 
@@ -241,7 +243,7 @@ class CategoryListView(SelfCommunityView):
 class CategoryDetailView(SelfCommunityView):
     """Read, update or delete a category."""
 
-    permission_classes = [DjangoModelPermissions]
+    permission_classes = [DjangoModelPermissions, OAuthScopeForMethod]
     queryset = Category.objects.all()
     serializer_class = sc.SCCategorySerializer
 
@@ -299,7 +301,7 @@ class CategoryDetailView(SelfCommunityView):
 class TagListView(SelfCommunityView):
     """List tags (anyone signed in) or create one (with the add permission)."""
 
-    permission_classes = [DjangoModelPermissions]
+    permission_classes = [DjangoModelPermissions, OAuthScopeForMethod]
     queryset = Tag.objects.all()
     serializer_class = sc.SCTagSerializer
 
@@ -329,7 +331,7 @@ class TagListView(SelfCommunityView):
 class TagDetailView(SelfCommunityView):
     """Read, update or delete a tag."""
 
-    permission_classes = [DjangoModelPermissions]
+    permission_classes = [DjangoModelPermissions, OAuthScopeForMethod]
     queryset = Tag.objects.all()
     serializer_class = sc.SCTagSerializer
 
@@ -387,7 +389,7 @@ class TagDetailView(SelfCommunityView):
 class MediaCreateView(SelfCommunityView):
     """Create a media: a link (JSON) or an uploaded image (multipart)."""
 
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [StrictJSONParser, MultiPartParser, FormParser]
     serializer_class = sc.SCMediaSerializer
 
     @extend_schema(

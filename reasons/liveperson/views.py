@@ -90,14 +90,26 @@ class IsAccountMember(BasePermission):
     def has_permission(self, request, view):
         account_id = view.kwargs["account_id"]
         if isinstance(request.auth, AccountBearer):
+            if request.auth.account_id != account_id:
+                return False
             view.account = request.auth.account
-            return request.auth.account_id == account_id
+            self.member_of(view)
+            return True
         user = request.user
         if not (user and user.is_authenticated):
             return False
         accounts = Account.objects.all() if user.is_superuser else user.liveperson_accounts.all()
         view.account = accounts.filter(pk=account_id).first()
-        return view.account is not None
+        if view.account is None:
+            return False
+        self.member_of(view)
+        return True
+
+    @staticmethod
+    def member_of(view):
+        """Once membership is known, replies (a 403 for missing permissions too) carry
+        the account's revision; another account's revision is never shown."""
+        view.revision = view.account.revision
 
 
 class ReasonPermissions(DjangoModelPermissions):
@@ -130,7 +142,6 @@ class LivePersonView(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.revision = self.account.revision
         version = request.query_params.get("v")
         try:
             valid = version is not None and math.isfinite(float(version))
@@ -212,9 +223,8 @@ class ReasonCollectionView(LivePersonView):
         )
         headers = None
         if single:
-            headers = {
-                "Location": request.build_absolute_uri(f"{request.path}/{result.reasons[0].pk}")
-            }
+            location = f"{request.path}/{result.reasons[0].pk}?v={request.query_params['v']}"
+            headers = {"Location": request.build_absolute_uri(location)}
         return self.written(result, many=not single, headers=headers)
 
     @extend_schema(

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from access.authentication import ApiKeyBasicAuthentication, ApiKeyTokenAuthentication
 from access.services import api_key_issue, api_key_revoke
 from core.api import require_object
-from core.errors import NotFoundError
+from core.errors import ForbiddenError, NotFoundError
 from core.permissions import require_perms
 from statuses import services
 from statuses.libredesk.errors import ErrorEnvelopeSerializer, libredesk_exception_handler
@@ -161,7 +161,11 @@ class AgentApiKeyView(LibredeskView):
         responses={200: ApiKeyEnvelopeSerializer, **errors(401, 403, 404)},
     )
     def post(self, request, agent_id):
-        issued = api_key_issue(user=self.get_agent())
+        agent = self.get_agent()
+        if agent.is_superuser and not request.user.is_superuser:
+            # A key acts as its user: only a superuser may mint one for a superuser.
+            raise ForbiddenError(_("Permission denied"))
+        issued = api_key_issue(user=agent)
         return success({"api_key": issued.api_key, "api_secret": issued.api_secret})
 
     @extend_schema(

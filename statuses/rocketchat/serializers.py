@@ -64,7 +64,7 @@ class ListQuerySerializer(serializers.Serializer):
 
     MAX_COUNT = 100
 
-    offset = serializers.IntegerField(min_value=0, default=0)
+    offset = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
     count = serializers.IntegerField(min_value=1, default=50)
     sort = serializers.CharField(required=False, help_text='JSON such as {"name":1}; 1 or -1.')
     name = serializers.CharField(required=False, help_text="Case-insensitive substring.")

@@ -239,8 +239,9 @@ def test_create_single_returns_object_and_location(lp_login):
         "deleted": False,
         "order": 0,
     }
-    assert response["Location"].endswith(f"{base()}/{body['id']}")
-    assert agent.get(response["Location"] + "?v=1").json()["text"] == "Lunch"
+    assert response["Location"].endswith(f"{base()}/{body['id']}?v=1.0")
+    # A client that follows the Location header gets the reason back.
+    assert agent.get(response["Location"]).json()["text"] == "Lunch"
     assert revision() == 1
 
 

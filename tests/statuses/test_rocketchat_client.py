@@ -49,8 +49,10 @@ def test_client_full_flow(rocket):
     assert caught.value.error_type == "Custom_User_Status_Error_Name_Already_In_Use"
 
     rocket.logout()
-    with pytest.raises(Exception):  # noqa: B017  the dead token is refused (401)
+    with pytest.raises(RocketApiException) as caught:  # the dead token is refused
         rocket.custom_user_status_create(name="After logout", status_type="busy")
+    assert caught.value.status_code == 401
+    assert caught.value.error == "You must be logged in to do this."
     assert not UserStatus.objects.filter(name="After logout").exists()
 
 
