@@ -71,8 +71,9 @@ def main():
             page.screenshot(path=str(OUT / "dashboard.png"))
             page.goto(f"{base}/admin/reasons/statusreason/?account__id__exact=acme")
             page.screenshot(path=str(OUT / "reasons-list.png"))
-            page.goto(f"{base}/admin/statuses/userstatus/add/")
-            page.screenshot(path=str(OUT / "user-status-form.png"))
+            page.click("a:text-is('Lunch')")
+            page.wait_for_selector("#statusreason_form")
+            page.screenshot(path=str(OUT / "reason-change-form.png"))
             browser.close()
     finally:
         server.terminate()
