@@ -10,8 +10,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Min
-from django.db.models.functions import Lower
+from django.db.models import CharField, F, Min, Value
+from django.db.models.functions import Cast, Concat, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -245,6 +245,7 @@ def reason_update_many(*, account_id, items, single=False, if_match=None):
         if missing:
             raise NotFoundError(missing[0]["message"], details={"errors": missing})
         _check_texts(account=account, cleaned=cleaned, paths=paths, exclude_ids=ids)
+        _free_texts_taken_within_batch(found, ids, cleaned)
         reasons, now = [], timezone.now()
         for reason_id, clean in zip(ids, cleaned, strict=True):
             reason = found[reason_id]
@@ -262,6 +263,23 @@ def reason_update_many(*, account_id, items, single=False, if_match=None):
                 reasons, StatusReason, ["text", "state", "enabled", "order", "updated_at"]
             )
         return Written(reasons, _bump(account))
+
+
+def _free_texts_taken_within_batch(found, ids, cleaned):
+    """When a batch moves a text from one of its reasons to another (a swap, a rotation),
+    first give the givers a placeholder text: the unique index is checked row by row, so
+    the final UPDATE would otherwise trip over a text that is about to be freed."""
+    new_text = {rid: clean["text"].lower() for rid, clean in zip(ids, cleaned, strict=True)}
+    wanted = set(new_text.values())
+    givers = [
+        reason_id
+        for reason_id, reason in found.items()
+        if reason.text.lower() in wanted and reason.text.lower() != new_text[reason_id]
+    ]
+    if givers:
+        StatusReason.objects.filter(pk__in=givers).update(
+            text=Concat(Value("\u2063swap "), Cast("id", output_field=CharField()))
+        )
 
 
 def reason_delete_many(*, account_id, ids, if_match=None):

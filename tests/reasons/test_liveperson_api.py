@@ -536,3 +536,22 @@ def test_method_override_needs_the_overridden_permission(lp_login):
     reason = StatusReasonFactory(account=agent.account)
     assert_lp_error(post(agent, [reason.pk], HTTP_X_HTTP_METHOD_OVERRIDE="DELETE"), 403)
     assert not StatusReason.objects.get(pk=reason.pk).deleted
+
+
+def test_bulk_update_can_swap_texts(lp_login):
+    agent = lp_login()
+    lunch = StatusReasonFactory(account=agent.account, text="Lunch")
+    coffee = StatusReasonFactory(account=agent.account, text="Coffee")
+    tea = StatusReasonFactory(account=agent.account, text="Tea")
+    body = [
+        {"id": lunch.pk, "text": "Coffee", "state": "Away"},
+        {"id": coffee.pk, "text": "tea", "state": "Away"},
+        {"id": tea.pk, "text": "Lunch", "state": "Away"},
+    ]
+    response = agent.put(url(), body, format="json")
+    assert response.status_code == 200, response.content
+    texts = dict(StatusReason.objects.values_list("pk", "text"))
+    assert texts == {lunch.pk: "Coffee", coffee.pk: "tea", tea.pk: "Lunch"}
+    # History shows the real before and after, not the placeholder.
+    last = StatusReason.history.filter(id=lunch.pk).latest("history_date")
+    assert last.text == "Coffee" and revision() == 1
