@@ -246,3 +246,12 @@ def test_nothing_returns_html_errors_on_api_paths(client):
         assert response.status_code == 404
         assert response["Content-Type"].startswith("application/json")
         json.loads(response.content)
+
+
+def test_oauth_login_page_is_rate_limited(client):
+    UserFactory(username="maria")
+    codes = [
+        client.post("/oauth/login/", {"username": "maria", "password": "wrong"}).status_code
+        for _ in range(31)
+    ]
+    assert set(codes[:30]) == {200} and codes[30] == 429

@@ -12,8 +12,8 @@ from oauth2_provider import views as oauth_views
 from rest_framework.throttling import SimpleRateThrottle
 
 
-class TokenRateThrottle(SimpleRateThrottle):
-    """Token requests per client address (REST_FRAMEWORK's NUM_PROXIES decides which)."""
+class PasswordRateThrottle(SimpleRateThrottle):
+    """Password attempts per client address (REST_FRAMEWORK's NUM_PROXIES decides which)."""
 
     scope = "oauth-token"
 
@@ -21,11 +21,11 @@ class TokenRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class ThrottledTokenView(oauth_views.TokenView):
-    """The token endpoint, with a limit on attempts so passwords cannot be guessed fast."""
+class ThrottledPostMixin:
+    """Refuse POSTs past the rate, so passwords cannot be guessed fast."""
 
     def post(self, request, *args, **kwargs):
-        throttle = TokenRateThrottle()
+        throttle = PasswordRateThrottle()
         if not throttle.allow_request(request, self):
             return JsonResponse(
                 {"error": "slow_down", "error_description": "Too many requests; try later."},
@@ -33,6 +33,16 @@ class ThrottledTokenView(oauth_views.TokenView):
                 headers={"Retry-After": str(int(throttle.wait() or 1))},
             )
         return super().post(request, *args, **kwargs)
+
+
+class ThrottledTokenView(ThrottledPostMixin, oauth_views.TokenView):
+    """The token endpoint (password, authorization-code and refresh grants)."""
+
+
+class ThrottledLoginView(ThrottledPostMixin, auth_views.LoginView):
+    """The sign-in page the authorization-code grant sends a browser to."""
+
+    template_name = "community/oauth_login.html"
 
 
 app_name = "oauth2_provider"
@@ -43,7 +53,7 @@ urlpatterns = [
     path("revoke_token/", oauth_views.RevokeTokenView.as_view(), name="revoke-token"),
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="community/oauth_login.html"),
+        ThrottledLoginView.as_view(),
         name="login",
     ),
 ]
