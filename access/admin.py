@@ -51,7 +51,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         issued = api_key_issue(user=obj.user)
-        obj.pk = ApiKey.objects.get(key=issued.api_key).pk
+        obj.pk = issued.record.pk
         _announce_key(self, request, obj.user, issued)
 
     def delete_model(self, request, obj):
@@ -72,8 +72,18 @@ class ApiKeyAdmin(admin.ModelAdmin):
         self.message_user(request, _("The selected keys were revoked."), messages.SUCCESS)
 
 
+class _SessionAdmin(admin.ModelAdmin):
+    """Login sessions are made by logging in, never here: read-only, revoked by deleting."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(LoginToken)
-class LoginTokenAdmin(admin.ModelAdmin):
+class LoginTokenAdmin(_SessionAdmin):
     """Rocket.Chat login sessions: see who is logged in, and revoke by deleting."""
 
     list_display = ["user", "created_at", "user_agent"]
@@ -83,15 +93,9 @@ class LoginTokenAdmin(admin.ModelAdmin):
     readonly_fields = ["user", "created_at", "user_agent"]
     fields = readonly_fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AccountBearer)
-class AccountBearerAdmin(admin.ModelAdmin):
+class AccountBearerAdmin(_SessionAdmin):
     """LivePerson sessions per account: see who is logged in, and revoke by deleting."""
 
     list_display = ["user", "account", "created_at"]
@@ -100,12 +104,6 @@ class AccountBearerAdmin(admin.ModelAdmin):
     list_select_related = ["user", "account"]
     readonly_fields = ["user", "account", "created_at"]
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 # --- One page per user with every credential they hold -----------------------------------

@@ -31,12 +31,13 @@ class IssuedApiKey:
 
     api_key: str
     api_secret: str
+    record: ApiKey
 
 
 def api_key_issue(*, user):
     """Give `user` a new API key, replacing any earlier one; return it with its secret."""
     key, secret = random_string(32), random_string(64)
-    ApiKey.objects.update_or_create(
+    record, _created = ApiKey.objects.update_or_create(
         user=user,
         defaults={
             "key": key,
@@ -45,7 +46,7 @@ def api_key_issue(*, user):
             "last_used_at": None,
         },
     )
-    return IssuedApiKey(api_key=key, api_secret=secret)
+    return IssuedApiKey(api_key=key, api_secret=secret, record=record)
 
 
 def api_key_revoke(*, user):
