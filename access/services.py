@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from access.models import ApiKey, LoginToken
+from core.ids import parse_id
 
 ALPHANUMERIC = string.ascii_letters + string.digits
 
@@ -97,15 +98,15 @@ def login_token_issue(*, user, user_agent=""):
 
 def login_token_authenticate(*, user_id, token):
     """The active user owning this unexpired token and user id, or None. One indexed query."""
-    # A user id is a 64-bit primary key: at most 19 digits.
-    if not user_id or not token or not str(user_id).isdigit() or len(str(user_id)) > 19:
+    user_id = parse_id(user_id)
+    if user_id is None or not token:
         return None
     ttl = timedelta(days=settings.LOGIN_TOKEN_TTL_DAYS)
     login = (
         LoginToken.objects.select_related("user")
         .filter(
             token_hash=hash_secret(token),
-            user_id=int(user_id),
+            user_id=user_id,
             created_at__gte=timezone.now() - ttl,
             user__is_active=True,
         )

@@ -3,6 +3,7 @@
 OAuth applications and tokens are in django-oauth-toolkit's own admin.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -12,6 +13,7 @@ from community import services
 from community.models import Category, Media, MemberProfile, Status, Tag
 from community.resources import CategoryResource
 from core.admin import ServiceBackedAdmin
+from core.errors import DomainError
 
 M2M_FIELDS = {"parents", "tags"}
 
@@ -75,14 +77,37 @@ class TagAdmin(ServiceBackedAdmin):
         obj.pk, obj.created_at = saved.pk, saved.created_at
 
 
+class MediaForm(forms.ModelForm):
+    """The media form; an uploaded image is checked by the same service rule as the API's."""
+
+    url = forms.URLField(label=_("URL"), max_length=2000, required=False, assume_scheme="https")
+
+    class Meta:
+        model = Media
+        fields = ["owner", "type", "title", "description", "url", "image", "order"]
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and "image" in self.changed_data:
+            try:
+                services.image_checked(image)
+            except DomainError as exc:
+                raise forms.ValidationError(exc.message, code=exc.code) from None
+        return image
+
+
 @admin.register(Media)
 class MediaAdmin(admin.ModelAdmin):
+    form = MediaForm
     list_display = ["id", "type", "title", "owner", "added_at"]
     list_filter = ["type"]
     search_fields = ["title", "url", "owner__username"]
     list_select_related = ["owner"]
     raw_id_fields = ["owner"]
     readonly_fields = ["image_width", "image_height", "added_at"]
+
+    def save_model(self, request, obj, form, change):
+        services.media_save(media=obj)
 
 
 @admin.register(MemberProfile)

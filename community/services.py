@@ -3,6 +3,8 @@
 The SelfCommunity API and the admin both change community data through these functions.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, Q
@@ -15,6 +17,7 @@ from community.models import Category, Media, MediaType, Status, Tag, TagType
 from community.sanitize import render_text, summarize
 from core.db import raise_on_integrity_error
 from core.errors import DomainError, ForbiddenError, NotFoundError
+from core.ids import parse_id
 
 
 class PayloadTooLargeError(DomainError):
@@ -28,10 +31,10 @@ class PayloadTooLargeError(DomainError):
 
 
 def _get(model, pk, message, queryset=None):
-    try:
-        return (queryset if queryset is not None else model.objects).get(pk=int(pk))
-    except (model.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise NotFoundError(message) from None
+    found = (queryset if queryset is not None else model.objects).filter(pk=parse_id(pk)).first()
+    if found is None:
+        raise NotFoundError(message)
+    return found
 
 
 def _resolve_ids(model, ids, *, field, queryset=None):
@@ -200,37 +203,69 @@ def media_create_url(*, owner, url, title="", description=""):
     )
 
 
-def media_create_image(*, owner, image, title="", description=""):
-    """An image media from an uploaded file, checked to be a real image of bounded size."""
+# The only image formats kept, by Pillow's name, with the extension a stored file gets.
+IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
+
+
+def _invalid_image():
+    return DomainError(
+        _(
+            "Upload a valid image (PNG, JPEG, GIF or WebP). The file you uploaded was either "
+            "not an image, an image of another format, or a corrupted image."
+        ),
+        field="image",
+        code="invalid_image",
+    )
+
+
+def image_checked(upload):
+    """`upload` renamed for storage, once Pillow has decoded it as a PNG, JPEG, GIF or WebP.
+
+    Neither the client's file name nor its content type is trusted: the format comes from
+    decoding the pixels, and the stored name is random, with that format's extension, so
+    a polyglot such as `x.html` can never be stored (or served) as anything but an image.
+    """
     limit = settings.COMMUNITY_IMAGE_MAX_BYTES
-    if image.size > limit:
+    if upload.size > limit:
         raise PayloadTooLargeError(
             _("The image is larger than %(limit)s bytes.") % {"limit": limit},
             field="image",
             code="file_too_large",
         )
     try:
-        image.seek(0)
-        with Image.open(image) as probe:
+        upload.seek(0)
+        with Image.open(upload, formats=list(IMAGE_FORMATS)) as probe:
             probe.verify()
-        image.seek(0)
-        with Image.open(image) as probe:
+        upload.seek(0)
+        with Image.open(upload, formats=list(IMAGE_FORMATS)) as probe:
+            image_format = probe.format
             width, height = probe.size
             if width * height > Image.MAX_IMAGE_PIXELS:
                 raise DomainError(_("The image is too large."), field="image", code="invalid")
+            probe.load()  # decode the pixels, not just the header
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise DomainError(
-            _(
-                "Upload a valid image. The file you uploaded was either not an image or a "
-                "corrupted image."
-            ),
-            field="image",
-            code="invalid_image",
-        ) from None
-    image.seek(0)
-    return Media.objects.create(
-        owner=owner, type=MediaType.IMAGE, image=image, title=title, description=description
-    )
+        raise _invalid_image() from None
+    if image_format not in IMAGE_FORMATS:
+        raise _invalid_image()
+    upload.seek(0)
+    upload.name = f"{secrets.token_hex(16)}.{IMAGE_FORMATS[image_format]}"
+    return upload
+
+
+def media_save(*, media):
+    """Save a media from the admin or the API; a new image file is checked and renamed first."""
+    if media.image and not media.image._committed:
+        media.image.file = image_checked(media.image.file)
+        media.image.name = media.image.file.name
+    media.save()
+    return media
+
+
+def media_create_image(*, owner, image, title="", description=""):
+    """An image media from an uploaded file, checked to be a real image of bounded size."""
+    media = Media(owner=owner, type=MediaType.IMAGE, title=title, description=description)
+    media.image = image
+    return media_save(media=media)
 
 
 # --- status posts --------------------------------------------------------------------------

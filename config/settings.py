@@ -166,6 +166,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_METADATA_CLASS": "core.metadata.PortalMetadata",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # How many proxies in front of the app append to X-Forwarded-For; 0 trusts none, so
     # rate limits key on the connecting address and a client cannot pick its own.
@@ -252,3 +253,15 @@ LOGIN_URL = "/oauth/login/"
 
 # Largest image a community member may upload as a media.
 COMMUNITY_IMAGE_MAX_BYTES = env.int("COMMUNITY_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+
+# Where no view's own handler runs (unknown paths, a refused Host header, a database
+# outage), an /api/ path still answers in its surface's error shape: first matching prefix.
+API_ERROR_RENDERERS = [
+    ("/api/v1/statuses", "statuses.libredesk.errors.render_error"),
+    ("/api/v1/agents/", "statuses.libredesk.errors.render_error"),
+    ("/api/v1/", "statuses.rocketchat.errors.render_error"),
+    ("/api/v2/", "community.selfcommunity.errors.render_error"),
+    ("/api/account/", "reasons.liveperson.errors.render_error"),
+]
+# What Retry-After says while the database cannot be reached.
+DATABASE_RETRY_AFTER_SECONDS = 5

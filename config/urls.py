@@ -20,5 +20,7 @@ urlpatterns = [
 # Uploaded community images. Behind a web server, serve MEDIA_ROOT from it instead.
 urlpatterns.append(re_path(r"^media/(?P<path>.*)$", uploaded_file, name="media"))
 
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
 handler404 = "core.views.not_found"
 handler500 = "core.views.server_error"

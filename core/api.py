@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.db import DataError
-from django.http import Http404
+from django.db import DataError, InterfaceError, OperationalError
+from django.http import Http404, JsonResponse
+from django.utils.module_loading import import_string
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -67,6 +69,12 @@ def describe_exception(exc):
             code=exc.code,
             details=exc.details,
         )
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is unreachable (or locked, or the server is shutting down): the
+        # request may succeed if retried. Connections are reopened per request, so the
+        # portal recovers by itself once the database is back.
+        logger.warning("Database unavailable: %s", exc)
+        return database_unavailable()
     if isinstance(exc, DataError | OverflowError):
         # A value the database cannot hold (an integer past 64 bits, a NUL in a query
         # parameter): bad input, not a server fault. Any transaction was rolled back.
@@ -111,6 +119,37 @@ def describe_exception(exc):
             status, kind, str(exc.detail), detail=exc.detail, code=exc.default_code, headers=headers
         )
     return None
+
+
+def database_unavailable():
+    """The problem to report while the database cannot be reached: retry shortly."""
+    return ApiProblem(
+        503,
+        "unavailable",
+        "The service is temporarily unavailable; try again shortly.",
+        code="unavailable",
+        headers={"Retry-After": str(settings.DATABASE_RETRY_AFTER_SECONDS)},
+    )
+
+
+def render_for_path(path, problem):
+    """The JSON body for `problem` in the error shape of the surface serving `path`.
+
+    Used where no view's exception handler runs: unknown paths, a refused Host header,
+    a database outage seen by middleware. `API_ERROR_RENDERERS` maps path prefixes to
+    each surface's renderer; other paths under /api/ get a plain `{"message": ...}` body.
+    """
+    for prefix, dotted in settings.API_ERROR_RENDERERS:
+        if path.startswith(prefix):
+            return import_string(dotted)(problem)
+    return {"message": problem.message, "success": False}
+
+
+def api_error_response(request, problem):
+    """A JSON response for `problem`, shaped for the surface that owns the request's path."""
+    return JsonResponse(
+        render_for_path(request.path, problem), status=problem.status, headers=problem.headers
+    )
 
 
 def first_error_code(exc):

@@ -18,11 +18,11 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from core.db import raise_on_integrity_error
 from core.errors import ConflictError, DomainError, NotFoundError
+from core.ids import MAX_ID, parse_id
 from reasons.models import Account, StatusReason
 
 MAX_ITEMS = 1000
 ANY_REVISION = -1
-MAX_ID = 2**63 - 1
 ORDER_MIN, ORDER_MAX = -(2**31), 2**31 - 1
 
 
@@ -178,15 +178,13 @@ def reason_list(*, account_id, include_deleted=False):
 
 def reason_get(*, account_id, reason_id, include_deleted=False):
     """One reason of the account, or NotFoundError."""
-    try:
-        pk = int(reason_id)
-        if not _is_id(pk):
-            raise StatusReason.DoesNotExist
-        return reason_list(account_id=account_id, include_deleted=include_deleted).get(pk=pk)
-    except (StatusReason.DoesNotExist, ValueError, TypeError):
+    reasons = reason_list(account_id=account_id, include_deleted=include_deleted)
+    reason = reasons.filter(pk=parse_id(reason_id)).first()
+    if reason is None:
         raise NotFoundError(
             _("Status reason %(id)s not found") % {"id": reason_id}, details={"errors": []}
-        ) from None
+        )
+    return reason
 
 
 def reason_create_many(*, account_id, items, single=False, if_match=None):

@@ -4,15 +4,16 @@ from django.utils.translation import gettext as _
 
 from core.db import raise_on_integrity_error
 from core.errors import ConflictError, DomainError, NotFoundError
+from core.ids import parse_id
 from statuses.models import ConversationStatus, UserStatus
 
 
 def conversation_status_get(*, status_id):
     """The conversation status with this id, or NotFoundError."""
-    try:
-        return ConversationStatus.objects.get(pk=status_id)
-    except (ConversationStatus.DoesNotExist, ValueError, TypeError):
-        raise NotFoundError(_("Conversation status not found")) from None
+    status = ConversationStatus.objects.filter(pk=parse_id(status_id)).first()
+    if status is None:
+        raise NotFoundError(_("Conversation status not found"))
+    return status
 
 
 def conversation_status_create(*, name, category):

@@ -21,6 +21,8 @@ CODES = {
     "throttled": "throttled",
     "media_type": "unsupported_media_type",
     "not_acceptable": "not_acceptable",
+    "unavailable": "service_unavailable",
+    "server": "error",
 }
 
 

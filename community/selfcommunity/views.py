@@ -19,6 +19,7 @@ from community.models import Category, MediaType, Tag
 from community.selfcommunity import serializers as sc
 from community.selfcommunity.errors import SCErrorsSerializer, selfcommunity_exception_handler
 from community.selfcommunity.throttling import WriteRateThrottle
+from core.ids import parse_digits
 from core.parsers import StrictJSONParser
 
 TAG_STATUS = "SelfCommunity: status posts"
@@ -406,9 +407,9 @@ class MediaCreateView(SelfCommunityView):
     )
     def post(self, request):
         # Refuse an oversized upload before it is read, not after it is stored on disk.
-        length = request.META.get("CONTENT_LENGTH") or "0"
+        length = parse_digits(request.META.get("CONTENT_LENGTH")) or 0
         limit = settings.COMMUNITY_IMAGE_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if length.isdigit() and int(length) > limit:
+        if length > limit:
             raise services.PayloadTooLargeError(_("Request body is too large."))
         body = self.read(sc.SCMediaWriteSerializer)
         fields = {"title": body["title"], "description": body["description"]}

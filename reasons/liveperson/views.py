@@ -1,7 +1,5 @@
 """LivePerson-compatible endpoints: account login/logout and agent status reasons."""
 
-import math
-
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -20,6 +18,7 @@ from access.authentication import AccountBearerAuthentication
 from access.models import AccountBearer
 from access.services import account_bearer_issue, account_bearer_revoke
 from core.errors import DomainError, ForbiddenError
+from core.ids import is_plain_decimal, parse_digits
 from reasons import services
 from reasons.liveperson import serializers as lp
 from reasons.liveperson.errors import LivePersonErrorSerializer, liveperson_exception_handler
@@ -142,12 +141,7 @@ class LivePersonView(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        version = request.query_params.get("v")
-        try:
-            valid = version is not None and math.isfinite(float(version))
-        except ValueError:
-            valid = False
-        if not valid:
+        if not is_plain_decimal(request.query_params.get("v")):
             raise DomainError(
                 _("The query parameter v (API version, a number) is required"),
                 field="v",
@@ -165,10 +159,10 @@ class LivePersonView(APIView):
         if raw is None:
             return None
         raw = raw.strip().removeprefix("W/").strip('"')
-        try:
-            return int(raw)
-        except ValueError:
-            raise DomainError(_("If-Match must be a revision number"), field="If-Match") from None
+        revision = services.ANY_REVISION if raw == str(services.ANY_REVISION) else parse_digits(raw)
+        if revision is None:
+            raise DomainError(_("If-Match must be a revision number"), field="If-Match")
+        return revision
 
     def include_deleted(self):
         return self.request.query_params.get("include_deleted", "").lower() == "true"
@@ -286,10 +280,10 @@ class ReasonDetailView(LivePersonView):
         data = request.data
         if not isinstance(data, dict):
             raise DomainError(_("The body must be a JSON object"), details={"errors": []})
-        services.reason_get(account_id=self.account.pk, reason_id=reason_id)  # 404 first
+        reason = services.reason_get(account_id=self.account.pk, reason_id=reason_id)  # 404 first
         result = services.reason_update_many(
             account_id=self.account.pk,
-            items=[{**data, "id": int(reason_id)}],
+            items=[{**data, "id": reason.pk}],
             single=True,
             if_match=self.if_match(),
         )

@@ -27,8 +27,11 @@ def render_error(problem):
         "status": "error",
         "message": message,
         "data": None,
-        # Other 4xx (405, 413, 415) are input problems in Libredesk's vocabulary.
-        "error_type": ERROR_TYPES.get(problem.status, "InputException"),
+        # Other 4xx (405, 413, 415) are input problems in Libredesk's vocabulary; any
+        # other 5xx (503: database unavailable) is a general one.
+        "error_type": ERROR_TYPES.get(
+            problem.status, "GeneralException" if problem.status >= 500 else "InputException"
+        ),
     }
 
 

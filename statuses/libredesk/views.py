@@ -12,6 +12,7 @@ from access.authentication import ApiKeyBasicAuthentication, ApiKeyTokenAuthenti
 from access.services import api_key_issue, api_key_revoke
 from core.api import require_object
 from core.errors import ForbiddenError, NotFoundError
+from core.ids import parse_id
 from core.permissions import require_perms
 from statuses import services
 from statuses.libredesk.errors import ErrorEnvelopeSerializer, libredesk_exception_handler
@@ -145,11 +146,10 @@ class AgentApiKeyView(LibredeskView):
     serializer_class = None
 
     def get_agent(self):
-        User = get_user_model()
-        try:
-            return User.objects.get(pk=int(self.kwargs["agent_id"]))
-        except (User.DoesNotExist, ValueError):
-            raise NotFoundError(_("Agent not found")) from None
+        agent = get_user_model().objects.filter(pk=parse_id(self.kwargs["agent_id"])).first()
+        if agent is None:
+            raise NotFoundError(_("Agent not found"))
+        return agent
 
     @extend_schema(
         tags=["Libredesk: agents"],
