@@ -5,6 +5,7 @@ project folder, or the file named by ENV_FILE, is read too; real variables win).
 setting has a safe local default; see `.env.example` for the full list.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -47,6 +48,7 @@ X_FRAME_OPTIONS = "DENY"
 INSTALLED_APPS = [
     "core.apps.PortalAdminConfig",  # django.contrib.admin with the portal's dashboard
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     # Lets every change record who made it (admin user or API caller).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a locked-out admin login into the lockout page (last, as django-axes asks).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,7 +114,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Rate limits (login and write throttles) count in this cache, so it must be shared by
+# every process: the database cache by default (its table is made by `migrate`), or Redis
+# for several machines, e.g. CACHE_URL=redis://127.0.0.1:6379/1.
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://portal_cache")}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -118,8 +125,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Reads a user's own and group permissions in one query instead of two.
-AUTHENTICATION_BACKENDS = ["access.backends.PermissionsInOneQueryBackend"]
+AUTHENTICATION_BACKENDS = [
+    # Refuses admin logins while their username and address are locked out (django-axes).
+    "access.lockout.AdminLoginBackend",
+    # Reads a user's own and group permissions in one query instead of two.
+    "access.backends.PermissionsInOneQueryBackend",
+]
+
+# Brute-force protection of the admin login (django-axes): after ADMIN_LOGIN_FAILURES
+# failed logins, that username from that address is locked out for the cool-off time.
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ADMIN_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ONLY_ADMIN_SITE = True
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "access.lockout.AdminLoginHandler"
+AXES_CLIENT_IP_CALLABLE = "access.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "access.lockout.lockout_response"
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -217,6 +240,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes logs every failed admin login at INFO; lockouts are WARNINGs.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # How often, at most, an API key's last_used_at is written.

@@ -12,9 +12,30 @@ from access.services import api_key_issue
 from tests.factories import UserFactory
 
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(request, django_db_blocker):
+    """Throttling counters must not leak between tests. The cache is shared (a database
+    table, or Redis in the PostgreSQL run), so it is emptied before and after each test
+    that uses the database, including transactional ones that commit their counters."""
+    uses_db = request.node.get_closest_marker("django_db") or DB_FIXTURES & set(
+        request.fixturenames
+    )
+    if not uses_db:
+        yield
+        return
+    request.getfixturevalue("django_db_setup")  # the test database, never the real one
+    with django_db_blocker.unblock():
+        cache.clear()
+    yield
+    with django_db_blocker.unblock():
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_plain(settings):
-    cache.clear()  # throttling counters must not leak between tests
     # Fast hashing for test users, and static files without a collectstatic manifest.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
