@@ -29,7 +29,7 @@ run: install .env
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	$(BIN)/python manage.py ensure_demo_admin
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	HTTPS=false $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 3 \
+	HTTPS=false $(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) --workers 3 \
 	    --access-logfile - --forwarded-allow-ips="127.0.0.1"
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own here).
@@ -44,14 +44,15 @@ browser-deps:
 	  fi; \
 	fi
 
-# The whole suite on SQLite, then again on a private PostgreSQL server.
+# The whole suite on SQLite (with the default database cache), then again on a private
+# PostgreSQL server with a private Redis server as the cache.
 test: install browser-deps test-sqlite test-postgres
 
 test-sqlite: install
-	env -u DATABASE_URL $(BIN)/pytest -q $(PYTEST_ARGS)
+	env -u DATABASE_URL -u CACHE_URL $(BIN)/pytest -q $(PYTEST_ARGS)
 
 test-postgres: install
-	scripts/with-postgres.sh $(BIN)/pytest -q $(PYTEST_ARGS)
+	scripts/with-postgres.sh scripts/with-redis.sh $(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -81,6 +81,9 @@ class MediaForm(forms.ModelForm):
     """The media form; an uploaded image is checked by the same service rule as the API's."""
 
     url = forms.URLField(label=_("URL"), max_length=2000, required=False, assume_scheme="https")
+    # Not Django's ImageField form field: its check trusts the file name's extension. What
+    # the file is comes from decoding it, in the service, as for the API.
+    image = forms.FileField(label=_("image"), required=False)
 
     class Meta:
         model = Media

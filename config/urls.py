@@ -2,14 +2,23 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from core.views import landing, uploaded_file
+from core.views import OptionsWithoutBodyMixin, landing, uploaded_file
+
+
+class SwaggerView(OptionsWithoutBodyMixin, SpectacularSwaggerView):
+    pass
+
+
+class RedocView(OptionsWithoutBodyMixin, SpectacularRedocView):
+    pass
+
 
 urlpatterns = [
     path("", landing, name="landing"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
     path("api/v1/", include("statuses.libredesk.urls")),
     path("api/v1/", include("statuses.rocketchat.urls")),
     path("oauth/", include("community.selfcommunity.oauth_urls")),

@@ -25,6 +25,14 @@ INLINE_MEDIA_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 MEDIA_CSP = "default-src 'none'; sandbox"
 
 
+class OptionsWithoutBodyMixin:
+    """For HTML-only API views (Swagger UI, ReDoc): OPTIONS answers with the allowed
+    methods, since DRF's metadata body cannot be rendered as their HTML page."""
+
+    def options(self, request, *args, **kwargs):
+        return HttpResponse(status=200, headers={"Allow": ", ".join(self.allowed_methods)})
+
+
 def landing(request):
     """A small page linking to the admin and the API documentation."""
     return render(request, "index.html")

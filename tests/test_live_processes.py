@@ -1,0 +1,122 @@
+"""Behaviour that only shows with real processes: two app servers on one database and
+cache, gunicorn's own error replies, and a database that goes away and comes back."""
+
+import base64
+import json
+import shutil
+import socket
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.live import gunicorns, manage, portal_env
+
+LOGIN_LIMIT = 5
+
+SETUP = """
+from django.contrib.auth import get_user_model
+from access.services import api_key_issue
+from reasons.services import account_ensure
+user = get_user_model().objects.create_user("agent", "agent@example.com", "right-password")
+account_ensure(account_id="acme", members=[user])
+issued = api_key_issue(user=user)
+print(issued.api_key + ":" + issued.api_secret)
+"""
+CLEAR_CACHE = "from django.core.cache import cache; cache.clear()"
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory):
+    """A migrated portal database file, its environment, and an API key of its user."""
+    folder = tmp_path_factory.mktemp("live") / "data"
+    folder.mkdir()
+    env = portal_env(folder / "db.sqlite3", LOGIN_RATE=f"{LOGIN_LIMIT}/min")
+    manage(env, "migrate", "--noinput", "-v", "0")
+    credentials = manage(env, "shell", "-c", SETUP).strip().splitlines()[-1]
+    return {"env": env, "folder": folder, "credentials": credentials}
+
+
+@pytest.fixture(scope="module")
+def servers(portal):
+    """Two gunicorn servers of that portal, as behind a load balancer."""
+    with gunicorns(portal["env"], 2) as urls:
+        yield urls
+
+
+def request(url, body=None, headers=None):
+    """(status, JSON body, headers) of one HTTP request."""
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(  # noqa: S310 (our own local server)
+        url, data=data, headers={"Content-Type": "application/json", **(headers or {})}
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=10) as response:  # noqa: S310
+            return response.status, json.loads(response.read() or b"null"), response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null"), error.headers
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/login", {"user": "agent", "password": "wrong"}),
+        ("/api/account/acme/login?v=1.3", {"username": "agent", "password": "wrong"}),
+    ],
+)
+def test_a_login_limit_holds_across_two_app_processes(portal, servers, path, body):
+    manage(portal["env"], "shell", "-c", CLEAR_CACHE)
+    statuses = [request(servers[n % 2] + path, body)[0] for n in range(4 * LOGIN_LIMIT)]
+    # Each process with its own counter would let 2 x LOGIN_LIMIT guesses through.
+    assert statuses.count(401) == LOGIN_LIMIT, statuses
+    assert statuses.count(429) == 3 * LOGIN_LIMIT, statuses
+
+
+def raw_http(url, payload):
+    """Send raw bytes to the server and return (status line, headers+body text)."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(payload)
+        chunks = []
+        while chunk := conn.recv(65536):
+            chunks.append(chunk)
+    head, _sep, body = b"".join(chunks).partition(b"\r\n\r\n")
+    return head.decode("latin-1"), body
+
+
+@pytest.mark.parametrize(
+    ("payload", "status"),
+    [
+        (b"GET /api/v1/statuses?q=" + b"a" * 9000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 414),
+        (
+            b"GET /api/v1/statuses HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
+            + b"b" * 9000
+            + b"\r\n\r\n",
+            431,
+        ),
+        (b"NOT AN HTTP REQUEST\r\n\r\n", 400),
+    ],
+)
+def test_gunicorns_own_error_replies_are_json(servers, payload, status):
+    head, body = raw_http(servers[0], payload)
+    assert head.startswith(f"HTTP/1.1 {status} "), head
+    assert "Content-Type: application/json" in head
+    assert json.loads(body)["success"] is False
+
+
+def test_the_database_going_away_is_a_503_and_the_portal_recovers_by_itself(portal, servers):
+    token = base64.b64encode(portal["credentials"].encode()).decode()
+    auth, url = {"Authorization": f"Basic {token}"}, servers[0]
+    folder = portal["folder"]
+    moved = folder.with_name("moved-away")
+    assert request(url + "/api/v1/statuses", headers=auth)[0] == 200
+    shutil.move(folder, moved)  # the database file cannot be opened any more
+    try:
+        status, body, headers = request(url + "/api/v1/statuses", headers=auth)
+    finally:
+        shutil.move(moved, folder)
+    assert status == 503, body
+    assert headers["Retry-After"] == "5"
+    assert body["status"] == "error" and body["error_type"] == "GeneralException"
+    # Nothing to restart: the next request opens a new connection.
+    assert request(url + "/api/v1/statuses", headers=auth)[0] == 200

@@ -1,0 +1,335 @@
+"""Input that used to crash the portal (500) is a clean 4xx (or 503) in each surface's shape."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.test import APIClient
+
+from statuses.models import ConversationStatus
+from tests.factories import AccountFactory, StatusReasonFactory, UserFactory
+
+LP = "/api/account/acme/configuration/le-agents/status-reasons"
+SURROGATE_LOGIN = '{"user":"\\ud800","username":"\\ud800","password":"x"}'
+
+
+def posted(client, path, body, **headers):
+    return client.generic("POST", path, body, content_type="application/json", **headers)
+
+
+def is_json(response):
+    return response["Content-Type"].startswith("application/json")
+
+
+# --- lone surrogates ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "shape"),
+    [
+        ("/api/v1/login", "success"),
+        ("/api/account/acme/login?v=1.3", "errors"),
+    ],
+)
+def test_a_lone_surrogate_in_a_login_body_is_a_400(client_api, path, shape):
+    AccountFactory(id="acme")
+    response = posted(client_api, path, SURROGATE_LOGIN)
+    assert response.status_code == 400, response.content
+    assert is_json(response) and shape in response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "route",
+    ["custom-user-status.create", "custom-user-status.update", "custom-user-status.delete"],
+)
+def test_a_lone_surrogate_in_a_rocketchat_body_is_invalid_params(rc_login, route):
+    client = rc_login(
+        "statuses.add_userstatus", "statuses.change_userstatus", "statuses.delete_userstatus"
+    )
+    body = '{"_id":"\\udfff","name":"\\ud800","statusType":"busy","customUserStatusId":"\\ud800"}'
+    response = posted(client, f"/api/v1/{route}", body)
+    assert response.status_code == 400, response.content
+    assert response.json()["success"] is False
+    assert response.json()["errorType"] == "invalid-params"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "suffix", "body"),
+    [
+        ("POST", "", '{"text":"\\ud800","state":"Away"}'),
+        ("POST", "", '[{"text":"\\ud800","state":"Away"}]'),
+        ("PUT", "/{id}", '{"text":"\\ud800","state":"Away"}'),
+        ("PUT", "", '[{"id":{id},"text":"\\ud800","state":"Away"}]'),
+    ],
+)
+def test_a_lone_surrogate_in_a_liveperson_write_is_a_400(lp_login, method, suffix, body):
+    agent = lp_login()
+    reason = StatusReasonFactory(account=agent.account)
+    path = f"{LP}{suffix.replace('{id}', str(reason.pk))}?v=1"
+    response = agent.generic(
+        method, path, body.replace("{id}", str(reason.pk)), content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert set(response.json()) == {"message", "errors"}
+    reason.refresh_from_db()
+    assert reason.text != "\ud800"
+
+
+@pytest.mark.django_db
+def test_a_lone_surrogate_in_a_libredesk_body_is_a_parse_error(make_agent):
+    agent = make_agent("statuses.add_conversationstatus")
+    response = posted(agent, "/api/v1/statuses", '{"name":"\\ud800","category":"open"}')
+    assert response.status_code == 400
+    assert response.json()["message"] == "Error parsing request"
+
+
+def test_a_surrogate_pair_is_still_ordinary_text(make_agent):
+    agent = make_agent("statuses.add_conversationstatus")
+    response = posted(
+        agent, "/api/v1/statuses", '{"name":"Party \\ud83c\\udf89","category":"open"}'
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["data"]["name"] == "Party \N{PARTY POPPER}"
+
+
+# --- numbers that only look like numbers ----------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user_id", ["²", "\uff11", "+1", "1_0", " 1", "1\n", "-1", "٣"])
+def test_a_user_id_header_that_is_not_ascii_digits_is_a_401(rc_login, user_id):
+    client = rc_login()
+    token = client.issued.auth_token
+    bare = APIClient()
+    bare.credentials(HTTP_X_AUTH_TOKEN=token, HTTP_X_USER_ID=user_id)
+    response = bare.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json()["error"] == "You must be logged in to do this."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("raw", ["\uff11", "²", "1%0a", "%201", "+1", "1_0", "0x1", "1.0"])
+def test_ids_in_paths_are_ascii_digits_or_not_found(make_agent, sc_login, lp_login, raw):
+    status = ConversationStatus.objects.order_by("pk").first()
+    assert status.pk == 1  # the default "Open": fullwidth 1 must not find it
+    libredesk = make_agent("statuses.view_conversationstatus", "auth.change_user")
+    response = libredesk.get(f"/api/v1/statuses/{raw}")
+    assert response.status_code == 404 and response.json()["error_type"] == "NotFoundException"
+    assert libredesk.post(f"/api/v1/agents/{raw}/api-key").status_code == 404
+
+    agent = lp_login()
+    StatusReasonFactory(account=agent.account, pk=1)
+    response = agent.get(f"{LP}/{raw}?v=1")
+    assert response.status_code == 404 and "errors" in response.json()
+
+    member = sc_login()
+    for route in ("status", "category", "tag", "media"):
+        response = member.get(f"/api/v2/{route}/{raw}/")
+        assert response.status_code == 404, (route, response.content)
+        assert response.json()["errors"][0]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("if_match", ["3_0", "+3", "\uff13", "²", "3.0", "- 1", "0x3", ""])
+def test_if_match_is_ascii_digits_or_minus_one(lp_login, if_match):
+    agent = lp_login()
+    response = agent.post(
+        f"{LP}?v=1", {"text": "Lunch", "state": "Away"}, format="json", HTTP_IF_MATCH=if_match
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"][0]["field"] == "If-Match"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("if_match", ["-1", "0", '"0"', 'W/"0"'])
+def test_valid_if_match_values_still_work(lp_login, if_match):
+    agent = lp_login()
+    response = agent.post(
+        f"{LP}?v=1", {"text": "Lunch", "state": "Away"}, format="json", HTTP_IF_MATCH=if_match
+    )
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", ["1_0", "\uff11", "1.0.0", "inf", "nan", "1e3", "+1", " 1"])
+def test_v_is_a_plain_decimal_number(lp_login, version):
+    response = lp_login().get(LP, {"v": version})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "v"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", ["1", "1.0", "2.0", "1.3"])
+def test_plain_versions_are_accepted(lp_login, version):
+    assert lp_login().get(LP, {"v": version}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_content_length_of_superscript_digits_is_not_a_500(sc_login):
+    response = sc_login().post(
+        "/api/v2/media/", {"type": "url", "url": "https://example.com"}, CONTENT_LENGTH="²"
+    )
+    assert response.status_code < 500
+
+
+# --- OPTIONS on every route ------------------------------------------------------------------
+
+HTML_PAGES = {"/api/docs/", "/api/redoc/", "/api/schema/"}  # public documentation
+
+
+def api_routes():
+    """Every concrete path of the API, with `1` for each path parameter."""
+    found = []
+
+    def walk(patterns, prefix):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern):
+                route = prefix + str(entry.pattern)
+                if route.startswith("api/") and "^" not in route:
+                    found.append(
+                        "/"
+                        + route.replace("<str:", "<").split("<")[0]
+                        + "1" * ("<" in route)
+                        + (route.split(">", 1)[1] if ">" in route else "")
+                    )
+
+    walk(get_resolver().url_patterns, "")
+    return sorted(set(found))
+
+
+@pytest.mark.django_db
+def test_options_on_every_api_route_is_never_a_server_error(
+    make_agent, rc_login, lp_login, sc_login
+):
+    clients = [
+        APIClient(),
+        make_agent("statuses.add_conversationstatus", "statuses.change_conversationstatus"),
+        rc_login("statuses.add_userstatus"),
+        lp_login(),
+        sc_login("community.add_category", "community.change_category"),
+    ]
+    routes = api_routes()
+    assert "/api/v2/status/1/" in routes and "/api/v1/statuses/1" in routes
+    for path in routes:
+        for client in clients:
+            query = "?v=1" if path.startswith("/api/account/") else ""
+            response = client.options(path + query)
+            assert response.status_code < 500, (path, response.status_code, response.content)
+            if path not in HTML_PAGES:
+                assert is_json(response), (path, response["Content-Type"])
+
+
+@pytest.mark.django_db
+def test_options_on_a_status_post_describes_the_update_body(sc_login):
+    response = sc_login().options("/api/v2/status/1/")
+    assert response.status_code == 200
+    assert "categories" in response.json()["actions"]["PUT"]
+
+
+# --- what Django answers outside the views ---------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [
+        ("/api/v1/statuses", "error_type"),
+        ("/api/v1/custom-user-status.list", "success"),
+        ("/api/v2/status/", "errors"),
+        ("/api/account/acme/configuration/le-agents/status-reasons?v=1", "errors"),
+    ],
+)
+def test_a_disallowed_host_on_an_api_path_is_a_json_400(client, path, key):
+    response = client.get(path, HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert is_json(response) and key in response.json()
+
+
+@pytest.mark.django_db
+def test_a_disallowed_host_elsewhere_keeps_djangos_page(client):
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.fixture
+def database_outage(settings):
+    """Point the connection at a database that cannot be reached, then restore it."""
+    real = dict(connection.settings_dict)
+
+    def break_it():
+        connection.close()
+        # Nothing listens on port 1: connecting fails at once, as with a server that is down.
+        connection.settings_dict["PORT"] = "1"
+        connection.settings_dict["HOST"] = "127.0.0.1"
+
+    def restore():
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(real)
+
+    yield break_it, restore
+    restore()
+
+
+@pytest.mark.postgres  # SQLite's in-memory test database cannot be made unreachable
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("surface", "path", "check"),
+    [
+        (
+            "libredesk",
+            "/api/v1/statuses",
+            lambda body: body["error_type"] == "GeneralException" and body["status"] == "error",
+        ),
+        ("rocketchat", "/api/v1/custom-user-status.list", lambda body: body["success"] is False),
+        (
+            "liveperson",
+            f"{LP}?v=1",
+            lambda body: set(body) == {"message", "errors"},
+        ),
+        (
+            "selfcommunity",
+            "/api/v2/status/",
+            lambda body: body["errors"][0]["code"] == "service_unavailable",
+        ),
+    ],
+)
+def test_an_unreachable_database_is_a_503_that_recovers_by_itself(
+    make_agent, rc_login, lp_login, sc_login, database_outage, surface, path, check
+):
+    client = {
+        "libredesk": lambda: make_agent(),
+        "rocketchat": lambda: rc_login(),
+        "liveperson": lambda: lp_login(),
+        "selfcommunity": lambda: sc_login(),
+    }[surface]()
+    assert client.get(path).status_code == 200
+    break_it, restore = database_outage
+    break_it()
+    response = client.get(path)
+    assert response.status_code == 503, response.content
+    assert response["Retry-After"] == "5"
+    assert is_json(response) and check(response.json())
+    restore()
+    assert client.get(path).status_code == 200
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_unreachable_database_outside_the_views_is_a_503_too(database_outage):
+    # As a real server does, answer instead of re-raising in the test.
+    client = Client(raise_request_exception=False)
+    client.force_login(UserFactory(is_staff=True))  # middleware reads the session from the DB
+    break_it, restore = database_outage
+    break_it()
+    response = client.get("/admin/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    restore()
+    assert client.get("/admin/").status_code == 200
