@@ -8,4 +8,4 @@ class AccessConfig(AppConfig):
     verbose_name = "Access and credentials"
 
     def ready(self):
-        from access import schema  # noqa: F401  registers the OpenAPI auth extensions
+        from access import schema, signals  # noqa: F401  OpenAPI auth extensions; revocation

@@ -122,17 +122,50 @@ def login_token_revoke(*, token):
 
 
 def user_authenticate_password(*, login, password, by_email=False):
-    """The active user whose username (or email, with `by_email`) and password match, or None."""
+    """The active user whose username (or email, with `by_email`) and password match, or None.
+
+    Every attempt costs one password hash, whether the user exists or not, so the reply
+    time does not tell which usernames or emails exist.
+    """
     from django.contrib.auth import authenticate, get_user_model
+    from django.contrib.auth.hashers import make_password
 
     if not login or not password or "\x00" in login + password:
         return None
     if by_email:
-        user = get_user_model().objects.filter(email__iexact=login, is_active=True).first()
+        user = get_user_model().objects.filter(email__iexact=login).order_by("pk").first()
         if user is None:
+            make_password(password)  # the hash an existing user's check would cost
             return None
         login = user.get_username()
     return authenticate(username=login, password=password)
+
+
+def user_sessions_revoke(*, user, api_key=False):
+    """End every login session of `user` on every surface (and the API key, if asked).
+
+    Called when the password changes or the user is deactivated: Rocket.Chat login
+    tokens, LivePerson bearers and SelfCommunity OAuth2 tokens all stop working at once.
+    An API key is a separate credential that an administrator hands out; it survives a
+    password change and goes with deactivation.
+    """
+    from oauth2_provider.models import (
+        get_access_token_model,
+        get_grant_model,
+        get_id_token_model,
+        get_refresh_token_model,
+    )
+
+    from access.models import AccountBearer
+
+    LoginToken.objects.filter(user=user).delete()
+    AccountBearer.objects.filter(user=user).delete()
+    get_refresh_token_model().objects.filter(user=user).delete()
+    get_access_token_model().objects.filter(user=user).delete()
+    get_id_token_model().objects.filter(user=user).delete()
+    get_grant_model().objects.filter(user=user).delete()
+    if api_key:
+        api_key_revoke(user=user)
 
 
 @dataclass(frozen=True)
