@@ -10,7 +10,8 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from import_export.formats.base_formats import CSV, JSON
+
+from core.exports import CSV, JSON
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -167,8 +168,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # API bodies larger than this are refused with 413 in each surface's error shape.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 
-# Imports and exports in the admin (django-import-export): CSV and JSON.
+# Imports and exports in the admin (django-import-export): CSV and JSON. CSV cells that a
+# spreadsheet would run as a formula (`=cmd|...`) are exported with a leading apostrophe.
 IMPORT_EXPORT_FORMATS = [CSV, JSON]
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 # Admin messages may carry a freshly made secret: keep them server-side, not in a cookie.

@@ -1,5 +1,7 @@
 """Import and export in the admin: the examples load, bad rows are named, nothing half-written."""
 
+import csv
+import io
 import json
 import re
 
@@ -158,3 +160,36 @@ def test_export_csv_and_json(admin_client, fmt, parse):
         assert parse(body) == [{"account": "acme", "text": "Lunch", "state": "Away"}]
     else:
         assert body.splitlines() == ["account,text,state", "acme,Lunch,Away"]
+
+
+def test_csv_export_cells_never_run_as_spreadsheet_formulas(admin_client):
+    account = AccountFactory(id="acme")
+    risky = ["=cmd|' /C calc'!A0", "==1+1", "+1+1", "-2+3", "@SUM(A1)", "\t=1"]
+    for n, text in enumerate(risky):
+        StatusReasonFactory(account=account, text=text, order=-5 - n)
+    response = admin_client.post(
+        f"{REASONS}export/",
+        {
+            "format": "0",
+            "resource": "0",
+            **{f"statusreasonresource_{name}": "on" for name in ["text", "order"]},
+        },
+    )
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode())))[1:]
+    texts = {row[0] for row in rows}
+    assert texts == {"'" + text for text in risky}
+    assert {row[1] for row in rows} == {str(-5 - n) for n in range(len(risky))}  # numbers
+
+
+def test_json_export_keeps_values_as_they_are(admin_client):
+    StatusReasonFactory(account=AccountFactory(id="acme"), text="=cmd", order=-1)
+    response = admin_client.post(
+        f"{REASONS}export/",
+        {
+            "format": "1",
+            "resource": "0",
+            **{f"statusreasonresource_{name}": "on" for name in ["text", "order"]},
+        },
+    )
+    assert json.loads(response.content) == [{"text": "=cmd", "order": "-1"}]
