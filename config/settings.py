@@ -162,7 +162,9 @@ STORAGES = {
         )
     },
 }
-MEDIA_URL = "media/"
+# Where uploaded files are served from: this site's /media/ by default; in production a
+# separate origin such as https://media.example-usercontent.com/ (see the README).
+MEDIA_URL = env.str("MEDIA_URL", default="media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 # API bodies larger than this are refused with 413 in each surface's error shape.

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -26,8 +27,10 @@ urlpatterns = [
     path("api/", include("reasons.liveperson.urls")),
 ]
 
-# Uploaded community images. Behind a web server, serve MEDIA_ROOT from it instead.
-urlpatterns.append(re_path(r"^media/(?P<path>.*)$", uploaded_file, name="media"))
+# Uploaded community images, unless MEDIA_URL points at another origin that serves them.
+if not settings.MEDIA_URL.startswith(("http://", "https://", "//")):
+    prefix = settings.MEDIA_URL.strip("/")
+    urlpatterns.append(re_path(rf"^{prefix}/(?P<path>.*)$", uploaded_file, name="media"))
 
 handler400 = "core.views.bad_request"
 handler403 = "core.views.permission_denied"

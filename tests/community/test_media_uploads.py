@@ -151,3 +151,10 @@ def test_a_missing_media_file_carries_the_same_headers(client):
     assert served.status_code == 404
     assert served["Content-Security-Policy"] == SANDBOX
     assert served["X-Content-Type-Options"] == "nosniff"
+
+
+def test_media_can_live_on_another_origin(settings, sc_login):
+    settings.MEDIA_URL = "https://media.example-usercontent.com/"
+    upload = SimpleUploadedFile("x.png", image_bytes("PNG"))
+    response = sc_login().post(MEDIA, {"type": "image", "image": upload}, format="multipart")
+    assert response.json()["image"].startswith("https://media.example-usercontent.com/community/")
