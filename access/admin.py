@@ -1,33 +1,54 @@
 """Admin screens for credentials. A secret is shown once, in the message after it is made."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider import models as oauth_models
 
 from access.models import AccountBearer, ApiKey, LoginToken
-from access.services import api_key_issue, api_key_revoke
+from access.services import api_key_issue, api_key_issue_allowed, api_key_revoke
+from core.errors import ForbiddenError
 
 
-def _announce_key(model_admin, request, user, issued):
-    """Show a new key's secret in the next page's messages: the only time it is shown."""
-    model_admin.message_user(
-        request,
-        format_html(
-            "New API key for <b>{}</b>. Copy the secret now: it is shown only once."
-            "<br>API key: <code class='api-key'>{}</code>"
-            "<br>API secret: <code class='api-secret'>{}</code>",
-            user,
-            issued.api_key,
-            issued.api_secret,
-        ),
-        messages.WARNING,
-    )
+def show_issued_keys(model_admin, request, issued_keys, done_url):
+    """The reply to the POST that made new keys: the only place their secrets appear.
+
+    Not a message (messages live in the session until the next page is viewed) and not a
+    redirect: the secret goes to this one response, which no cache may keep.
+    """
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("New API keys"),
+        "issued_keys": issued_keys,
+        "done_url": done_url,
+    }
+    response = TemplateResponse(request, "admin/access/apikey/issued.html", context)
+    add_never_cache_headers(response)
+    return response
+
+
+class ApiKeyAddForm(forms.ModelForm):
+    """The add form: the user must be one the manager may make a key for."""
+
+    class Meta:
+        model = ApiKey
+        fields = ["user"]
+
+    def clean_user(self):
+        user = self.cleaned_data["user"]
+        if not api_key_issue_allowed(actor=self.actor, user=user):
+            raise forms.ValidationError(
+                _("You may not make an API key for %(user)s.") % {"user": user},
+                code="permission_denied",
+            )
+        return user
 
 
 @admin.register(ApiKey)
@@ -38,6 +59,13 @@ class ApiKeyAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     readonly_fields = ["key", "created_at", "last_used_at"]
     actions = ["regenerate_keys", "revoke_keys"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ApiKeyAddForm
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        return form
 
     def get_fields(self, request, obj=None):
         return ["user"] if obj is None else ["user", "key", "created_at", "last_used_at"]
@@ -50,9 +78,14 @@ class ApiKeyAdmin(admin.ModelAdmin):
         return False if obj is not None else super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        issued = api_key_issue(user=obj.user)
+        issued = api_key_issue(user=obj.user, actor=request.user)
         obj.pk = issued.record.pk
-        _announce_key(self, request, obj.user, issued)
+        request._issued_api_keys = [(obj.user, issued)]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return show_issued_keys(
+            self, request, request._issued_api_keys, reverse("admin:access_apikey_changelist")
+        )
 
     def delete_model(self, request, obj):
         api_key_revoke(user=obj.user)
@@ -63,8 +96,21 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Generate a new key for the selected users"), permissions=["add"])
     def regenerate_keys(self, request, queryset):
+        issued, refused = [], []
         for api_key in queryset.select_related("user"):
-            _announce_key(self, request, api_key.user, api_key_issue(user=api_key.user))
+            try:
+                issued.append((api_key.user, api_key_issue(user=api_key.user, actor=request.user)))
+            except ForbiddenError:
+                refused.append(str(api_key.user))
+        if refused:
+            self.message_user(
+                request,
+                _("Not allowed to make a key for: %(users)s.") % {"users": ", ".join(refused)},
+                messages.ERROR,
+            )
+        if not issued:
+            return None
+        return show_issued_keys(self, request, issued, reverse("admin:access_apikey_changelist"))
 
     @admin.action(description=_("Revoke the selected keys"), permissions=["delete"])
     def revoke_keys(self, request, queryset):
@@ -195,9 +241,10 @@ class PortalUserAdmin(DjangoUserAdmin):
             raise Http404
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not (
-            self.has_change_permission(request, user) and request.user.has_perm("access.add_apikey")
-        ):
-            raise PermissionDenied
-        _announce_key(self, request, user, api_key_issue(user=user))
-        return HttpResponseRedirect(reverse("admin:auth_user_change", args=[user.pk]))
+        try:
+            issued = api_key_issue(user=user, actor=request.user)
+        except ForbiddenError:
+            raise PermissionDenied from None
+        return show_issued_keys(
+            self, request, [(user, issued)], reverse("admin:auth_user_change", args=[user.pk])
+        )

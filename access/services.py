@@ -9,8 +9,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from access.models import ApiKey, LoginToken
+from core.errors import ForbiddenError
 from core.ids import parse_id
 
 ALPHANUMERIC = string.ascii_letters + string.digits
@@ -35,8 +37,27 @@ class IssuedApiKey:
     record: ApiKey
 
 
-def api_key_issue(*, user):
-    """Give `user` a new API key, replacing any earlier one; return it with its secret."""
+def api_key_issue_allowed(*, actor, user):
+    """Whether `actor` may mint an API key for `user` (a key acts with all of its user's rights).
+
+    A user may always replace their own key. For another user it takes the permissions to
+    change users and to add API keys, and only a superuser mints a key for a superuser.
+    """
+    if actor.pk == user.pk:
+        return actor.is_active
+    if user.is_superuser and not actor.is_superuser:
+        return False
+    return actor.has_perms(["auth.change_user", "access.add_apikey"])
+
+
+def api_key_issue(*, user, actor):
+    """Give `user` a new API key, replacing any earlier one; return it with its secret.
+
+    `actor` is who asks, held to `api_key_issue_allowed`; None only for the operator at
+    the command line (`create_api_key`, `ensure_demo_admin`), who has the database anyway.
+    """
+    if actor is not None and not api_key_issue_allowed(actor=actor, user=user):
+        raise ForbiddenError(_("Permission denied"))
     key, secret = random_string(32), random_string(64)
     record, _created = ApiKey.objects.update_or_create(
         user=user,

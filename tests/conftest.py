@@ -69,7 +69,7 @@ def make_agent(db, header_form):
 
     def make(*perms, **user_kwargs):
         user = UserFactory(perms=list(perms), **user_kwargs)
-        issued = api_key_issue(user=user)
+        issued = api_key_issue(user=user, actor=user)
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=header_form(issued.api_key, issued.api_secret))
         client.user, client.issued = user, issued

@@ -154,8 +154,8 @@ def test_read_only_token_cannot_write(oauth_app):
 
 
 def test_only_a_superuser_may_mint_a_superusers_api_key(admin_user):
-    manager = UserFactory(perms=["auth.change_user"])
-    issued = api_key_issue(user=manager)
+    manager = UserFactory(perms=["auth.change_user", "access.add_apikey"])
+    issued = api_key_issue(user=manager, actor=manager)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"token {issued.api_key}:{issued.api_secret}")
     response = client.post(f"/api/v1/agents/{admin_user.pk}/api-key")

@@ -20,7 +20,7 @@ from access.services import api_key_issue
 from reasons.services import account_ensure
 user = get_user_model().objects.create_user("agent", "agent@example.com", "right-password")
 account_ensure(account_id="acme", members=[user])
-issued = api_key_issue(user=user)
+issued = api_key_issue(user=user, actor=user)
 print(issued.api_key + ":" + issued.api_secret)
 """
 CLEAR_CACHE = "from django.core.cache import cache; cache.clear()"

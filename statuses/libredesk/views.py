@@ -1,19 +1,19 @@
 """Libredesk-compatible endpoints: conversation statuses and agent API keys."""
 
 from django.contrib.auth import get_user_model
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import DjangoModelPermissions
+from rest_framework.permissions import BasePermission, DjangoModelPermissions
 from rest_framework.response import Response
 
 from access.authentication import ApiKeyBasicAuthentication, ApiKeyTokenAuthentication
 from access.services import api_key_issue, api_key_revoke
 from core.api import require_object
-from core.errors import ForbiddenError, NotFoundError
+from core.errors import NotFoundError
 from core.ids import parse_id
-from core.permissions import require_perms
 from statuses import services
 from statuses.libredesk.errors import ErrorEnvelopeSerializer, libredesk_exception_handler
 from statuses.libredesk.serializers import (
@@ -43,6 +43,7 @@ def errors(*codes):
         404: "Unknown id — `NotFoundException`",
         409: "Name already used — `ConflictException`",
         413: "Body too large — `InputException`",
+        415: "A body in a media type the route does not read — `InputException`",
     }
     return {
         code: OpenApiResponse(ErrorEnvelopeSerializer, description=descriptions[code])
@@ -91,7 +92,7 @@ class StatusListView(LibredeskView):
         summary="Create a conversation status",
         operation_id="handleCreateStatus",
         request=StatusWriteSerializer,
-        responses={200: StatusEnvelopeSerializer, **errors(400, 401, 403, 409, 413)},
+        responses={200: StatusEnvelopeSerializer, **errors(400, 401, 403, 409, 413, 415)},
     )
     def post(self, request):
         status = services.conversation_status_create(**self.read_body())
@@ -120,7 +121,7 @@ class StatusDetailView(LibredeskView):
         description="Full replace: `name` and `category` are both required. "
         "Default statuses cannot be updated.",
         request=StatusWriteSerializer,
-        responses={200: StatusEnvelopeSerializer, **errors(400, 401, 403, 404, 409, 413)},
+        responses={200: StatusEnvelopeSerializer, **errors(400, 401, 403, 404, 409, 413, 415)},
     )
     def put(self, request, status_id):
         body = self.read_body()
@@ -139,10 +140,22 @@ class StatusDetailView(LibredeskView):
         return success(True)
 
 
-class AgentApiKeyView(LibredeskView):
-    """Generate or revoke an agent's API key; needs the permission to change users."""
+class ChangeUsersOrSelf(BasePermission):
+    """Acting on your own key, or holding the permission to change users (checked before
+    the agent is looked up, so that ids are not probed); the service has the final say."""
 
-    permission_classes = [require_perms("auth.change_user")]
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return parse_id(view.kwargs["agent_id"]) == user.pk or user.has_perm("auth.change_user")
+
+
+class AgentApiKeyView(LibredeskView):
+    """Generate or revoke an agent's API key: your own, or another's with the permissions to
+    change users and add API keys (`access.services.api_key_issue_allowed`)."""
+
+    permission_classes = [ChangeUsersOrSelf]
     serializer_class = None
 
     def get_agent(self):
@@ -156,17 +169,17 @@ class AgentApiKeyView(LibredeskView):
         summary="Generate an agent's API key",
         operation_id="generateAgentApiKey",
         description="Returns the key and its secret. The secret is shown only here; "
-        "a new call replaces the earlier key.",
+        "a new call replaces the earlier key. Anyone may replace their own key; another "
+        "user's needs the permissions to change users and add API keys, and only a "
+        "superuser makes one for a superuser.",
         request=None,
         responses={200: ApiKeyEnvelopeSerializer, **errors(401, 403, 404)},
     )
     def post(self, request, agent_id):
-        agent = self.get_agent()
-        if agent.is_superuser and not request.user.is_superuser:
-            # A key acts as its user: only a superuser may mint one for a superuser.
-            raise ForbiddenError(_("Permission denied"))
-        issued = api_key_issue(user=agent)
-        return success({"api_key": issued.api_key, "api_secret": issued.api_secret})
+        issued = api_key_issue(user=self.get_agent(), actor=request.user)
+        response = success({"api_key": issued.api_key, "api_secret": issued.api_secret})
+        add_never_cache_headers(response)  # the secret is in this reply alone
+        return response
 
     @extend_schema(
         tags=["Libredesk: agents"],

@@ -21,7 +21,7 @@ ALNUM = re.compile(r"^[A-Za-z0-9]+$")
 
 def test_issue_stores_only_a_sha256_of_the_secret():
     user = UserFactory()
-    issued = api_key_issue(user=user)
+    issued = api_key_issue(user=user, actor=user)
     assert len(issued.api_key) == 32 and ALNUM.match(issued.api_key)
     assert len(issued.api_secret) == 64 and ALNUM.match(issued.api_secret)
     stored = ApiKey.objects.get(user=user)
@@ -32,8 +32,8 @@ def test_issue_stores_only_a_sha256_of_the_secret():
 
 def test_issue_replaces_the_earlier_key():
     user = UserFactory()
-    first = api_key_issue(user=user)
-    second = api_key_issue(user=user)
+    first = api_key_issue(user=user, actor=user)
+    second = api_key_issue(user=user, actor=user)
     assert ApiKey.objects.filter(user=user).count() == 1
     assert api_key_authenticate(key=first.api_key, secret=first.api_secret) is None
     assert api_key_authenticate(key=second.api_key, secret=second.api_secret) == user
@@ -41,7 +41,7 @@ def test_issue_replaces_the_earlier_key():
 
 def test_authenticate_is_one_query(django_assert_num_queries):
     user = UserFactory()
-    issued = api_key_issue(user=user)
+    issued = api_key_issue(user=user, actor=user)
     api_key_authenticate(key=issued.api_key, secret=issued.api_secret)  # writes last_used_at
     with django_assert_num_queries(1):
         assert api_key_authenticate(key=issued.api_key, secret=issued.api_secret) == user
@@ -53,14 +53,15 @@ def agents_path(user_id):
 
 @pytest.mark.parametrize("header", [basic_header, token_header])
 def test_generate_and_revoke_agent_key(header):
-    manager = UserFactory(perms=["auth.change_user"])
+    manager = UserFactory(perms=["auth.change_user", "access.add_apikey"])
     target = UserFactory()
-    issued = api_key_issue(user=manager)
+    issued = api_key_issue(user=manager, actor=manager)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=header(issued.api_key, issued.api_secret))
 
     response = client.post(agents_path(target.pk))
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]  # the secret is in this reply alone
     body = response.json()
     assert body["status"] == "success"
     assert set(body["data"]) == {"api_key", "api_secret"}
@@ -82,22 +83,35 @@ def test_generate_and_revoke_agent_key(header):
     assert not ApiKey.objects.filter(user=target).exists()
 
 
-def test_agent_key_needs_change_user_permission():
-    user = UserFactory(perms=["statuses.add_conversationstatus"])
-    issued = api_key_issue(user=user)
+def test_another_users_key_needs_change_user_and_add_apikey():
+    other = UserFactory()
+    for perms in ([], ["auth.change_user"], ["access.add_apikey"]):
+        user = UserFactory(perms=["statuses.add_conversationstatus", *perms])
+        issued = api_key_issue(user=user, actor=user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=token_header(issued.api_key, issued.api_secret))
+        response = client.post(agents_path(other.pk))
+        assert response.status_code == 403, perms
+        assert response.json()["error_type"] == "PermissionException"
+        assert not ApiKey.objects.filter(user=other).exists()
+    # Without change_user, another user's id is refused before it is looked up.
+    assert client.post(agents_path(987654)).status_code == 403
+
+
+def test_anyone_may_replace_their_own_key():
+    user = UserFactory(perms=["statuses.view_conversationstatus"])
+    issued = api_key_issue(user=user, actor=user)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=token_header(issued.api_key, issued.api_secret))
     response = client.post(agents_path(user.pk))
-    assert response.status_code == 403
-    assert response.json()["error_type"] == "PermissionException"
-    assert client.delete(agents_path(user.pk)).status_code == 403
-    # The caller's own key was not replaced.
-    assert ApiKey.objects.get(user=user).key == issued.api_key
+    assert response.status_code == 200
+    assert ApiKey.objects.get(user=user).key == response.json()["data"]["api_key"]
+    assert client.get("/api/v1/statuses").status_code == 401  # the old key is gone
 
 
 def test_agent_key_unknown_agent_is_404_and_anonymous_is_401():
     manager = UserFactory(perms=["auth.change_user"])
-    issued = api_key_issue(user=manager)
+    issued = api_key_issue(user=manager, actor=manager)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=token_header(issued.api_key, issued.api_secret))
     assert client.post(agents_path(987654)).json()["error_type"] == "NotFoundException"
@@ -140,21 +154,23 @@ def test_ensure_demo_admin_is_idempotent():
 
 def test_admin_generates_key_and_shows_secret_once(admin_client):
     target = UserFactory(username="target")
-    response = admin_client.post("/admin/access/apikey/add/", {"user": target.pk}, follow=True)
+    response = admin_client.post("/admin/access/apikey/add/", {"user": target.pk})
+    # The secret is in the reply to the POST itself, which no cache keeps; not in a message.
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
     secret = re.search(r"class='api-secret'>([A-Za-z0-9]{64})<", html).group(1)
     key = re.search(r"class='api-key'>([A-Za-z0-9]{32})<", html).group(1)
     assert api_key_authenticate(key=key, secret=secret) == target
-    # Reload: the secret is gone for good.
-    reloaded = admin_client.get(response.request["PATH_INFO"]).content.decode()
+    # The next page: the secret is gone for good.
+    reloaded = admin_client.get("/admin/access/apikey/").content.decode()
     assert secret not in reloaded
     assert key in reloaded
 
 
 def test_admin_regenerate_and_revoke_actions(admin_client):
     target = UserFactory()
-    old = api_key_issue(user=target)
+    old = api_key_issue(user=target, actor=target)
     pk = ApiKey.objects.get(user=target).pk
     response = admin_client.post(
         "/admin/access/apikey/",

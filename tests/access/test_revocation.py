@@ -22,7 +22,7 @@ def signed_in(oauth_app):
         perms=["statuses.view_conversationstatus", "reasons.view_statusreason"], email="a@b.c"
     )
     AccountFactory(id="acme").members.add(user)
-    key = api_key_issue(user=user)
+    key = api_key_issue(user=user, actor=user)
     token = login_token_issue(user=user)
     bearer = account_bearer_issue(
         account_id="acme", username=user.username, password="pw-secret-123"

@@ -23,7 +23,7 @@ def test_suite_runs_on_the_database_it_was_given():
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_creates_of_one_name():
     user = UserFactory(perms=["statuses.add_conversationstatus"])
-    issued = api_key_issue(user=user)
+    issued = api_key_issue(user=user, actor=user)
     header = token_header(issued.api_key, issued.api_secret)
     barrier = threading.Barrier(20)
     results = []

@@ -20,5 +20,5 @@ class Command(BaseCommand):
             user = User.objects.get_by_natural_key(username)
         except User.DoesNotExist:
             raise CommandError(f"No user named {username!r}.") from None
-        issued = api_key_issue(user=user)
+        issued = api_key_issue(user=user, actor=None)
         self.stdout.write(json.dumps({"api_key": issued.api_key, "api_secret": issued.api_secret}))

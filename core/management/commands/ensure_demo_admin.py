@@ -26,7 +26,7 @@ class Command(BaseCommand):
         if created:
             user.set_password(password)
             user.save(update_fields=["password"])
-        issued = api_key_issue(user=user)
+        issued = api_key_issue(user=user, actor=None)
         if options["json"]:
             self.stdout.write(
                 json.dumps(
