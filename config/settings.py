@@ -275,6 +275,8 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
     "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
     "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    # An unknown client id costs the same hash as a wrong secret (no client-id oracle).
+    "OAUTH2_VALIDATOR_CLASS": "access.oauth.PortalOAuth2Validator",
 }
 # W002 warns that the password grant is enabled: SelfCommunity's contract needs it.
 SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W002"]

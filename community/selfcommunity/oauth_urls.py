@@ -1,8 +1,9 @@
 """The OAuth2 server of the SelfCommunity surface (django-oauth-toolkit), under /oauth/.
 
 Only the endpoints the contract names are mounted: authorize (authorization-code grant),
-token (password, authorization-code and refresh grants) and revocation. Applications are
-managed in the admin, not by self-service registration pages.
+token (password, authorization-code and refresh grants) and revocation; introspection is
+not. Every endpoint that checks a password or a client secret is rate-limited per
+address. Applications are managed in the admin, not by self-service registration pages.
 """
 
 from django.contrib.auth import views as auth_views
@@ -39,10 +40,16 @@ class ThrottledTokenView(ThrottledPostMixin, oauth_views.TokenView):
     """The token endpoint (password, authorization-code and refresh grants)."""
 
 
+class ThrottledRevokeTokenView(ThrottledPostMixin, oauth_views.RevokeTokenView):
+    """Token revocation: it checks a client secret, so it is limited like the token endpoint."""
+
+
 class ThrottledLoginView(ThrottledPostMixin, auth_views.LoginView):
     """The sign-in page the authorization-code grant sends a browser to."""
 
     template_name = "community/oauth_login.html"
+    # Signed in without being sent from an authorization request: the portal's home page.
+    next_page = "/"
 
 
 app_name = "oauth2_provider"
@@ -50,7 +57,7 @@ app_name = "oauth2_provider"
 urlpatterns = [
     path("authorize/", oauth_views.AuthorizationView.as_view(), name="authorize"),
     path("token/", ThrottledTokenView.as_view(), name="token"),
-    path("revoke_token/", oauth_views.RevokeTokenView.as_view(), name="revoke-token"),
+    path("revoke_token/", ThrottledRevokeTokenView.as_view(), name="revoke-token"),
     path(
         "login/",
         ThrottledLoginView.as_view(),
