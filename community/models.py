@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.text import NAME_KEY_MAX_LENGTH, NameKeyMixin, NameKeyQuerySet
 
 
 class TagType(models.TextChoices):
@@ -16,12 +17,19 @@ class TagType(models.TextChoices):
     CONTRIBUTION = "contribution", _("Contribution")
 
 
-class Tag(models.Model):
+class Tag(NameKeyMixin, models.Model):
     """A label for users (addressing), categories or contributions; unique per type."""
 
     Type = TagType
 
     name = models.CharField(_("name"), max_length=50)
+    name_key = models.CharField(
+        _("name key"),
+        max_length=NAME_KEY_MAX_LENGTH,
+        blank=True,
+        editable=False,
+        help_text=_("The name as compared for uniqueness (core.text.name_key)."),
+    )
     type = models.CharField(_("type"), max_length=16, choices=TagType.choices)
     description = models.CharField(_("description"), max_length=255, blank=True)
     color = models.CharField(_("color"), max_length=16, blank=True, help_text=_("e.g. #3366ff"))
@@ -30,15 +38,17 @@ class Tag(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = NameKeyQuerySet.as_manager()
+    name_keys = {"name": "name_key"}
+
     class Meta:
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
         ordering = ["type", "name", "id"]
         constraints = [
             models.UniqueConstraint(
-                Lower("name"),
-                "type",
-                name="community_tag_name_type_ci_unique",
+                fields=["name_key", "type"],
+                name="community_tag_name_key_type_unique",
                 violation_error_message=_("A tag with this name and type already exists."),
             ),
             models.CheckConstraint(
@@ -46,6 +56,11 @@ class Tag(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(name=""), name="community_tag_name_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name_key=""),
+                name="community_tag_name_key_not_blank",
+                violation_error_message=_("The name needs at least one visible character."),
             ),
         ]
 
@@ -68,10 +83,17 @@ class StreamOrder(models.TextChoices):
     LAST_ACTIVITY = "last_activity", _("Last activity")
 
 
-class Category(models.Model):
+class Category(NameKeyMixin, models.Model):
     """A community category; status posts are published in one or more of them."""
 
     name = models.CharField(_("name"), max_length=255)
+    name_key = models.CharField(
+        _("name key"),
+        max_length=NAME_KEY_MAX_LENGTH,
+        blank=True,
+        editable=False,
+        help_text=_("The name as compared for uniqueness (core.text.name_key)."),
+    )
     name_synonyms = models.CharField(_("name synonyms"), max_length=255, blank=True)
     slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
     slogan = models.CharField(_("slogan"), max_length=255, blank=True)
@@ -110,18 +132,26 @@ class Category(models.Model):
     # Parent changes are M2M and not versioned; the category's own fields are.
     history = HistoricalRecords()
 
+    objects = NameKeyQuerySet.as_manager()
+    name_keys = {"name": "name_key"}
+
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         ordering = ["order", "name", "id"]
         constraints = [
             models.UniqueConstraint(
-                Lower("name"),
-                name="community_category_name_ci_unique",
+                fields=["name_key"],
+                name="community_category_name_key_unique",
                 violation_error_message=_("A category with this name already exists."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(name=""), name="community_category_name_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name_key=""),
+                name="community_category_name_key_not_blank",
+                violation_error_message=_("The name needs at least one visible character."),
             ),
             models.CheckConstraint(
                 condition=models.Q(auto_follow__in=AutoFollow.values),

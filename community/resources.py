@@ -6,6 +6,7 @@ from import_export import fields
 from community import services
 from community.models import Category
 from core.resources import ServiceResource
+from core.text import name_key
 
 PARENT_SEPARATOR = "|"
 
@@ -13,7 +14,7 @@ PARENT_SEPARATOR = "|"
 class CategoryResource(ServiceResource):
     """Columns `name`, `slug`, `slogan`, `order`, `active`, `content_only_staff`, `parents`
     (parent names joined by `|`, listed earlier in the file or already present); a row
-    updates the category of the same name (any case)."""
+    updates the category of the same name (name_key)."""
 
     id = fields.Field(attribute="id", column_name="id", readonly=True)
     parents = fields.Field(column_name="parents")
@@ -41,15 +42,15 @@ class CategoryResource(ServiceResource):
 
     def get_instance(self, instance_loader, row):
         name = row.get("name")
-        if not isinstance(name, str) or not name.strip():
+        if not isinstance(name, str) or not name_key(name):
             return None
-        return Category.objects.filter(name__iexact=name.strip()).first()
+        return Category.objects.filter(name_key=name_key(name)).first()
 
     def before_save_instance(self, instance, row, **kwargs):
         names = [n.strip() for n in str(row.get("parents") or "").split(PARENT_SEPARATOR)]
         parents = []
         for name in filter(None, names):
-            parent = Category.objects.filter(name__iexact=name).first()
+            parent = Category.objects.filter(name_key=name_key(name)).first()
             if parent is None:
                 raise ValidationError(f"Unknown parent category {name!r}")
             parents.append(parent.pk)

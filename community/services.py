@@ -18,6 +18,7 @@ from community.sanitize import render_text, summarize
 from core.db import raise_on_integrity_error
 from core.errors import DomainError, ForbiddenError, NotFoundError
 from core.ids import parse_id
+from core.text import name_key
 
 
 class PayloadTooLargeError(DomainError):
@@ -103,12 +104,12 @@ def category_list():
 
 @transaction.atomic
 def category_save(*, category=None, name, parents=None, tags=None, **fields):
-    """Create a category, or update `category`; names are unique whatever their case."""
+    """Create a category, or update `category`; names are unique as compared by name_key."""
     category = category or Category()
-    name = name.strip()
-    if not name:
+    name = (name or "").strip()
+    if not name_key(name):
         raise DomainError(_("This field may not be blank."), field="name", code="blank")
-    if Category.objects.filter(name__iexact=name).exclude(pk=category.pk).exists():
+    if Category.objects.filter(name_key=name_key(name)).exclude(pk=category.pk).exists():
         raise _category_name_taken()
     category.name = name
     for key, value in fields.items():
@@ -168,12 +169,12 @@ def tag_list(*, type=None):
 
 
 def tag_save(*, tag=None, name, type, **fields):
-    """Create a tag, or update `tag`; a name is unique within its type, in any case."""
+    """Create a tag, or update `tag`; a name is unique within its type (by name_key)."""
     tag = tag or Tag()
-    name = name.strip()
-    if not name:
+    name = (name or "").strip()
+    if not name_key(name):
         raise DomainError(_("This field may not be blank."), field="name", code="blank")
-    if Tag.objects.filter(name__iexact=name, type=type).exclude(pk=tag.pk).exists():
+    if Tag.objects.filter(name_key=name_key(name), type=type).exclude(pk=tag.pk).exists():
         raise _tag_name_taken()
     tag.name, tag.type = name, type
     for key, value in fields.items():

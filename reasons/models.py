@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.text import NAME_KEY_MAX_LENGTH, NameKeyMixin, NameKeyQuerySet
 
 ACCOUNT_ID_PATTERN = r"^[a-zA-Z0-9_]{1,20}$"
 
@@ -56,7 +57,7 @@ class ReasonState(models.TextChoices):
     AWAY = "Away", _("Away")
 
 
-class StatusReason(models.Model):
+class StatusReason(NameKeyMixin, models.Model):
     """An agent status reason such as "Lunch" (Away), belonging to one account."""
 
     TEXT_MAX_LENGTH = 100
@@ -66,6 +67,13 @@ class StatusReason(models.Model):
         Account, on_delete=models.CASCADE, related_name="reasons", verbose_name=_("account")
     )
     text = models.CharField(_("text"), max_length=TEXT_MAX_LENGTH)
+    text_key = models.CharField(
+        _("text key"),
+        max_length=NAME_KEY_MAX_LENGTH,
+        blank=True,
+        editable=False,
+        help_text=_("The text as compared for uniqueness (core.text.name_key)."),
+    )
     state = models.CharField(_("state"), max_length=16, choices=ReasonState.choices)
     enabled = models.BooleanField(_("enabled"), default=True)
     deleted = models.BooleanField(_("deleted"), default=False)
@@ -74,6 +82,9 @@ class StatusReason(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
+    objects = NameKeyQuerySet.as_manager()
+    name_keys = {"text": "text_key"}
+
     class Meta:
         verbose_name = _("status reason")
         verbose_name_plural = _("status reasons")
@@ -81,10 +92,9 @@ class StatusReason(models.Model):
         indexes = [models.Index(fields=["account", "order", "id"], name="reason_account_order")]
         constraints = [
             models.UniqueConstraint(
-                "account",
-                Lower("text"),
+                fields=["account", "text_key"],
                 condition=models.Q(deleted=False),
-                name="reason_text_ci_unique_live",
+                name="reason_text_key_unique_live",
                 violation_error_message=_(
                     "This account already has a status reason with this text."
                 ),
@@ -93,6 +103,11 @@ class StatusReason(models.Model):
                 condition=models.Q(state__in=ReasonState.values), name="reason_state_valid"
             ),
             models.CheckConstraint(condition=~models.Q(text=""), name="reason_text_not_blank"),
+            models.CheckConstraint(
+                condition=~models.Q(text_key=""),
+                name="reason_text_key_not_blank",
+                violation_error_message=_("The text needs at least one visible character."),
+            ),
         ]
 
     def __str__(self):

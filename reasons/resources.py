@@ -3,6 +3,7 @@
 from import_export import fields, widgets
 
 from core.resources import ServiceResource
+from core.text import name_key
 from reasons import services
 from reasons.models import Account, StatusReason
 
@@ -26,7 +27,7 @@ class AccountWidget(widgets.ForeignKeyWidget):
 
 class StatusReasonResource(ServiceResource):
     """Columns `account`, `text`, `state`, `enabled`, `order`; a row updates the live
-    reason of the same account and text (any case). Each row is one revision."""
+    reason of the same account and text (name_key). Each row is one revision."""
 
     id = fields.Field(attribute="id", column_name="id", readonly=True)
     account = fields.Field(attribute="account", column_name="account", widget=AccountWidget())
@@ -49,7 +50,7 @@ class StatusReasonResource(ServiceResource):
         if not account or not isinstance(text, str):
             return None
         return StatusReason.objects.filter(
-            account_id=account, text__iexact=text.strip(), deleted=False
+            account_id=account, text_key=name_key(text), deleted=False
         ).first()
 
     def save_through_service(self, instance, is_create):

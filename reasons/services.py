@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import CharField, F, Min, Value
-from django.db.models.functions import Cast, Concat, Lower
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core.db import raise_on_integrity_error
 from core.errors import ConflictError, DomainError, NotFoundError
 from core.ids import MAX_ID, parse_id
+from core.text import name_key
 from reasons.models import Account, StatusReason
 
 MAX_ITEMS = 1000
@@ -52,7 +53,7 @@ def reason_clean(raw, *, path=""):
         return None, [{"field": path or "body", "message": _("must be a JSON object")}]
     errors, clean = [], {}
     text = raw.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or not name_key(text):
         errors.append(_field_error(path, "text", _("text is required")))
     else:
         text = text.strip()
@@ -101,10 +102,11 @@ def _check_item_count(items):
 
 
 def _check_texts(*, account, cleaned, paths, exclude_ids=()):
-    """Duplicates inside the request are a 400; clashes with live reasons are a 409."""
+    """Duplicates inside the request are a 400; clashes with live reasons are a 409.
+    Texts are compared by core.text.name_key, as the database's unique constraint does."""
     seen, errors = {}, []
     for clean, path in zip(cleaned, paths, strict=True):
-        key = clean["text"].lower()
+        key = name_key(clean["text"])
         if key in seen:
             errors.append(_field_error(path, "text", _("duplicate text in this request")))
         seen.setdefault(key, path)
@@ -113,10 +115,9 @@ def _check_texts(*, account, cleaned, paths, exclude_ids=()):
     taken = set(
         StatusReason.objects.filter(account=account, deleted=False)
         .exclude(pk__in=exclude_ids)
-        .annotate(key=Lower("text"))
-        .filter(key__in=list(seen))
+        .filter(text_key__in=list(seen))
         .order_by()
-        .values_list("key", flat=True)
+        .values_list("text_key", flat=True)
     )
     if taken:
         raise ConflictError(
@@ -131,9 +132,9 @@ def _check_texts(*, account, cleaned, paths, exclude_ids=()):
 
 
 def reason_text_taken(*, account_id, text, exclude_id=None):
-    """Whether a live reason of the account already uses this text (any case)."""
+    """Whether a live reason of the account already uses this text (by name_key)."""
     return (
-        StatusReason.objects.filter(account_id=account_id, deleted=False, text__iexact=text.strip())
+        StatusReason.objects.filter(account_id=account_id, deleted=False, text_key=name_key(text))
         .exclude(pk=exclude_id)
         .exists()
     )
@@ -212,6 +213,7 @@ def reason_create_many(*, account_id, items, single=False, if_match=None):
                 clean["order"], next_order = next_order, next_order + 1
             reasons.append(StatusReason(account=account, **clean))
         with raise_on_integrity_error(_text_conflict()):
+            # StatusReason.objects.bulk_create sets each text_key (core.text.NameKeyQuerySet).
             reasons = bulk_create_with_history(reasons, StatusReason)
         return Written(reasons, _bump(account))
 
@@ -258,7 +260,9 @@ def reason_update_many(*, account_id, items, single=False, if_match=None):
             reasons.append(reason)
         with raise_on_integrity_error(_text_conflict()):
             bulk_update_with_history(
-                reasons, StatusReason, ["text", "state", "enabled", "order", "updated_at"]
+                reasons,
+                StatusReason,
+                ["text", "text_key", "state", "enabled", "order", "updated_at"],
             )
         return Written(reasons, _bump(account))
 
@@ -267,17 +271,18 @@ def _free_texts_taken_within_batch(found, ids, cleaned):
     """When a batch moves a text from one of its reasons to another (a swap, a rotation),
     first give the givers a placeholder text: the unique index is checked row by row, so
     the final UPDATE would otherwise trip over a text that is about to be freed."""
-    new_text = {rid: clean["text"].lower() for rid, clean in zip(ids, cleaned, strict=True)}
-    wanted = set(new_text.values())
+    new_key = {rid: name_key(clean["text"]) for rid, clean in zip(ids, cleaned, strict=True)}
+    wanted = set(new_key.values())
     givers = [
         reason_id
         for reason_id, reason in found.items()
-        if reason.text.lower() in wanted and reason.text.lower() != new_text[reason_id]
+        if reason.text_key in wanted and reason.text_key != new_key[reason_id]
     ]
     if givers:
-        StatusReason.objects.filter(pk__in=givers).update(
-            text=Concat(Value("\u2063swap "), Cast("id", output_field=CharField()))
-        )
+        # U+2063 is a format character, which name_key removes: no real key contains it,
+        # so the placeholder keys can clash neither with real keys nor with each other.
+        placeholder = Concat(Value("\u2063swap "), Cast("id", output_field=CharField()))
+        StatusReason.objects.filter(pk__in=givers).update(text=placeholder, text_key=placeholder)
 
 
 def reason_delete_many(*, account_id, ids, if_match=None):

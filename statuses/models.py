@@ -3,9 +3,10 @@
 import secrets
 
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.text import NAME_KEY_MAX_LENGTH, NameKeyMixin, NameKeyQuerySet
 
 
 class ConversationCategory(models.TextChoices):
@@ -16,13 +17,20 @@ class ConversationCategory(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
 
 
-class ConversationStatus(models.Model):
+class ConversationStatus(NameKeyMixin, models.Model):
     """A helpdesk conversation status (Libredesk), such as Open or Snoozed."""
 
     NAME_MAX_LENGTH = 25
     Category = ConversationCategory
 
     name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
+    name_key = models.CharField(
+        _("name key"),
+        max_length=NAME_KEY_MAX_LENGTH,
+        blank=True,
+        editable=False,
+        help_text=_("The name as compared for uniqueness (core.text.name_key)."),
+    )
     category = models.CharField(_("category"), max_length=16, choices=ConversationCategory.choices)
     is_default = models.BooleanField(
         _("default"),
@@ -34,14 +42,17 @@ class ConversationStatus(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
+    objects = NameKeyQuerySet.as_manager()
+    name_keys = {"name": "name_key"}
+
     class Meta:
         verbose_name = _("conversation status")
         verbose_name_plural = _("conversation statuses")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
-                Lower("name"),
-                name="conversationstatus_name_ci_unique",
+                fields=["name_key"],
+                name="conversationstatus_name_key_unique",
                 violation_error_message=_("A conversation status with this name already exists."),
             ),
             models.CheckConstraint(
@@ -50,6 +61,11 @@ class ConversationStatus(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(name=""), name="conversationstatus_name_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name_key=""),
+                name="conversationstatus_name_key_not_blank",
+                violation_error_message=_("The name needs at least one visible character."),
             ),
         ]
 
@@ -75,7 +91,7 @@ class UserStatusType(models.TextChoices):
     OFFLINE = "offline", _("Offline")
 
 
-class UserStatus(models.Model):
+class UserStatus(NameKeyMixin, models.Model):
     """A Rocket.Chat custom user status, such as "In a meeting" of type busy."""
 
     NAME_MAX_LENGTH = 120
@@ -85,9 +101,19 @@ class UserStatus(models.Model):
         _("id"), primary_key=True, max_length=17, default=rocketchat_id, editable=False
     )
     name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
+    name_key = models.CharField(
+        _("name key"),
+        max_length=NAME_KEY_MAX_LENGTH,
+        blank=True,
+        editable=False,
+        help_text=_("The name as compared for uniqueness (core.text.name_key)."),
+    )
     status_type = models.CharField(_("status type"), max_length=16, choices=UserStatusType.choices)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
+
+    objects = NameKeyQuerySet.as_manager()
+    name_keys = {"name": "name_key"}
 
     class Meta:
         verbose_name = _("custom user status")
@@ -95,8 +121,8 @@ class UserStatus(models.Model):
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
-                Lower("name"),
-                name="userstatus_name_ci_unique",
+                fields=["name_key"],
+                name="userstatus_name_key_unique",
                 violation_error_message=_("The custom user status name is already in use."),
             ),
             models.CheckConstraint(
@@ -104,6 +130,11 @@ class UserStatus(models.Model):
                 name="userstatus_status_type_valid",
             ),
             models.CheckConstraint(condition=~models.Q(name=""), name="userstatus_name_not_blank"),
+            models.CheckConstraint(
+                condition=~models.Q(name_key=""),
+                name="userstatus_name_key_not_blank",
+                violation_error_message=_("The name needs at least one visible character."),
+            ),
         ]
 
     def __str__(self):

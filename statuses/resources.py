@@ -3,6 +3,7 @@
 from import_export import fields
 
 from core.resources import ServiceResource
+from core.text import name_key
 from statuses import services
 from statuses.models import ConversationStatus, UserStatus
 
@@ -13,7 +14,7 @@ def _text(row, key):
 
 
 class ConversationStatusResource(ServiceResource):
-    """Columns `name`, `category`; a row updates the status of the same name (any case)."""
+    """Columns `name`, `category`; a row updates the status of the same name (name_key)."""
 
     id = fields.Field(attribute="id", column_name="id", readonly=True)
 
@@ -24,7 +25,7 @@ class ConversationStatusResource(ServiceResource):
 
     def get_instance(self, instance_loader, row):
         name = _text(row, "name")
-        return ConversationStatus.objects.filter(name__iexact=name).first() if name else None
+        return ConversationStatus.objects.filter(name_key=name_key(name)).first() if name else None
 
     def save_through_service(self, instance, is_create):
         values = {"name": instance.name, "category": instance.category}
@@ -48,7 +49,7 @@ class UserStatusResource(ServiceResource):
         if _text(row, "id"):
             return UserStatus.objects.filter(pk=_text(row, "id")).first()
         name = _text(row, "name")
-        return UserStatus.objects.filter(name__iexact=name).first() if name else None
+        return UserStatus.objects.filter(name_key=name_key(name)).first() if name else None
 
     def save_through_service(self, instance, is_create):
         values = {"name": instance.name, "status_type": instance.status_type}

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from core.db import raise_on_integrity_error
 from core.errors import ConflictError, DomainError, NotFoundError
 from core.ids import parse_id
+from core.text import name_key
 from statuses.models import ConversationStatus, UserStatus
 
 
@@ -16,9 +17,19 @@ def conversation_status_get(*, status_id):
     return status
 
 
+def _conversation_status_name(name):
+    """The trimmed name; one with nothing visible in it (an empty name_key) is refused."""
+    name = (name or "").strip()
+    if not name_key(name):
+        raise DomainError(
+            _("The name needs at least one visible character."), code="blank", field="name"
+        )
+    return name
+
+
 def conversation_status_create(*, name, category):
-    """Create a conversation status; a name already used (in any case) is a ConflictError."""
-    status = ConversationStatus(name=name.strip(), category=category)
+    """Create a conversation status; a name already used (by name_key) is a ConflictError."""
+    status = ConversationStatus(name=_conversation_status_name(name), category=category)
     with raise_on_integrity_error(ConflictError(_("Status name already exists"))):
         status.save()
     return status
@@ -28,7 +39,7 @@ def conversation_status_update(*, status, name, category):
     """Replace a status's name and category; the defaults cannot be updated."""
     if status.is_default:
         raise DomainError(_("Cannot update default conversation status"))
-    status.name, status.category = name.strip(), category
+    status.name, status.category = _conversation_status_name(name), category
     with raise_on_integrity_error(ConflictError(_("Status name already exists"))):
         status.save(update_fields=["name", "category", "updated_at"])
     return status
@@ -61,7 +72,7 @@ def _name_in_use():
 def user_status_check(*, name, status_type, exclude_id=None):
     """Apply Rocket.Chat's insertOrUpdateUserStatus rules in its order; return the clean name."""
     name = (name or "").strip()
-    if not name:
+    if not name_key(name):
         raise DomainError(
             _("The field Name is required"),
             code=REQUIRED,
@@ -73,7 +84,7 @@ def user_status_check(*, name, status_type, exclude_id=None):
             code=NOT_VALID,
             details={"method": USER_STATUS_METHOD, "input": name, "field": "Name"},
         )
-    if UserStatus.objects.filter(name__iexact=name).exclude(pk=exclude_id).exists():
+    if UserStatus.objects.filter(name_key=name_key(name)).exclude(pk=exclude_id).exists():
         raise _name_in_use()
     if not status_type:
         raise DomainError(
@@ -112,7 +123,7 @@ def user_status_get_for_update(*, status_id):
 
 
 def user_status_create(*, name, status_type):
-    """Create a custom user status; names are unique whatever their case."""
+    """Create a custom user status; names are unique as compared by core.text.name_key."""
     status = UserStatus(
         name=user_status_check(name=name, status_type=status_type),
         status_type=status_type,

@@ -15,6 +15,7 @@ from community.models import (
     TagType,
 )
 from community.services import STATUS_ORDERINGS
+from core.fields import VisibleNameMixin
 
 # --- strict JSON types ---------------------------------------------------------------------
 
@@ -28,6 +29,10 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class NameField(VisibleNameMixin, StrictCharField):
+    """A unique name; one with nothing visible in it is as blank as an empty one."""
 
 
 class StrictIntegerField(serializers.IntegerField):
@@ -258,7 +263,7 @@ class SCStatusListQuerySerializer(serializers.Serializer):
 class SCCategoryWriteSerializer(serializers.Serializer):
     """The body of a category create or update."""
 
-    name = StrictCharField(max_length=255)
+    name = NameField(max_length=255)
     slug = serializers.SlugField(max_length=255, required=False, allow_unicode=True)
     name_synonyms = StrictCharField(max_length=255, required=False, allow_blank=True)
     slogan = StrictCharField(max_length=255, required=False, allow_blank=True)
@@ -277,7 +282,7 @@ class SCCategoryWriteSerializer(serializers.Serializer):
 class SCTagWriteSerializer(serializers.Serializer):
     """The body of a tag create or update."""
 
-    name = StrictCharField(max_length=50)
+    name = NameField(max_length=50)
     type = serializers.ChoiceField(choices=TagType.choices)
     description = StrictCharField(max_length=255, required=False, allow_blank=True)
     color = StrictCharField(max_length=16, required=False, allow_blank=True)

@@ -4,6 +4,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.fields import VisibleNameMixin
 from statuses.models import ConversationStatus
 
 
@@ -14,6 +15,10 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class NameField(VisibleNameMixin, StrictCharField):
+    """A status name; one with nothing visible in it is as empty as a blank one."""
 
 
 CATEGORIES = ", ".join(ConversationStatus.Category.values)
@@ -30,7 +35,7 @@ class StatusSerializer(serializers.ModelSerializer):
 class StatusWriteSerializer(serializers.Serializer):
     """The body of a create or full-replace update, checked in Libredesk's order."""
 
-    name = StrictCharField(
+    name = NameField(
         max_length=ConversationStatus.NAME_MAX_LENGTH,
         error_messages={
             "required": _("`name` empty"),
