@@ -6,7 +6,7 @@ The SelfCommunity API and the admin both change community data through these fun
 import secrets
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -60,13 +60,52 @@ def _category_name_taken():
     return DomainError(_("A category with this name already exists."), field="name", code="unique")
 
 
-def _unique_slug(model, base, *, exclude_id=None):
+def _category_slug_taken():
+    return DomainError(_("A category with this slug already exists."), field="slug", code="unique")
+
+
+# How often a save is retried when concurrent requests keep taking the slug it picked.
+SLUG_ATTEMPTS = 100
+
+
+def _free_slug(base, *, exclude_id=None):
+    """`base`, else `base-2`, `base-3`, ...: the first slug no other category uses."""
     base = (base or "item")[:240]
+    used = set(
+        Category.objects.filter(Q(slug=base) | Q(slug__startswith=f"{base}-"))
+        .exclude(pk=exclude_id)
+        .values_list("slug", flat=True)
+    )
     slug, n = base, 1
-    while model.objects.filter(slug=slug).exclude(pk=exclude_id).exists():
+    while slug in used:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def _category_write(category, *, slug_base):
+    """Save `category` in a savepoint; the database's unique constraints decide races.
+
+    A unique violation is a name conflict only when the name (its key) really is taken.
+    An automatic slug (`slug_base` given) that a concurrent request took since it was
+    picked is replaced by the next free one and the save is tried again; a slug the client
+    chose stays a slug error.
+    """
+    for _attempt in range(SLUG_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                category.save()
+            return
+        except IntegrityError:
+            others = Category.objects.exclude(pk=category.pk)
+            if others.filter(name_key=name_key(category.name)).exists():
+                raise _category_name_taken() from None
+            if others.filter(slug=category.slug).exists():
+                if slug_base is None:
+                    raise _category_slug_taken() from None
+                category.slug = _free_slug(slug_base, exclude_id=category.pk)
+            # Otherwise the row we collided with is gone again: simply retry.
+    raise _category_slug_taken()
 
 
 def _check_parents(*, category, parents):
@@ -114,15 +153,13 @@ def category_save(*, category=None, name, parents=None, tags=None, **fields):
     category.name = name
     for key, value in fields.items():
         setattr(category, key, value)
+    slug_base = None
     if fields.get("slug"):
         if Category.objects.filter(slug=fields["slug"]).exclude(pk=category.pk).exists():
-            raise DomainError(
-                _("A category with this slug already exists."), field="slug", code="unique"
-            )
+            raise _category_slug_taken()
     elif not category.slug:
-        category.slug = _unique_slug(
-            Category, slugify(name, allow_unicode=True), exclude_id=category.pk
-        )
+        slug_base = slugify(name, allow_unicode=True)
+        category.slug = _free_slug(slug_base, exclude_id=category.pk)
     parent_objs = None
     if parents is not None:
         parent_objs = _resolve_ids(Category, parents, field="parents")
@@ -132,8 +169,7 @@ def category_save(*, category=None, name, parents=None, tags=None, **fields):
         tag_objs = _resolve_ids(
             Tag, tags, field="tags", queryset=Tag.objects.filter(type=TagType.CATEGORY)
         )
-    with raise_on_integrity_error(_category_name_taken()):
-        category.save()
+    _category_write(category, slug_base=slug_base)
     if parent_objs is not None:
         category.parents.set(parent_objs)
     if tag_objs is not None:

@@ -1,10 +1,12 @@
-"""community.services called directly: category and tag names by core.text.name_key."""
+"""community.services called directly: category and tag names by core.text.name_key, and
+category slugs."""
 
 import pytest
 
 from community import services
 from community.models import Category, Tag
 from core.errors import DomainError
+from tests.community.factories import CategoryFactory
 from tests.names import INVISIBLE_NAMES, SAME_NAMES
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +43,35 @@ def test_category_save_stores_the_key():
     category = services.category_save(name="Lun\u200bch")
     category.refresh_from_db()
     assert (category.name, category.name_key) == ("Lun\u200bch", "lunch")
+
+
+def test_automatic_slugs_count_up_from_the_name():
+    names = ["Team A", "Team A!", "team a?", "TEAM-A"]
+    assert [services.category_save(name=n).slug for n in names] == [
+        "team-a",
+        "team-a-2",
+        "team-a-3",
+        "team-a-4",
+    ]
+    # A gap left by a deletion is reused; a longer slug that merely starts alike is no clash.
+    Category.objects.get(slug="team-a-2").delete()
+    CategoryFactory(name="Team Alpha", slug="team-alpha")
+    assert services.category_save(name="Team A.").slug == "team-a-2"
+
+
+def test_a_name_without_letters_gets_a_slug():
+    assert services.category_save(name="!!!").slug == "item"
+
+
+def test_update_keeps_the_slug():
+    category = services.category_save(name="News")
+    services.category_save(category=category, name="Latest news")
+    category.refresh_from_db()
+    assert (category.name, category.slug) == ("Latest news", "news")
+
+
+def test_a_client_slug_that_is_taken_is_a_slug_error():
+    CategoryFactory(name="News", slug="news")
+    with pytest.raises(DomainError) as caught:
+        services.category_save(name="Other", slug="news")
+    assert (caught.value.field, caught.value.code) == ("slug", "unique")
