@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from community.models import Category, Media, MediaType, Status, Tag, TagType
+from community.sanitize import clean as clean_html
 from community.sanitize import render_text, summarize
 from core.db import raise_on_integrity_error
 from core.errors import DomainError, ForbiddenError, NotFoundError
@@ -143,7 +144,10 @@ def category_list():
 
 @transaction.atomic
 def category_save(*, category=None, name, parents=None, tags=None, **fields):
-    """Create a category, or update `category`; names are unique as compared by name_key."""
+    """Create a category, or update `category`; names are unique as compared by name_key.
+
+    `html_info` is sanitised with the same allowlist as status posts.
+    """
     category = category or Category()
     name = (name or "").strip()
     if not name_key(name):
@@ -153,6 +157,7 @@ def category_save(*, category=None, name, parents=None, tags=None, **fields):
     category.name = name
     for key, value in fields.items():
         setattr(category, key, value)
+    category.html_info = clean_html(category.html_info or "")
     slug_base = None
     if fields.get("slug"):
         if Category.objects.filter(slug=fields["slug"]).exclude(pk=category.pk).exists():

@@ -1,5 +1,5 @@
-"""community.services called directly: category and tag names by core.text.name_key, and
-category slugs."""
+"""community.services called directly: category and tag names by core.text.name_key,
+category slugs, and category html_info sanitising."""
 
 import pytest
 
@@ -75,3 +75,15 @@ def test_a_client_slug_that_is_taken_is_a_slug_error():
     with pytest.raises(DomainError) as caught:
         services.category_save(name="Other", slug="news")
     assert (caught.value.field, caught.value.code) == ("slug", "unique")
+
+
+def test_html_info_is_sanitised_on_create_and_update():
+    category = services.category_save(
+        name="News", html_info="<p>Hi</p><img src=x onerror=alert(1)><script>alert(1)</script>"
+    )
+    assert category.html_info == '<p>Hi</p><img src="x">'
+    services.category_save(
+        category=category, name="News", html_info='<a href="javascript:alert(1)">x</a>'
+    )
+    category.refresh_from_db()
+    assert "javascript" not in category.html_info
