@@ -101,11 +101,11 @@ def _category_write(category, *, slug_base):
             others = Category.objects.exclude(pk=category.pk)
             if others.filter(name_key=name_key(category.name)).exists():
                 raise _category_name_taken() from None
-            if others.filter(slug=category.slug).exists():
-                if slug_base is None:
-                    raise _category_slug_taken() from None
-                category.slug = _free_slug(slug_base, exclude_id=category.pk)
-            # Otherwise the row we collided with is gone again: simply retry.
+            if not others.filter(slug=category.slug).exists():
+                raise  # neither name nor slug: a broken invariant, not a race to resolve
+            if slug_base is None:
+                raise _category_slug_taken() from None
+            category.slug = _free_slug(slug_base, exclude_id=category.pk)
     raise _category_slug_taken()
 
 

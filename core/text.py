@@ -26,13 +26,13 @@ def name_key(text: str) -> str:
        final sigma, `ß` and `ss`).
     3. Format characters (Unicode category Cf: zero-width space and joiners, soft hyphen,
        bidi marks) are removed; they are invisible.
-    4. NFKC again, so that the result is normalised and `name_key(name_key(x)) == name_key(x)`.
+    4. NFKC again, so that the result is normalised: the key of a key is the key itself.
     5. Runs of whitespace become one space; leading and trailing whitespace goes.
 
     A name whose key is empty (only spaces and invisible characters) is a blank name.
-    A key longer than NAME_KEY_MAX_LENGTH characters (possible only with characters that
-    NFKC expands, such as U+FDFA, one character that becomes 18) is stored as its first
-    characters, `#` and the SHA-256 of the whole key: still equal exactly when the keys are.
+    A key longer than NAME_KEY_MAX_LENGTH characters (only from characters that NFKC or case
+    folding expand: `ß` becomes `ss`, U+FDFA becomes 18 letters) is shortened to its first
+    characters, `#` and the SHA-256 of the whole key: still equal exactly when keys are.
     """
     key = unicodedata.normalize("NFKC", text).casefold()
     key = "".join(char for char in key if unicodedata.category(char) != "Cf")

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from community import services as community
 from community.models import Category, Tag, TagType
+from core.text import name_key
 from reasons import services as reasons
 from reasons.models import StatusReason
 from statuses import services as statuses
@@ -33,25 +34,29 @@ class Command(BaseCommand):
             call_command("ensure_demo_admin", "--json", stdout=StringIO())
             admin = User.objects.get(username="admin")
         for name, category in CONVERSATION:
-            if not ConversationStatus.objects.filter(name__iexact=name).exists():
+            if not ConversationStatus.objects.filter(name_key=name_key(name)).exists():
                 statuses.conversation_status_create(name=name, category=category)
         for name, status_type in USER_STATUSES:
-            if not UserStatus.objects.filter(name__iexact=name).exists():
+            if not UserStatus.objects.filter(name_key=name_key(name)).exists():
                 statuses.user_status_create(name=name, status_type=status_type)
         account, _ = reasons.account_ensure(account_id="acme", name="Acme support", members=[admin])
         missing = [
             {"text": text, "state": state, "order": i}
             for i, (text, state) in enumerate(REASONS)
-            if not StatusReason.objects.filter(account=account, text=text, deleted=False).exists()
+            if not StatusReason.objects.filter(
+                account=account, text_key=name_key(text), deleted=False
+            ).exists()
         ]
         if missing:
             reasons.reason_create_many(account_id=account.pk, items=missing)
-        product = Category.objects.filter(name="Product").first() or community.category_save(
-            name="Product", slogan="Everything about the product", order=1
-        )
-        if not Category.objects.filter(name="Feature requests").exists():
+        product = Category.objects.filter(name_key=name_key("Product")).first()
+        if product is None:
+            product = community.category_save(
+                name="Product", slogan="Everything about the product", order=1
+            )
+        if not Category.objects.filter(name_key=name_key("Feature requests")).exists():
             community.category_save(name="Feature requests", parents=[product.pk], order=2)
-        if not Tag.objects.filter(name="release", type=TagType.CONTRIBUTION).exists():
+        if not Tag.objects.filter(name_key=name_key("release"), type=TagType.CONTRIBUTION).exists():
             community.tag_save(name="release", type=TagType.CONTRIBUTION)
         if not admin.community_statuses.exists():
             community.status_create(
