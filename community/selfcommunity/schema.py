@@ -1,6 +1,7 @@
-"""OpenAPI description of the SelfCommunity bearer (loaded by CommunityConfig.ready)."""
+"""OpenAPI extensions of the SelfCommunity surface (loaded by CommunityConfig.ready)."""
 
 from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 
 
 class SelfCommunityOAuth2Scheme(DjangoOAuthToolkitScheme):
@@ -15,3 +16,28 @@ class SelfCommunityOAuth2Scheme(DjangoOAuthToolkitScheme):
 
     def get_security_requirement(self, auto_schema):
         return super().get_security_requirement(auto_schema) or {self.name: []}
+
+
+class UnicodeSlugFieldExtension(OpenApiSerializerFieldExtension):
+    """A Unicode slug (`SlugField(allow_unicode=True)`) with a pattern that says so.
+
+    drf-spectacular copies the validator's regex, `^[-\\w]+$`, into the schema. In Python
+    `\\w` is any letter or digit of any script; in a JSON Schema (ECMA-262) pattern it is
+    ASCII only, so slugs the server makes from names and accepts, such as "ná2", would
+    break the schema. ECMA-262 without the `u` flag cannot name Unicode letters, so the
+    pattern refuses what is surely not a slug (whitespace, controls and ASCII punctuation
+    other than `-` and `_`) and lets every other character through.
+    """
+
+    target_class = "rest_framework.fields.SlugField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if self.target.allow_unicode:
+            # Set here, so that drf-spectacular does not add the validator's own pattern.
+            schema["pattern"] = UNICODE_SLUG_PATTERN
+            schema.setdefault("description", "Letters and digits of any script, `_` and `-`.")
+        return schema
+
+
+UNICODE_SLUG_PATTERN = r"^[^\u0000-,./:-@\[-^`{-\u007f\s]+$"

@@ -37,6 +37,7 @@ def errors(*codes):
         404: "Unknown id — `not_found`",
         405: "Method not allowed — `method_not_allowed`",
         413: "Body or file too large — `too_large`",
+        415: "A body that is not JSON (media also take forms) — `unsupported_media_type`",
         429: "Too many requests — `throttled`",
     }
     return {
@@ -126,7 +127,7 @@ class StatusListView(StatusView):
         summary="Create a status post",
         operation_id="statusCreate",
         request=sc.SCStatusWriteSerializer,
-        responses={201: sc.SCStatusSerializer, **errors(400, 401, 403, 413, 429)},
+        responses={201: sc.SCStatusSerializer, **errors(400, 401, 403, 413, 415, 429)},
     )
     def post(self, request):
         body = self.read(sc.SCStatusWriteSerializer)
@@ -171,7 +172,7 @@ class StatusDetailView(StatusView):
         operation_id="statusUpdate",
         description="Its author only; the same body and rules as create.",
         request=sc.SCStatusWriteSerializer,
-        responses={200: sc.SCStatusSerializer, **errors(400, 401, 403, 404, 413, 429)},
+        responses={200: sc.SCStatusSerializer, **errors(400, 401, 403, 404, 413, 415, 429)},
     )
     def put(self, request, status_id):
         status = services.status_get(status_id=status_id)
@@ -234,7 +235,7 @@ class CategoryListView(SelfCommunityView):
         summary="Create a category",
         operation_id="categoryCreate",
         request=sc.SCCategoryWriteSerializer,
-        responses={201: sc.SCCategorySerializer, **errors(400, 401, 403, 413, 429)},
+        responses={201: sc.SCCategorySerializer, **errors(400, 401, 403, 413, 415, 429)},
     )
     def post(self, request):
         category = services.category_save(**self.read(sc.SCCategoryWriteSerializer))
@@ -265,7 +266,7 @@ class CategoryDetailView(SelfCommunityView):
         summary="Replace a category",
         operation_id="categoryUpdate",
         request=sc.SCCategoryWriteSerializer,
-        responses={200: sc.SCCategorySerializer, **errors(400, 401, 403, 404, 413, 429)},
+        responses={200: sc.SCCategorySerializer, **errors(400, 401, 403, 404, 413, 415, 429)},
     )
     def put(self, request, category_id):
         category = self.get_object()
@@ -279,7 +280,7 @@ class CategoryDetailView(SelfCommunityView):
         summary="Update some fields of a category",
         operation_id="categoryPartialUpdate",
         request=sc.SCCategoryWriteSerializer,
-        responses={200: sc.SCCategorySerializer, **errors(400, 401, 403, 404, 413, 429)},
+        responses={200: sc.SCCategorySerializer, **errors(400, 401, 403, 404, 413, 415, 429)},
     )
     def patch(self, request, category_id):
         category = self.get_object()
@@ -322,7 +323,7 @@ class TagListView(SelfCommunityView):
         summary="Create a tag",
         operation_id="tagCreate",
         request=sc.SCTagWriteSerializer,
-        responses={201: sc.SCTagSerializer, **errors(400, 401, 403, 413, 429)},
+        responses={201: sc.SCTagSerializer, **errors(400, 401, 403, 413, 415, 429)},
     )
     def post(self, request):
         tag = services.tag_save(**self.read(sc.SCTagWriteSerializer))
@@ -353,7 +354,7 @@ class TagDetailView(SelfCommunityView):
         summary="Replace a tag",
         operation_id="tagUpdate",
         request=sc.SCTagWriteSerializer,
-        responses={200: sc.SCTagSerializer, **errors(400, 401, 403, 404, 413, 429)},
+        responses={200: sc.SCTagSerializer, **errors(400, 401, 403, 404, 413, 415, 429)},
     )
     def put(self, request, tag_id):
         tag = services.tag_save(tag=self.get_object(), **self.read(sc.SCTagWriteSerializer))
@@ -364,7 +365,7 @@ class TagDetailView(SelfCommunityView):
         summary="Update some fields of a tag",
         operation_id="tagPartialUpdate",
         request=sc.SCTagWriteSerializer,
-        responses={200: sc.SCTagSerializer, **errors(400, 401, 403, 404, 413, 429)},
+        responses={200: sc.SCTagSerializer, **errors(400, 401, 403, 404, 413, 415, 429)},
     )
     def patch(self, request, tag_id):
         tag = self.get_object()
@@ -403,7 +404,7 @@ class MediaCreateView(SelfCommunityView):
             "application/json": sc.SCMediaWriteSerializer,
             "multipart/form-data": sc.SCMediaWriteSerializer,
         },
-        responses={201: sc.SCMediaSerializer, **errors(400, 401, 413, 429)},
+        responses={201: sc.SCMediaSerializer, **errors(400, 401, 413, 415, 429)},
     )
     def post(self, request):
         # Refuse an oversized upload before it is read, not after it is stored on disk.

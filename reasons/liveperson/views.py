@@ -1,6 +1,7 @@
 """LivePerson-compatible endpoints: account login/logout and agent status reasons."""
 
 from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -36,6 +37,8 @@ def _errors(*codes):
         404: "Unknown or deleted id",
         409: "Text already used, or a stale If-Match revision; nothing written",
         413: "Body too large",
+        415: "A body in a media type the route does not read (JSON, or the browsable API's forms)",
+        429: "Too many login attempts from this address; `Retry-After` says when to retry",
     }
     return {
         code: OpenApiResponse(LivePersonErrorSerializer, description=text[code]) for code in codes
@@ -121,9 +124,24 @@ class ReasonPermissions(DjangoModelPermissions):
     }
 
 
+class BodyOnDeleteSchema(AutoSchema):
+    """drf-spectacular documents a request body only for POST, PUT and PATCH, but the bulk
+    delete reads one (an array of ids): document the body its `request=` names."""
+
+    def _get_request_body(self, direction="request"):
+        if self.method != "DELETE":
+            return super()._get_request_body(direction)
+        request = self.get_request_serializer()
+        if not isinstance(request, dict):
+            return None
+        content = {media_type: {"schema": schema} for media_type, schema in request.items()}
+        return {"content": content, "required": True}
+
+
 class LivePersonView(APIView):
     """Base of the LivePerson surface: bearer or session, membership, `v`, `ac-revision`."""
 
+    schema = BodyOnDeleteSchema()
     authentication_classes = [AccountBearerAuthentication, SessionAuthentication]
     permission_classes = [IsAccountMember, ReasonPermissions]
     queryset = StatusReason.objects.all()
@@ -204,7 +222,8 @@ class ReasonCollectionView(LivePersonView):
         "`Location` header; an array comes back in request order.",
         parameters=[V, IF_MATCH, METHOD_OVERRIDE, AC_REVISION],
         request=ONE_OR_MANY,
-        responses={200: ONE_OR_MANY_REPLY, **_errors(400, 401, 403, 409, 413)},
+        # 404: with X-HTTP-Method-Override the request is a bulk update or delete.
+        responses={200: ONE_OR_MANY_REPLY, **_errors(400, 401, 403, 404, 409, 413, 415)},
     )
     def post(self, request, account_id):
         data = request.data
@@ -228,7 +247,10 @@ class ReasonCollectionView(LivePersonView):
         description="An array of full objects with `id`. All or nothing.",
         parameters=[V, IF_MATCH, AC_REVISION],
         request=lp.ReasonBulkUpdateItemSerializer(many=True),
-        responses={200: lp.ReasonSerializer(many=True), **_errors(400, 401, 403, 404, 409, 413)},
+        responses={
+            200: lp.ReasonSerializer(many=True),
+            **_errors(400, 401, 403, 404, 409, 413, 415),
+        },
     )
     def put(self, request, account_id):
         result = services.reason_update_many(
@@ -243,7 +265,10 @@ class ReasonCollectionView(LivePersonView):
         description="An array of ids. All or nothing. Returns the deleted reasons.",
         parameters=[V, IF_MATCH, AC_REVISION],
         request={"application/json": {"type": "array", "items": {"type": "integer"}}},
-        responses={200: lp.ReasonSerializer(many=True), **_errors(400, 401, 403, 404, 409)},
+        responses={
+            200: lp.ReasonSerializer(many=True),
+            **_errors(400, 401, 403, 404, 409, 413, 415),
+        },
     )
     def delete(self, request, account_id):
         result = services.reason_delete_many(
@@ -274,7 +299,7 @@ class ReasonDetailView(LivePersonView):
         summary="Replace a status reason",
         parameters=[V, IF_MATCH, METHOD_OVERRIDE, AC_REVISION],
         request=lp.ReasonWriteSerializer,
-        responses={200: lp.ReasonSerializer, **_errors(400, 401, 403, 404, 409, 413)},
+        responses={200: lp.ReasonSerializer, **_errors(400, 401, 403, 404, 409, 413, 415)},
     )
     def put(self, request, account_id, reason_id):
         data = request.data
@@ -322,7 +347,7 @@ class LoginView(APIView):
         auth=[],
         parameters=[OpenApiParameter("v", OpenApiTypes.NUMBER, description="e.g. 1.3")],
         request=lp.LivePersonLoginBodySerializer,
-        responses={200: lp.LivePersonLoginReplySerializer, **_errors(400, 401)},
+        responses={200: lp.LivePersonLoginReplySerializer, **_errors(400, 401, 413, 415, 429)},
     )
     def post(self, request, account_id):
         data = request.data

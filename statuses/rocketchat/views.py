@@ -32,6 +32,9 @@ def errors(*codes):
         401: OpenApiResponse(RocketChatUnauthorizedSerializer, description="Not logged in"),
         403: OpenApiResponse(RocketChatErrorSerializer, description="`error-unauthorized`"),
         413: OpenApiResponse(RocketChatErrorSerializer, description="Body too large"),
+        415: OpenApiResponse(
+            RocketChatErrorSerializer, description="A body that is not JSON (or a form)"
+        ),
         429: OpenApiResponse(RocketChatErrorSerializer, description="`error-too-many-requests`"),
     }
     return {code: described[code] for code in codes}
@@ -69,7 +72,7 @@ class LoginView(RocketChatView):
             401: OpenApiResponse(
                 rc.RocketChatLoginFailedSerializer, description="Wrong credentials"
             ),
-            **errors(429),
+            **errors(413, 415, 429),
         },
     )
     def post(self, request):
@@ -197,7 +200,7 @@ class UserStatusCreateView(RocketChatView):
         summary="Create a custom user status",
         operation_id="customUserStatusCreate",
         request=rc.RocketChatCreateBodySerializer,
-        responses={200: rc.RocketChatStatusReplySerializer, **errors(400, 401, 403, 413)},
+        responses={200: rc.RocketChatStatusReplySerializer, **errors(400, 401, 403, 413, 415)},
     )
     def post(self, request):
         body = rc.read_body(request, allowed=("name", "statusType"))
@@ -215,7 +218,7 @@ class UserStatusUpdateView(RocketChatView):
         summary="Update a custom user status",
         operation_id="customUserStatusUpdate",
         request=rc.RocketChatUpdateBodySerializer,
-        responses={200: rc.RocketChatStatusReplySerializer, **errors(400, 401, 403, 413)},
+        responses={200: rc.RocketChatStatusReplySerializer, **errors(400, 401, 403, 413, 415)},
     )
     def post(self, request):
         body = rc.read_body(request, allowed=("_id", "name", "statusType"), required=("_id",))
@@ -236,7 +239,7 @@ class UserStatusDeleteView(RocketChatView):
         summary="Delete a custom user status",
         operation_id="customUserStatusDelete",
         request=rc.RocketChatDeleteBodySerializer,
-        responses={200: rc.RocketChatSuccessSerializer, **errors(400, 401, 403)},
+        responses={200: rc.RocketChatSuccessSerializer, **errors(400, 401, 403, 413, 415)},
     )
     def post(self, request):
         body = rc.read_body(request, allowed=("customUserStatusId",))
