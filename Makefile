@@ -29,8 +29,7 @@ run: install .env
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	$(BIN)/python manage.py ensure_demo_admin
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	HTTPS=false $(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) --workers 3 \
-	    --access-logfile - --forwarded-allow-ips="127.0.0.1"
+	HTTPS=false $(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile -
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own here).
 browser-deps:

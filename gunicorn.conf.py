@@ -1,16 +1,35 @@
-"""gunicorn settings for the portal (`make run` uses this file; gunicorn also reads it by
-default when started from the project folder).
+"""gunicorn settings for the portal: `make run` and the deployment both start
+`gunicorn -c gunicorn.conf.py` (gunicorn also reads this file by default when started
+from the project folder). Settings come from the environment, like the app's.
 
-gunicorn answers some requests itself, before Django sees them: a request line or headers
-over its limits, a malformed request. Its stock reply is an HTML page; API clients get
-JSON everywhere else, so these replies are JSON too.
+- Threads: each worker serves `GUNICORN_THREADS` requests at once (gthread), so a few slow
+  clients cannot occupy every slot, as they could with one request per sync worker. In
+  production a buffering reverse proxy (nginx) in front absorbs slow clients entirely.
+- Trust: only the peers in `TRUSTED_PROXIES` (the reverse proxy) may say with
+  `X-Forwarded-Proto` that the client used HTTPS; gunicorn then sets the WSGI scheme that
+  Django reads. Anyone else reaching this server directly cannot skip the HTTPS redirect.
+- Errors: gunicorn answers some requests itself, before Django sees them (a request line
+  or headers over its limits, a malformed request). Those replies are JSON, like every
+  other reply of the API, instead of gunicorn's HTML page.
 """
 
 import json
+import os
 
 from gunicorn import util
 
 wsgi_app = "config.wsgi"
+
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+# A request (headers and body) must arrive within this many seconds, and a worker that
+# stops answering is restarted after as long; idle keep-alive connections close soon.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+
+forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")
 
 
 def write_json_error(sock, status_int, reason, mesg):

@@ -6,9 +6,8 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
-import urllib.error
-import urllib.request
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -53,42 +52,43 @@ def manage(env, *args):
     return done.stdout
 
 
+def answers_http(port):
+    """Whether an HTTP request to the port gets an HTTP reply (any status, no redirects)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+        conn.sendall(b"GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        return conn.recv(16).startswith(b"HTTP/1.")
+
+
 @contextmanager
 def gunicorn(env, workers=1):
-    """A gunicorn server of the portal (the project's gunicorn.conf.py); yields its base URL."""
+    """A gunicorn server of the portal with the project's gunicorn.conf.py (and `workers`
+    processes, or as many as the config says with None); yields its base URL."""
     port = free_port()
-    process = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "-c",
-            "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    command = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
+    if workers is not None:
+        command += ["--workers", str(workers)]
+    # A file, not a pipe, for its output: a full pipe would block the server.
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                urllib.request.urlopen(url + "/", timeout=2)  # noqa: S310 (our own server)
-                break
-            except urllib.error.HTTPError:
-                break
+                if answers_http(port):  # a worker has loaded the app, not just the socket bound
+                    break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(process.stderr.read().decode()) from None
+                    process.kill()
+                    process.wait()
+                    log.seek(0)
+                    raise RuntimeError(log.read().decode()) from None
                 time.sleep(0.1)
         yield url
     finally:
         process.terminate()
         process.wait(timeout=10)
+        log.close()
 
 
 @contextmanager

@@ -5,12 +5,13 @@ import base64
 import json
 import shutil
 import socket
+import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-from tests.live import gunicorns, manage, portal_env
+from tests.live import gunicorn, gunicorns, manage, portal_env
 
 LOGIN_LIMIT = 5
 
@@ -120,3 +121,47 @@ def test_the_database_going_away_is_a_503_and_the_portal_recovers_by_itself(port
     assert body["status"] == "error" and body["error_type"] == "GeneralException"
     # Nothing to restart: the next request opens a new connection.
     assert request(url + "/api/v1/statuses", headers=auth)[0] == 200
+
+
+def test_ten_slow_clients_do_not_starve_the_server(portal):
+    """Ten clients trickle their headers a byte at a time (a slowloris): with the project's
+    gunicorn.conf.py (threaded workers) ordinary requests are still answered within 1 s."""
+    with gunicorn(portal["env"], workers=None) as url:  # the workers and threads of the config
+        host, port = url.removeprefix("http://").split(":")
+        slow = []
+        for _ in range(10):
+            conn = socket.create_connection((host, int(port)), timeout=10)
+            conn.sendall(b"GET /api/v1/statuses HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            slow.append(conn)
+        try:
+            deadline = time.monotonic() + 8
+            answered = []
+            while time.monotonic() < deadline:
+                for conn in slow:
+                    conn.sendall(b"X-Slow: 1\r\n")  # never finishing the headers
+                start = time.monotonic()
+                status = request(url + "/api/v1/statuses")[0]
+                answered.append((status, time.monotonic() - start))
+                time.sleep(0.5)
+        finally:
+            for conn in slow:
+                conn.close()
+    assert len(answered) >= 10
+    assert all(status == 401 for status, _ in answered), answered
+    assert max(seconds for _, seconds in answered) < 1, answered
+
+
+@pytest.mark.parametrize(("trusted", "redirected"), [("127.0.0.1", False), ("192.0.2.1", True)])
+def test_x_forwarded_proto_is_believed_only_from_a_trusted_proxy(portal, trusted, redirected):
+    env = {**portal["env"], "HTTPS": "true", "TRUSTED_PROXIES": trusted}
+    with gunicorn(env) as url:
+        head, _body = raw_http(
+            url,
+            b"GET /api/v1/statuses HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n",
+        )
+    status = head.split()[1]
+    if redirected:  # a client that reaches the app server directly gets sent to HTTPS
+        assert status == "301" and "Location: https://127.0.0.1/api/v1/statuses" in head
+    else:  # the proxy says the client used HTTPS: served (here: not logged in)
+        assert status == "401", head
