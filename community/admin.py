@@ -7,19 +7,18 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ImportExportMixin
 
 from community import services
 from community.models import Category, Media, MemberProfile, Status, Tag
 from community.resources import CategoryResource
-from core.admin import ServiceBackedAdmin
+from core.admin import PortalImportExportMixin, ServiceBackedAdmin
 from core.errors import DomainError
 
 M2M_FIELDS = {"parents", "tags"}
 
 
 @admin.register(Category)
-class CategoryAdmin(ImportExportMixin, ServiceBackedAdmin):
+class CategoryAdmin(PortalImportExportMixin, ServiceBackedAdmin):
     resource_classes = [CategoryResource]
     list_display = ["name", "order", "active", "content_only_staff", "slug", "lastmod_datetime"]
     list_editable = ["order", "active"]

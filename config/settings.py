@@ -118,7 +118,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Writers take SQLite's lock when their transaction starts, so concurrent requests
     # queue (up to the timeout) instead of failing with "database is locked" mid-way.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+        {"transaction_mode": "IMMEDIATE", "timeout": env.int("SQLITE_TIMEOUT", default=20)}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -340,3 +340,9 @@ API_ERROR_RENDERERS = [
 ]
 # What Retry-After says while the database cannot be reached.
 DATABASE_RETRY_AFTER_SECONDS = 5
+
+# Admin imports: largest file, most rows, and how long a previewed file waits for its
+# confirmation (in the cache, never in a temp folder).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
+IMPORT_PENDING_SECONDS = 3600

@@ -1,7 +1,17 @@
 """Admin helpers shared by the apps."""
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from import_export.admin import ImportExportMixin
+from import_export.forms import ImportForm
+from import_export.tmp_storages import CacheStorage
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.errors import DomainError
@@ -39,8 +49,164 @@ class ServiceBackedAdmin(SimpleHistoryAdmin):
         except DomainError as exc:
             return self._refused(request, exc)
 
+    def _refuse_out_of_scope(self, request, object_id):
+        """404 for an object that exists but lies outside what this manager may see (another
+        account's reason): its history is as private as the object itself."""
+        pk = unquote(object_id)
+        exists = self.model._default_manager.filter(pk=pk).exists()
+        if exists and not self.get_queryset(request).filter(pk=pk).exists():
+            raise Http404
+        return exists
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._refuse_out_of_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """The form of one past version. Viewing it needs the view permission; reverting
+        (POST) needs the change permission, as any other change does."""
+        exists = self._refuse_out_of_scope(request, object_id)
+        if request.method == "POST":
+            if not exists:
+                self.message_user(
+                    request,
+                    _(
+                        "This %(name)s has been deleted, so it cannot be reverted; "
+                        "add it again instead."
+                    )
+                    % {"name": self.opts.verbose_name},
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(
+                    reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+                )
+            current = self.get_queryset(request).get(pk=unquote(object_id))
+            if not self.has_change_permission(request, current):
+                raise PermissionDenied
         try:
             return super().history_form_view(request, object_id, version_id, extra_context)
         except DomainError as exc:
             return self._refused(request, exc)
+
+
+# --- imports and exports ------------------------------------------------------------------
+
+
+class PendingImportStorage(CacheStorage):
+    """import-export's cache storage for a previewed file, kept `IMPORT_PENDING_SECONDS`.
+
+    Nothing is written to the server's temp folder, and the key is a random name made by
+    the server; `PortalImportExportMixin` only accepts it back from the user it was issued
+    to, for the same model.
+    """
+
+    @property
+    def CACHE_LIFETIME(self):
+        return settings.IMPORT_PENDING_SECONDS
+
+
+class BoundedImportForm(ImportForm):
+    """The upload form, refusing files over `IMPORT_MAX_BYTES` before they are read."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise ValidationError(
+                _("The file is larger than %(limit)s bytes; split it into smaller files.")
+                % {"limit": settings.IMPORT_MAX_BYTES},
+                code="too_large",
+            )
+        return upload
+
+
+class PortalImportExportMixin(ImportExportMixin):
+    """django-import-export for the portal's admins, held to the model permissions.
+
+    - Importing needs the add and change permissions; exporting needs view.
+    - The preview stores the file under a server-chosen name, recorded in the manager's
+      session; the confirm step accepts only that name, for that model, once.
+    - The confirm step imports the whole file again in one transaction: any invalid row
+      (one that became invalid since the preview, say) rolls everything back and the
+      errors are shown; nothing is half-written.
+    - Files over `IMPORT_MAX_BYTES` or with more than `IMPORT_MAX_ROWS` rows are refused.
+    """
+
+    tmp_storage_class = PendingImportStorage
+    import_form_class = BoundedImportForm
+    SESSION_KEY = "pending_imports"
+
+    def has_import_permission(self, request):
+        opts = self.opts
+        return request.user.has_perms(
+            [
+                f"{opts.app_label}.{get_permission_codename(action, opts)}"
+                for action in ("add", "change")
+            ]
+        )
+
+    def has_export_permission(self, request):
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('view', opts)}")
+
+    def _pending(self, request):
+        return request.session.setdefault(self.SESSION_KEY, {})
+
+    def _pending_key(self):
+        return self.opts.label_lower
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        upload = getattr(context.get("form"), "cleaned_data", {}).get("import_file")
+        name = getattr(upload, "tmp_storage_name", None)
+        if name and context.get("confirm_form") is not None:
+            self._pending(request)[self._pending_key()] = name
+            request.session.modified = True
+        elif name:
+            self.get_tmp_storage_class()(name=name).remove()  # a refused preview keeps nothing
+        return response
+
+    def get_import_data_kwargs(self, **kwargs):
+        # Any invalid row rolls the whole import back, at the preview and at the confirm.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        issued = self._pending(request).pop(self._pending_key(), None)
+        request.session.modified = True
+        if not issued or request.POST.get("import_file_name") != issued:
+            self.message_user(
+                request,
+                _("This import is not waiting for confirmation; upload the file again."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse(f"admin:{self._model_route()}_import"))
+        try:
+            return super().process_import(request, **kwargs)
+        finally:
+            self.get_tmp_storage_class()(name=issued).remove()
+
+    def _model_route(self):
+        return f"{self.opts.app_label}_{self.opts.model_name}"
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            context = {
+                **self.admin_site.each_context(request),
+                **self.get_import_context_data(),
+                "title": _("Import"),
+                "opts": self.opts,
+                "result": result,
+                "form": self.get_import_form_class(request)(
+                    self.get_import_formats(), self.get_import_resource_classes(request)
+                ),
+                "import_error_display": self.import_error_display,
+            }
+            self.message_user(
+                request,
+                _("Nothing was imported: the file has errors now (see below)."),
+                messages.ERROR,
+            )
+            return TemplateResponse(request, [self.import_template_name], context)
+        return super().process_result(result, request)

@@ -4,7 +4,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 
-def _unstorable(text):
+def unstorable_text(text):
     """Why a decoded JSON string cannot be stored as text, or None if it can.
 
     NUL is refused by PostgreSQL; a lone surrogate (`"\\ud800"`) is valid JSON syntax but
@@ -25,7 +25,7 @@ def _first_unstorable(data):
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            reason = _unstorable(item)
+            reason = unstorable_text(item)
             if reason:
                 return reason
         elif isinstance(item, dict):

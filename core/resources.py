@@ -1,9 +1,12 @@
 """The base of every import/export resource: imports go through the domain services."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from import_export import resources
 
 from core.errors import DomainError
+from core.parsers import unstorable_text
 
 
 class ServiceResource(resources.ModelResource):
@@ -20,6 +23,24 @@ class ServiceResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
+
+    def before_import(self, dataset, **kwargs):
+        limit = settings.IMPORT_MAX_ROWS
+        if len(dataset) > limit:
+            del dataset[:]  # nothing of it is looked at
+            raise ValidationError(
+                _("The file has more than %(limit)d rows; split it into smaller files.")
+                % {"limit": limit}
+            )
+        super().before_import(dataset, **kwargs)
+
+    def before_import_row(self, row, **kwargs):
+        # The text rules of the API's JSON parser: no NUL characters, no lone surrogates.
+        for column, value in row.items():
+            reason = unstorable_text(value) if isinstance(value, str) else None
+            if reason:
+                raise ValidationError(f"{column}: {reason}")
+        super().before_import_row(row, **kwargs)
 
     def save_through_service(self, instance, is_create):
         """Create or update `instance`'s row with the app's services."""

@@ -4,9 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 
-from core.admin import ServiceBackedAdmin
+from core.admin import PortalImportExportMixin, ServiceBackedAdmin
 from core.errors import DomainError
 from reasons import services
 from reasons.models import Account, StatusReason
@@ -92,7 +91,7 @@ class StatusReasonForm(forms.ModelForm):
 
 
 @admin.register(StatusReason)
-class StatusReasonAdmin(ImportExportMixin, ServiceBackedAdmin):
+class StatusReasonAdmin(PortalImportExportMixin, ServiceBackedAdmin):
     resource_classes = [StatusReasonResource]
     form = StatusReasonForm
     list_display = ["text", "account", "state", "enabled", "deleted", "order"]

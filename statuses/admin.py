@@ -4,9 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 
-from core.admin import ServiceBackedAdmin
+from core.admin import PortalImportExportMixin, ServiceBackedAdmin
 from core.errors import DomainError
 from statuses import services
 from statuses.models import ConversationStatus, UserStatus
@@ -14,7 +13,7 @@ from statuses.resources import ConversationStatusResource, UserStatusResource
 
 
 @admin.register(ConversationStatus)
-class ConversationStatusAdmin(ImportExportMixin, ServiceBackedAdmin):
+class ConversationStatusAdmin(PortalImportExportMixin, ServiceBackedAdmin):
     resource_classes = [ConversationStatusResource]
     list_display = ["name", "category", "is_default", "created_at", "updated_at"]
     list_filter = ["category", "is_default"]
@@ -86,7 +85,7 @@ class UserStatusForm(forms.ModelForm):
 
 
 @admin.register(UserStatus)
-class UserStatusAdmin(ImportExportMixin, ServiceBackedAdmin):
+class UserStatusAdmin(PortalImportExportMixin, ServiceBackedAdmin):
     resource_classes = [UserStatusResource]
     form = UserStatusForm
     list_display = ["name", "status_type", "id", "updated_at"]

@@ -5,6 +5,7 @@ import base64
 import json
 import shutil
 import socket
+import sqlite3
 import time
 import urllib.error
 import urllib.request
@@ -19,7 +20,9 @@ SETUP = """
 from django.contrib.auth import get_user_model
 from access.services import api_key_issue
 from reasons.services import account_ensure
+from django.contrib.auth.models import Permission
 user = get_user_model().objects.create_user("agent", "agent@example.com", "right-password")
+user.user_permissions.add(*Permission.objects.filter(codename="add_conversationstatus"))
 account_ensure(account_id="acme", members=[user])
 issued = api_key_issue(user=user, actor=user)
 print(issued.api_key + ":" + issued.api_secret)
@@ -165,3 +168,25 @@ def test_x_forwarded_proto_is_believed_only_from_a_trusted_proxy(portal, trusted
         assert status == "301" and "Location: https://127.0.0.1/api/v1/statuses" in head
     else:  # the proxy says the client used HTTPS: served (here: not logged in)
         assert status == "401", head
+
+
+def test_a_locked_sqlite_database_is_a_503_not_a_500(portal):
+    """A long import holds SQLite's write lock; a write that times out waiting for it is told
+    to retry (503 + Retry-After, in its surface's shape) instead of failing with a 500."""
+    env = {**portal["env"], "SQLITE_TIMEOUT": "1"}
+    auth = {"Authorization": "token " + portal["credentials"]}
+    body = {"name": "Waiting on lock", "category": "open"}  # a write: it needs the lock
+    with gunicorn(env) as url:
+        lock = sqlite3.connect(portal["folder"] / "db.sqlite3", isolation_level=None)
+        try:
+            lock.execute("BEGIN IMMEDIATE")  # what a writer in another process holds
+            status, reply, headers = request(url + "/api/v1/statuses", body, auth)
+        finally:
+            lock.execute("ROLLBACK")
+            lock.close()
+        assert status == 503, reply
+        assert headers["Retry-After"] == "5"
+        assert reply["error_type"] == "GeneralException"
+        # Once the lock is gone the portal answers normally, with nothing restarted.
+        status, reply, _headers = request(url + "/api/v1/statuses", headers=auth)
+    assert status == 200, reply
