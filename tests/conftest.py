@@ -18,8 +18,8 @@ DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
 @pytest.fixture(autouse=True)
 def _fresh_cache(request, django_db_blocker):
     """Throttling counters must not leak between tests. The cache is shared (a database
-    table, or Redis in the PostgreSQL run), so it is emptied before and after each test
-    that uses the database, including transactional ones that commit their counters."""
+    table, or Redis in the PostgreSQL run), so it is emptied before each test that uses the
+    database: what an earlier test left, even a transactional one, is gone."""
     uses_db = request.node.get_closest_marker("django_db") or DB_FIXTURES & set(
         request.fixturenames
     )
@@ -30,8 +30,6 @@ def _fresh_cache(request, django_db_blocker):
     with django_db_blocker.unblock():
         cache.clear()
     yield
-    with django_db_blocker.unblock():
-        cache.clear()
 
 
 @pytest.fixture(autouse=True)
