@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.text import NAME_KEY_MAX_LENGTH, NameKeyMixin, NameKeyQuerySet
+from core.text import NameKeyMixin, NameKeyQuerySet, name_key_field
 
 
 class TagType(models.TextChoices):
@@ -23,13 +23,7 @@ class Tag(NameKeyMixin, models.Model):
     Type = TagType
 
     name = models.CharField(_("name"), max_length=50)
-    name_key = models.CharField(
-        _("name key"),
-        max_length=NAME_KEY_MAX_LENGTH,
-        blank=True,
-        editable=False,
-        help_text=_("The name as compared for uniqueness (core.text.name_key)."),
-    )
+    name_key = name_key_field()
     type = models.CharField(_("type"), max_length=16, choices=TagType.choices)
     description = models.CharField(_("description"), max_length=255, blank=True)
     color = models.CharField(_("color"), max_length=16, blank=True, help_text=_("e.g. #3366ff"))
@@ -87,13 +81,7 @@ class Category(NameKeyMixin, models.Model):
     """A community category; status posts are published in one or more of them."""
 
     name = models.CharField(_("name"), max_length=255)
-    name_key = models.CharField(
-        _("name key"),
-        max_length=NAME_KEY_MAX_LENGTH,
-        blank=True,
-        editable=False,
-        help_text=_("The name as compared for uniqueness (core.text.name_key)."),
-    )
+    name_key = name_key_field()
     name_synonyms = models.CharField(_("name synonyms"), max_length=255, blank=True)
     slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
     slogan = models.CharField(_("slogan"), max_length=255, blank=True)

@@ -10,6 +10,7 @@ import hashlib
 import unicodedata
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # Longer keys are stored shortened (see name_key): a PostgreSQL btree entry must stay
 # under 2,704 bytes, and 400 characters are at most 1,600 bytes of UTF-8.
@@ -41,6 +42,21 @@ def name_key(text: str) -> str:
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
         key = f"{key[: NAME_KEY_MAX_LENGTH - _DIGEST_LENGTH - 1]}#{digest}"
     return key
+
+
+NAME_KEY_LABEL = _("name key")
+NAME_KEY_HELP = _("The name as compared for uniqueness (core.text.name_key).")
+
+
+def name_key_field(verbose_name=NAME_KEY_LABEL, help_text=NAME_KEY_HELP):
+    """The column that holds `name_key` of a model's name and carries its unique constraint."""
+    return models.CharField(
+        verbose_name,
+        max_length=NAME_KEY_MAX_LENGTH,
+        blank=True,
+        editable=False,
+        help_text=help_text,
+    )
 
 
 class NameKeyMixin:

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.text import NAME_KEY_MAX_LENGTH, NameKeyMixin, NameKeyQuerySet
+from core.text import NameKeyMixin, NameKeyQuerySet, name_key_field
 
 ACCOUNT_ID_PATTERN = r"^[a-zA-Z0-9_]{1,20}$"
 
@@ -67,12 +67,8 @@ class StatusReason(NameKeyMixin, models.Model):
         Account, on_delete=models.CASCADE, related_name="reasons", verbose_name=_("account")
     )
     text = models.CharField(_("text"), max_length=TEXT_MAX_LENGTH)
-    text_key = models.CharField(
-        _("text key"),
-        max_length=NAME_KEY_MAX_LENGTH,
-        blank=True,
-        editable=False,
-        help_text=_("The text as compared for uniqueness (core.text.name_key)."),
+    text_key = name_key_field(
+        _("text key"), _("The text as compared for uniqueness (core.text.name_key).")
     )
     state = models.CharField(_("state"), max_length=16, choices=ReasonState.choices)
     enabled = models.BooleanField(_("enabled"), default=True)

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.text import NAME_KEY_MAX_LENGTH, NameKeyMixin, NameKeyQuerySet
+from core.text import NameKeyMixin, NameKeyQuerySet, name_key_field
 
 
 class ConversationCategory(models.TextChoices):
@@ -24,13 +24,7 @@ class ConversationStatus(NameKeyMixin, models.Model):
     Category = ConversationCategory
 
     name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
-    name_key = models.CharField(
-        _("name key"),
-        max_length=NAME_KEY_MAX_LENGTH,
-        blank=True,
-        editable=False,
-        help_text=_("The name as compared for uniqueness (core.text.name_key)."),
-    )
+    name_key = name_key_field()
     category = models.CharField(_("category"), max_length=16, choices=ConversationCategory.choices)
     is_default = models.BooleanField(
         _("default"),
@@ -101,13 +95,7 @@ class UserStatus(NameKeyMixin, models.Model):
         _("id"), primary_key=True, max_length=17, default=rocketchat_id, editable=False
     )
     name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
-    name_key = models.CharField(
-        _("name key"),
-        max_length=NAME_KEY_MAX_LENGTH,
-        blank=True,
-        editable=False,
-        help_text=_("The name as compared for uniqueness (core.text.name_key)."),
-    )
+    name_key = name_key_field()
     status_type = models.CharField(_("status type"), max_length=16, choices=UserStatusType.choices)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
