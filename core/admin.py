@@ -53,7 +53,10 @@ class ServiceBackedAdmin(SimpleHistoryAdmin):
         """404 for an object that exists but lies outside what this manager may see (another
         account's reason): its history is as private as the object itself."""
         pk = unquote(object_id)
-        exists = self.model._default_manager.filter(pk=pk).exists()
+        try:
+            exists = self.model._default_manager.filter(pk=pk).exists()
+        except (ValueError, ValidationError):  # not even an id of this model
+            raise Http404 from None
         if exists and not self.get_queryset(request).filter(pk=pk).exists():
             raise Http404
         return exists

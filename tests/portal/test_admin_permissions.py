@@ -305,3 +305,8 @@ def test_nul_characters_in_an_import_are_refused_like_in_the_api(admin_client):
     response = preview(admin_client, CONVERSATIONS, "s.csv", "name,category\nA\x00B,open\n", "csv")
     assert "NUL characters are not allowed" in response.content.decode()
     assert "import_file_name" not in response.content.decode()
+
+
+def test_a_history_url_with_a_malformed_id_is_not_found(admin_client):
+    assert admin_client.get("/admin/statuses/conversationstatus/abc/history/").status_code == 404
+    assert admin_client.post("/admin/statuses/conversationstatus/abc/history/1/").status_code == 404
