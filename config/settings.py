@@ -273,6 +273,10 @@ SPECTACULAR_SETTINGS = {
     "OAUTH2_REFRESH_URL": "/oauth/token/",
     "OAUTH2_SCOPES": {"read": "Read community content", "write": "Publish and edit"},
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.document_database_unavailable",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ConversationStatusCategoryEnum": "statuses.models.ConversationCategory",
         "SuccessStatusEnum": ["success"],

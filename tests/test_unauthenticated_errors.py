@@ -333,3 +333,19 @@ def test_an_unreachable_database_outside_the_views_is_a_503_too(database_outage)
     assert response["Retry-After"] == "5"
     restore()
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_schema_documents_the_503_of_every_operation(client):
+    schema = client.get("/api/schema/?format=json").json()
+    operations = [
+        (path, method, operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    ]
+    assert len(operations) > 40
+    for path, method, operation in operations:
+        responses = operation["responses"]
+        assert "503" in responses, (method, path)
+        assert "Retry-After" in responses["503"]["headers"]
+        shape_of = next(responses[code] for code in ("401", "400") if code in responses)
+        assert responses["503"]["content"] == shape_of["content"], (method, path)
