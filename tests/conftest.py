@@ -11,7 +11,6 @@ from rest_framework.test import APIClient
 from access.services import api_key_issue
 from tests.factories import UserFactory
 
-
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
 
 
