@@ -10,6 +10,7 @@ from core.errors import DomainError
 from reasons import services
 from reasons.models import Account, StatusReason
 from reasons.resources import StatusReasonResource
+from reasons.selectors import account_list_for
 
 
 class StatusReasonInline(admin.TabularInline):
@@ -27,11 +28,6 @@ class StatusReasonInline(admin.TabularInline):
         return False
 
 
-def member_accounts(user):
-    """The accounts a manager may work on: their own, or all for a superuser."""
-    return Account.objects.all() if user.is_superuser else user.liveperson_accounts.all()
-
-
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
     list_display = ["id", "name", "revision", "member_count", "reason_count"]
@@ -44,7 +40,7 @@ class AccountAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .filter(pk__in=member_accounts(request.user).values("pk"))
+            .filter(pk__in=account_list_for(user=request.user).values("pk"))
             .annotate(
                 member_total=Count("members", distinct=True),
                 reason_total=Count("reasons", distinct=True),
@@ -107,11 +103,11 @@ class StatusReasonAdmin(PortalImportExportMixin, ServiceBackedAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(account__in=member_accounts(request.user))
+        return queryset.filter(account__in=account_list_for(user=request.user))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "account":
-            kwargs["queryset"] = member_accounts(request.user)
+            kwargs["queryset"] = account_list_for(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_import_resource_kwargs(self, request, **kwargs):

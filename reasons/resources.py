@@ -6,6 +6,7 @@ from core.resources import ServiceResource
 from core.text import name_key
 from reasons import services
 from reasons.models import Account, StatusReason
+from reasons.selectors import account_list_for
 
 
 class AccountWidget(widgets.ForeignKeyWidget):
@@ -42,8 +43,8 @@ class StatusReasonResource(ServiceResource):
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
-        if user is not None and not user.is_superuser:
-            self.fields["account"].widget.accounts = user.liveperson_accounts.all()
+        if user is not None:
+            self.fields["account"].widget.accounts = account_list_for(user=user)
 
     def get_instance(self, instance_loader, row):
         account, text = row.get("account"), row.get("text")

@@ -23,7 +23,8 @@ from core.ids import is_plain_decimal, parse_digits
 from reasons import services
 from reasons.liveperson import serializers as lp
 from reasons.liveperson.errors import LivePersonErrorSerializer, liveperson_exception_handler
-from reasons.models import Account, StatusReason
+from reasons.models import StatusReason
+from reasons.selectors import account_list_for
 
 TAG = "LivePerson: agent status reasons"
 TAG_LOGIN = "LivePerson: login"
@@ -100,8 +101,7 @@ class IsAccountMember(BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        accounts = Account.objects.all() if user.is_superuser else user.liveperson_accounts.all()
-        view.account = accounts.filter(pk=account_id).first()
+        view.account = account_list_for(user=user).filter(pk=account_id).first()
         if view.account is None:
             return False
         self.member_of(view)

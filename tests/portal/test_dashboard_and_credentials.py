@@ -137,3 +137,24 @@ def test_generate_api_key_needs_permission(client):
     client.force_login(manager)
     assert client.post(f"/admin/auth/user/{target.pk}/api-key/").status_code == 200
     assert ApiKey.objects.filter(user=target).exists()
+
+
+def test_liveperson_counts_cover_only_the_managers_accounts(client):
+    acme, other = AccountFactory(id="acme"), AccountFactory(id="other")
+    StatusReasonFactory(account=acme)
+    StatusReasonFactory(account=acme, enabled=False)
+    StatusReasonFactory(account=other)
+    StatusReasonFactory(account=other, deleted=True)
+    manager = UserFactory(is_staff=True, perms=["reasons.view_statusreason"])
+    client.force_login(manager)
+    html = client.get("/admin/").content.decode()
+    nothing = {"accounts": "0", "reasons": "0", "disabled": "0", "deleted": "0"}
+    assert stats(card(html, "LivePerson")) == nothing  # a member of no account
+    acme.members.add(manager)
+    html = client.get("/admin/").content.decode()
+    assert stats(card(html, "LivePerson")) == {
+        "accounts": "1",
+        "reasons": "2",
+        "disabled": "1",
+        "deleted": "0",
+    }
