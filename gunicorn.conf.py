@@ -3,7 +3,9 @@
 from the project folder). Settings come from the environment, like the app's.
 
 - Threads: each worker serves `GUNICORN_THREADS` requests at once (gthread), so a few slow
-  clients cannot occupy every slot, as they could with one request per sync worker. In
+  clients cannot occupy every slot, as they could with one request per sync worker. A
+  worker keeps accepting connections while its threads are busy, so the thread count of
+  one worker (not the total) is what a handful of slow clients must not exhaust: 16. In
   production a buffering reverse proxy (nginx) in front absorbs slow clients entirely.
 - Trust: only the peers in `TRUSTED_PROXIES` (the reverse proxy) may say with
   `X-Forwarded-Proto` that the client used HTTPS; gunicorn then sets the WSGI scheme that
@@ -22,7 +24,7 @@ wsgi_app = "config.wsgi"
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 # A request (headers and body) must arrive within this many seconds, and a worker that
 # stops answering is restarted after as long; idle keep-alive connections close soon.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
