@@ -17,6 +17,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.errors import DomainError
 
 
+def admin_url(opts, view):
+    """The URL of one of the admin's standard views (`changelist`, `import`) for a model."""
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}")
+
+
 class ServiceBackedAdmin(SimpleHistoryAdmin):
     """A ModelAdmin whose saves go through services, with change history and revert.
 
@@ -80,9 +85,7 @@ class ServiceBackedAdmin(SimpleHistoryAdmin):
                     % {"name": self.opts.verbose_name},
                     messages.ERROR,
                 )
-                return HttpResponseRedirect(
-                    reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
-                )
+                return HttpResponseRedirect(admin_url(self.opts, "changelist"))
             current = self.get_queryset(request).get(pk=unquote(object_id))
             if not self.has_change_permission(request, current):
                 raise PermissionDenied
@@ -184,14 +187,11 @@ class PortalImportExportMixin(ImportExportMixin):
                 _("This import is not waiting for confirmation; upload the file again."),
                 messages.ERROR,
             )
-            return HttpResponseRedirect(reverse(f"admin:{self._model_route()}_import"))
+            return HttpResponseRedirect(admin_url(self.opts, "import"))
         try:
             return super().process_import(request, **kwargs)
         finally:
             self.get_tmp_storage_class()(name=issued).remove()
-
-    def _model_route(self):
-        return f"{self.opts.app_label}_{self.opts.model_name}"
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():

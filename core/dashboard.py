@@ -5,11 +5,11 @@ module, registering a function with `@card(order=...)`; the modules are found wi
 Django's `autodiscover_modules`, as the admin finds `admin.py`.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.module_loading import autodiscover_modules
+
+from core.registry import Registry
 
 
 @dataclass
@@ -22,17 +22,9 @@ class Domain:
     links: list = field(default_factory=list)
 
 
-_CARDS: list[tuple[int, Callable]] = []
-
-
-def card(*, order: int):
-    """Register `build(user) -> Domain` as a dashboard card, shown in `order`."""
-
-    def register(build):
-        _CARDS.append((order, build))
-        return build
-
-    return register
+_cards = Registry("dashboard")
+# Register `build(user) -> Domain` as a dashboard card: `@card(order=10)`.
+card = _cards.register
 
 
 def link(user, label, model, action="changelist", query=""):
@@ -50,8 +42,7 @@ def link(user, label, model, action="changelist", query=""):
 
 def dashboard(user):
     """The dashboard cards `user` may see (a card needs at least one permitted link)."""
-    autodiscover_modules("dashboard")
-    cards = [build(user) for _order, build in sorted(_CARDS, key=lambda entry: entry[0])]
+    cards = [build(user) for build in _cards.entries()]
     for domain in cards:
         domain.links = [entry for entry in domain.links if entry]
     # A card's counts are shown only to someone who may look at that domain.
