@@ -335,12 +335,12 @@ COMMUNITY_IMAGE_MAX_BYTES = env.int("COMMUNITY_IMAGE_MAX_BYTES", default=5 * 102
 
 # Where no view's own handler runs (unknown paths, a refused Host header, a database
 # outage), an /api/ path still answers in its surface's error shape: first matching prefix.
-API_ERROR_RENDERERS = [
-    ("/api/v1/statuses", "statuses.libredesk.errors.render_error"),
-    ("/api/v1/agents/", "statuses.libredesk.errors.render_error"),
-    ("/api/v1/", "statuses.rocketchat.errors.render_error"),
-    ("/api/v2/", "community.selfcommunity.errors.render_error"),
-    ("/api/account/", "reasons.liveperson.errors.render_error"),
+API_ERROR_SHAPES = [
+    ("/api/v1/statuses", "statuses.libredesk.errors.ERRORS"),
+    ("/api/v1/agents/", "statuses.libredesk.errors.ERRORS"),
+    ("/api/v1/", "statuses.rocketchat.errors.ERRORS"),
+    ("/api/v2/", "community.selfcommunity.errors.ERRORS"),
+    ("/api/account/", "reasons.liveperson.errors.ERRORS"),
 ]
 # What Retry-After says while the database cannot be reached.
 DATABASE_RETRY_AFTER_SECONDS = 5

@@ -2,8 +2,10 @@
 
 Each surface renders errors in its vendor's envelope, but deciding *what* went wrong
 (which HTTP status, which message) is the same everywhere and is done once here by
-`describe_exception`. A surface's exception handler calls it and only translates the
-result into its own JSON shape.
+`describe_exception`. Each surface's `errors.py` subclasses `ErrorShape`: it maps the
+domain codes to the vendor's (`translate`) and writes the vendor's JSON (`render`).
+The same object is the surface views' exception handler, the OpenAPI error responses
+(`responses`) and the renderer of errors raised outside any view (`render_for_path`).
 """
 
 import logging
@@ -17,11 +19,14 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.module_loading import import_string
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions
+from rest_framework.fields import empty
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from core.errors import DomainError
+from core.errors import DomainError, ItemError
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +41,8 @@ class ApiProblem:
     detail: Any = None
     field: str | None = None
     code: str | None = None
-    details: dict = dataclass_field(default_factory=dict)
+    params: dict = dataclass_field(default_factory=dict)
+    items: tuple[ItemError, ...] = ()
     headers: dict = dataclass_field(default_factory=dict)
 
 
@@ -61,13 +67,14 @@ def describe_exception(exc):
     if isinstance(exc, DomainError):
         return ApiProblem(
             exc.status_code,
-            {400: "invalid", 403: "forbidden", 404: "not_found", 409: "conflict"}.get(
+            {403: "forbidden", 404: "not_found", 409: "conflict", 413: "too_large"}.get(
                 exc.status_code, "invalid"
             ),
             exc.message,
             field=exc.field,
             code=exc.code,
-            details=exc.details,
+            params=exc.params,
+            items=exc.items,
         )
     if isinstance(exc, OperationalError | InterfaceError):
         # The database is unreachable (or locked, or the server is shutting down): the
@@ -133,23 +140,22 @@ def database_unavailable():
 
 
 def render_for_path(path, problem):
-    """The JSON body for `problem` in the error shape of the surface serving `path`.
+    """`(problem, body)` for `problem` in the error shape of the surface serving `path`.
 
     Used where no view's exception handler runs: unknown paths, a refused Host header,
-    a database outage seen by middleware. `API_ERROR_RENDERERS` maps path prefixes to
-    each surface's renderer; other paths under /api/ get a plain `{"message": ...}` body.
+    a database outage seen by middleware. `API_ERROR_SHAPES` maps path prefixes to each
+    surface's ErrorShape; other paths under /api/ get a plain `{"message": ...}` body.
     """
-    for prefix, dotted in settings.API_ERROR_RENDERERS:
+    for prefix, dotted in settings.API_ERROR_SHAPES:
         if path.startswith(prefix):
-            return import_string(dotted)(problem)
-    return {"message": problem.message, "success": False}
+            return import_string(dotted).reply(problem)
+    return problem, {"message": problem.message, "success": False}
 
 
 def api_error_response(request, problem):
     """A JSON response for `problem`, shaped for the surface that owns the request's path."""
-    return JsonResponse(
-        render_for_path(request.path, problem), status=problem.status, headers=problem.headers
-    )
+    problem, body = render_for_path(request.path, problem)
+    return JsonResponse(body, status=problem.status, headers=problem.headers)
 
 
 def first_error_code(exc):
@@ -162,27 +168,74 @@ def first_error_code(exc):
     return codes
 
 
-def build_exception_handler(render):
-    """Make a DRF exception handler that renders every ApiProblem with `render(problem)`.
+class ErrorShape:
+    """How one API surface writes its errors; each vendor folder's `errors.py` has one.
 
-    `render` returns the JSON body. Anything unexpected is logged and rendered as a 500
-    in the same envelope: an API route never answers with a Django HTML error page.
+    Subclasses set `serializer` (the schema of the error body; `serializers` overrides
+    it for a status whose body differs) and `descriptions` (one line per HTTP status, for
+    the API documentation), and implement `render`. `translate` is where domain codes
+    become the vendor's: its status, code, text and field spelling.
     """
 
-    def handler(exc, context):
+    serializer: type | None = None
+    serializers: dict[int, type] = {}
+    descriptions: dict[int, str] = {}
+
+    def translate(self, problem: ApiProblem) -> ApiProblem:
+        """The problem as the vendor reports it; by default unchanged."""
+        return problem
+
+    def render(self, problem: ApiProblem) -> dict:
+        """The vendor's JSON body for a translated problem."""
+        raise NotImplementedError
+
+    def reply(self, problem: ApiProblem) -> tuple[ApiProblem, dict]:
+        """The translated problem (its status and headers) and the body to send."""
+        problem = self.translate(problem)
+        return problem, self.render(problem)
+
+    def exception_handler(self, exc, context):
+        """DRF's exception handler for the surface's views: every error in the vendor's
+        shape. Anything unexpected is logged and becomes a 500 in the same envelope: an
+        API route never answers with a Django HTML error page."""
         problem = describe_exception(exc)
         if problem is None:
             logger.exception("Unhandled error in %s", context.get("view"), exc_info=exc)
             problem = ApiProblem(500, "server", "Internal server error.", code="error")
         set_rollback()
-        return Response(render(problem), status=problem.status, headers=problem.headers)
+        problem, body = self.reply(problem)
+        return Response(body, status=problem.status, headers=problem.headers)
 
-    return handler
+    def responses(self, *statuses: int) -> dict[int, OpenApiResponse]:
+        """OpenAPI responses for these error statuses, for `extend_schema(responses=...)`."""
+        return {
+            status: OpenApiResponse(
+                self.serializers.get(status, self.serializer),
+                description=self.descriptions[status],
+            )
+            for status in statuses
+        }
 
 
-def require_object(request):
-    """The request body as a JSON object, or a ParseError when it is anything else."""
-    data = request.data
-    if not isinstance(data, dict):
-        raise exceptions.ParseError()
-    return data
+class SurfaceView(GenericAPIView):
+    """Base of every API view: one per surface subclasses it and sets `errors`.
+
+    `errors` (an ErrorShape) is the exception handler and the error serializer of the
+    whole surface. `read` is the one way a view checks input: through a DRF serializer,
+    raising the serializer's ValidationError for the surface's shape to render.
+    """
+
+    errors: ErrorShape
+
+    def get_exception_handler(self):
+        return self.errors.exception_handler
+
+    def read(self, serializer_class, *, data=empty, **kwargs):
+        """The validated body (or `data`, such as the query parameters)."""
+        serializer = serializer_class(
+            data=self.request.data if data is empty else data,
+            context=self.get_serializer_context(),
+            **kwargs,
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data

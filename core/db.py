@@ -2,7 +2,10 @@
 
 from contextlib import contextmanager
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+
+from core.errors import DomainError
 
 
 @contextmanager
@@ -17,3 +20,40 @@ def raise_on_integrity_error(error):
             yield
     except IntegrityError as exc:
         raise error from exc
+
+
+def check_fields(instance, *, fields=None):
+    """Run the model's own rules (field validators, Model.clean) for `fields` (all when
+    None), raising the first failure as a DomainError with its field and code.
+
+    Uniqueness is left to the database constraints (`raise_on_integrity_error`): a check
+    before the write would race with a concurrent request anyway.
+    """
+    names = {field.name for field in instance._meta.fields}
+    exclude = None if fields is None else names - set(fields)
+    try:
+        instance.clean_fields(exclude=exclude)
+        if fields is None:
+            instance.clean()
+    except ValidationError as exc:
+        raise domain_error_from(exc) from None
+
+
+def domain_error_from(exc):
+    """The first error of a Django ValidationError as a DomainError."""
+    field, errors = (
+        next(iter(exc.error_dict.items()))
+        if hasattr(exc, "error_dict")
+        else (
+            NON_FIELD_ERRORS,
+            exc.error_list,
+        )
+    )
+    error = errors[0]
+    message = error.message % error.params if error.params else error.message
+    return DomainError(
+        message,
+        code=error.code or "invalid",
+        field=None if field == NON_FIELD_ERRORS else field,
+        params=dict(error.params or {}),
+    )

@@ -1,23 +1,68 @@
 """Errors raised by the domain services.
 
-Services know nothing about HTTP envelopes: they raise these, and each API surface's
-exception handler (or the admin) renders them in its own shape.
+Services know nothing about vendors or HTTP envelopes. They raise these with a stable
+domain `code` (below), the domain `field` it concerns (a model field name such as
+`name` or `status_type`) and `params` (values a message may quote). Each API surface's
+`errors.py` maps them to its vendor's status, code, text and field spelling; the admin
+shows `message`.
+
+Codes in use:
+
+- `invalid`: a value breaks a rule (`params["value"]` is the value);
+- `required` / `blank`: a value is missing, or has nothing visible in it;
+- `name_taken`: a name (or text) is already used by another object;
+- `duplicate`: the same name or id twice in one request;
+- `not_found`: the object does not exist for this caller;
+- `default_protected`: a shipped default cannot be changed or deleted;
+- `stale_revision`: the caller's expected revision is not the current one;
+- `too_many` / `empty`: a batch is over its size limit, or has no items;
+- `no_room`: ordering has no space left before the first item;
+- `permission_denied`: a domain rule forbids the caller this action;
+- `too_large`: an uploaded file is over the size limit.
 """
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ItemError:
+    """One failed rule for one item of a batch (`index` into the request's items)."""
+
+    index: int | None
+    field: str | None
+    code: str
+    message: str
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 class DomainError(Exception):
-    """A domain rule refused the request; rendered as a 400 unless a subclass says otherwise."""
+    """A domain rule refused the request; usually rendered as a 400."""
 
     status_code = 400
     default_code = "invalid"
 
-    def __init__(self, message, *, code=None, field=None, details=None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        params: dict[str, Any] | None = None,
+        items: list[ItemError] | tuple[ItemError, ...] = (),
+        details: dict[str, Any] | None = None,  # TRANSITIONAL: removed when issue 11 lands
+    ):
         super().__init__(message)
         self.message = str(message)
-        # An empty code means "no machine-readable code" (some vendors send none).
         self.code = self.default_code if code is None else code
         self.field = field
-        self.details = details or {}
+        self.params = params or details or {}
+        # For a batch: every failed item, in request order (the message is the first's).
+        self.items = tuple(items)
+
+    @property
+    def details(self):  # TRANSITIONAL: removed when issue 11 lands
+        return self.params
 
 
 class NotFoundError(DomainError):
@@ -31,7 +76,7 @@ class ConflictError(DomainError):
     """The request collides with existing state: a duplicate name, a stale revision."""
 
     status_code = 409
-    default_code = "conflict"
+    default_code = "name_taken"
 
 
 class ForbiddenError(DomainError):
@@ -39,3 +84,10 @@ class ForbiddenError(DomainError):
 
     status_code = 403
     default_code = "permission_denied"
+
+
+class TooLargeError(DomainError):
+    """An uploaded file or a batch is larger than the portal accepts."""
+
+    status_code = 413
+    default_code = "too_large"

@@ -9,6 +9,7 @@ is on the stored key, so every database and every locale agrees on what a duplic
 import hashlib
 import unicodedata
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -123,3 +124,16 @@ class NameKeyQuerySet(models.QuerySet):
                 raise ValueError(f"update({source}=<expression>) must also set {key_field}")
             kwargs[key_field] = name_key(kwargs[source])
         return super().update(**kwargs)
+
+
+VISIBLE_NAME_REQUIRED = _("The name needs at least one visible character.")
+
+
+def validate_visible(value):
+    """A name must have something visible in it: its name_key may not be empty.
+
+    A model field that uses this also sets `error_messages={"blank": VISIBLE_NAME_REQUIRED}`:
+    Django replaces a validator's message by the field's own message for the same code.
+    """
+    if not name_key(value or ""):
+        raise ValidationError(VISIBLE_NAME_REQUIRED, code="blank")

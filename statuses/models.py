@@ -6,7 +6,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.text import NameKeyMixin, NameKeyQuerySet, name_key_field
+from core.text import (
+    NameKeyMixin,
+    NameKeyQuerySet,
+    VISIBLE_NAME_REQUIRED,
+    name_key_field,
+    validate_visible,
+)
 
 
 class ConversationCategory(models.TextChoices):
@@ -23,7 +29,12 @@ class ConversationStatus(NameKeyMixin, models.Model):
     NAME_MAX_LENGTH = 25
     Category = ConversationCategory
 
-    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
+    name = models.CharField(
+        _("name"),
+        max_length=NAME_MAX_LENGTH,
+        validators=[validate_visible],
+        error_messages={"blank": VISIBLE_NAME_REQUIRED},
+    )
     name_key = name_key_field()
     category = models.CharField(_("category"), max_length=16, choices=ConversationCategory.choices)
     is_default = models.BooleanField(

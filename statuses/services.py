@@ -2,53 +2,60 @@
 
 from django.utils.translation import gettext as _
 
-from core.db import raise_on_integrity_error
+from core.db import check_fields, raise_on_integrity_error
 from core.errors import ConflictError, DomainError, NotFoundError
 from core.ids import parse_id
 from core.text import name_key
 from statuses.models import ConversationStatus, UserStatus
 
 
-def conversation_status_get(*, status_id):
-    """The conversation status with this id, or NotFoundError."""
+def conversation_status_get(*, status_id: object) -> ConversationStatus:
+    """The conversation status with this id (as read from a path), or NotFoundError."""
     status = ConversationStatus.objects.filter(pk=parse_id(status_id)).first()
     if status is None:
         raise NotFoundError(_("Conversation status not found"))
     return status
 
 
-def _conversation_status_name(name):
-    """The trimmed name; one with nothing visible in it (an empty name_key) is refused."""
-    name = (name or "").strip()
-    if not name_key(name):
-        raise DomainError(
-            _("The name needs at least one visible character."), code="blank", field="name"
-        )
-    return name
+def _conversation_status_name_taken() -> ConflictError:
+    return ConflictError(
+        _("A conversation status with this name already exists."), code="name_taken", field="name"
+    )
 
 
-def conversation_status_create(*, name, category):
-    """Create a conversation status; a name already used (by name_key) is a ConflictError."""
-    status = ConversationStatus(name=_conversation_status_name(name), category=category)
-    with raise_on_integrity_error(ConflictError(_("Status name already exists"))):
+def _conversation_status_protect(status: ConversationStatus, *, action: str) -> None:
+    if status.is_default:
+        message = {
+            "update": _("Cannot update default conversation status"),
+            "delete": _("Cannot delete default conversation status"),
+        }[action]
+        raise DomainError(message, code="default_protected", params={"action": action})
+
+
+def conversation_status_create(*, name: str, category: str) -> ConversationStatus:
+    """Create a conversation status; a name already used (by name_key) is `name_taken`."""
+    status = ConversationStatus(name=name.strip(), category=category)
+    check_fields(status)
+    with raise_on_integrity_error(_conversation_status_name_taken()):
         status.save()
     return status
 
 
-def conversation_status_update(*, status, name, category):
-    """Replace a status's name and category; the defaults cannot be updated."""
-    if status.is_default:
-        raise DomainError(_("Cannot update default conversation status"))
-    status.name, status.category = _conversation_status_name(name), category
-    with raise_on_integrity_error(ConflictError(_("Status name already exists"))):
+def conversation_status_update(
+    *, status: ConversationStatus, name: str, category: str
+) -> ConversationStatus:
+    """Replace a status's name and category; the defaults are `default_protected`."""
+    _conversation_status_protect(status, action="update")
+    status.name, status.category = name.strip(), category
+    check_fields(status)
+    with raise_on_integrity_error(_conversation_status_name_taken()):
         status.save(update_fields=["name", "category", "updated_at"])
     return status
 
 
-def conversation_status_delete(*, status):
-    """Delete a status; the defaults cannot be deleted."""
-    if status.is_default:
-        raise DomainError(_("Cannot delete default conversation status"))
+def conversation_status_delete(*, status: ConversationStatus) -> None:
+    """Delete a status; the defaults are `default_protected`."""
+    _conversation_status_protect(status, action="delete")
     status.delete()
 
 

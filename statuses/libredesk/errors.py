@@ -1,9 +1,11 @@
 """Libredesk's error envelope: {"status":"error","message":...,"data":null,"error_type":...}."""
 
-from django.utils.translation import gettext as _
+from dataclasses import replace
+
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.api import build_exception_handler
+from core.api import ApiProblem, ErrorShape
 
 ERROR_TYPES = {
     400: "InputException",
@@ -15,27 +17,12 @@ ERROR_TYPES = {
     500: "GeneralException",
 }
 
-
-def render_error(problem):
-    """The Libredesk JSON body for an ApiProblem."""
-    message = problem.message
-    if problem.kind == "parse":
-        message = _("Error parsing request")
-    elif problem.kind == "forbidden":
-        message = _("Permission denied")
-    return {
-        "status": "error",
-        "message": message,
-        "data": None,
-        # Other 4xx (405, 413, 415) are input problems in Libredesk's vocabulary; any
-        # other 5xx (503: database unavailable) is a general one.
-        "error_type": ERROR_TYPES.get(
-            problem.status, "GeneralException" if problem.status >= 500 else "InputException"
-        ),
-    }
-
-
-libredesk_exception_handler = build_exception_handler(render_error)
+# Libredesk's own texts for the domain codes whose wording its clients see.
+TEXTS = {
+    ("name_taken", None): _("Status name already exists"),
+    ("default_protected", "update"): _("Cannot update default conversation status"),
+    ("default_protected", "delete"): _("Cannot delete default conversation status"),
+}
 
 
 class ErrorEnvelopeSerializer(serializers.Serializer):
@@ -45,3 +32,43 @@ class ErrorEnvelopeSerializer(serializers.Serializer):
     message = serializers.CharField()
     data = serializers.JSONField(allow_null=True, default=None, help_text="Always null.")
     error_type = serializers.ChoiceField(choices=sorted(set(ERROR_TYPES.values())))
+
+
+class LibredeskErrors(ErrorShape):
+    """Every Libredesk error is the one envelope; `error_type` follows the HTTP status."""
+
+    serializer = ErrorEnvelopeSerializer
+    descriptions = {
+        400: "Bad input (unparseable body, a failed rule) — `InputException`",
+        401: "Missing or invalid credentials — `UnauthorizedException`",
+        403: "Authenticated but not allowed — `PermissionException`",
+        404: "Unknown id — `NotFoundException`",
+        409: "Name already used — `ConflictException`",
+        413: "Body too large — `InputException`",
+        415: "A body in a media type the route does not read — `InputException`",
+    }
+
+    def translate(self, problem: ApiProblem) -> ApiProblem:
+        text = TEXTS.get((problem.code, problem.params.get("action")))
+        if text is not None:
+            return replace(problem, message=str(text))
+        if problem.kind == "parse" or problem.code == "not_an_object":
+            return replace(problem, message=str(_("Error parsing request")))
+        if problem.kind == "forbidden":
+            return replace(problem, message=str(_("Permission denied")))
+        return problem
+
+    def render(self, problem: ApiProblem) -> dict:
+        return {
+            "status": "error",
+            "message": problem.message,
+            "data": None,
+            # Other 4xx (405, 413, 415) are input problems in Libredesk's vocabulary; any
+            # other 5xx (503: database unavailable) is a general one.
+            "error_type": ERROR_TYPES.get(
+                problem.status, "GeneralException" if problem.status >= 500 else "InputException"
+            ),
+        }
+
+
+ERRORS = LibredeskErrors()

@@ -4,22 +4,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.fields import VisibleNameMixin
+from core.serializers import StrictSerializer, VisibleNameField
 from statuses.models import ConversationStatus
-
-
-class StrictCharField(serializers.CharField):
-    """A CharField that refuses numbers and booleans instead of turning them into text."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class NameField(VisibleNameMixin, StrictCharField):
-    """A status name; one with nothing visible in it is as empty as a blank one."""
-
 
 CATEGORIES = ", ".join(ConversationStatus.Category.values)
 
@@ -32,17 +18,23 @@ class StatusSerializer(serializers.ModelSerializer):
         fields = ["id", "created_at", "updated_at", "name", "category"]
 
 
-class StatusWriteSerializer(serializers.Serializer):
-    """The body of a create or full-replace update, checked in Libredesk's order."""
+class StatusWriteSerializer(StrictSerializer):
+    """The body of a create or full-replace update, checked in Libredesk's order. Other
+    keys are ignored, as Libredesk does: its admin screen sends the whole row back."""
 
-    name = NameField(
+    reject_unknown = False
+
+    name = VisibleNameField(
         max_length=ConversationStatus.NAME_MAX_LENGTH,
         error_messages={
             "required": _("`name` empty"),
             "null": _("`name` empty"),
             "blank": _("`name` empty"),
             "invalid": _("`name` must be a string"),
-            "max_length": _("Status is too long, should be at most 25 characters"),
+            "max_length": format_lazy(
+                _("Status is too long, should be at most {max} characters"),
+                max=ConversationStatus.NAME_MAX_LENGTH,
+            ),
         },
     )
     category = serializers.ChoiceField(

@@ -3,19 +3,18 @@
 from django.contrib.auth import get_user_model
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import BasePermission, DjangoModelPermissions
 from rest_framework.response import Response
 
 from access.authentication import ApiKeyBasicAuthentication, ApiKeyTokenAuthentication
 from access.services import api_key_issue, api_key_revoke
-from core.api import require_object
+from core.api import SurfaceView
 from core.errors import NotFoundError
 from core.ids import parse_id
 from statuses import services
-from statuses.libredesk.errors import ErrorEnvelopeSerializer, libredesk_exception_handler
+from statuses.libredesk.errors import ERRORS
 from statuses.libredesk.serializers import (
     ApiKeyEnvelopeSerializer,
     StatusEnvelopeSerializer,
@@ -34,26 +33,13 @@ def success(data):
     return Response({"status": "success", "data": data})
 
 
-def errors(*codes):
-    """OpenAPI responses for the given error status codes, all in Libredesk's envelope."""
-    descriptions = {
-        400: "Bad input (unparseable body, a failed rule) — `InputException`",
-        401: "Missing or invalid credentials — `UnauthorizedException`",
-        403: "Authenticated but not allowed — `PermissionException`",
-        404: "Unknown id — `NotFoundException`",
-        409: "Name already used — `ConflictException`",
-        413: "Body too large — `InputException`",
-        415: "A body in a media type the route does not read — `InputException`",
-    }
-    return {
-        code: OpenApiResponse(ErrorEnvelopeSerializer, description=descriptions[code])
-        for code in codes
-    }
+errors = ERRORS.responses
 
 
-class LibredeskView(GenericAPIView):
+class LibredeskView(SurfaceView):
     """Base of the Libredesk surface: its credentials, permissions and error envelope."""
 
+    errors = ERRORS
     authentication_classes = [
         ApiKeyTokenAuthentication,
         ApiKeyBasicAuthentication,
@@ -62,15 +48,6 @@ class LibredeskView(GenericAPIView):
     permission_classes = [DjangoModelPermissions]
     queryset = ConversationStatus.objects.all()
     serializer_class = StatusWriteSerializer
-
-    def get_exception_handler(self):
-        return libredesk_exception_handler
-
-    def read_body(self):
-        """The validated create/update body, or the first error in Libredesk's order."""
-        serializer = StatusWriteSerializer(data=require_object(self.request))
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
 
 class StatusListView(LibredeskView):
@@ -95,7 +72,7 @@ class StatusListView(LibredeskView):
         responses={200: StatusEnvelopeSerializer, **errors(400, 401, 403, 409, 413, 415)},
     )
     def post(self, request):
-        status = services.conversation_status_create(**self.read_body())
+        status = services.conversation_status_create(**self.read(StatusWriteSerializer))
         return success(StatusSerializer(status).data)
 
 
@@ -124,7 +101,7 @@ class StatusDetailView(LibredeskView):
         responses={200: StatusEnvelopeSerializer, **errors(400, 401, 403, 404, 409, 413, 415)},
     )
     def put(self, request, status_id):
-        body = self.read_body()
+        body = self.read(StatusWriteSerializer)
         status = services.conversation_status_update(status=self.get_object(), **body)
         return success(StatusSerializer(status).data)
 

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from core.api import build_exception_handler
+from core.api import ErrorShape
 
 NOT_LOGGED_IN = "You must be logged in to do this."
 NOT_PERMITTED = "User does not have the permissions required for this action"
@@ -24,12 +24,18 @@ def render_error(problem):
     body = {"success": False, "error": f"{message} [{code}]" if code else message}
     if code:
         body["errorType"] = code
-    if problem.details:
-        body["details"] = problem.details
+    if problem.params:
+        body["details"] = problem.params
     return body
 
 
-rocketchat_exception_handler = build_exception_handler(render_error)
+class _Shape(ErrorShape):  # TRANSITIONAL: replaced when issue 11 lands
+    def render(self, problem):
+        return render_error(problem)
+
+
+ERRORS = _Shape()
+rocketchat_exception_handler = ERRORS.exception_handler
 
 
 class RocketChatErrorSerializer(serializers.Serializer):
