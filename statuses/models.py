@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.text import (
+    VISIBLE_NAME_REQUIRED,
     NameKeyMixin,
     NameKeyQuerySet,
-    VISIBLE_NAME_REQUIRED,
     name_key_field,
     validate_visible,
 )

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
 
-from core.api import build_exception_handler
+from core.api import ErrorShape
 
 CODES = {
     "unauthenticated": "not_authenticated",
@@ -69,7 +69,13 @@ def render_error(problem):
     return {"errors": [{"code": code, "message": message}]}
 
 
-selfcommunity_exception_handler = build_exception_handler(render_error)
+class _Shape(ErrorShape):  # TRANSITIONAL: replaced when issue 11 lands
+    def render(self, problem):
+        return render_error(problem)
+
+
+ERRORS = _Shape()
+selfcommunity_exception_handler = ERRORS.exception_handler
 
 
 class SCErrorMessageSerializer(serializers.Serializer):

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from core.api import build_exception_handler
+from core.api import ErrorShape
 
 
 def render_error(problem):
@@ -15,13 +15,19 @@ def render_error(problem):
         message = _("Authentication required")
     elif problem.kind == "forbidden":
         message = _("Not authorized")
-    errors = problem.details.get("errors")
+    errors = problem.params.get("errors")
     if errors is None:
         errors = [{"field": problem.field, "message": message}] if problem.field else []
     return {"message": message, "errors": errors}
 
 
-liveperson_exception_handler = build_exception_handler(render_error)
+class _Shape(ErrorShape):  # TRANSITIONAL: replaced when issue 11 lands
+    def render(self, problem):
+        return render_error(problem)
+
+
+ERRORS = _Shape()
+liveperson_exception_handler = ERRORS.exception_handler
 
 
 class LivePersonFieldErrorSerializer(serializers.Serializer):
