@@ -88,8 +88,10 @@ class StrictSerializer(serializers.Serializer):
     def run_validation(self, data=empty):
         # DRF words a body that is not an object (`[1]`, `"x"`, `null`) as any other
         # invalid value; surfaces answer it in their own words, so it gets its own code.
+        # A surface's message may name the body's type as DRF's does: `{datatype}`.
         if data is not empty and not isinstance(data, Mapping):
-            message = ErrorDetail(self.error_messages["not_an_object"], code="not_an_object")
+            text = str(self.error_messages["not_an_object"]).format(datatype=type(data).__name__)
+            message = ErrorDetail(text, code="not_an_object")
             raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]})
         return super().run_validation(data)
 
