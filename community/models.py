@@ -1,12 +1,19 @@
 """Community models: categories, tags, media, member profiles and status posts."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.text import NameKeyMixin, NameKeyQuerySet, name_key_field
+from core.text import (
+    VISIBLE_NAME_REQUIRED,
+    NameKeyMixin,
+    NameKeyQuerySet,
+    name_key_field,
+    validate_visible,
+)
 
 
 class TagType(models.TextChoices):
@@ -21,8 +28,14 @@ class Tag(NameKeyMixin, models.Model):
     """A label for users (addressing), categories or contributions; unique per type."""
 
     Type = TagType
+    NAME_MAX_LENGTH = 50
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(
+        _("name"),
+        max_length=NAME_MAX_LENGTH,
+        validators=[validate_visible],
+        error_messages={"blank": VISIBLE_NAME_REQUIRED},
+    )
     name_key = name_key_field()
     type = models.CharField(_("type"), max_length=16, choices=TagType.choices)
     description = models.CharField(_("description"), max_length=255, blank=True)
@@ -80,7 +93,14 @@ class StreamOrder(models.TextChoices):
 class Category(NameKeyMixin, models.Model):
     """A community category; status posts are published in one or more of them."""
 
-    name = models.CharField(_("name"), max_length=255)
+    NAME_MAX_LENGTH = 255
+
+    name = models.CharField(
+        _("name"),
+        max_length=NAME_MAX_LENGTH,
+        validators=[validate_visible],
+        error_messages={"blank": VISIBLE_NAME_REQUIRED},
+    )
     name_key = name_key_field()
     name_synonyms = models.CharField(_("name synonyms"), max_length=255, blank=True)
     slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
@@ -286,8 +306,18 @@ class Status(models.Model):
         verbose_name=_("tags"),
     )
     location = models.CharField(_("location"), max_length=255, null=True, blank=True)  # noqa: DJ001
-    location_lat = models.FloatField(_("latitude"), null=True, blank=True)
-    location_lng = models.FloatField(_("longitude"), null=True, blank=True)
+    location_lat = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    location_lng = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     added_at = models.DateTimeField(_("added at"), default=timezone.now)
     last_activity_at = models.DateTimeField(_("last activity at"), default=timezone.now)
     last_edited_at = models.DateTimeField(_("last edited at"), null=True, blank=True)

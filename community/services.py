@@ -1,13 +1,20 @@
 """Rules for the community: categories, tags, media and status posts.
 
-The SelfCommunity API and the admin both change community data through these functions.
+The SelfCommunity API, the admin and the imports change community data through these
+functions. They raise `core.errors` with domain codes and model field names; the rules
+about one field (visible names, lengths, ranges) are the models' own, run by
+`core.db.check_fields`.
 """
 
 import secrets
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q
+from django.contrib.auth.models import AbstractUser
+from django.core.files import File
+from django.db import IntegrityError, models, transaction
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -16,40 +23,36 @@ from PIL import Image, UnidentifiedImageError
 from community.models import Category, Media, MediaType, Status, Tag, TagType
 from community.sanitize import clean as clean_html
 from community.sanitize import render_text, summarize
-from core.db import raise_on_integrity_error
-from core.errors import DomainError, ForbiddenError, NotFoundError
+from core.db import check_fields, raise_on_integrity_error
+from core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError, TooLargeError
 from core.ids import parse_id
 from core.text import name_key
 
-
-class PayloadTooLargeError(DomainError):
-    """An uploaded file is larger than the site allows."""
-
-    status_code = 413
-    default_code = "too_large"
-
+User = AbstractUser  # the type of an actor or owner: settings.AUTH_USER_MODEL
 
 # --- lookups -----------------------------------------------------------------------------
 
 
-def _get(model, pk, message, queryset=None):
-    found = (queryset if queryset is not None else model.objects).filter(pk=parse_id(pk)).first()
+def _get(queryset: QuerySet, pk: object, message: str, *, model: str) -> Any:
+    """The object of `queryset` with this id (as read from a path), or NotFoundError."""
+    found = queryset.filter(pk=parse_id(pk)).first()
     if found is None:
-        raise NotFoundError(message)
+        raise NotFoundError(message, params={"model": model})
     return found
 
 
-def _resolve_ids(model, ids, *, field, queryset=None):
-    """The objects with these ids, in the given order, or a field error naming a bad id."""
+def _resolve_ids(queryset: QuerySet, ids: Iterable[int], *, field: str) -> list:
+    """The objects of `queryset` with these ids, in the given order; an id that names
+    none of them is `not_found` on `field`."""
     wanted = list(dict.fromkeys(ids))
-    source = queryset if queryset is not None else model.objects.all()
-    found = {obj.pk: obj for obj in source.filter(pk__in=wanted)}
+    found = {obj.pk: obj for obj in queryset.filter(pk__in=wanted)}
     for pk in wanted:
         if pk not in found:
             raise DomainError(
-                _('Invalid pk "%(pk)s" - object does not exist.') % {"pk": pk},
+                _("There is no such object with id %(value)s.") % {"value": pk},
+                code="not_found",
                 field=field,
-                code="does_not_exist",
+                params={"value": pk},
             )
     return [found[pk] for pk in wanted]
 
@@ -57,19 +60,37 @@ def _resolve_ids(model, ids, *, field, queryset=None):
 # --- categories ----------------------------------------------------------------------------
 
 
-def _category_name_taken():
-    return DomainError(_("A category with this name already exists."), field="name", code="unique")
+def _category_name_taken() -> ConflictError:
+    return ConflictError(_("A category with this name already exists."), field="name")
 
 
-def _category_slug_taken():
-    return DomainError(_("A category with this slug already exists."), field="slug", code="unique")
+def _category_slug_taken() -> ConflictError:
+    return ConflictError(_("A category with this slug already exists."), field="slug")
 
 
 # How often a save is retried when concurrent requests keep taking the slug it picked.
 SLUG_ATTEMPTS = 100
 
+# The fields of a category that `category_save` sets as given (the name, the parents and
+# the tags have rules of their own).
+CATEGORY_FIELDS = frozenset(
+    {
+        "slug",
+        "name_synonyms",
+        "slogan",
+        "html_info",
+        "seo_title",
+        "seo_description",
+        "auto_follow",
+        "stream_order_by",
+        "order",
+        "active",
+        "content_only_staff",
+    }
+)
 
-def _free_slug(base, *, exclude_id=None):
+
+def _free_slug(base: str, *, exclude_id: int | None = None) -> str:
     """`base`, else `base-2`, `base-3`, ...: the first slug no other category uses."""
     base = (base or "item")[:240]
     used = set(
@@ -84,7 +105,7 @@ def _free_slug(base, *, exclude_id=None):
     return slug
 
 
-def _category_write(category, *, slug_base):
+def _category_write(category: Category, *, slug_base: str | None) -> None:
     """Save `category` in a savepoint; the database's unique constraints decide races.
 
     A unique violation is a name conflict only when the name (its key) really is taken.
@@ -109,7 +130,7 @@ def _category_write(category, *, slug_base):
     raise _category_slug_taken()
 
 
-def _check_parents(*, category, parents):
+def _check_parents(*, category: Category, parents: Sequence[Category]) -> None:
     """Refuse parents that would make `category` its own ancestor."""
     if category.pk is None:
         return
@@ -132,57 +153,58 @@ def _check_parents(*, category, parents):
         )
 
 
-def category_get(*, category_id):
-    """The category with this id, or NotFoundError."""
-    return _get(Category, category_id, _("Category not found."))
+def category_get(*, category_id: object) -> Category:
+    """The category with this id (as read from a path), or NotFoundError."""
+    return _get(Category.objects.all(), category_id, _("Category not found."), model="category")
 
 
-def category_list():
+def category_list() -> QuerySet[Category]:
     """Categories in their display order, with parents and tags ready."""
     return Category.objects.prefetch_related("parents", "tags").order_by("order", "name", "id")
 
 
 @transaction.atomic
-def category_save(*, category=None, name, parents=None, tags=None, **fields):
-    """Create a category, or update `category`; names are unique as compared by name_key.
+def category_save(
+    *,
+    category: Category | None = None,
+    name: str,
+    parents: Sequence[int] | None = None,
+    tags: Sequence[int] | None = None,
+    **fields: Any,
+) -> Category:
+    """Create a category, or update `category`, with any of CATEGORY_FIELDS.
 
-    `html_info` is sanitised with the same allowlist as status posts.
+    Names are unique as compared by name_key (`name_taken`), and so are slugs; a missing
+    slug is made from the name. `html_info` is sanitised with the same allowlist as status
+    posts. `parents` and `tags` (ids; None leaves them as they are) replace the category's.
     """
+    unknown = set(fields) - CATEGORY_FIELDS
+    if unknown:
+        raise TypeError(f"category_save() got unexpected fields {sorted(unknown)}")
     category = category or Category()
-    name = (name or "").strip()
-    if not name_key(name):
-        raise DomainError(_("This field may not be blank."), field="name", code="blank")
-    if Category.objects.filter(name_key=name_key(name)).exclude(pk=category.pk).exists():
-        raise _category_name_taken()
-    category.name = name
+    category.name = name.strip()
     for key, value in fields.items():
         setattr(category, key, value)
     category.html_info = clean_html(category.html_info or "")
     slug_base = None
-    if fields.get("slug"):
-        if Category.objects.filter(slug=fields["slug"]).exclude(pk=category.pk).exists():
-            raise _category_slug_taken()
-    elif not category.slug:
-        slug_base = slugify(name, allow_unicode=True)
+    if not fields.get("slug") and not category.slug:
+        slug_base = slugify(category.name, allow_unicode=True)
         category.slug = _free_slug(slug_base, exclude_id=category.pk)
-    parent_objs = None
-    if parents is not None:
-        parent_objs = _resolve_ids(Category, parents, field="parents")
-        _check_parents(category=category, parents=parent_objs)
-    tag_objs = None
-    if tags is not None:
-        tag_objs = _resolve_ids(
-            Tag, tags, field="tags", queryset=Tag.objects.filter(type=TagType.CATEGORY)
-        )
+    check_fields(category)
+    # Name and slug first: a taken name is reported before a bad parent or tag id. Any
+    # error below rolls the save back with the rest of the transaction.
     _category_write(category, slug_base=slug_base)
-    if parent_objs is not None:
+    if parents is not None:
+        parent_objs = _resolve_ids(Category.objects.all(), parents, field="parents")
+        _check_parents(category=category, parents=parent_objs)
         category.parents.set(parent_objs)
-    if tag_objs is not None:
-        category.tags.set(tag_objs)
+    if tags is not None:
+        category_tags = Tag.objects.filter(type=TagType.CATEGORY)
+        category.tags.set(_resolve_ids(category_tags, tags, field="tags"))
     return category
 
 
-def category_delete(*, category):
+def category_delete(*, category: Category) -> None:
     """Delete a category; posts keep their other categories."""
     category.delete()
 
@@ -190,18 +212,12 @@ def category_delete(*, category):
 # --- tags -----------------------------------------------------------------------------------
 
 
-def _tag_name_taken():
-    return DomainError(
-        _("A tag with this name and type already exists."), field="name", code="unique"
-    )
+def tag_get(*, tag_id: object) -> Tag:
+    """The tag with this id (as read from a path), or NotFoundError."""
+    return _get(Tag.objects.all(), tag_id, _("Tag not found."), model="tag")
 
 
-def tag_get(*, tag_id):
-    """The tag with this id, or NotFoundError."""
-    return _get(Tag, tag_id, _("Tag not found."))
-
-
-def tag_list(*, type=None):
+def tag_list(*, type: str | None = None) -> QuerySet[Tag]:
     """Tags ordered by type and name, optionally of one type."""
     tags = Tag.objects.all()
     if type:
@@ -209,23 +225,20 @@ def tag_list(*, type=None):
     return tags.order_by("type", "name", "id")
 
 
-def tag_save(*, tag=None, name, type, **fields):
+def tag_save(*, tag: Tag | None = None, name: str, type: str, **fields: Any) -> Tag:
     """Create a tag, or update `tag`; a name is unique within its type (by name_key)."""
     tag = tag or Tag()
-    name = (name or "").strip()
-    if not name_key(name):
-        raise DomainError(_("This field may not be blank."), field="name", code="blank")
-    if Tag.objects.filter(name_key=name_key(name), type=type).exclude(pk=tag.pk).exists():
-        raise _tag_name_taken()
-    tag.name, tag.type = name, type
+    tag.name, tag.type = name.strip(), type
     for key, value in fields.items():
         setattr(tag, key, value)
-    with raise_on_integrity_error(_tag_name_taken()):
+    check_fields(tag)
+    taken = ConflictError(_("A tag with this name and type already exists."), field="name")
+    with raise_on_integrity_error(taken):
         tag.save()
     return tag
 
 
-def tag_delete(*, tag):
+def tag_delete(*, tag: Tag) -> None:
     """Delete a tag."""
     tag.delete()
 
@@ -233,23 +246,24 @@ def tag_delete(*, tag):
 # --- media ----------------------------------------------------------------------------------
 
 
-def media_get(*, media_id, owner):
+def media_get(*, media_id: object, owner: User) -> Media:
     """One of `owner`'s media; another user's media is NotFoundError, like an unknown one."""
-    return _get(Media, media_id, _("Media not found."), queryset=Media.objects.filter(owner=owner))
+    return _get(Media.objects.filter(owner=owner), media_id, _("Media not found."), model="media")
 
 
-def media_create_url(*, owner, url, title="", description=""):
+def media_create_url(*, owner: User, url: str, title: str = "", description: str = "") -> Media:
     """A link media; the server does not fetch the URL."""
-    return Media.objects.create(
-        owner=owner, type=MediaType.URL, url=url, title=title, description=description
-    )
+    media = Media(owner=owner, type=MediaType.URL, url=url, title=title, description=description)
+    check_fields(media, fields=["type", "url", "title", "description"])
+    media.save()
+    return media
 
 
 # The only image formats kept, by Pillow's name, with the extension a stored file gets.
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
 
 
-def _invalid_image():
+def _invalid_image() -> DomainError:
     return DomainError(
         _(
             "Upload a valid image (PNG, JPEG, GIF or WebP). The file you uploaded was either "
@@ -260,19 +274,21 @@ def _invalid_image():
     )
 
 
-def image_checked(upload):
+def image_checked(upload: File) -> File:
     """`upload` renamed for storage, once Pillow has decoded it as a PNG, JPEG, GIF or WebP.
 
     Neither the client's file name nor its content type is trusted: the format comes from
     decoding the pixels, and the stored name is random, with that format's extension, so
     a polyglot such as `x.html` can never be stored (or served) as anything but an image.
+    A file over COMMUNITY_IMAGE_MAX_BYTES is `too_large`; one that is no such image is
+    `invalid_image`.
     """
     limit = settings.COMMUNITY_IMAGE_MAX_BYTES
     if upload.size > limit:
-        raise PayloadTooLargeError(
+        raise TooLargeError(
             _("The image is larger than %(limit)s bytes.") % {"limit": limit},
             field="image",
-            code="file_too_large",
+            params={"limit": limit},
         )
     try:
         upload.seek(0)
@@ -294,7 +310,7 @@ def image_checked(upload):
     return upload
 
 
-def media_save(*, media):
+def media_save(*, media: Media) -> Media:
     """Save a media from the admin or the API; a new image file is checked and renamed first."""
     if media.image and not media.image._committed:
         media.image.file = image_checked(media.image.file)
@@ -303,9 +319,12 @@ def media_save(*, media):
     return media
 
 
-def media_create_image(*, owner, image, title="", description=""):
+def media_create_image(
+    *, owner: User, image: File, title: str = "", description: str = ""
+) -> Media:
     """An image media from an uploaded file, checked to be a real image of bounded size."""
     media = Media(owner=owner, type=MediaType.IMAGE, title=title, description=description)
+    check_fields(media, fields=["type", "title", "description"])
     media.image = image
     return media_save(media=media)
 
@@ -313,7 +332,7 @@ def media_create_image(*, owner, image, title="", description=""):
 # --- status posts --------------------------------------------------------------------------
 
 
-def status_queryset():
+def status_queryset() -> QuerySet[Status]:
     """Statuses with everything their reply shows loaded in a fixed number of queries."""
     categories = Category.objects.prefetch_related("parents", "tags")
     return Status.objects.select_related("author", "author__community_profile").prefetch_related(
@@ -332,7 +351,7 @@ STATUS_ORDERINGS = {
 }
 
 
-def status_list(*, ordering="-added_at", search=None):
+def status_list(*, ordering: str = "-added_at", search: str | None = None) -> QuerySet[Status]:
     """Statuses that are not deleted, newest first by default, optionally matching text."""
     statuses = status_queryset().filter(deleted=False)
     if search:
@@ -340,35 +359,37 @@ def status_list(*, ordering="-added_at", search=None):
     return statuses.order_by(*STATUS_ORDERINGS[ordering])
 
 
-def status_get(*, status_id, include_deleted=False):
-    """A status by id; a deleted one is NotFoundError unless `include_deleted`."""
+def status_get(*, status_id: object, include_deleted: bool = False) -> Status:
+    """A status by id (as read from a path); a deleted one is NotFoundError unless
+    `include_deleted`."""
     statuses = status_queryset()
     if not include_deleted:
         statuses = statuses.filter(deleted=False)
-    return _get(Status, status_id, _("Not found."), queryset=statuses)
+    return _get(statuses, status_id, _("Status post not found."), model="status")
 
 
-def _can_moderate(*, actor, status):
-    return actor.is_staff or actor.pk == status.author_id
-
-
-def status_require_author(*, status, actor):
-    """Only a status's author may edit it."""
+def status_require_author(*, status: Status, actor: User) -> None:
+    """Only a status's author may edit it (`permission_denied`, action `update`)."""
     if actor.pk != status.author_id:
-        raise ForbiddenError(_("You do not have permission to perform this action."))
+        raise ForbiddenError(
+            _("Only its author may edit a status post."), params={"action": "update"}
+        )
 
 
-def _resolve_categories(*, ids, actor):
+def _resolve_categories(*, ids: Sequence[int], actor: User) -> list[Category]:
     """The active categories named, plus all their ancestors; staff-only ones need staff."""
     if not ids:
-        raise DomainError(_("This list may not be empty."), field="categories", code="empty")
-    categories = _resolve_ids(Category, ids, field="categories")
+        raise DomainError(
+            _("A status post needs at least one category."), field="categories", code="empty"
+        )
+    categories = _resolve_ids(Category.objects.all(), ids, field="categories")
     inactive = [c for c in categories if not c.active]
     if inactive:
         raise DomainError(
             _('Category "%(name)s" is not active.') % {"name": inactive[0].name},
             field="categories",
             code="inactive",
+            params={"value": inactive[0].pk},
         )
     result = {c.pk: c for c in categories}
     frontier = set(result)
@@ -385,13 +406,14 @@ def _resolve_categories(*, ids, actor):
             raise ForbiddenError(
                 _('Only staff members may publish in category "%(name)s".')
                 % {"name": staff_only[0].name},
-                code="permission_denied",
+                params={"value": staff_only[0].pk},
             )
     return list(result.values())
 
 
-def _resolve_medias(*, ids, actor):
-    medias = _resolve_ids(Media, ids, field="medias", queryset=Media.objects.filter(owner=actor))
+def _resolve_medias(*, ids: Sequence[int], actor: User) -> list[Media]:
+    """The caller's own media with these ids; at most one of them a share."""
+    medias = _resolve_ids(Media.objects.filter(owner=actor), ids, field="medias")
     if sum(1 for media in medias if media.type == MediaType.SHARE) > 1:
         raise DomainError(
             _("A status can contain at most one share media."), field="medias", code="invalid"
@@ -399,19 +421,32 @@ def _resolve_medias(*, ids, actor):
     return medias
 
 
-def _resolve_tags(*, ids, field, tag_type):
-    tags = _resolve_ids(Tag, ids, field=field)
+def _resolve_tags(*, ids: Sequence[int], field: str, tag_type: str) -> list[Tag]:
+    """The tags with these ids, all of `tag_type`."""
+    tags = _resolve_ids(Tag.objects.all(), ids, field=field)
     wrong = [tag for tag in tags if tag.type != tag_type]
     if wrong:
         raise DomainError(
             _('Tag %(pk)s is not of type "%(type)s".') % {"pk": wrong[0].pk, "type": tag_type},
             field=field,
             code="invalid",
+            params={"value": wrong[0].pk},
         )
     return tags
 
 
-def _apply_body(*, status, actor, action, text, categories, medias, location, addressing, tags):
+def _apply_body(
+    *,
+    status: Status,
+    actor: User,
+    action: str | None,
+    text: str,
+    categories: Sequence[int],
+    medias: Sequence[int],
+    location: dict | None,
+    addressing: Sequence[int],
+    tags: Sequence[int],
+) -> dict[str, list[models.Model]]:
     """Check a create or update body against the rules and return the related objects."""
     related = {
         "categories": _resolve_categories(ids=categories, actor=actor),
@@ -429,10 +464,11 @@ def _apply_body(*, status, actor, action, text, categories, medias, location, ad
     status.location = location.get("location")
     status.location_lat = location.get("lat")
     status.location_lng = location.get("lng")
+    check_fields(status, fields=["action", "location", "location_lat", "location_lng"])
     return related
 
 
-def _save_related(status, related):
+def _save_related(status: Status, related: dict[str, list[models.Model]]) -> None:
     for name, objects in related.items():
         getattr(status, name).set(objects)
 
@@ -440,16 +476,17 @@ def _save_related(status, related):
 @transaction.atomic
 def status_create(
     *,
-    author,
-    action,
-    categories,
-    text="",
-    medias=(),
-    location=None,
-    addressing=(),
-    tags=(),
-):
-    """Publish a status post by `author` under SelfCommunity's rules."""
+    author: User,
+    action: str | None,
+    categories: Sequence[int],
+    text: str = "",
+    medias: Sequence[int] = (),
+    location: dict | None = None,
+    addressing: Sequence[int] = (),
+    tags: Sequence[int] = (),
+) -> Status:
+    """Publish a status post by `author`: its text sanitised with mentions rendered, its
+    categories' ancestors added; `location` is `{"location", "lat", "lng"}` or None."""
     status = Status(author=author)
     related = _apply_body(
         status=status,
@@ -470,17 +507,17 @@ def status_create(
 @transaction.atomic
 def status_update(
     *,
-    status,
-    actor,
-    action,
-    categories,
-    text="",
-    medias=(),
-    location=None,
-    addressing=(),
-    tags=(),
-):
-    """Replace a status's content; only its author may."""
+    status: Status,
+    actor: User,
+    action: str | None,
+    categories: Sequence[int],
+    text: str = "",
+    medias: Sequence[int] = (),
+    location: dict | None = None,
+    addressing: Sequence[int] = (),
+    tags: Sequence[int] = (),
+) -> Status:
+    """Replace a status's content under the create rules; only its author may."""
     status_require_author(status=status, actor=actor)
     related = _apply_body(
         status=status,
@@ -499,27 +536,39 @@ def status_update(
     return status_get(status_id=status.pk)
 
 
-def _set_flag(*, status, actor, **flags):
-    if not _can_moderate(actor=actor, status=status):
-        raise ForbiddenError(_("You do not have permission to perform this action."))
+def _set_flags(*, status: Status, **flags: bool) -> Status:
     Status.objects.filter(pk=status.pk).update(**flags)
     for key, value in flags.items():
         setattr(status, key, value)
     return status
 
 
-def status_delete(*, status, actor):
+def _require_moderator(*, status: Status, actor: User, action: str) -> None:
+    """Its author or staff may delete and restore a status (`permission_denied`)."""
+    if not (actor.is_staff or actor.pk == status.author_id):
+        message = {
+            "delete": _("Only its author or staff may delete a status post."),
+            "restore": _("Only its author or staff may restore a status post."),
+        }[action]
+        raise ForbiddenError(message, params={"action": action})
+
+
+def status_delete(*, status: Status, actor: User) -> Status:
     """Soft-delete a status; its author or staff may."""
-    return _set_flag(status=status, actor=actor, deleted=True)
+    _require_moderator(status=status, actor=actor, action="delete")
+    return _set_flags(status=status, deleted=True)
 
 
-def status_restore(*, status, actor):
+def status_restore(*, status: Status, actor: User) -> Status:
     """Undo a soft delete; its author or staff may."""
-    return _set_flag(status=status, actor=actor, deleted=False)
+    _require_moderator(status=status, actor=actor, action="restore")
+    return _set_flags(status=status, deleted=False)
 
 
-def status_collapse(*, status, actor, collapsed=True):
+def status_collapse(*, status: Status, actor: User, collapsed: bool = True) -> Status:
     """Collapse (or expand) a status in the feed; staff only."""
     if not actor.is_staff:
-        raise ForbiddenError(_("You do not have permission to perform this action."))
-    return _set_flag(status=status, actor=actor, collapsed=collapsed)
+        raise ForbiddenError(
+            _("Only staff may collapse a status post."), params={"action": "collapse"}
+        )
+    return _set_flags(status=status, collapsed=collapsed)
