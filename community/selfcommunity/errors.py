@@ -2,15 +2,23 @@
 
 Field errors: `{"errors":[{"field":"categories","messages":[{"code":..,"message":..}]}]}`;
 anything else: `{"errors":[{"code":"not_authenticated","message":"..."}]}`.
+
+SelfCommunity's server is a DRF application, so its codes and texts are DRF's: a taken
+name is `unique`, an unknown id in a list is `does_not_exist` with DRF's own sentence.
+`translate` turns the domain's codes into those.
 """
 
-from django.utils.translation import gettext as _
+from contextlib import suppress
+from dataclasses import replace
+
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
 
-from core.api import ErrorShape
+from core.api import ApiProblem, ErrorShape
 
+# SelfCommunity's code for each kind of problem that is not about one field.
 CODES = {
     "unauthenticated": "not_authenticated",
     "parse": "parse_error",
@@ -25,6 +33,30 @@ CODES = {
     "server": "error",
 }
 
+# SelfCommunity's code for a domain code on a field, where the two differ.
+FIELD_CODES = {
+    "name_taken": "unique",
+    "not_found": "does_not_exist",
+    "too_large": "file_too_large",
+}
+
+# SelfCommunity's (DRF's) texts for domain codes on a field, whichever the field.
+FIELD_TEXTS = {
+    "not_found": _('Invalid pk "%(value)s" - object does not exist.'),
+    "blank": _("This field may not be blank."),
+    "required": _("This field is required."),
+    "empty": _("This list may not be empty."),
+}
+
+# SelfCommunity's texts for other domain errors, by (code, params["model"]).
+TEXTS = {
+    ("not_found", "status"): _("Not found."),
+}
+
+# An author-only or staff-only action refused: DRF's own sentence, whatever the action.
+NOT_PERMITTED = _("You do not have permission to perform this action.")
+NOT_JSON = _("The request body is not valid JSON.")
+
 
 def _messages(detail):
     """Every message of a DRF error detail, nested objects flattened, as {code, message}."""
@@ -35,47 +67,18 @@ def _messages(detail):
     return [{"code": getattr(detail, "code", None) or "invalid", "message": str(detail)}]
 
 
-def render_error(problem):
-    """The SelfCommunity JSON body for an ApiProblem."""
-    detail = problem.detail
-    if problem.kind == "invalid" and isinstance(detail, dict):
-        errors = []
-        for field, value in detail.items():
-            if field == api_settings.NON_FIELD_ERRORS_KEY:
-                errors.extend(_messages(value))
-            else:
-                # A nested object's errors are named by the top-level field (`location`).
-                errors.append({"field": field, "messages": _messages(value)})
-        return {"errors": errors}
-    if problem.field:
-        return {
-            "errors": [
-                {
-                    "field": problem.field,
-                    "messages": [{"code": problem.code or "invalid", "message": problem.message}],
-                }
-            ]
-        }
-    if problem.kind == "invalid" and isinstance(detail, list):
-        return {"errors": _messages(detail)}
-    code = CODES.get(problem.kind) or problem.code or "error"
-    if problem.kind == "unauthenticated" and problem.code == "authentication_failed":
-        code = "authentication_failed"
-    message = problem.message
-    if problem.kind == "parse":
-        message = _("The request body is not valid JSON.")
-    if isinstance(message, ErrorDetail):
-        message = str(message)
-    return {"errors": [{"code": code, "message": message}]}
-
-
-class _Shape(ErrorShape):  # TRANSITIONAL: replaced when issue 11 lands
-    def render(self, problem):
-        return render_error(problem)
-
-
-ERRORS = _Shape()
-selfcommunity_exception_handler = ERRORS.exception_handler
+def _field_errors(detail):
+    """A serializer's errors: one entry per top-level field, whose messages include those of
+    a nested object (`location`); non-field errors are plain entries."""
+    if isinstance(detail, list):
+        return _messages(detail)
+    errors = []
+    for field, value in detail.items():
+        if field == api_settings.NON_FIELD_ERRORS_KEY:
+            errors.extend(_messages(value))
+        else:
+            errors.append({"field": field, "messages": _messages(value)})
+    return errors
 
 
 class SCErrorMessageSerializer(serializers.Serializer):
@@ -96,3 +99,62 @@ class SCErrorsSerializer(serializers.Serializer):
     """Schema of a SelfCommunity error reply."""
 
     errors = SCErrorItemSerializer(many=True)
+
+
+class SelfCommunityErrors(ErrorShape):
+    """Every SelfCommunity error is a list under `errors`: field errors name their field."""
+
+    serializer = SCErrorsSerializer
+    descriptions = {
+        400: "Field errors (`field` + `messages`) or a malformed body (`parse_error`)",
+        401: "No or invalid bearer token — `not_authenticated`",
+        403: "Authenticated but not allowed — `permission_denied`",
+        404: "Unknown id — `not_found`",
+        405: "Method not allowed — `method_not_allowed`",
+        413: "Body or file too large — `too_large`",
+        415: "A body that is not JSON (media also take forms) — `unsupported_media_type`",
+        429: "Too many requests — `throttled`",
+    }
+
+    def translate(self, problem: ApiProblem) -> ApiProblem:
+        if problem.kind == "invalid" and isinstance(problem.detail, dict | list):
+            # A serializer's errors are SelfCommunity's (DRF's) already, but for a body that
+            # is not an object: SCBodySerializer words it as DRF does, whose code is `invalid`.
+            if problem.code == "not_an_object":
+                detail = [ErrorDetail(problem.message, code="invalid")]
+                return replace(problem, code="invalid", detail=detail)
+            return problem
+        if problem.field:
+            return self._field_error(problem)
+        code = CODES.get(problem.kind) or problem.code or "error"
+        if problem.kind == "unauthenticated" and problem.code == "authentication_failed":
+            code = "authentication_failed"
+        message = TEXTS.get((problem.code, problem.params.get("model")), problem.message)
+        if problem.kind == "forbidden" and "action" in problem.params:
+            message = NOT_PERMITTED  # the author-only and staff-only actions on a status
+        elif problem.kind == "parse":
+            message = NOT_JSON
+        return replace(problem, code=code, message=str(message))
+
+    def _field_error(self, problem: ApiProblem) -> ApiProblem:
+        """A domain error on one field, with DRF's code and text for it where they differ."""
+        code = problem.code or "invalid"
+        message = problem.message
+        if code in FIELD_TEXTS:
+            # Should a param the text quotes be missing, the domain's message stands.
+            with suppress(KeyError, TypeError):
+                message = str(FIELD_TEXTS[code]) % problem.params
+        # A taken name is a field error like any other in SelfCommunity: a 400, not a 409.
+        status = 400 if code == "name_taken" else problem.status
+        return replace(problem, status=status, code=FIELD_CODES.get(code, code), message=message)
+
+    def render(self, problem: ApiProblem) -> dict:
+        if problem.kind == "invalid" and isinstance(problem.detail, dict | list):
+            return {"errors": _field_errors(problem.detail)}
+        if problem.field:
+            messages = [{"code": problem.code, "message": problem.message}]
+            return {"errors": [{"field": problem.field, "messages": messages}]}
+        return {"errors": [{"code": problem.code, "message": problem.message}]}
+
+
+ERRORS = SelfCommunityErrors()

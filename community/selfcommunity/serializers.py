@@ -3,6 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.fields import empty
 
 from community.models import (
     AutoFollow,
@@ -15,52 +17,34 @@ from community.models import (
     TagType,
 )
 from community.services import STATUS_ORDERINGS
-from core.fields import VisibleNameMixin
+from core.serializers import (
+    IdField,
+    StrictCharField,
+    StrictFloatField,
+    StrictIntegerField,
+    StrictSerializer,
+    VisibleNameField,
+)
 
-# --- strict JSON types ---------------------------------------------------------------------
-
-
-class StrictCharField(serializers.CharField):
-    """A string, and only a string: numbers and booleans are a type error, not coerced."""
-
-    default_error_messages = {"invalid": _("Not a valid string.")}
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class NameField(VisibleNameMixin, StrictCharField):
-    """A unique name; one with nothing visible in it is as blank as an empty one."""
-
-
-class StrictIntegerField(serializers.IntegerField):
-    """A JSON integer id: strings, floats and booleans are a type error."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class StrictFloatField(serializers.FloatField):
-    """A JSON number: strings and booleans are a type error."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int | float):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-# The largest id a 64-bit primary key holds, and the largest PositiveIntegerField value.
-MAX_ID = 2**63 - 1
+# The largest value of a PositiveIntegerField (`order`) on every database.
 MAX_ORDER = 2**31 - 1
 
 
-def id_list(**kwargs):
-    """A list of object ids."""
-    return serializers.ListField(child=StrictIntegerField(min_value=1, max_value=MAX_ID), **kwargs)
+class SCBodySerializer(StrictSerializer):
+    """A SelfCommunity request body or query. Its server is a DRF application: keys it does
+    not know are ignored, and a body that is not an object is answered in DRF's words
+    (`errors.SelfCommunityErrors` gives that `not_an_object` DRF's code, `invalid`)."""
+
+    reject_unknown = False
+    default_error_messages = {
+        "not_an_object": _("Invalid data. Expected a dictionary, but got {datatype}."),
+    }
+
+    def run_validation(self, data=empty):
+        if data is None:
+            # A `null` body: DRF answers "No data provided" (code `null`), so does this.
+            self.fail("null")
+        return super().run_validation(data)
 
 
 # --- replies --------------------------------------------------------------------------------
@@ -223,7 +207,7 @@ class SCStatusSerializer(serializers.ModelSerializer):
 # --- request bodies --------------------------------------------------------------------------
 
 
-class SCStatusWriteSerializer(serializers.Serializer):
+class SCStatusWriteSerializer(SCBodySerializer):
     """The body of a status create or update."""
 
     action = StrictCharField(
@@ -239,19 +223,24 @@ class SCStatusWriteSerializer(serializers.Serializer):
         default="",
         help_text="HTML; sanitised. `@username` becomes a mention.",
     )
-    categories = id_list(help_text="Ids of active categories; their parents are added.")
-    medias = id_list(required=False, default=list, help_text="Ids of your own media.")
+    categories = serializers.ListField(
+        child=IdField(),
+        allow_empty=False,
+        help_text="Ids of active categories; their parents are added.",
+    )
+    medias = serializers.ListField(
+        child=IdField(), required=False, default=list, help_text="Ids of your own media."
+    )
     location = SCLocationSerializer(required=False, allow_null=True, default=None)
-    addressing = id_list(required=False, default=list, help_text="Ids of tags of type user.")
-    tags = id_list(required=False, default=list, help_text="Ids of tags of type contribution.")
+    addressing = serializers.ListField(
+        child=IdField(), required=False, default=list, help_text="Ids of tags of type user."
+    )
+    tags = serializers.ListField(
+        child=IdField(), required=False, default=list, help_text="Ids of tags of type contribution."
+    )
 
-    def validate_categories(self, value):
-        if not value:
-            raise serializers.ValidationError(_("This list may not be empty."), code="empty")
-        return value
 
-
-class SCStatusListQuerySerializer(serializers.Serializer):
+class SCStatusListQuerySerializer(SCBodySerializer):
     """Query parameters of the status list and search."""
 
     ordering = serializers.ChoiceField(
@@ -260,10 +249,10 @@ class SCStatusListQuerySerializer(serializers.Serializer):
     search = serializers.CharField(required=False, allow_blank=True, max_length=255)
 
 
-class SCCategoryWriteSerializer(serializers.Serializer):
+class SCCategoryWriteSerializer(SCBodySerializer):
     """The body of a category create or update."""
 
-    name = NameField(max_length=255)
+    name = VisibleNameField(max_length=Category.NAME_MAX_LENGTH)
     slug = serializers.SlugField(max_length=255, required=False, allow_unicode=True)
     name_synonyms = StrictCharField(max_length=255, required=False, allow_blank=True)
     slogan = StrictCharField(max_length=255, required=False, allow_blank=True)
@@ -275,14 +264,16 @@ class SCCategoryWriteSerializer(serializers.Serializer):
     order = StrictIntegerField(min_value=0, max_value=MAX_ORDER, required=False)
     active = serializers.BooleanField(required=False)
     content_only_staff = serializers.BooleanField(required=False)
-    parents = id_list(required=False)
-    tags = id_list(required=False, help_text="Ids of tags of type category.")
+    parents = serializers.ListField(child=IdField(), required=False)
+    tags = serializers.ListField(
+        child=IdField(), required=False, help_text="Ids of tags of type category."
+    )
 
 
-class SCTagWriteSerializer(serializers.Serializer):
+class SCTagWriteSerializer(SCBodySerializer):
     """The body of a tag create or update."""
 
-    name = NameField(max_length=50)
+    name = VisibleNameField(max_length=Tag.NAME_MAX_LENGTH)
     type = serializers.ChoiceField(choices=TagType.choices)
     description = StrictCharField(max_length=255, required=False, allow_blank=True)
     color = StrictCharField(max_length=16, required=False, allow_blank=True)
@@ -290,11 +281,11 @@ class SCTagWriteSerializer(serializers.Serializer):
     active = serializers.BooleanField(required=False)
 
 
-class SCTagListQuerySerializer(serializers.Serializer):
+class SCTagListQuerySerializer(SCBodySerializer):
     type = serializers.ChoiceField(choices=TagType.choices, required=False)
 
 
-class SCMediaWriteSerializer(serializers.Serializer):
+class SCMediaWriteSerializer(SCBodySerializer):
     """The body of a media create: JSON for a `url`, multipart with a file for an `image`."""
 
     type = serializers.ChoiceField(choices=[MediaType.URL, MediaType.IMAGE])
@@ -304,12 +295,9 @@ class SCMediaWriteSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
-        if attrs["type"] == MediaType.URL and not attrs.get("url"):
-            raise serializers.ValidationError(
-                {"url": [serializers.ErrorDetail(_("This field is required."), code="required")]}
-            )
-        if attrs["type"] == MediaType.IMAGE and not attrs.get("image"):
-            raise serializers.ValidationError(
-                {"image": [serializers.ErrorDetail(_("This field is required."), code="required")]}
-            )
+        # Which of `url` and `image` is required depends on the type.
+        required = "url" if attrs["type"] == MediaType.URL else "image"
+        if not attrs.get(required):
+            message = ErrorDetail(_("This field is required."), code="required")
+            raise serializers.ValidationError({required: [message]})
         return attrs

@@ -1,24 +1,23 @@
 """SelfCommunity-compatible endpoints: status posts, categories, tags and media."""
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
-from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from access.authentication import ActiveUserOAuth2Authentication
 from access.permissions import OAuthScopeForMethod
 from community import services
 from community.models import Category, MediaType, Tag
 from community.selfcommunity import serializers as sc
-from community.selfcommunity.errors import SCErrorsSerializer, selfcommunity_exception_handler
+from community.selfcommunity.errors import ERRORS
 from community.selfcommunity.throttling import WriteRateThrottle
+from core.api import SurfaceView
 from core.ids import parse_digits
 from core.parsers import StrictJSONParser
 
@@ -28,23 +27,6 @@ TAG_TAG = "SelfCommunity: tags"
 TAG_MEDIA = "SelfCommunity: media"
 
 
-def errors(*codes):
-    """OpenAPI responses for the given error codes, all in SelfCommunity's `errors` shape."""
-    descriptions = {
-        400: "Field errors (`field` + `messages`) or a malformed body (`parse_error`)",
-        401: "No or invalid bearer token — `not_authenticated`",
-        403: "Authenticated but not allowed — `permission_denied`",
-        404: "Unknown id — `not_found`",
-        405: "Method not allowed — `method_not_allowed`",
-        413: "Body or file too large — `too_large`",
-        415: "A body that is not JSON (media also take forms) — `unsupported_media_type`",
-        429: "Too many requests — `throttled`",
-    }
-    return {
-        code: OpenApiResponse(SCErrorsSerializer, description=descriptions[code]) for code in codes
-    }
-
-
 class StatusPagination(LimitOffsetPagination):
     """`limit` and `offset`, replying `{"count","next","previous","results"}`."""
 
@@ -52,27 +34,16 @@ class StatusPagination(LimitOffsetPagination):
     max_limit = 100
 
 
-class SelfCommunityView(GenericAPIView):
-    """Base of the SelfCommunity surface: OAuth2 bearers and the `errors` body."""
+class SelfCommunityView(SurfaceView):
+    """Base of the SelfCommunity surface: OAuth2 bearers, paging, the write rate limit and
+    the `errors` body."""
 
+    errors = ERRORS
     authentication_classes = [ActiveUserOAuth2Authentication, SessionAuthentication]
     permission_classes = [IsAuthenticated, OAuthScopeForMethod]
     parser_classes = [StrictJSONParser]
     pagination_class = StatusPagination
     throttle_classes = [WriteRateThrottle]
-
-    def get_exception_handler(self):
-        return selfcommunity_exception_handler
-
-    def read(self, serializer_class, data=None, **kwargs):
-        """The validated body (or query), or a 400 in the `errors` shape."""
-        serializer = serializer_class(
-            data=self.request.data if data is None else data,
-            context=self.get_serializer_context(),
-            **kwargs,
-        )
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
     def page(self, queryset, serializer_class):
         """One page of `queryset` in the paginated reply."""
@@ -116,7 +87,7 @@ class StatusListView(StatusView):
         summary="List status posts",
         operation_id="statusList",
         parameters=LIST_PARAMETERS,
-        responses={200: sc.SCStatusSerializer(many=True), **errors(400, 401)},
+        responses={200: sc.SCStatusSerializer(many=True), **ERRORS.responses(400, 401)},
     )
     def get(self, request):
         query = self.read(sc.SCStatusListQuerySerializer, data=request.query_params)
@@ -127,7 +98,7 @@ class StatusListView(StatusView):
         summary="Create a status post",
         operation_id="statusCreate",
         request=sc.SCStatusWriteSerializer,
-        responses={201: sc.SCStatusSerializer, **errors(400, 401, 403, 413, 415, 429)},
+        responses={201: sc.SCStatusSerializer, **ERRORS.responses(400, 401, 403, 413, 415, 429)},
     )
     def post(self, request):
         body = self.read(sc.SCStatusWriteSerializer)
@@ -146,7 +117,7 @@ class StatusSearchView(StatusView):
             OpenApiParameter("search", str, description="Text to find (case-insensitive)."),
             *LIST_PARAMETERS,
         ],
-        responses={200: sc.SCStatusSerializer(many=True), **errors(400, 401)},
+        responses={200: sc.SCStatusSerializer(many=True), **ERRORS.responses(400, 401)},
     )
     def get(self, request):
         query = self.read(sc.SCStatusListQuerySerializer, data=request.query_params)
@@ -161,7 +132,7 @@ class StatusDetailView(StatusView):
         tags=[TAG_STATUS],
         summary="Get a status post",
         operation_id="statusRetrieve",
-        responses={200: sc.SCStatusSerializer, **errors(401, 404)},
+        responses={200: sc.SCStatusSerializer, **ERRORS.responses(401, 404)},
     )
     def get(self, request, status_id):
         return reply(sc.SCStatusSerializer, services.status_get(status_id=status_id), self)
@@ -172,7 +143,10 @@ class StatusDetailView(StatusView):
         operation_id="statusUpdate",
         description="Its author only; the same body and rules as create.",
         request=sc.SCStatusWriteSerializer,
-        responses={200: sc.SCStatusSerializer, **errors(400, 401, 403, 404, 413, 415, 429)},
+        responses={
+            200: sc.SCStatusSerializer,
+            **ERRORS.responses(400, 401, 403, 404, 413, 415, 429),
+        },
     )
     def put(self, request, status_id):
         status = services.status_get(status_id=status_id)
@@ -186,7 +160,10 @@ class StatusDetailView(StatusView):
         summary="Delete a status post",
         operation_id="statusDelete",
         description="Soft delete, by its author or staff; `restore` undoes it.",
-        responses={204: OpenApiResponse(description="Deleted"), **errors(401, 403, 404, 429)},
+        responses={
+            204: OpenApiResponse(description="Deleted"),
+            **ERRORS.responses(401, 403, 404, 429),
+        },
     )
     def delete(self, request, status_id):
         services.status_delete(status=services.status_get(status_id=status_id), actor=request.user)
@@ -203,7 +180,10 @@ class StatusRestoreView(SelfCommunityView):
         summary="Restore a status post",
         operation_id="statusRestore",
         request=None,
-        responses={204: OpenApiResponse(description="Restored"), **errors(401, 403, 404, 429)},
+        responses={
+            204: OpenApiResponse(description="Restored"),
+            **ERRORS.responses(401, 403, 404, 429),
+        },
     )
     def post(self, request, status_id):
         status = services.status_get(status_id=status_id, include_deleted=True)
@@ -225,7 +205,7 @@ class CategoryListView(SelfCommunityView):
         tags=[TAG_CATEGORY],
         summary="List categories",
         operation_id="categoryList",
-        responses={200: sc.SCCategorySerializer(many=True), **errors(401)},
+        responses={200: sc.SCCategorySerializer(many=True), **ERRORS.responses(401)},
     )
     def get(self, request):
         return self.page(services.category_list(), sc.SCCategorySerializer)
@@ -235,7 +215,7 @@ class CategoryListView(SelfCommunityView):
         summary="Create a category",
         operation_id="categoryCreate",
         request=sc.SCCategoryWriteSerializer,
-        responses={201: sc.SCCategorySerializer, **errors(400, 401, 403, 413, 415, 429)},
+        responses={201: sc.SCCategorySerializer, **ERRORS.responses(400, 401, 403, 413, 415, 429)},
     )
     def post(self, request):
         category = services.category_save(**self.read(sc.SCCategoryWriteSerializer))
@@ -256,7 +236,7 @@ class CategoryDetailView(SelfCommunityView):
         tags=[TAG_CATEGORY],
         summary="Get a category",
         operation_id="categoryRetrieve",
-        responses={200: sc.SCCategorySerializer, **errors(401, 404)},
+        responses={200: sc.SCCategorySerializer, **ERRORS.responses(401, 404)},
     )
     def get(self, request, category_id):
         return reply(sc.SCCategorySerializer, self.get_object(), self)
@@ -266,7 +246,10 @@ class CategoryDetailView(SelfCommunityView):
         summary="Replace a category",
         operation_id="categoryUpdate",
         request=sc.SCCategoryWriteSerializer,
-        responses={200: sc.SCCategorySerializer, **errors(400, 401, 403, 404, 413, 415, 429)},
+        responses={
+            200: sc.SCCategorySerializer,
+            **ERRORS.responses(400, 401, 403, 404, 413, 415, 429),
+        },
     )
     def put(self, request, category_id):
         category = self.get_object()
@@ -280,7 +263,10 @@ class CategoryDetailView(SelfCommunityView):
         summary="Update some fields of a category",
         operation_id="categoryPartialUpdate",
         request=sc.SCCategoryWriteSerializer,
-        responses={200: sc.SCCategorySerializer, **errors(400, 401, 403, 404, 413, 415, 429)},
+        responses={
+            200: sc.SCCategorySerializer,
+            **ERRORS.responses(400, 401, 403, 404, 413, 415, 429),
+        },
     )
     def patch(self, request, category_id):
         category = self.get_object()
@@ -293,7 +279,10 @@ class CategoryDetailView(SelfCommunityView):
         tags=[TAG_CATEGORY],
         summary="Delete a category",
         operation_id="categoryDelete",
-        responses={204: OpenApiResponse(description="Deleted"), **errors(401, 403, 404, 429)},
+        responses={
+            204: OpenApiResponse(description="Deleted"),
+            **ERRORS.responses(401, 403, 404, 429),
+        },
     )
     def delete(self, request, category_id):
         services.category_delete(category=self.get_object())
@@ -312,7 +301,7 @@ class TagListView(SelfCommunityView):
         summary="List tags",
         operation_id="tagList",
         parameters=[OpenApiParameter("type", str, enum=["user", "category", "contribution"])],
-        responses={200: sc.SCTagSerializer(many=True), **errors(400, 401)},
+        responses={200: sc.SCTagSerializer(many=True), **ERRORS.responses(400, 401)},
     )
     def get(self, request):
         query = self.read(sc.SCTagListQuerySerializer, data=request.query_params)
@@ -323,7 +312,7 @@ class TagListView(SelfCommunityView):
         summary="Create a tag",
         operation_id="tagCreate",
         request=sc.SCTagWriteSerializer,
-        responses={201: sc.SCTagSerializer, **errors(400, 401, 403, 413, 415, 429)},
+        responses={201: sc.SCTagSerializer, **ERRORS.responses(400, 401, 403, 413, 415, 429)},
     )
     def post(self, request):
         tag = services.tag_save(**self.read(sc.SCTagWriteSerializer))
@@ -344,7 +333,7 @@ class TagDetailView(SelfCommunityView):
         tags=[TAG_TAG],
         summary="Get a tag",
         operation_id="tagRetrieve",
-        responses={200: sc.SCTagSerializer, **errors(401, 404)},
+        responses={200: sc.SCTagSerializer, **ERRORS.responses(401, 404)},
     )
     def get(self, request, tag_id):
         return reply(sc.SCTagSerializer, self.get_object(), self)
@@ -354,7 +343,7 @@ class TagDetailView(SelfCommunityView):
         summary="Replace a tag",
         operation_id="tagUpdate",
         request=sc.SCTagWriteSerializer,
-        responses={200: sc.SCTagSerializer, **errors(400, 401, 403, 404, 413, 415, 429)},
+        responses={200: sc.SCTagSerializer, **ERRORS.responses(400, 401, 403, 404, 413, 415, 429)},
     )
     def put(self, request, tag_id):
         tag = services.tag_save(tag=self.get_object(), **self.read(sc.SCTagWriteSerializer))
@@ -365,7 +354,7 @@ class TagDetailView(SelfCommunityView):
         summary="Update some fields of a tag",
         operation_id="tagPartialUpdate",
         request=sc.SCTagWriteSerializer,
-        responses={200: sc.SCTagSerializer, **errors(400, 401, 403, 404, 413, 415, 429)},
+        responses={200: sc.SCTagSerializer, **ERRORS.responses(400, 401, 403, 404, 413, 415, 429)},
     )
     def patch(self, request, tag_id):
         tag = self.get_object()
@@ -378,7 +367,10 @@ class TagDetailView(SelfCommunityView):
         tags=[TAG_TAG],
         summary="Delete a tag",
         operation_id="tagDelete",
-        responses={204: OpenApiResponse(description="Deleted"), **errors(401, 403, 404, 429)},
+        responses={
+            204: OpenApiResponse(description="Deleted"),
+            **ERRORS.responses(401, 403, 404, 429),
+        },
     )
     def delete(self, request, tag_id):
         services.tag_delete(tag=self.get_object())
@@ -404,14 +396,14 @@ class MediaCreateView(SelfCommunityView):
             "application/json": sc.SCMediaWriteSerializer,
             "multipart/form-data": sc.SCMediaWriteSerializer,
         },
-        responses={201: sc.SCMediaSerializer, **errors(400, 401, 413, 415, 429)},
+        responses={201: sc.SCMediaSerializer, **ERRORS.responses(400, 401, 413, 415, 429)},
     )
     def post(self, request):
         # Refuse an oversized upload before it is read, not after it is stored on disk.
         length = parse_digits(request.META.get("CONTENT_LENGTH")) or 0
         limit = settings.COMMUNITY_IMAGE_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if length > limit:
-            raise services.PayloadTooLargeError(_("Request body is too large."))
+            raise RequestDataTooBig
         body = self.read(sc.SCMediaWriteSerializer)
         fields = {"title": body["title"], "description": body["description"]}
         if body["type"] == MediaType.URL:
@@ -430,21 +422,19 @@ class MediaDetailView(SelfCommunityView):
         tags=[TAG_MEDIA],
         summary="Get one of your media",
         operation_id="mediaRetrieve",
-        responses={200: sc.SCMediaSerializer, **errors(401, 404)},
+        responses={200: sc.SCMediaSerializer, **ERRORS.responses(401, 404)},
     )
     def get(self, request, media_id):
         media = services.media_get(media_id=media_id, owner=request.user)
         return reply(sc.SCMediaSerializer, media, self)
 
 
-class UnknownRouteView(APIView):
+class UnknownRouteView(SelfCommunityView):
     """Any other path under /api/v2/: a 404 in SelfCommunity's shape."""
 
     authentication_classes = []
     permission_classes = []
-
-    def get_exception_handler(self):
-        return selfcommunity_exception_handler
+    throttle_classes = []
 
     def initial(self, request, *args, **kwargs):
         raise NotFound()
