@@ -12,13 +12,19 @@ Codes in use:
 - `required` / `blank`: a value is missing, or has nothing visible in it;
 - `name_taken`: a name (or text) is already used by another object;
 - `duplicate`: the same name or id twice in one request;
-- `not_found`: the object does not exist for this caller;
+- `not_found`: the object does not exist for this caller (with a `field`: an id in a
+  list names nothing, `params["value"]` is the id);
+- `inactive`: the object named is switched off (an inactive category);
 - `default_protected`: a shipped default cannot be changed or deleted;
 - `stale_revision`: the caller's expected revision is not the current one;
 - `too_many` / `empty`: a batch is over its size limit, or has no items;
 - `no_room`: ordering has no space left before the first item;
 - `permission_denied`: a domain rule forbids the caller this action;
-- `too_large`: an uploaded file is over the size limit.
+- `too_large`: an uploaded file is over the size limit;
+- `invalid_image`: an uploaded file is not an image of an accepted format.
+
+`core.db.check_fields` also passes on the codes of Django's own field validators
+(`max_length`, `invalid_choice`, `min_value`, ...).
 """
 
 from dataclasses import dataclass, field
