@@ -507,3 +507,55 @@ def test_session_post_requires_csrf(admin_user):
     response = client.post(STATUS, body, content_type="application/json")
     plain_error(response, 403, "permission_denied")
     assert not Status.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "code", "message"),
+    [
+        ("[1, 2]", "invalid", "Invalid data. Expected a dictionary, but got list."),
+        ('"x"', "invalid", "Invalid data. Expected a dictionary, but got str."),
+        ("5", "invalid", "Invalid data. Expected a dictionary, but got int."),
+        ("true", "invalid", "Invalid data. Expected a dictionary, but got bool."),
+        ("null", "null", "No data provided"),
+    ],
+)
+def test_a_body_that_is_not_an_object_is_worded_as_selfcommunity_does(member, raw, code, message):
+    response = member.post(STATUS, raw, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"errors": [{"code": code, "message": message}]}
+
+
+def test_domain_errors_in_selfcommunity_words(member):
+    """The services' codes become DRF's codes and sentences, as SelfCommunity's server says."""
+    category = CategoryFactory()
+    response = post(member, {"action": "x", "categories": [category.pk, 999999]})
+    assert response.json() == {
+        "errors": [
+            {
+                "field": "categories",
+                "messages": [
+                    {
+                        "code": "does_not_exist",
+                        "message": 'Invalid pk "999999" - object does not exist.',
+                    }
+                ],
+            }
+        ]
+    }
+    status = StatusFactory()
+    for response in (
+        member.put(f"{STATUS}{status.pk}/", {}, format="json"),
+        member.delete(f"{STATUS}{status.pk}/"),
+        member.post(f"{STATUS}{status.pk}/restore/"),
+    ):
+        assert response.status_code == 403
+        assert response.json() == {
+            "errors": [
+                {
+                    "code": "permission_denied",
+                    "message": "You do not have permission to perform this action.",
+                }
+            ]
+        }
+    response = member.get(f"{STATUS}999999/")
+    assert response.json() == {"errors": [{"code": "not_found", "message": "Not found."}]}

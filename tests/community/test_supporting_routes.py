@@ -219,3 +219,70 @@ def test_someone_elses_media_is_404(member):
 
 def test_media_list_is_not_a_route(member):
     assert member.get(MEDIA).status_code == 405
+
+
+def test_a_taken_name_is_a_400_unique_error_as_selfcommunity_says(sc_login):
+    manager = sc_login(*CATEGORY_PERMS, *TAG_PERMS)
+    CategoryFactory(name="News", slug="news")
+    TagFactory(name="vip", type="user")
+    replies = [
+        manager.post(CATEGORY, {"name": "NEWS"}, format="json"),
+        manager.post(CATEGORY, {"name": "Other", "slug": "news"}, format="json"),
+        manager.post(TAG, {"name": "VIP", "type": "user"}, format="json"),
+    ]
+    assert [(r.status_code, r.json()["errors"]) for r in replies] == [
+        (
+            400,
+            [
+                {
+                    "field": "name",
+                    "messages": [
+                        {"code": "unique", "message": "A category with this name already exists."}
+                    ],
+                }
+            ],
+        ),
+        (
+            400,
+            [
+                {
+                    "field": "slug",
+                    "messages": [
+                        {"code": "unique", "message": "A category with this slug already exists."}
+                    ],
+                }
+            ],
+        ),
+        (
+            400,
+            [
+                {
+                    "field": "name",
+                    "messages": [
+                        {
+                            "code": "unique",
+                            "message": "A tag with this name and type already exists.",
+                        }
+                    ],
+                }
+            ],
+        ),
+    ]
+
+
+def test_an_image_over_the_limit_is_a_413_file_too_large(member, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.COMMUNITY_IMAGE_MAX_BYTES = 100
+    image = upload("big.png", png_bytes((64, 64)))
+    response = member.post(MEDIA, {"type": "image", "image": image}, format="multipart")
+    assert response.status_code == 413
+    assert response.json() == {
+        "errors": [
+            {
+                "field": "image",
+                "messages": [
+                    {"code": "file_too_large", "message": "The image is larger than 100 bytes."}
+                ],
+            }
+        ]
+    }
