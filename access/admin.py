@@ -12,7 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider import models as oauth_models
 
-from access.models import AccountBearer, ApiKey, LoginToken
+from access.models import ApiKey, LoginToken
 from access.services import api_key_issue, api_key_issue_allowed, api_key_revoke
 from core.errors import ForbiddenError
 
@@ -118,7 +118,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
         self.message_user(request, _("The selected keys were revoked."), messages.SUCCESS)
 
 
-class _SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(admin.ModelAdmin):
     """Login sessions are made by logging in, never here: read-only, revoked by deleting."""
 
     def has_add_permission(self, request):
@@ -129,7 +129,7 @@ class _SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(LoginToken)
-class LoginTokenAdmin(_SessionAdmin):
+class LoginTokenAdmin(SessionAdmin):
     """Rocket.Chat login sessions: see who is logged in, and revoke by deleting."""
 
     list_display = ["user", "created_at", "user_agent"]
@@ -140,22 +140,10 @@ class LoginTokenAdmin(_SessionAdmin):
     fields = readonly_fields
 
 
-@admin.register(AccountBearer)
-class AccountBearerAdmin(_SessionAdmin):
-    """LivePerson sessions per account: see who is logged in, and revoke by deleting."""
-
-    list_display = ["user", "account", "created_at"]
-    list_filter = ["account", "created_at"]
-    search_fields = ["user__username", "account__id"]
-    list_select_related = ["user", "account"]
-    readonly_fields = ["user", "account", "created_at"]
-    fields = readonly_fields
-
-
 # --- One page per user with every credential they hold -----------------------------------
 
 
-class _CredentialInline(admin.TabularInline):
+class CredentialInline(admin.TabularInline):
     """A user's credentials of one kind: shown read-only, revoked by deleting."""
 
     extra = 0
@@ -167,28 +155,21 @@ class _CredentialInline(admin.TabularInline):
         return self.fields
 
 
-class ApiKeyInline(_CredentialInline):
+class ApiKeyInline(CredentialInline):
     model = ApiKey
     fields = ["key", "created_at", "last_used_at"]
     verbose_name = _("Libredesk API key")
     verbose_name_plural = _("Libredesk API key")
 
 
-class LoginTokenInline(_CredentialInline):
+class LoginTokenInline(CredentialInline):
     model = LoginToken
     fields = ["created_at", "user_agent"]
     verbose_name = _("Rocket.Chat login token")
     verbose_name_plural = _("Rocket.Chat login tokens")
 
 
-class AccountBearerInline(_CredentialInline):
-    model = AccountBearer
-    fields = ["account", "created_at"]
-    verbose_name = _("LivePerson bearer")
-    verbose_name_plural = _("LivePerson bearers")
-
-
-class OAuthAccessTokenInline(_CredentialInline):
+class OAuthAccessTokenInline(CredentialInline):
     model = oauth_models.get_access_token_model()
     fk_name = "user"
     fields = ["application", "scope", "created", "expires"]
@@ -196,7 +177,7 @@ class OAuthAccessTokenInline(_CredentialInline):
     verbose_name_plural = _("SelfCommunity OAuth2 access tokens")
 
 
-class OAuthRefreshTokenInline(_CredentialInline):
+class OAuthRefreshTokenInline(CredentialInline):
     model = oauth_models.get_refresh_token_model()
     fk_name = "user"
     fields = ["application", "created", "revoked"]
@@ -216,13 +197,18 @@ class PortalUserAdmin(DjangoUserAdmin):
     inlines = [
         ApiKeyInline,
         LoginTokenInline,
-        AccountBearerInline,
         OAuthAccessTokenInline,
         OAuthRefreshTokenInline,
     ]
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
+
+    @classmethod
+    def add_credential_inline(cls, inline):
+        """Show the credentials another app keeps (the LivePerson bearers) on this page too;
+        that app adds its inline, so access knows none of the apps that use it."""
+        cls.inlines = [*cls.inlines, inline]
 
     def get_urls(self):
         urls = [

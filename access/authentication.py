@@ -8,11 +8,7 @@ from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
-from access.services import (
-    account_bearer_authenticate,
-    api_key_authenticate,
-    login_token_authenticate,
-)
+from access.services import api_key_authenticate, login_token_authenticate
 
 INVALID_CREDENTIAL = _("Invalid credential")
 
@@ -78,26 +74,6 @@ class LoginTokenAuthentication(BaseAuthentication):
         if user is None:
             raise AuthenticationFailed()
         return (user, token)
-
-
-class AccountBearerAuthentication(BaseAuthentication):
-    """LivePerson's `Authorization: Bearer <bearer>`; request.auth is the AccountBearer."""
-
-    keyword = "Bearer"
-
-    def authenticate(self, request):
-        parts = get_authorization_header(request).split()
-        if not parts or parts[0].lower() != b"bearer":
-            return None
-        if len(parts) != 2:
-            raise AuthenticationFailed()
-        bearer = account_bearer_authenticate(token=parts[1].decode("latin-1"))
-        if bearer is None:
-            raise AuthenticationFailed()
-        return (bearer.user, bearer)
-
-    def authenticate_header(self, request):
-        return 'Bearer realm="api"'
 
 
 class ActiveUserOAuth2Authentication(OAuth2Authentication):

@@ -49,29 +49,3 @@ class LoginToken(models.Model):
     def __str__(self):
         return f"{self.user} @ {self.created_at:%Y-%m-%d %H:%M}"
 
-
-class AccountBearer(models.Model):
-    """A LivePerson-style bearer: a login bound to one account; only its SHA-256 is stored."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="account_bearers",
-        verbose_name=_("user"),
-    )
-    account = models.ForeignKey(
-        "reasons.Account",
-        on_delete=models.CASCADE,
-        related_name="bearers",
-        verbose_name=_("account"),
-    )
-    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("LivePerson bearer")
-        verbose_name_plural = _("LivePerson bearers")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.user} @ {self.account_id}"

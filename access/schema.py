@@ -52,15 +52,3 @@ class LoginTokenScheme(OpenApiAuthenticationExtension):
             },
         ]
 
-
-class AccountBearerScheme(OpenApiAuthenticationExtension):
-    target_class = "access.authentication.AccountBearerAuthentication"
-    name = "livepersonBearer"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "LivePerson bearer from `POST /api/account/{accountId}/login`; "
-            "valid only for that account.",
-        }

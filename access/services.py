@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -162,11 +163,18 @@ def user_authenticate_password(*, login, password, by_email=False):
     return authenticate(username=login, password=password)
 
 
+# Sent with `user` whenever user_sessions_revoke ends a user's sessions. An app that keeps
+# sessions of its own (the LivePerson bearers) ends them in a receiver, so that access
+# knows none of the apps that use it.
+user_sessions_revoked = Signal()
+
+
 def user_sessions_revoke(*, user, api_key=False):
     """End every login session of `user` on every surface (and the API key, if asked).
 
     Called when the password changes or the user is deactivated: Rocket.Chat login
-    tokens, LivePerson bearers and SelfCommunity OAuth2 tokens all stop working at once.
+    tokens and SelfCommunity OAuth2 tokens are deleted here, and `user_sessions_revoked`
+    has the other apps end theirs (LivePerson bearers) before this returns.
     An API key is a separate credential that an administrator hands out; it survives a
     password change and goes with deactivation.
     """
@@ -177,67 +185,11 @@ def user_sessions_revoke(*, user, api_key=False):
         get_refresh_token_model,
     )
 
-    from access.models import AccountBearer
-
     LoginToken.objects.filter(user=user).delete()
-    AccountBearer.objects.filter(user=user).delete()
     get_refresh_token_model().objects.filter(user=user).delete()
     get_access_token_model().objects.filter(user=user).delete()
     get_id_token_model().objects.filter(user=user).delete()
     get_grant_model().objects.filter(user=user).delete()
+    user_sessions_revoked.send(sender=user_sessions_revoke, user=user)
     if api_key:
         api_key_revoke(user=user)
-
-
-@dataclass(frozen=True)
-class IssuedBearer:
-    """A freshly issued LivePerson bearer in clear, returned once by the login route."""
-
-    bearer: str
-    user: object
-    account_id: str
-
-
-def account_bearer_issue(*, account_id, username, password):
-    """Log a member into an account: a bearer for that account alone, or None."""
-    from access.models import AccountBearer
-
-    user = user_authenticate_password(login=username, password=password)
-    if user is None:
-        return None
-    account = user.liveperson_accounts.filter(pk=account_id).first()
-    if account is None:
-        return None
-    token = secrets.token_urlsafe(48)
-    AccountBearer.objects.create(user=user, account=account, token_hash=hash_secret(token))
-    return IssuedBearer(bearer=token, user=user, account_id=account.pk)
-
-
-def account_bearer_authenticate(*, token):
-    """The unexpired bearer (with its user and account) of a current member, or None.
-
-    One indexed query: the membership check is a join, so removing a member from an
-    account ends their sessions at once.
-    """
-    from django.db.models import F
-
-    from access.models import AccountBearer
-
-    if not token:
-        return None
-    ttl = timedelta(hours=settings.BEARER_TTL_HOURS)
-    return (
-        AccountBearer.objects.select_related("user", "account")
-        .filter(
-            token_hash=hash_secret(token),
-            created_at__gte=timezone.now() - ttl,
-            user__is_active=True,
-            account__members=F("user"),
-        )
-        .first()
-    )
-
-
-def account_bearer_revoke(*, bearer):
-    """End a LivePerson session."""
-    bearer.delete()

@@ -5,10 +5,11 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from access.admin import CredentialInline, PortalUserAdmin, SessionAdmin
 from core.admin import PortalImportExportMixin, ServiceBackedAdmin
 from core.errors import DomainError
 from reasons import services
-from reasons.models import Account, StatusReason
+from reasons.models import Account, AccountBearer, StatusReason
 from reasons.resources import StatusReasonResource
 from reasons.selectors import account_list_for
 
@@ -163,3 +164,25 @@ class StatusReasonAdmin(PortalImportExportMixin, ServiceBackedAdmin):
     @admin.action(description=_("Restore selected reasons"), permissions=["change"])
     def restore(self, request, queryset):
         self._set(request, queryset, _("%(count)d reasons restored."), deleted=False)
+
+
+@admin.register(AccountBearer)
+class AccountBearerAdmin(SessionAdmin):
+    """LivePerson sessions per account: see who is logged in, and revoke by deleting."""
+
+    list_display = ["user", "account", "created_at"]
+    list_filter = ["account", "created_at"]
+    search_fields = ["user__username", "account__id"]
+    list_select_related = ["user", "account"]
+    readonly_fields = ["user", "account", "created_at"]
+    fields = readonly_fields
+
+
+class AccountBearerInline(CredentialInline):
+    model = AccountBearer
+    fields = ["account", "created_at"]
+    verbose_name = _("LivePerson bearer")
+    verbose_name_plural = _("LivePerson bearers")
+
+
+PortalUserAdmin.add_credential_inline(AccountBearerInline)

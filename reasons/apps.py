@@ -6,3 +6,6 @@ class ReasonsConfig(AppConfig):
 
     name = "reasons"
     verbose_name = "Agent status reasons"
+
+    def ready(self):
+        from reasons import schema, signals  # noqa: F401  OpenAPI bearer scheme; revocation

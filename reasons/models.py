@@ -1,12 +1,16 @@
-"""LivePerson accounts and their agent status reasons."""
+"""LivePerson accounts, their agent status reasons, and the bearers agents log in with."""
+
+import unicodedata
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.text import NameKeyMixin, NameKeyQuerySet, name_key_field
+from core.text import NameKeyMixin, NameKeyQuerySet, name_key_field, validate_visible
 
 ACCOUNT_ID_PATTERN = r"^[a-zA-Z0-9_]{1,20}$"
 
@@ -57,23 +61,66 @@ class ReasonState(models.TextChoices):
     AWAY = "Away", _("Away")
 
 
+TEXT_MAX_LENGTH = 100
+# A 32-bit order, as LivePerson's; PostgreSQL's `integer` column holds the same range.
+ORDER_MIN, ORDER_MAX = -(2**31), 2**31 - 1
+
+TEXT_REQUIRED = _("text is required")
+TEXT_TOO_LONG = format_lazy(_("text must be at most {max} characters"), max=TEXT_MAX_LENGTH)
+STATE_INVALID = format_lazy(
+    _("state must be one of {states}"), states=", ".join(ReasonState.values)
+)
+ORDER_OUT_OF_RANGE = _("order is out of range")
+
+
+def validate_no_control_characters(text):
+    """A reason's text has no control characters (tabs, newlines, DEL, C1 controls)."""
+    if any(unicodedata.category(char) == "Cc" for char in text):
+        raise ValidationError(_("text must not contain control characters"), code="control")
+
+
+def validate_no_angle_brackets(text):
+    """A reason's text has no `<` or `>`: clients show it as it is, and some as HTML."""
+    if "<" in text or ">" in text:
+        raise ValidationError(_("text must not contain < or >"), code="angle_brackets")
+
+
+# The rules about a text's characters, checked after its length (see TEXT_MAX_LENGTH).
+TEXT_CHARACTER_RULES = [validate_no_control_characters, validate_no_angle_brackets]
+
+
 class StatusReason(NameKeyMixin, models.Model):
     """An agent status reason such as "Lunch" (Away), belonging to one account."""
 
-    TEXT_MAX_LENGTH = 100
+    TEXT_MAX_LENGTH = TEXT_MAX_LENGTH
     State = ReasonState
 
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="reasons", verbose_name=_("account")
     )
-    text = models.CharField(_("text"), max_length=TEXT_MAX_LENGTH)
+    text = models.CharField(
+        _("text"),
+        max_length=TEXT_MAX_LENGTH,
+        validators=[validate_visible, *TEXT_CHARACTER_RULES],
+        error_messages={"blank": TEXT_REQUIRED, "max_length": TEXT_TOO_LONG},
+    )
     text_key = name_key_field(
         _("text key"), _("The text as compared for uniqueness (core.text.name_key).")
     )
-    state = models.CharField(_("state"), max_length=16, choices=ReasonState.choices)
+    state = models.CharField(
+        _("state"),
+        max_length=16,
+        choices=ReasonState.choices,
+        error_messages={"invalid_choice": STATE_INVALID, "blank": STATE_INVALID},
+    )
     enabled = models.BooleanField(_("enabled"), default=True)
     deleted = models.BooleanField(_("deleted"), default=False)
-    order = models.IntegerField(_("order"), default=0)
+    order = models.IntegerField(
+        _("order"),
+        default=0,
+        validators=[MinValueValidator(ORDER_MIN), MaxValueValidator(ORDER_MAX)],
+        error_messages={"min_value": ORDER_OUT_OF_RANGE, "max_value": ORDER_OUT_OF_RANGE},
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
@@ -108,3 +155,41 @@ class StatusReason(NameKeyMixin, models.Model):
 
     def __str__(self):
         return self.text
+
+    def validate_constraints(self, exclude=None):
+        # A form shows the account and `deleted` read-only or not at all, but the reason
+        # has them: keep them in, so that whenever the text is checked, its uniqueness
+        # among the account's live reasons is checked too (the admin's change form).
+        if exclude and "text" not in exclude:
+            exclude = set(exclude) - {"account", "deleted"}
+        super().validate_constraints(exclude=exclude)
+
+
+class AccountBearer(models.Model):
+    """A LivePerson-style bearer: a login bound to one account; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="account_bearers",
+        verbose_name=_("user"),
+    )
+    account = models.ForeignKey(
+        Account,
+        on_delete=models.CASCADE,
+        related_name="bearers",
+        verbose_name=_("account"),
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        # The model lived in `access` until the bearers moved next to their accounts; the
+        # table kept its name, and its rows.
+        db_table = "access_accountbearer"
+        verbose_name = _("LivePerson bearer")
+        verbose_name_plural = _("LivePerson bearers")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} @ {self.account_id}"

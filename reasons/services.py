@@ -6,9 +6,12 @@ writers get distinct, gap-free revisions. A write may name the revision it expec
 (`if_match`); a stale one is a ConflictError and nothing is written.
 """
 
+import secrets
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import CharField, F, Min, Value
 from django.db.models.functions import Cast, Concat
@@ -16,11 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from access.services import hash_secret, user_authenticate_password
 from core.db import raise_on_integrity_error
 from core.errors import ConflictError, DomainError, NotFoundError
 from core.ids import MAX_ID, parse_id
 from core.text import name_key
-from reasons.models import Account, StatusReason
+from reasons.models import Account, AccountBearer, StatusReason
 
 MAX_ITEMS = 1000
 ANY_REVISION = -1
@@ -351,3 +355,60 @@ def account_ensure(*, account_id, name="", members=()):
     if members:
         account.members.add(*members)
     return account, created
+
+
+# --- LivePerson bearers: a login bound to one account ----------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedBearer:
+    """A freshly issued LivePerson bearer in clear, returned once by the login route."""
+
+    bearer: str
+    user: object
+    account_id: str
+
+
+def account_bearer_issue(*, account_id: str, username: str, password: str) -> IssuedBearer:
+    """Log a member into an account: a bearer for that account alone. Wrong credentials,
+    an inactive user or one who is not a member are all `invalid_credentials`, alike."""
+    user = user_authenticate_password(login=username, password=password)
+    account = user.liveperson_accounts.filter(pk=account_id).first() if user else None
+    if account is None:
+        raise DomainError(
+            _("Wrong username or password, or not a member"), code="invalid_credentials"
+        )
+    token = secrets.token_urlsafe(48)
+    AccountBearer.objects.create(user=user, account=account, token_hash=hash_secret(token))
+    return IssuedBearer(bearer=token, user=user, account_id=account.pk)
+
+
+def account_bearer_authenticate(*, token: str) -> AccountBearer | None:
+    """The unexpired bearer (with its user and account) of a current member, or None.
+
+    One indexed query: the membership check is a join, so removing a member from an
+    account ends their sessions at once.
+    """
+    if not token:
+        return None
+    ttl = timedelta(hours=settings.BEARER_TTL_HOURS)
+    return (
+        AccountBearer.objects.select_related("user", "account")
+        .filter(
+            token_hash=hash_secret(token),
+            created_at__gte=timezone.now() - ttl,
+            user__is_active=True,
+            account__members=F("user"),
+        )
+        .first()
+    )
+
+
+def account_bearer_revoke(*, bearer: AccountBearer) -> None:
+    """End one LivePerson session."""
+    bearer.delete()
+
+
+def account_bearer_revoke_all(*, user) -> None:
+    """End every LivePerson session of `user` (a new password, a deactivation)."""
+    AccountBearer.objects.filter(user=user).delete()

@@ -112,7 +112,7 @@ LP_PERMS = [
 @pytest.fixture
 def lp_login(db):
     """Make a member of an account (created if missing) and a client with its bearer."""
-    from access.services import account_bearer_issue
+    from reasons.services import account_bearer_issue
     from tests.factories import AccountFactory
 
     def make(account_id="acme", perms=tuple(LP_PERMS), **user_kwargs):

@@ -33,10 +33,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from access.services import account_bearer_issue, api_key_issue, login_token_issue
+from access.services import api_key_issue, login_token_issue
 from community.models import Category, Media, Status, Tag
 from config.wsgi import application
 from reasons.models import Account, StatusReason
+from reasons.services import account_bearer_issue
 from statuses.models import ConversationStatus, UserStatus
 from tests.community.factories import CategoryFactory, MediaFactory, StatusFactory, TagFactory
 from tests.conftest import LP_PERMS, issue_bearer

@@ -15,16 +15,15 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from access.authentication import AccountBearerAuthentication
-from access.models import AccountBearer
-from access.services import account_bearer_issue, account_bearer_revoke
 from core.errors import DomainError, ForbiddenError
 from core.ids import is_plain_decimal, parse_digits
 from reasons import services
+from reasons.authentication import AccountBearerAuthentication
 from reasons.liveperson import serializers as lp
 from reasons.liveperson.errors import LivePersonErrorSerializer, liveperson_exception_handler
-from reasons.models import StatusReason
+from reasons.models import AccountBearer, StatusReason
 from reasons.selectors import account_list_for
+from reasons.services import account_bearer_issue, account_bearer_revoke
 
 TAG = "LivePerson: agent status reasons"
 TAG_LOGIN = "LivePerson: login"
@@ -356,9 +355,12 @@ class LoginView(APIView):
         username, password = data.get("username"), data.get("password")
         issued = None
         if isinstance(username, str) and isinstance(password, str):
-            issued = account_bearer_issue(
-                account_id=account_id, username=username, password=password
-            )
+            try:
+                issued = account_bearer_issue(
+                    account_id=account_id, username=username, password=password
+                )
+            except DomainError:
+                issued = None
         if issued is None:
             return Response(
                 {"message": _("Wrong username or password, or not a member"), "errors": []},

@@ -5,8 +5,10 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from rest_framework.test import APIClient
 
-from access.models import AccountBearer, ApiKey, LoginToken
-from access.services import account_bearer_issue, api_key_issue, login_token_issue
+from access.models import ApiKey, LoginToken
+from access.services import api_key_issue, login_token_issue
+from reasons.models import AccountBearer
+from reasons.services import account_bearer_issue
 from tests.conftest import basic_header, issue_bearer
 from tests.factories import AccountFactory, UserFactory
 

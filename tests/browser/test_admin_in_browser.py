@@ -5,8 +5,8 @@ import re
 from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
-from access.services import account_bearer_issue
 from reasons.models import Account, StatusReason
+from reasons.services import account_bearer_issue
 from statuses.models import ConversationStatus
 
 

@@ -5,13 +5,10 @@ import re
 import pytest
 from django.contrib.auth.models import Permission
 
-from access.models import AccountBearer, ApiKey, LoginToken
-from access.services import (
-    account_bearer_issue,
-    api_key_authenticate,
-    api_key_issue,
-    login_token_issue,
-)
+from access.models import ApiKey, LoginToken
+from access.services import api_key_authenticate, api_key_issue, login_token_issue
+from reasons.models import AccountBearer
+from reasons.services import account_bearer_issue
 from tests.factories import (
     AccountFactory,
     ConversationStatusFactory,

@@ -5,9 +5,8 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
-from access.models import AccountBearer
 from access.services import hash_secret
-from reasons.models import Account, StatusReason
+from reasons.models import Account, AccountBearer, StatusReason
 from tests.factories import AccountFactory, StatusReasonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
