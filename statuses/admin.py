@@ -1,12 +1,9 @@
 """Admin screens for statuses. Saves and deletes go through statuses.services."""
 
-from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import PortalImportExportMixin, ServiceBackedAdmin
-from core.errors import DomainError
 from statuses import services
 from statuses.models import ConversationStatus, UserStatus
 from statuses.resources import ConversationStatusResource, UserStatusResource
@@ -59,35 +56,12 @@ class ConversationStatusAdmin(PortalImportExportMixin, ServiceBackedAdmin):
             services.conversation_status_delete(status=status)
 
 
-class UserStatusForm(forms.ModelForm):
-    """Checks a custom user status with the same service rules as the Rocket.Chat API."""
-
-    class Meta:
-        model = UserStatus
-        fields = ["name", "status_type"]
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        try:
-            cleaned["name"] = services.user_status_check(
-                name=cleaned.get("name"),
-                status_type=cleaned.get("status_type"),
-                exclude_id=self.instance.pk if not self.instance._state.adding else None,
-            )
-        except DomainError as exc:
-            field = {"Name": "name", "StatusType": "status_type"}.get(exc.details.get("field"))
-            if field is None and exc.code == services.NAME_IN_USE:
-                field = "name"
-            raise ValidationError({field: exc.message} if field else exc.message) from None
-        return cleaned
-
-
 @admin.register(UserStatus)
 class UserStatusAdmin(PortalImportExportMixin, ServiceBackedAdmin):
+    """Custom user statuses. The form gets the model's field rules; saves go through the
+    services, which apply them again together with the Rocket.Chat API's order."""
+
     resource_classes = [UserStatusResource]
-    form = UserStatusForm
     list_display = ["name", "status_type", "id", "updated_at"]
     list_filter = ["status_type"]
     search_fields = ["name", "id"]

@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -96,16 +97,39 @@ class UserStatusType(models.TextChoices):
     OFFLINE = "offline", _("Offline")
 
 
+USER_STATUS_NAME_MAX_LENGTH = 120
+# Characters a custom user status name may not contain: the chat shows names in HTML.
+USER_STATUS_NAME_FORBIDDEN = frozenset("><&\"'")
+
+
+def validate_user_status_name(value: str) -> None:
+    """A custom user status name has none of `> < & " '` and at most 120 characters.
+
+    Both break the same rule ("not a valid name", code `invalid`): the length is checked
+    here too, ahead of the field's own max_length check, so that a too-long name is
+    reported like a forbidden character rather than with a second wording.
+    """
+    if USER_STATUS_NAME_FORBIDDEN & set(value) or len(value) > USER_STATUS_NAME_MAX_LENGTH:
+        raise ValidationError(
+            _("%(value)s is not a valid name"), code="invalid", params={"value": value}
+        )
+
+
 class UserStatus(NameKeyMixin, models.Model):
     """A Rocket.Chat custom user status, such as "In a meeting" of type busy."""
 
-    NAME_MAX_LENGTH = 120
+    NAME_MAX_LENGTH = USER_STATUS_NAME_MAX_LENGTH
     Type = UserStatusType
 
     id = models.CharField(
         _("id"), primary_key=True, max_length=17, default=rocketchat_id, editable=False
     )
-    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
+    name = models.CharField(
+        _("name"),
+        max_length=NAME_MAX_LENGTH,
+        validators=[validate_visible, validate_user_status_name],
+        error_messages={"blank": _("The field Name is required")},
+    )
     name_key = name_key_field()
     status_type = models.CharField(_("status type"), max_length=16, choices=UserStatusType.choices)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -42,7 +42,8 @@ class UserStatusResource(ServiceResource):
         model = UserStatus
         fields = ["id", "name", "status_type"]
         import_id_fields = ["id"]
-        # The Rocket.Chat rules (forbidden characters, type names) are the service's.
+        # The services check every row (in the order the API reports); cleaning the
+        # instance first would word the status type's error differently.
         clean_model_instances = False
 
     def get_instance(self, instance_loader, row):
@@ -52,7 +53,7 @@ class UserStatusResource(ServiceResource):
         return UserStatus.objects.filter(name_key=name_key(name)).first() if name else None
 
     def save_through_service(self, instance, is_create):
-        values = {"name": instance.name, "status_type": instance.status_type}
+        values = {"name": instance.name or "", "status_type": instance.status_type or ""}
         if is_create:
             instance.pk = services.user_status_create(**values).pk
         else:

@@ -1,11 +1,13 @@
 """Rules for statuses. The admin and every API surface change statuses through these."""
 
+from collections.abc import Sequence
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core.db import check_fields, raise_on_integrity_error
 from core.errors import ConflictError, DomainError, NotFoundError
 from core.ids import parse_id
-from core.text import name_key
 from statuses.models import ConversationStatus, UserStatus
 
 
@@ -61,54 +63,43 @@ def conversation_status_delete(*, status: ConversationStatus) -> None:
 
 # --- Rocket.Chat custom user statuses ---------------------------------------------------
 
-USER_STATUS_METHOD = "insertOrUpdateUserStatus"
-USER_STATUS_NAME_FORBIDDEN = set("><&\"'")
-REQUIRED = "error-the-field-is-required"
-NOT_VALID = "error-input-is-not-a-valid-field"
-NAME_IN_USE = "Custom_User_Status_Error_Name_Already_In_Use"
 
-
-def _name_in_use():
-    return DomainError(
-        _("The custom user status name is already in use"),
-        code=NAME_IN_USE,
-        details={"method": USER_STATUS_METHOD},
+def _user_status_name_taken() -> ConflictError:
+    return ConflictError(
+        _("The custom user status name is already in use"), code="name_taken", field="name"
     )
 
 
-def user_status_check(*, name, status_type, exclude_id=None):
-    """Apply Rocket.Chat's insertOrUpdateUserStatus rules in its order; return the clean name."""
-    name = (name or "").strip()
-    if not name_key(name):
-        raise DomainError(
-            _("The field Name is required"),
-            code=REQUIRED,
-            details={"method": USER_STATUS_METHOD, "field": "Name"},
-        )
-    if USER_STATUS_NAME_FORBIDDEN & set(name) or len(name) > UserStatus.NAME_MAX_LENGTH:
-        raise DomainError(
-            _("%(name)s is not a valid name") % {"name": name},
-            code=NOT_VALID,
-            details={"method": USER_STATUS_METHOD, "input": name, "field": "Name"},
-        )
-    if UserStatus.objects.filter(name_key=name_key(name)).exclude(pk=exclude_id).exists():
-        raise _name_in_use()
+def user_status_check(*, name: str, status_type: str, exclude_id: str | None = None) -> str:
+    """Check a custom user status's name and type; return the name as stored (trimmed).
+
+    The checks run in a fixed order, because API clients see only the first failure:
+    the name (`blank`, then `invalid`: the model's rules), whether another status
+    (`exclude_id` is the status itself) has it (`name_taken`), then the status type
+    (`required`, then `invalid`).
+    """
+    candidate = UserStatus(name=name.strip(), status_type=status_type)
+    check_fields(candidate, fields=["name"])
+    if UserStatus.objects.filter(name_key=candidate.name_key).exclude(pk=exclude_id).exists():
+        raise _user_status_name_taken()
     if not status_type:
-        raise DomainError(
-            _("The field StatusType is required"),
-            code=REQUIRED,
-            details={"method": USER_STATUS_METHOD, "field": "StatusType"},
-        )
+        raise DomainError(_("The status type is required."), code="required", field="status_type")
     if status_type not in UserStatus.Type.values:
         raise DomainError(
-            _("%(type)s is not a valid status type") % {"type": status_type},
-            code=NOT_VALID,
-            details={"method": USER_STATUS_METHOD, "input": status_type, "field": "StatusType"},
+            _("%(value)s is not a valid status type") % {"value": status_type},
+            code="invalid",
+            field="status_type",
+            params={"value": status_type},
         )
-    return name
+    return candidate.name
 
 
-def user_status_list(*, name=None, status_id=None, order_by=("name", "id")):
+def user_status_list(
+    *,
+    name: str | None = None,
+    status_id: str | None = None,
+    order_by: Sequence[str] = ("name", "id"),
+) -> QuerySet[UserStatus]:
     """Custom user statuses filtered by a case-insensitive name substring and/or id."""
     statuses = UserStatus.objects.all()
     if name:
@@ -118,43 +109,39 @@ def user_status_list(*, name=None, status_id=None, order_by=("name", "id")):
     return statuses.order_by(*order_by)
 
 
-def user_status_get_for_update(*, status_id):
-    """The status an update names, or Rocket.Chat's 400 for an unknown id."""
+def user_status_get(*, status_id: str | None) -> UserStatus:
+    """The custom user status with this id, or `not_found` (also for no id at all)."""
     status = UserStatus.objects.filter(pk=status_id).first() if status_id else None
     if status is None:
-        raise DomainError(
-            _('No custom user status found with the id of "%(id)s".') % {"id": status_id},
-            code="",
-        )
+        raise NotFoundError(_("Custom user status not found"), field="id", params={"id": status_id})
     return status
 
 
-def user_status_create(*, name, status_type):
+def user_status_create(*, name: str, status_type: str) -> UserStatus:
     """Create a custom user status; names are unique as compared by core.text.name_key."""
     status = UserStatus(
-        name=user_status_check(name=name, status_type=status_type),
-        status_type=status_type,
+        name=user_status_check(name=name, status_type=status_type), status_type=status_type
     )
-    with raise_on_integrity_error(_name_in_use()):
+    with raise_on_integrity_error(_user_status_name_taken()):
         status.save(force_insert=True)
     return status
 
 
-def user_status_update(*, status, name, status_type):
+def user_status_update(*, status: UserStatus, name: str, status_type: str) -> UserStatus:
     """Rename a custom user status and/or change its type, under the create rules."""
     status.name = user_status_check(name=name, status_type=status_type, exclude_id=status.pk)
     status.status_type = status_type
-    with raise_on_integrity_error(_name_in_use()):
+    with raise_on_integrity_error(_user_status_name_taken()):
         status.save(update_fields=["name", "status_type", "updated_at"])
     return status
 
 
-def user_status_delete(*, status_id):
-    """Delete a custom user status by id."""
+def user_status_delete(*, status_id: str) -> None:
+    """Delete a custom user status by id; an unknown id is `not_found` (action `delete`)."""
     deleted, _unused = UserStatus.objects.filter(pk=status_id).delete() if status_id else (0, None)
     if not deleted:
-        raise DomainError(
-            _("Invalid user status"),
-            code="Custom_User_Status_Error_Invalid_User_Status",
-            details={"method": "deleteCustomUserStatus"},
+        raise NotFoundError(
+            _("Custom user status not found"),
+            field="id",
+            params={"id": status_id, "action": "delete"},
         )

@@ -1,41 +1,49 @@
-"""Rocket.Chat's error bodies: `{"success":false,"error":"<message> [<errorType>]",...}`."""
+"""Rocket.Chat's error bodies: `{"success":false,"error":"<message> [<errorType>]",...}`.
 
-from django.utils.translation import gettext as _
+The domain codes of statuses.services become Rocket.Chat's `errorType`, text and
+`details` here; the shape errors of a body become the wording of Rocket.Chat's parameter
+schemas (ajv).
+"""
+
+from dataclasses import replace
+
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.api import ErrorShape
+from core.api import ApiProblem, ErrorShape
 
-NOT_LOGGED_IN = "You must be logged in to do this."
-NOT_PERMITTED = "User does not have the permissions required for this action"
+NOT_LOGGED_IN = gettext_noop("You must be logged in to do this.")
+NOT_PERMITTED = gettext_noop("User does not have the permissions required for this action")
 
+INVALID_PARAMS = "invalid-params"
+REQUIRED = "error-the-field-is-required"
+NOT_VALID = "error-input-is-not-a-valid-field"
+NAME_IN_USE = "Custom_User_Status_Error_Name_Already_In_Use"
+INVALID_USER_STATUS = "Custom_User_Status_Error_Invalid_User_Status"
 
-def render_error(problem):
-    """The Rocket.Chat JSON body for an ApiProblem."""
-    if problem.kind == "unauthenticated":
-        message = _(NOT_LOGGED_IN)
-        return {"success": False, "status": "error", "error": message, "message": message}
-    code, message = problem.code, problem.message
-    if problem.kind == "forbidden":
-        code, message = "error-unauthorized", _(NOT_PERMITTED)
-    elif problem.kind == "parse":
-        code, message = "invalid-params", _("The request body is not valid JSON")
-    elif problem.kind == "throttled":
-        code = "error-too-many-requests"
-    body = {"success": False, "error": f"{message} [{code}]" if code else message}
-    if code:
-        body["errorType"] = code
-    if problem.params:
-        body["details"] = problem.params
-    return body
+# The method of Rocket.Chat's server that applies the create and update rules.
+SAVE_METHOD = "insertOrUpdateUserStatus"
+DELETE_METHOD = "deleteCustomUserStatus"
 
+# Domain field -> Rocket.Chat's spelling in `details.field`, and its texts.
+FIELDS = {"name": "Name", "status_type": "StatusType"}
+REQUIRED_TEXTS = {
+    "name": _("The field Name is required"),
+    "status_type": _("The field StatusType is required"),
+}
+NOT_VALID_TEXTS = {
+    "name": _("%(value)s is not a valid name"),
+    "status_type": _("%(value)s is not a valid status type"),
+}
 
-class _Shape(ErrorShape):  # TRANSITIONAL: replaced when issue 11 lands
-    def render(self, problem):
-        return render_error(problem)
-
-
-ERRORS = _Shape()
-rocketchat_exception_handler = ERRORS.exception_handler
+# Serializer codes of a body that breaks its schema -> ajv's wording.
+AJV_TEXTS = {
+    "not_an_object": _("must be object"),
+    "unknown": _("must NOT have additional properties"),
+    "required": _("must have required property '%(field)s'"),
+    "not_a_string": _("must be string"),
+}
 
 
 class RocketChatErrorSerializer(serializers.Serializer):
@@ -54,3 +62,101 @@ class RocketChatUnauthorizedSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["error"])
     error = serializers.CharField(default=NOT_LOGGED_IN)
     message = serializers.CharField(default=NOT_LOGGED_IN)
+
+
+def _failure(
+    problem: ApiProblem,
+    message: str,
+    code: str | None = None,
+    *,
+    details: dict | None = None,
+    status: int = 400,
+) -> ApiProblem:
+    """The problem as Rocket.Chat reports it: `message [code]`, with `details`."""
+    return replace(problem, status=status, message=str(message), code=code, params=details or {})
+
+
+class RocketChatErrors(ErrorShape):
+    """Rocket.Chat's error body; a missing or bad login has a body of its own (401)."""
+
+    serializer = RocketChatErrorSerializer
+    serializers = {401: RocketChatUnauthorizedSerializer}
+    descriptions = {
+        400: "A failed rule or bad params",
+        401: "Not logged in",
+        403: "`error-unauthorized`",
+        413: "Body too large",
+        415: "A body that is not JSON (or a form)",
+        429: "`error-too-many-requests`",
+    }
+
+    def translate(self, problem: ApiProblem) -> ApiProblem:
+        if problem.kind == "unauthenticated":
+            return problem
+        if problem.kind == "forbidden":
+            message = gettext(NOT_PERMITTED)
+            return _failure(problem, message, "error-unauthorized", status=problem.status)
+        if problem.kind == "parse":
+            return _failure(problem, _("The request body is not valid JSON"), INVALID_PARAMS)
+        if problem.kind == "throttled":
+            return replace(problem, code="error-too-many-requests", params={})
+        if problem.kind == "invalid" and isinstance(problem.detail, dict):
+            return self._bad_params(problem)
+        return self._domain(problem)
+
+    def _bad_params(self, problem: ApiProblem) -> ApiProblem:
+        """A serializer's refusal of a body or of query parameters."""
+        field, code = problem.field, problem.code
+        if field == "customUserStatusId" and code in ("required", "null", "blank"):
+            # Rocket.Chat's delete route checks this itself, without an errorType.
+            return _failure(problem, _('The "customUserStatusId" params is required!'))
+        if code == "invalid_sort":
+            return _failure(problem, problem.message, "error-invalid-sort")
+        if code in AJV_TEXTS:
+            details = {
+                "unknown": {"additionalProperty": field},
+                "not_a_string": {"field": field},
+            }.get(code)
+            text = AJV_TEXTS[code] % {"field": field}
+            return _failure(problem, text, INVALID_PARAMS, details=details)
+        # Anything else (a query parameter, a NUL in a form body): DRF's text after the
+        # parameter's name.
+        return _failure(problem, f"{field}: {problem.message}", INVALID_PARAMS)
+
+    def _domain(self, problem: ApiProblem) -> ApiProblem:
+        """A domain code of statuses.services (or a plain HTTP problem, kept as it is)."""
+        field, code, params = problem.field, problem.code, problem.params
+        if code in ("required", "blank") and field in FIELDS:
+            details = {"method": SAVE_METHOD, "field": FIELDS[field]}
+            return _failure(problem, REQUIRED_TEXTS[field], REQUIRED, details=details)
+        if code == "invalid" and field in FIELDS:
+            value = params["value"]
+            details = {"method": SAVE_METHOD, "input": value, "field": FIELDS[field]}
+            text = NOT_VALID_TEXTS[field] % {"value": value}
+            return _failure(problem, text, NOT_VALID, details=details)
+        if code == "name_taken":
+            text = _("The custom user status name is already in use")
+            return _failure(problem, text, NAME_IN_USE, details={"method": SAVE_METHOD})
+        if code == "not_found" and params.get("action") == "delete":
+            details = {"method": DELETE_METHOD}
+            text = _("Invalid user status")
+            return _failure(problem, text, INVALID_USER_STATUS, details=details)
+        if code == "not_found" and "id" in params:
+            text = _('No custom user status found with the id of "%(id)s".') % params
+            return _failure(problem, text)
+        return replace(problem, params={})
+
+    def render(self, problem: ApiProblem) -> dict:
+        if problem.kind == "unauthenticated":
+            message = gettext(NOT_LOGGED_IN)
+            return {"success": False, "status": "error", "error": message, "message": message}
+        code, message = problem.code, problem.message
+        body = {"success": False, "error": f"{message} [{code}]" if code else message}
+        if code:
+            body["errorType"] = code
+        if problem.params:
+            body["details"] = problem.params
+        return body
+
+
+ERRORS = RocketChatErrors()

@@ -1,49 +1,185 @@
-"""Translation between Rocket.Chat's JSON and the status and login services."""
+"""Translation between Rocket.Chat's JSON and the status and login services.
+
+Bodies are read the way Rocket.Chat's parameter schemas (ajv) read them: a key outside
+the route's list is refused (`unknown`), a value that is neither a string nor `null` is
+refused (`not_a_string`). `statuses.rocketchat.errors` words these as ajv does.
+"""
 
 import json
+from datetime import UTC
 
-from django.utils.translation import gettext as _
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.fields import empty
 
-from core.errors import DomainError
+from core.serializers import StrictCharField, StrictSerializer
+from statuses.models import UserStatus
 
-INVALID_PARAMS = "invalid-params"
-# Sent by the browsable API's HTML forms, not part of any body.
-FORM_NOISE = {"csrfmiddlewaretoken"}
+# --- request bodies ---------------------------------------------------------------------
 
 
-def read_body(request, *, allowed, required=()):
-    """The request's JSON object, checked like Rocket.Chat's ajv schemas (invalid-params)."""
-    data = request.data
-    if not isinstance(data, dict):
-        raise DomainError(_("must be object"), code=INVALID_PARAMS)
-    unknown = sorted(set(data) - set(allowed) - FORM_NOISE)
-    if unknown:
-        raise DomainError(
-            _("must NOT have additional properties"),
-            code=INVALID_PARAMS,
-            details={"additionalProperty": unknown[0]},
-        )
-    for key in required:
-        if key not in data:
-            raise DomainError(
-                _("must have required property '%(key)s'") % {"key": key}, code=INVALID_PARAMS
+class BodyStringField(StrictCharField):
+    """A string member of a body, kept as sent (whitespace included: the services decide
+    what it means). `null` passes through; any other type is `not_a_string`."""
+
+    default_error_messages = {"not_a_string": _("Not a valid string.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class OptionalTextField(BodyStringField):
+    """A body string whose absence is for the service to report (after the checks that
+    Rocket.Chat runs first): missing and `null` read as ""."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def validate_empty_values(self, data):
+        if data is empty or data is None:
+            return (True, "")
+        return super().validate_empty_values(data)
+
+
+NAME_HELP = format_lazy(
+    _(
+        "Required: something visible, none of > < & \" ' and at most {max} characters. "
+        "Checked by the create and update rules, in their order."
+    ),
+    max=UserStatus.NAME_MAX_LENGTH,
+)
+STATUS_TYPE_HELP = _("Required: online, away, busy or offline.")
+
+
+class UserStatusCreateSerializer(StrictSerializer):
+    """`{"name", "statusType"}`: no other key."""
+
+    # Missing or null values are the rules' to report (after a taken name, say), so the
+    # body lets them through.
+    name = OptionalTextField(help_text=NAME_HELP)
+    statusType = OptionalTextField(source="status_type", help_text=STATUS_TYPE_HELP)
+
+
+class UserStatusUpdateSerializer(StrictSerializer):
+    """`{"_id", "name", "statusType"}`: no other key; `_id` is required."""
+
+    # A null `_id` is let through to the look-up, which finds nothing.
+    _id = BodyStringField(source="status_id", help_text="The status to change.")
+    name = OptionalTextField(help_text=NAME_HELP)
+    statusType = OptionalTextField(source="status_type", help_text=STATUS_TYPE_HELP)
+
+
+class UserStatusDeleteSerializer(StrictSerializer):
+    """`{"customUserStatusId"}`: no other key."""
+
+    # Missing, null and "" all fail (`required`, `null`, `blank`): one reply for the three.
+    customUserStatusId = BodyStringField(source="status_id", allow_null=False, allow_blank=False)
+
+
+class LoginCredentialField(serializers.CharField):
+    """A login credential: a string, or nothing. Any other JSON value counts as missing,
+    so the login fails with Rocket.Chat's 401 rather than a 400."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(required=False, allow_null=True, allow_blank=True, default=None)
+        super().__init__(trim_whitespace=False, **kwargs)
+
+    def to_internal_value(self, data):
+        return data if isinstance(data, str) else None
+
+
+class RocketChatLoginBodySerializer(StrictSerializer):
+    """`{user, password}` (a `user` containing @ is an email), `{username, password}` or
+    `{email, password}`. Other keys are ignored."""
+
+    # Validated as `login`, `by_email` and `password`, each None when not given as a string.
+    reject_unknown = False
+
+    user = LoginCredentialField(help_text="A username, or an email if it has @.")
+    username = LoginCredentialField()
+    email = LoginCredentialField()
+    password = LoginCredentialField()
+
+    def validate(self, attrs):
+        login, by_email = attrs["user"], False
+        if login is not None:
+            by_email = "@" in login
+        elif attrs["username"] is not None:
+            login = attrs["username"]
+        elif attrs["email"] is not None:
+            login, by_email = attrs["email"], True
+        return {"login": login, "by_email": by_email, "password": attrs["password"]}
+
+
+# --- query parameters -------------------------------------------------------------------
+
+SORT_FIELDS = {"name": "name", "statusType": "status_type", "_updatedAt": "updated_at", "_id": "id"}
+MAX_OFFSET = 2**31 - 1
+
+
+class PagingSerializer(serializers.Serializer):
+    """`offset` and `count` of custom-user-status.list; their defaults and the largest page
+    are the paginator's (`statuses.rocketchat.pagination`)."""
+
+    offset = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, required=False)
+    count = serializers.IntegerField(min_value=1, required=False)
+
+
+class ListQuerySerializer(PagingSerializer):
+    """Query parameters of custom-user-status.list. `sort` is validated as the ordering to
+    apply (Rocket.Chat's field names mapped to the model's, ties broken by id)."""
+
+    default_error_messages = {"invalid_sort": _('Invalid sort parameter provided "{sort}"')}
+
+    sort = serializers.CharField(required=False, help_text='JSON such as {"name":1}; 1 or -1.')
+    name = serializers.CharField(required=False, help_text="Case-insensitive substring.")
+    _id = serializers.CharField(required=False)
+
+    def validate_sort(self, value):
+        try:
+            sort = json.loads(value)
+        except ValueError:
+            sort = None
+        if (
+            not isinstance(sort, dict)
+            or not sort
+            or any(key not in SORT_FIELDS or val not in (1, -1) for key, val in sort.items())
+        ):
+            raise ValidationError(
+                self.error_messages["invalid_sort"].format(sort=value), code="invalid_sort"
             )
-    body = {}
-    for key in allowed:
-        value = data.get(key)
-        if value is not None and not isinstance(value, str):
-            raise DomainError(_("must be string"), code=INVALID_PARAMS, details={"field": key})
-        body[key] = value
-    return body
+        order = [("" if val == 1 else "-") + SORT_FIELDS[key] for key, val in sort.items()]
+        return [*order, "id"]
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except ValidationError as exc:
+            sort = exc.detail.get("sort") if isinstance(exc.detail, dict) else None
+            if sort and sort[0].code == "invalid_sort":
+                # An unreadable sort is the one error reported, whatever else is wrong.
+                raise ValidationError({"sort": sort}) from None
+            raise
+
+
+# --- replies ----------------------------------------------------------------------------
 
 
 class MillisecondDateTimeField(serializers.DateTimeField):
     """ISO 8601 in UTC with milliseconds, as Rocket.Chat's `_updatedAt`."""
 
     def to_representation(self, value):
-        from datetime import UTC
-
         return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
@@ -56,60 +192,12 @@ class UserStatusSerializer(serializers.Serializer):
     _updatedAt = MillisecondDateTimeField(source="updated_at")
 
 
-SORT_FIELDS = {"name": "name", "statusType": "status_type", "_updatedAt": "updated_at", "_id": "id"}
-
-
-class ListQuerySerializer(serializers.Serializer):
-    """Query parameters of custom-user-status.list."""
-
-    MAX_COUNT = 100
-
-    offset = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
-    count = serializers.IntegerField(min_value=1, default=50)
-    sort = serializers.CharField(required=False, help_text='JSON such as {"name":1}; 1 or -1.')
-    name = serializers.CharField(required=False, help_text="Case-insensitive substring.")
-    _id = serializers.CharField(required=False)
-
-    def validate_count(self, value):
-        return min(value, self.MAX_COUNT)
-
-    def validate_sort(self, value):
-        try:
-            sort = json.loads(value)
-        except ValueError:
-            sort = None
-        if (
-            not isinstance(sort, dict)
-            or not sort
-            or any(key not in SORT_FIELDS or val not in (1, -1) for key, val in sort.items())
-        ):
-            raise DomainError(
-                _('Invalid sort parameter provided "%(sort)s"') % {"sort": value},
-                code="error-invalid-sort",
-            )
-        order = [("" if val == 1 else "-") + SORT_FIELDS[key] for key, val in sort.items()]
-        return [*order, "id"]
-
-
 class RocketChatStatusListSerializer(serializers.Serializer):
     statuses = UserStatusSerializer(many=True)
     count = serializers.IntegerField(help_text="Items in this page.")
     offset = serializers.IntegerField()
     total = serializers.IntegerField()
     success = serializers.BooleanField()
-
-
-class RocketChatCreateBodySerializer(serializers.Serializer):
-    name = serializers.CharField()
-    statusType = serializers.ChoiceField(choices=["online", "away", "busy", "offline"])
-
-
-class RocketChatUpdateBodySerializer(RocketChatCreateBodySerializer):
-    _id = serializers.CharField()
-
-
-class RocketChatDeleteBodySerializer(serializers.Serializer):
-    customUserStatusId = serializers.CharField()
 
 
 class RocketChatStatusReplySerializer(serializers.Serializer):
@@ -119,13 +207,6 @@ class RocketChatStatusReplySerializer(serializers.Serializer):
 
 class RocketChatSuccessSerializer(serializers.Serializer):
     success = serializers.BooleanField()
-
-
-class RocketChatLoginBodySerializer(serializers.Serializer):
-    user = serializers.CharField(required=False, help_text="A username, or an email if it has @.")
-    username = serializers.CharField(required=False)
-    email = serializers.CharField(required=False)
-    password = serializers.CharField()
 
 
 class RocketChatMeSerializer(serializers.Serializer):

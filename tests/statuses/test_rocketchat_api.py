@@ -464,3 +464,13 @@ def test_list_query_count_is_constant(rc_login, django_assert_num_queries, db):
     with django_assert_num_queries(3):  # auth, page, total
         body = agent.get(LIST, {"count": 100}).json()
     assert body["count"] == 100
+
+
+# --- browsable API ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [LIST, CREATE, UPDATE, DELETE, API + "login", API + "me"])
+def test_every_route_renders_in_the_browsable_api(admin_client, path):
+    response = admin_client.get(path, HTTP_ACCEPT="text/html")
+    assert response.status_code in (200, 405), response.content[:500]
+    assert response["Content-Type"].startswith("text/html")

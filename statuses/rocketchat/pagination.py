@@ -1,0 +1,43 @@
+"""Rocket.Chat's paging of lists: `offset` and `count`."""
+
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+
+from statuses.rocketchat.serializers import PagingSerializer
+
+
+class StatusPagination(LimitOffsetPagination):
+    """`offset` and `count` (default 50, at most 100), replied as
+    `{"statuses", "count", "offset", "total", "success"}` with `count` the page's size.
+
+    The values are read with PagingSerializer: a bad one is a 400 `invalid-params`, where
+    DRF's own paginator would quietly fall back to its default.
+    """
+
+    limit_query_param = "count"
+    offset_query_param = "offset"
+    default_limit = 50
+    max_limit = 100
+    template = None  # no page links in the browsable API: Rocket.Chat has none
+
+    def _paging(self, request):
+        serializer = PagingSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def get_limit(self, request):
+        return min(self._paging(request).get("count", self.default_limit), self.max_limit)
+
+    def get_offset(self, request):
+        return self._paging(request).get("offset", 0)
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "statuses": data,
+                "count": len(data),
+                "offset": self.offset,
+                "total": self.count,
+                "success": True,
+            }
+        )
