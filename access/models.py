@@ -48,4 +48,3 @@ class LoginToken(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.created_at:%Y-%m-%d %H:%M}"
-

@@ -51,4 +51,3 @@ class LoginTokenScheme(OpenApiAuthenticationExtension):
                 "description": "Rocket.Chat `userId` from `POST /api/v1/login`.",
             },
         ]
-

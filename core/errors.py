@@ -20,6 +20,7 @@ Codes in use:
 - `too_many` / `empty`: a batch is over its size limit, or has no items;
 - `no_room`: ordering has no space left before the first item;
 - `permission_denied`: a domain rule forbids the caller this action;
+- `invalid_credentials`: a login's username, password or membership does not match;
 - `too_large`: an uploaded file is over the size limit;
 - `invalid_image`: an uploaded file is not an image of an accepted format.
 

@@ -1,6 +1,5 @@
 """Admin screens for accounts and status reasons; reason changes go through reasons.services."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -60,37 +59,12 @@ class AccountAdmin(admin.ModelAdmin):
         return obj.reason_total
 
 
-class StatusReasonForm(forms.ModelForm):
-    """Checks a reason with the same service rules as the LivePerson API."""
-
-    class Meta:
-        model = StatusReason
-        fields = ["account", "text", "state", "enabled", "order"]
-
-    def clean(self):
-        cleaned = super().clean()
-        fields = {key: cleaned.get(key) for key in ["text", "state", "enabled", "order"]}
-        clean, errors = services.reason_clean(fields)
-        for error in errors:
-            self.add_error(
-                error["field"] if error["field"] in self.fields else None, error["message"]
-            )
-        if errors:
-            return cleaned
-        cleaned["text"] = clean["text"]
-        account = cleaned.get("account")
-        account_id = account.pk if account else self.instance.account_id
-        if account_id and services.reason_text_taken(
-            account_id=account_id, text=clean["text"], exclude_id=self.instance.pk
-        ):
-            self.add_error("text", _("This account already has a status reason with this text."))
-        return cleaned
-
-
 @admin.register(StatusReason)
 class StatusReasonAdmin(PortalImportExportMixin, ServiceBackedAdmin):
     resource_classes = [StatusReasonResource]
-    form = StatusReasonForm
+    # The text's rules (and its uniqueness among the account's live reasons) are the
+    # model's, so the form checks them as every other door does.
+    fields = ["account", "text", "state", "enabled", "order", "deleted"]
     list_display = ["text", "account", "state", "enabled", "deleted", "order"]
     list_editable = ["order"]
     list_filter = ["account", "state", "enabled", "deleted"]
@@ -118,20 +92,13 @@ class StatusReasonAdmin(PortalImportExportMixin, ServiceBackedAdmin):
         return ["account", "deleted"] if obj else ["deleted"]
 
     def save_model(self, request, obj, form, change):
-        item = {
-            "text": obj.text,
-            "state": obj.state,
-            "enabled": obj.enabled,
-            "order": obj.order,
-        }
+        fields = services.ReasonFields(
+            text=obj.text, state=obj.state, enabled=obj.enabled, order=obj.order
+        )
         if change:
-            services.reason_update_many(
-                account_id=obj.account_id, items=[{**item, "id": obj.pk}], single=True
-            )
+            services.reason_update(account=obj.account, reason_id=obj.pk, fields=fields)
         else:
-            written = services.reason_create_many(
-                account_id=obj.account_id, items=[item], single=True
-            )
+            written = services.reason_create(account=obj.account, fields=fields)
             obj.pk = written.reasons[0].pk
 
     def delete_model(self, request, obj):

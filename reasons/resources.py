@@ -38,7 +38,8 @@ class StatusReasonResource(ServiceResource):
         model = StatusReason
         fields = ["id", "account", "text", "state", "enabled", "order", "deleted"]
         import_id_fields = ["account", "text"]
-        # The LivePerson rules (text characters, states) are the service's.
+        # The services check each row against the model's rules (an empty `enabled` is
+        # true, an empty `order` puts a new reason first), so the instance is not cleaned.
         clean_model_instances = False
 
     def __init__(self, user=None, **kwargs):
@@ -55,18 +56,14 @@ class StatusReasonResource(ServiceResource):
         ).first()
 
     def save_through_service(self, instance, is_create):
-        item = {
-            "text": instance.text,
-            "state": instance.state,
-            "enabled": True if instance.enabled is None else instance.enabled,
-            "order": instance.order,
-        }
+        fields = services.ReasonFields(
+            text=instance.text or "",
+            state=instance.state or "",
+            enabled=True if instance.enabled is None else instance.enabled,
+            order=instance.order,
+        )
         if is_create:
-            written = services.reason_create_many(
-                account_id=instance.account_id, items=[item], single=True
-            )
+            written = services.reason_create(account=instance.account, fields=fields)
             instance.pk = written.reasons[0].pk
         else:
-            services.reason_update_many(
-                account_id=instance.account_id, items=[{**item, "id": instance.pk}], single=True
-            )
+            services.reason_update(account=instance.account, reason_id=instance.pk, fields=fields)

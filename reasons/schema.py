@@ -1,6 +1,7 @@
-"""OpenAPI description of the LivePerson bearer (loaded by ReasonsConfig.ready)."""
+"""OpenAPI for the LivePerson surface (loaded by ReasonsConfig.ready): its bearer, and its
+routes versioned by the `v` query parameter."""
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiViewExtension
 
 
 class AccountBearerScheme(OpenApiAuthenticationExtension):
@@ -14,3 +15,15 @@ class AccountBearerScheme(OpenApiAuthenticationExtension):
             "description": "LivePerson bearer from `POST /api/account/{accountId}/login`; "
             "valid only for that account.",
         }
+
+
+class QueryVersionedReasonViews(OpenApiViewExtension):
+    """drf-spectacular knows versions in paths, namespaces and Accept headers only, and
+    skips a view versioned otherwise. The reason routes document their `v` parameter
+    themselves, so the schema is made from them as from unversioned views."""
+
+    target_class = "reasons.liveperson.views.ReasonView"
+    match_subclasses = True
+
+    def view_replacement(self):
+        return type(self.target.__name__, (self.target,), {"versioning_class": None})

@@ -1,8 +1,12 @@
 """Reads of accounts and reasons that several doors share (admin, import, API, dashboard)."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
-from reasons.models import Account
+from core.errors import NotFoundError
+from core.ids import parse_id
+from core.text import name_key
+from reasons.models import Account, StatusReason
 
 
 def account_list_for(*, user) -> QuerySet[Account]:
@@ -12,3 +16,33 @@ def account_list_for(*, user) -> QuerySet[Account]:
     if not (user and user.is_authenticated):
         return Account.objects.none()
     return Account.objects.filter(members=user)
+
+
+def reason_list(*, account: Account, include_deleted: bool = False) -> QuerySet[StatusReason]:
+    """An account's reasons in display order; soft-deleted ones only when asked."""
+    reasons = StatusReason.objects.filter(account=account)
+    if not include_deleted:
+        reasons = reasons.filter(deleted=False)
+    return reasons.order_by("order", "id")
+
+
+def reason_get(
+    *, account: Account, reason_id: int | str, include_deleted: bool = False
+) -> StatusReason:
+    """One reason of the account (`reason_id` as read from a path), or `not_found`."""
+    reasons = reason_list(account=account, include_deleted=include_deleted)
+    reason = reasons.filter(pk=parse_id(reason_id)).first()
+    if reason is None:
+        raise NotFoundError(
+            _("Status reason %(id)s not found") % {"id": reason_id}, params={"value": reason_id}
+        )
+    return reason
+
+
+def reason_text_taken(*, account_id: str, text: str, exclude_id: int | None = None) -> bool:
+    """Whether a live reason of the account already uses this text (by name_key)."""
+    return (
+        StatusReason.objects.filter(account_id=account_id, deleted=False, text_key=name_key(text))
+        .exclude(pk=exclude_id)
+        .exists()
+    )

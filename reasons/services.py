@@ -1,15 +1,19 @@
-"""Rules for accounts and their status reasons. The admin and the LivePerson API use these.
+"""Rules for accounts, their status reasons and the bearers agents log in with. The admin,
+the imports and the LivePerson API all use these.
 
 Every successful write to an account's reasons raises the account's revision by exactly
 one, inside the same transaction and under a row lock on the account, so concurrent
 writers get distinct, gap-free revisions. A write may name the revision it expects
-(`if_match`); a stale one is a ConflictError and nothing is written.
+(`if_match`); a stale one is `stale_revision` and nothing is written. A batch is all or
+nothing: its failures are raised together, one ItemError per failed item.
 """
 
 import secrets
-import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -20,249 +24,283 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from access.services import hash_secret, user_authenticate_password
-from core.db import raise_on_integrity_error
-from core.errors import ConflictError, DomainError, NotFoundError
-from core.ids import MAX_ID, parse_id
+from core.db import check_fields, raise_on_integrity_error
+from core.errors import ConflictError, DomainError, ItemError, NotFoundError
 from core.text import name_key
-from reasons.models import Account, AccountBearer, StatusReason
+from reasons.models import ORDER_MIN, Account, AccountBearer, StatusReason
+from reasons.selectors import reason_get
 
+# The most reasons one write takes: enough for any account, and few enough that a batch
+# stays a handful of queries of bounded size.
 MAX_ITEMS = 1000
-ANY_REVISION = -1
-ORDER_MIN, ORDER_MAX = -(2**31), 2**31 - 1
+WRITABLE_FIELDS = ["text", "state", "enabled", "order"]
 
 
-def _is_id(value):
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+@dataclass(frozen=True, kw_only=True)
+class ReasonFields:
+    """What a write sets on a reason. Without an `order`, a new reason goes before all
+    existing ones and an updated reason keeps its place."""
+
+    text: str
+    state: str
+    enabled: bool = True
+    order: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReasonChange(ReasonFields):
+    """The new fields of the reason with this id."""
+
+    id: int
 
 
 @dataclass
 class Written:
     """The outcome of a write: the reasons it touched and the account's new revision."""
 
-    reasons: list
+    reasons: list[StatusReason]
     revision: int
 
 
-def _field_error(path, field, message):
-    return {"field": f"{path}.{field}" if path else field, "message": str(message)}
+# --- accounts ------------------------------------------------------------------------------
 
 
-def _invalid(errors):
-    return DomainError(errors[0]["message"], details={"errors": errors})
+def account_ensure(
+    *, account_id: str, name: str = "", members: Sequence = ()
+) -> tuple[Account, bool]:
+    """Create the account if missing and add members; idempotent. Returns (account, created)."""
+    account = Account(pk=account_id, name=name)
+    account.full_clean(validate_unique=False, validate_constraints=False)
+    account, created = Account.objects.get_or_create(pk=account_id, defaults={"name": name})
+    if members:
+        account.members.add(*members)
+    return account, created
 
 
-def reason_clean(raw, *, path=""):
-    """Check one reason body; return (clean fields, errors). `deleted` and `id` are ignored."""
-    if not isinstance(raw, dict):
-        return None, [{"field": path or "body", "message": _("must be a JSON object")}]
-    errors, clean = [], {}
-    text = raw.get("text")
-    if not isinstance(text, str) or not name_key(text):
-        errors.append(_field_error(path, "text", _("text is required")))
-    else:
-        text = text.strip()
-        if len(text) > StatusReason.TEXT_MAX_LENGTH:
-            errors.append(_field_error(path, "text", _("text must be at most 100 characters")))
-        elif any(unicodedata.category(c) == "Cc" for c in text):
-            errors.append(_field_error(path, "text", _("text must not contain control characters")))
-        elif "<" in text or ">" in text:
-            errors.append(_field_error(path, "text", _("text must not contain < or >")))
-        clean["text"] = text
-    state = raw.get("state")
-    if state not in StatusReason.State.values:
-        errors.append(_field_error(path, "state", _("state must be one of Online, Occupied, Away")))
-    clean["state"] = state
-    enabled = raw.get("enabled", True)
-    if not isinstance(enabled, bool):
-        errors.append(_field_error(path, "enabled", _("enabled must be true or false")))
-    clean["enabled"] = enabled
-    order = raw.get("order")
-    if order is not None and (isinstance(order, bool) or not isinstance(order, int)):
-        errors.append(_field_error(path, "order", _("order must be an integer")))
-    elif order is not None and not ORDER_MIN <= order <= ORDER_MAX:
-        errors.append(_field_error(path, "order", _("order is out of range")))
-    clean["order"] = order
-    return clean, errors
+def _lock(account_id: str, *, if_match: int | None) -> Account:
+    """The account, locked for this transaction, once its revision is the one expected."""
+    account = Account.objects.select_for_update().filter(pk=account_id).first()
+    if account is None:
+        raise NotFoundError(_("Account not found"))
+    if if_match is not None and if_match != account.revision:
+        raise ConflictError(
+            _("Revision %(given)s is stale; the current revision is %(current)s")
+            % {"given": if_match, "current": account.revision},
+            code="stale_revision",
+            params={"given": if_match, "current": account.revision},
+        )
+    return account
 
 
-def _clean_all(items, *, paths):
-    cleaned, errors = [], []
-    for item, path in zip(items, paths, strict=True):
-        clean, item_errors = reason_clean(item, path=path)
-        cleaned.append(clean)
-        errors.extend(item_errors)
-    if errors:
-        raise _invalid(errors)
-    return cleaned
+def _bump(account: Account) -> int:
+    """Raise the locked account's revision by one; the new revision."""
+    Account.objects.filter(pk=account.pk).update(revision=F("revision") + 1)
+    account.revision += 1
+    return account.revision
 
 
-def _check_item_count(items):
+# --- checks shared by the writes -----------------------------------------------------------
+
+
+def _raise_for(failures: list[ItemError], error_class: type[DomainError] = DomainError) -> None:
+    """Raise every failed item of a batch as one error, worded as its first failure."""
+    if failures:
+        first = failures[0]
+        raise error_class(first.message, code=first.code, field=first.field, items=failures)
+
+
+def _check_count(items: Sequence) -> None:
     if not items:
-        raise DomainError(_("The array must not be empty"), details={"errors": []})
+        raise DomainError(_("Nothing to write: no reasons given"), code="empty")
     if len(items) > MAX_ITEMS:
         raise DomainError(
-            _("At most %(max)d items in one request") % {"max": MAX_ITEMS}, details={"errors": []}
+            _("At most %(max)d reasons in one write") % {"max": MAX_ITEMS},
+            code="too_many",
+            params={"max": MAX_ITEMS},
         )
 
 
-def _check_texts(*, account, cleaned, paths, exclude_ids=()):
-    """Duplicates inside the request are a 400; clashes with live reasons are a 409.
-    Texts are compared by core.text.name_key, as the database's unique constraint does."""
-    seen, errors = {}, []
-    for clean, path in zip(cleaned, paths, strict=True):
-        key = name_key(clean["text"])
-        if key in seen:
-            errors.append(_field_error(path, "text", _("duplicate text in this request")))
-        seen.setdefault(key, path)
-    if errors:
-        raise _invalid(errors)
+Item = TypeVar("Item", bound="ReasonFields")
+
+
+def _checked(items: Sequence[Item]) -> list[Item]:
+    """The items with their texts trimmed, once every one keeps the model's field rules
+    (StatusReason's validators: visible text, its length and characters, state, order)."""
+    trimmed = [replace(item, text=item.text.strip()) for item in items]
+    failures = []
+    for index, item in enumerate(trimmed):
+        reason = StatusReason(
+            text=item.text, state=item.state, enabled=item.enabled, order=item.order or 0
+        )
+        try:
+            check_fields(reason, fields=WRITABLE_FIELDS)
+        except DomainError as exc:
+            failures.append(ItemError(index, exc.field, exc.code, exc.message, exc.params))
+    _raise_for(failures)
+    return trimmed
+
+
+def _text_taken() -> ConflictError:
+    """A text taken by another live reason, as the database's unique constraint saw it."""
+    return ConflictError(_("A status reason with this text already exists"), code="name_taken")
+
+
+def _check_texts(*, account: Account, texts: list[str], exclude_ids: Sequence[int] = ()) -> None:
+    """The same text twice in one write is `duplicate`; a text that a live reason of the
+    account already uses is `name_taken`. Texts are compared by core.text.name_key, as
+    the database's unique constraint compares them."""
+    first_index: dict[str, int] = {}
+    duplicates = []
+    for index, text in enumerate(texts):
+        key = name_key(text)
+        if key in first_index:
+            duplicates.append(
+                ItemError(index, "text", "duplicate", _("duplicate text in this request"))
+            )
+        first_index.setdefault(key, index)
+    _raise_for(duplicates)
     taken = set(
         StatusReason.objects.filter(account=account, deleted=False)
         .exclude(pk__in=exclude_ids)
-        .filter(text_key__in=list(seen))
+        .filter(text_key__in=list(first_index))
         .order_by()
         .values_list("text_key", flat=True)
     )
     if taken:
         raise ConflictError(
             _("A status reason with this text already exists"),
-            details={
-                "errors": [
-                    _field_error(seen[key], "text", _("text already exists"))
-                    for key in sorted(taken)
-                ]
-            },
+            code="name_taken",
+            field="text",
+            items=[
+                ItemError(first_index[key], "text", "name_taken", _("text already exists"))
+                for key in sorted(taken)
+            ],
         )
 
 
-def reason_text_taken(*, account_id, text, exclude_id=None):
-    """Whether a live reason of the account already uses this text (by name_key)."""
-    return (
-        StatusReason.objects.filter(account_id=account_id, deleted=False, text_key=name_key(text))
-        .exclude(pk=exclude_id)
-        .exists()
-    )
+@contextmanager
+def _one_reason() -> Iterator[None]:
+    """A write of one reason reports its failures without an item index."""
+    try:
+        yield
+    except DomainError as exc:
+        exc.items = tuple(replace(item, index=None) for item in exc.items)
+        raise
 
 
-def _text_conflict():
-    return ConflictError(_("A status reason with this text already exists"), details={"errors": []})
+# --- status reasons ------------------------------------------------------------------------
 
 
-def _lock_account(*, account_id, if_match):
-    """Lock the account row for this transaction and check the expected revision."""
-    account = Account.objects.select_for_update().filter(pk=account_id).first()
-    if account is None:
-        raise NotFoundError(_("Account not found"), details={"errors": []})
-    if if_match is not None and if_match != ANY_REVISION and if_match != account.revision:
-        raise ConflictError(
-            _("Revision %(given)s is stale; the current revision is %(current)s")
-            % {"given": if_match, "current": account.revision},
-            code="revision_mismatch",
-            details={"errors": []},
-        )
-    return account
+def _new_orders(account: Account, items: Sequence[ReasonFields]) -> list[int]:
+    """Each new reason's order: its own, or else a place before every existing reason of
+    the account (deleted ones too), in the order the items come."""
+    unordered = sum(1 for item in items if item.order is None)
+    next_order = 0
+    if unordered:
+        lowest = StatusReason.objects.filter(account=account).aggregate(low=Min("order"))["low"]
+        next_order = (lowest if lowest is not None else unordered) - unordered
+        if next_order < ORDER_MIN:
+            raise DomainError(
+                _("No room to put new reasons first: lower the smallest order in use"),
+                code="no_room",
+            )
+    orders = []
+    for item in items:
+        if item.order is None:
+            item_order, next_order = next_order, next_order + 1
+        else:
+            item_order = item.order
+        orders.append(item_order)
+    return orders
 
 
-def _bump(account):
-    Account.objects.filter(pk=account.pk).update(revision=F("revision") + 1)
-    account.revision += 1
-    return account.revision
-
-
-def _paths(items, *, single):
-    return [""] if single else [f"[{i}]" for i in range(len(items))]
-
-
-def reason_list(*, account_id, include_deleted=False):
-    """An account's reasons in display order; soft-deleted ones only when asked."""
-    reasons = StatusReason.objects.filter(account_id=account_id)
-    if not include_deleted:
-        reasons = reasons.filter(deleted=False)
-    return reasons.order_by("order", "id")
-
-
-def reason_get(*, account_id, reason_id, include_deleted=False):
-    """One reason of the account, or NotFoundError."""
-    reasons = reason_list(account_id=account_id, include_deleted=include_deleted)
-    reason = reasons.filter(pk=parse_id(reason_id)).first()
-    if reason is None:
-        raise NotFoundError(
-            _("Status reason %(id)s not found") % {"id": reason_id}, details={"errors": []}
-        )
-    return reason
-
-
-def reason_create_many(*, account_id, items, single=False, if_match=None):
-    """Create reasons, all or nothing. Items without `order` go before existing ones."""
-    if not single:
-        _check_item_count(items)
-    paths = _paths(items, single=single)
-    cleaned = _clean_all(items, paths=paths)
+def reason_create_many(
+    *, account: Account, items: Sequence[ReasonFields], if_match: int | None = None
+) -> Written:
+    """Create reasons, all or nothing: one INSERT (and one for their history) however many."""
+    _check_count(items)
+    items = _checked(items)
     with transaction.atomic():
-        account = _lock_account(account_id=account_id, if_match=if_match)
-        _check_texts(account=account, cleaned=cleaned, paths=paths)
-        unordered = sum(1 for clean in cleaned if clean["order"] is None)
-        next_order = 0
-        if unordered:
-            lowest = StatusReason.objects.filter(account=account).aggregate(low=Min("order"))
-            next_order = (lowest["low"] if lowest["low"] is not None else unordered) - unordered
-            if next_order < ORDER_MIN:
-                raise DomainError(
-                    _("No room to put new reasons first: lower the smallest order in use"),
-                    details={"errors": []},
-                )
-        reasons = []
-        for clean in cleaned:
-            if clean["order"] is None:
-                clean["order"], next_order = next_order, next_order + 1
-            reasons.append(StatusReason(account=account, **clean))
-        with raise_on_integrity_error(_text_conflict()):
+        account = _lock(account.pk, if_match=if_match)
+        _check_texts(account=account, texts=[item.text for item in items])
+        reasons = [
+            StatusReason(
+                account=account,
+                text=item.text,
+                state=item.state,
+                enabled=item.enabled,
+                order=order,
+            )
+            for item, order in zip(items, _new_orders(account, items), strict=True)
+        ]
+        with raise_on_integrity_error(_text_taken()):
             # StatusReason.objects.bulk_create sets each text_key (core.text.NameKeyQuerySet).
             reasons = bulk_create_with_history(reasons, StatusReason)
         return Written(reasons, _bump(account))
 
 
-def reason_update_many(*, account_id, items, single=False, if_match=None):
-    """Full-replace reasons named by `id` (`order` kept when not given); all or nothing."""
-    if not single:
-        _check_item_count(items)
-    paths = _paths(items, single=single)
-    cleaned = _clean_all(items, paths=paths)
-    ids, errors = [], []
-    for item, path in zip(items, paths, strict=True):
-        reason_id = item.get("id")
-        if not _is_id(reason_id):
-            errors.append(_field_error(path, "id", _("id must be a positive integer")))
-        elif reason_id in ids:
-            errors.append(_field_error(path, "id", _("duplicate id in this request")))
-        ids.append(reason_id)
-    if errors:
-        raise _invalid(errors)
-    with transaction.atomic():
-        account = _lock_account(account_id=account_id, if_match=if_match)
-        found = StatusReason.objects.filter(account=account, deleted=False).in_bulk(ids)
-        missing = [
-            _field_error(path, "id", _("status reason %(id)s not found") % {"id": reason_id})
-            for reason_id, path in zip(ids, paths, strict=True)
-            if reason_id not in found
-        ]
-        if missing:
-            raise NotFoundError(missing[0]["message"], details={"errors": missing})
-        _check_texts(account=account, cleaned=cleaned, paths=paths, exclude_ids=ids)
-        _free_texts_taken_within_batch(found, ids, cleaned)
-        reasons, now = [], timezone.now()
-        for reason_id, clean in zip(ids, cleaned, strict=True):
-            reason = found[reason_id]
-            reason.updated_at = now
-            reason.text, reason.state, reason.enabled = (
-                clean["text"],
-                clean["state"],
-                clean["enabled"],
+def reason_create(
+    *, account: Account, fields: ReasonFields, if_match: int | None = None
+) -> Written:
+    """Create one reason (see reason_create_many)."""
+    with _one_reason():
+        return reason_create_many(account=account, items=[fields], if_match=if_match)
+
+
+def _live_reasons(
+    account: Account, ids: Sequence[int], *, field: str | None
+) -> dict[int, StatusReason]:
+    """The account's live reasons by id; an id that names none (unknown, deleted, another
+    account's) is `not_found`, reported on `field` of its item."""
+    found = StatusReason.objects.filter(account=account, deleted=False).in_bulk(ids)
+    _raise_for(
+        [
+            ItemError(
+                index,
+                field,
+                "not_found",
+                _("status reason %(id)s not found") % {"id": reason_id},
+                {"value": reason_id},
             )
-            if clean["order"] is not None:
-                reason.order = clean["order"]
+            for index, reason_id in enumerate(ids)
+            if reason_id not in found
+        ],
+        NotFoundError,
+    )
+    return found
+
+
+def reason_update_many(
+    *, account: Account, items: Sequence[ReasonChange], if_match: int | None = None
+) -> Written:
+    """Replace the fields of the live reasons named by id, all or nothing. An id given
+    twice is `duplicate`; one that is unknown, deleted or another account's is `not_found`."""
+    _check_count(items)
+    items = _checked(items)
+    seen: set[int] = set()
+    duplicates = []
+    for index, item in enumerate(items):
+        if item.id in seen:
+            duplicates.append(
+                ItemError(index, "id", "duplicate", _("duplicate id in this request"))
+            )
+        seen.add(item.id)
+    _raise_for(duplicates)
+    ids = [item.id for item in items]
+    with transaction.atomic():
+        account = _lock(account.pk, if_match=if_match)
+        found = _live_reasons(account, ids, field="id")
+        _check_texts(account=account, texts=[item.text for item in items], exclude_ids=ids)
+        _free_texts_taken_within_batch(found, items)
+        reasons, now = [], timezone.now()
+        for item in items:
+            reason = found[item.id]
+            reason.text, reason.state, reason.enabled = item.text, item.state, item.enabled
+            if item.order is not None:
+                reason.order = item.order
+            reason.updated_at = now
             reasons.append(reason)
-        with raise_on_integrity_error(_text_conflict()):
+        with raise_on_integrity_error(_text_taken()):
             bulk_update_with_history(
                 reasons,
                 StatusReason,
@@ -271,11 +309,22 @@ def reason_update_many(*, account_id, items, single=False, if_match=None):
         return Written(reasons, _bump(account))
 
 
-def _free_texts_taken_within_batch(found, ids, cleaned):
+def reason_update(
+    *, account: Account, reason_id: int, fields: ReasonFields, if_match: int | None = None
+) -> Written:
+    """Replace one reason's fields (see reason_update_many)."""
+    change = ReasonChange(id=reason_id, **asdict(fields))
+    with _one_reason():
+        return reason_update_many(account=account, items=[change], if_match=if_match)
+
+
+def _free_texts_taken_within_batch(
+    found: dict[int, StatusReason], items: Sequence[ReasonChange]
+) -> None:
     """When a batch moves a text from one of its reasons to another (a swap, a rotation),
     first give the givers a placeholder text: the unique index is checked row by row, so
     the final UPDATE would otherwise trip over a text that is about to be freed."""
-    new_key = {rid: name_key(clean["text"]) for rid, clean in zip(ids, cleaned, strict=True)}
+    new_key = {item.id: name_key(item.text) for item in items}
     wanted = set(new_key.values())
     givers = [
         reason_id
@@ -289,39 +338,7 @@ def _free_texts_taken_within_batch(found, ids, cleaned):
         StatusReason.objects.filter(pk__in=givers).update(text=placeholder, text_key=placeholder)
 
 
-def reason_delete_many(*, account_id, ids, if_match=None):
-    """Soft-delete reasons by id, all or nothing; unknown or already deleted ids are a 404."""
-    _check_item_count(ids)
-    paths = [f"[{i}]" for i in range(len(ids))]
-    bad = [
-        {"field": path, "message": str(_("id must be a positive integer"))}
-        for reason_id, path in zip(ids, paths, strict=True)
-        if not _is_id(reason_id)
-    ]
-    if bad:
-        raise _invalid(bad)
-    with transaction.atomic():
-        account = _lock_account(account_id=account_id, if_match=if_match)
-        found = StatusReason.objects.filter(account=account, deleted=False).in_bulk(ids)
-        missing = [
-            {"field": path, "message": str(_("status reason %(id)s not found") % {"id": rid})}
-            for rid, path in zip(ids, paths, strict=True)
-            if rid not in found
-        ]
-        if missing:
-            raise NotFoundError(missing[0]["message"], details={"errors": missing})
-        return Written(_set_flags(account, list(found.values()), deleted=True), _bump(account))
-
-
-def reason_delete(*, account_id, reason_id, if_match=None):
-    """Soft-delete one reason."""
-    with transaction.atomic():
-        account = _lock_account(account_id=account_id, if_match=if_match)
-        reason = reason_get(account_id=account.pk, reason_id=reason_id)
-        return Written(_set_flags(account, [reason], deleted=True), _bump(account))
-
-
-def _set_flags(account, reasons, **flags):
+def _set_flags(reasons: list[StatusReason], **flags: bool) -> list[StatusReason]:
     now = timezone.now()
     for reason in reasons:
         for name, value in {**flags, "updated_at": now}.items():
@@ -331,30 +348,46 @@ def _set_flags(account, reasons, **flags):
     return reasons
 
 
-def reasons_set_flags(*, reasons, enabled=None, deleted=None):
+def reason_delete_many(
+    *, account: Account, ids: Sequence[int], if_match: int | None = None
+) -> Written:
+    """Soft-delete reasons by id, all or nothing; an id that is unknown, already deleted or
+    another account's is `not_found`. An id given twice is deleted once."""
+    _check_count(ids)
+    with transaction.atomic():
+        account = _lock(account.pk, if_match=if_match)
+        # A bulk delete's items are the ids themselves: its errors name no field.
+        found = _live_reasons(account, ids, field=None)
+        return Written(_set_flags(list(found.values()), deleted=True), _bump(account))
+
+
+def reason_delete(
+    *, account: Account, reason_id: int | str, if_match: int | None = None
+) -> Written:
+    """Soft-delete one live reason of the account (`reason_id` as read from a path)."""
+    with transaction.atomic():
+        account = _lock(account.pk, if_match=if_match)
+        reason = reason_get(account=account, reason_id=reason_id)
+        return Written(_set_flags([reason], deleted=True), _bump(account))
+
+
+def reasons_set_flags(
+    *, reasons: Sequence[StatusReason], enabled: bool | None = None, deleted: bool | None = None
+) -> int:
     """Enable, disable, soft-delete or restore reasons (admin bulk actions), one revision
-    per account touched. Restoring a reason whose text is live again is a ConflictError."""
+    per account touched; how many reasons. Restoring a reason whose text is live again is
+    `name_taken`, and nothing changes."""
     flags = {k: v for k, v in {"enabled": enabled, "deleted": deleted}.items() if v is not None}
-    by_account = {}
+    by_account: dict[str, list[StatusReason]] = {}
     for reason in reasons:
         by_account.setdefault(reason.account_id, []).append(reason)
     with transaction.atomic():
         for account_id, group in sorted(by_account.items()):
-            account = _lock_account(account_id=account_id, if_match=None)
-            with raise_on_integrity_error(_text_conflict()):
-                _set_flags(account, group, **flags)
+            account = _lock(account_id, if_match=None)
+            with raise_on_integrity_error(_text_taken()):
+                _set_flags(group, **flags)
             _bump(account)
     return sum(len(group) for group in by_account.values())
-
-
-def account_ensure(*, account_id, name="", members=()):
-    """Create the account if missing and add members; idempotent. Returns (account, created)."""
-    account = Account(pk=account_id, name=name)
-    account.full_clean(validate_unique=False, validate_constraints=False)
-    account, created = Account.objects.get_or_create(pk=account_id, defaults={"name": name})
-    if members:
-        account.members.add(*members)
-    return account, created
 
 
 # --- LivePerson bearers: a login bound to one account ----------------------------------
@@ -371,7 +404,7 @@ class IssuedBearer:
 
 def account_bearer_issue(*, account_id: str, username: str, password: str) -> IssuedBearer:
     """Log a member into an account: a bearer for that account alone. Wrong credentials,
-    an inactive user or one who is not a member are all `invalid_credentials`, alike."""
+    an inactive user and a user who is not a member are all `invalid_credentials`, alike."""
     user = user_authenticate_password(login=username, password=password)
     account = user.liveperson_accounts.filter(pk=account_id).first() if user else None
     if account is None:

@@ -1,33 +1,29 @@
-"""LivePerson's error body: `{"message": "...", "errors": [{"field": ..., "message": ...}]}`."""
+"""LivePerson's error body: `{"message": "...", "errors": [{"field": ..., "message": ...}]}`.
 
-from django.utils.translation import gettext as _
+For an array body a field names its item, as in `[2].text`: from the index of a service's
+ItemError, or from the item a list serializer found the error in.
+"""
+
+from dataclasses import replace
+
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
-from core.api import ErrorShape
+from core.api import ApiProblem, ErrorShape, first_error_message
+from core.errors import ItemError
 
-
-def render_error(problem):
-    """The LivePerson JSON body for an ApiProblem."""
-    message = problem.message
-    if problem.kind == "parse":
-        message = _("Malformed JSON in the request body")
-    elif problem.kind == "unauthenticated":
-        message = _("Authentication required")
-    elif problem.kind == "forbidden":
-        message = _("Not authorized")
-    errors = problem.params.get("errors")
-    if errors is None:
-        errors = [{"field": problem.field, "message": message}] if problem.field else []
-    return {"message": message, "errors": errors}
-
-
-class _Shape(ErrorShape):  # TRANSITIONAL: replaced when issue 11 lands
-    def render(self, problem):
-        return render_error(problem)
-
-
-ERRORS = _Shape()
-liveperson_exception_handler = ERRORS.exception_handler
+# LivePerson's words for what went wrong before any rule of the domain was asked.
+TEXTS = {
+    "parse": _("Malformed JSON in the request body"),
+    "unauthenticated": _("Authentication required"),
+    "forbidden": _("Not authorized"),
+}
+# A body that is not one JSON object: the whole body, or one item of an array body.
+BODY_NOT_AN_OBJECT = _("The body must be a JSON object")
+ITEM_NOT_AN_OBJECT = _("must be a JSON object")
+# Statuses of the domain codes that are not the service error's own.
+STATUSES = {"invalid_credentials": 401}
 
 
 class LivePersonFieldErrorSerializer(serializers.Serializer):
@@ -40,3 +36,99 @@ class LivePersonErrorSerializer(serializers.Serializer):
 
     message = serializers.CharField()
     errors = LivePersonFieldErrorSerializer(many=True)
+
+
+def _code(detail) -> str:
+    """The code of the first error in a piece of a ValidationError's detail."""
+    while isinstance(detail, dict | list):
+        if not detail:
+            return "invalid"
+        detail = next(iter(detail.values())) if isinstance(detail, dict) else detail[0]
+    return getattr(detail, "code", None) or "invalid"
+
+
+def _item_errors(index: int | None, detail) -> list[ItemError]:
+    """The errors of one object (the body, or the item `index` of an array body): the
+    first message of each field, in the serializer's field order."""
+    if isinstance(detail, list):  # an item that is a bare value, such as an id
+        return [ItemError(index, None, _code(detail), first_error_message(detail))]
+    errors = []
+    for field, messages in detail.items():
+        code = _code(messages)
+        if field == api_settings.NON_FIELD_ERRORS_KEY:
+            message = ITEM_NOT_AN_OBJECT if code == "not_an_object" else None
+            errors.append(
+                ItemError(index, None, code, str(message or first_error_message(messages)))
+            )
+        else:
+            errors.append(ItemError(index, field, code, first_error_message(messages)))
+    return errors
+
+
+def _problem_of_detail(problem: ApiProblem) -> ApiProblem:
+    """A serializer's ValidationError: one error per field, `[i].field` inside an array."""
+    detail = problem.detail
+    if isinstance(detail, list):  # raised about the body as a whole
+        detail = {api_settings.NON_FIELD_ERRORS_KEY: detail}
+    whole = detail.get(api_settings.NON_FIELD_ERRORS_KEY)
+    if whole is not None:  # the body as a whole: not an object or array, an empty array...
+        code = _code(whole)
+        message = BODY_NOT_AN_OBJECT if code == "not_an_object" else first_error_message(whole)
+        return replace(problem, message=str(message), field=None, items=(), code=code)
+    items = []
+    for key, value in detail.items():
+        if isinstance(key, int):  # an item of an array body (DRF's dict form of list errors)
+            items.extend(_item_errors(key, value))
+        else:
+            items.extend(_item_errors(None, {key: value}))
+    if not items:
+        return problem
+    return replace(problem, message=items[0].message, field=None, items=tuple(items))
+
+
+class LivePersonErrors(ErrorShape):
+    """Every LivePerson error is one message plus the fields it concerns."""
+
+    serializer = LivePersonErrorSerializer
+    descriptions = {
+        400: "Bad input; `errors` names each field (`[2].text` for an array item)",
+        401: "Not authenticated",
+        403: "Not a member of this account, another account's bearer, or no permission",
+        404: "Unknown or deleted id",
+        409: "Text already used, or a stale If-Match revision; nothing written",
+        413: "Body too large",
+        415: "A body in a media type the route does not read (JSON, or the browsable API's forms)",
+        429: "Too many login attempts from this address; `Retry-After` says when to retry",
+    }
+
+    def translate(self, problem: ApiProblem) -> ApiProblem:
+        if problem.kind in TEXTS:
+            return replace(problem, message=str(TEXTS[problem.kind]), field=None, items=())
+        if problem.code in STATUSES:
+            return replace(problem, status=STATUSES[problem.code])
+        if problem.kind == "invalid" and isinstance(problem.detail, dict | list):
+            return _problem_of_detail(problem)
+        return problem
+
+    def render(self, problem: ApiProblem) -> dict:
+        if problem.items:
+            errors = [
+                {"field": _path(item), "message": item.message}
+                for item in problem.items
+                if item.index is not None or item.field
+            ]
+        elif problem.field:
+            errors = [{"field": problem.field, "message": problem.message}]
+        else:
+            errors = []
+        return {"message": problem.message, "errors": errors}
+
+
+def _path(item: ItemError) -> str:
+    """`text` for the body, `[2].text` for a field of an array's item, `[2]` for the item."""
+    if item.index is None:
+        return item.field
+    return f"[{item.index}].{item.field}" if item.field else f"[{item.index}]"
+
+
+ERRORS = LivePersonErrors()

@@ -1,8 +1,47 @@
-"""LivePerson JSON shapes (for replies and the OpenAPI document); rules live in services."""
+"""LivePerson's request and reply shapes: the one place its input is checked.
 
+Lengths, choices and the text's character rules come from the model, in LivePerson's
+words. Other keys of a reason body (`id` on create, `deleted`) are ignored, as LivePerson
+ignores them.
+"""
+
+from collections.abc import Mapping
+
+from django.core.validators import MaxLengthValidator
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from reasons.models import StatusReason
+from core.ids import parse_digits
+from core.serializers import (
+    IdField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+    StrictSerializer,
+    VisibleNameField,
+)
+from reasons.models import (
+    ORDER_MAX,
+    ORDER_MIN,
+    ORDER_OUT_OF_RANGE,
+    STATE_INVALID,
+    TEXT_CHARACTER_RULES,
+    TEXT_MAX_LENGTH,
+    TEXT_REQUIRED,
+    TEXT_TOO_LONG,
+    StatusReason,
+)
+from reasons.services import MAX_ITEMS
+
+ID_INVALID = _("id must be a positive integer")
+ID_CODES = ("required", "null", "invalid", "min_value", "max_value", "max_string_length")
+
+
+def is_many(data) -> bool:
+    """Whether a one-or-many body is read as an array: anything but one object is (and
+    is refused unless it is an array)."""
+    return not isinstance(data, Mapping)
 
 
 class ReasonSerializer(serializers.ModelSerializer):
@@ -13,24 +52,144 @@ class ReasonSerializer(serializers.ModelSerializer):
         fields = ["id", "text", "state", "enabled", "deleted", "order"]
 
 
-class ReasonWriteSerializer(serializers.Serializer):
-    """Body of a create or full-replace update (documentation only; services check it)."""
+class ReasonTextField(VisibleNameField):
+    """A reason's text: trimmed, something visible in it, then (the first rule it breaks)
+    at most the model's length, no control characters, no `<` or `>`."""
 
-    text = serializers.CharField(max_length=100, help_text="Trimmed; no control chars, < or >.")
-    state = serializers.ChoiceField(choices=StatusReason.State.choices)
-    enabled = serializers.BooleanField(default=True)
-    order = serializers.IntegerField(
-        required=False, help_text="Items created without one go before all existing items."
+    def __init__(self, **kwargs):
+        length = MaxLengthValidator(TEXT_MAX_LENGTH, message=TEXT_TOO_LONG)
+        super().__init__(validators=[length, *TEXT_CHARACTER_RULES], **kwargs)
+
+
+class ReasonListSerializer(serializers.ListSerializer):
+    """An array body: 1 to MAX_ITEMS items, refused as a whole in LivePerson's words."""
+
+    default_error_messages = {
+        "not_a_list": _("The body must be a JSON array"),
+        "empty": _("The array must not be empty"),
+        "max_length": format_lazy(_("At most {max} items in one request"), max=MAX_ITEMS),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_empty", False)
+        kwargs.setdefault("max_length", MAX_ITEMS)
+        super().__init__(*args, **kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        if data is None:  # no array either (DRF would say "No data provided")
+            self.fail("not_a_list")
+        return super().run_validation(data)
+
+
+class ReasonWriteSerializer(StrictSerializer):
+    """The body of a create or full-replace update (or, in an array, of a bulk create)."""
+
+    reject_unknown = False
+
+    text = ReasonTextField(
+        help_text="Trimmed; no control chars, < or >.",
+        error_messages=dict.fromkeys(("required", "null", "blank", "invalid"), TEXT_REQUIRED),
     )
+    state = serializers.ChoiceField(
+        choices=StatusReason.State.choices,
+        error_messages=dict.fromkeys(("required", "null", "invalid_choice"), STATE_INVALID),
+    )
+    enabled = StrictBooleanField(
+        default=True,
+        error_messages=dict.fromkeys(("invalid", "null"), _("enabled must be true or false")),
+    )
+    order = StrictIntegerField(
+        required=False,
+        allow_null=True,
+        min_value=ORDER_MIN,
+        max_value=ORDER_MAX,
+        help_text="Items created without one go before all existing items.",
+        error_messages={
+            "invalid": _("order must be an integer"),
+            "min_value": ORDER_OUT_OF_RANGE,
+            "max_value": ORDER_OUT_OF_RANGE,
+        },
+    )
+
+    class Meta:
+        list_serializer_class = ReasonListSerializer
+
+
+class ReasonChangeListSerializer(ReasonListSerializer):
+    """A bulk update's array. LivePerson reports the items' ids only once every item's
+    other fields are right."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            errors = exc.detail
+            if isinstance(errors, dict) and any(
+                isinstance(item, dict) and set(item) - {"id"} for item in errors.values()
+            ):
+                errors = {
+                    index: fields
+                    for index, item in errors.items()
+                    if (fields := {k: v for k, v in item.items() if k != "id"})
+                }
+            raise serializers.ValidationError(errors) from None
 
 
 class ReasonBulkUpdateItemSerializer(ReasonWriteSerializer):
-    id = serializers.IntegerField()
+    """One item of a bulk update: a full reason body with the `id` of the reason."""
+
+    id = IdField(error_messages=dict.fromkeys(ID_CODES, ID_INVALID))
+
+    class Meta:
+        list_serializer_class = ReasonChangeListSerializer
 
 
-class LivePersonLoginBodySerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField()
+class ReasonIdListSerializer(ReasonListSerializer):
+    """A bulk delete's body: an array of reason ids."""
+
+    child = IdField(error_messages=dict.fromkeys(ID_CODES, ID_INVALID))
+
+
+class IfMatchField(serializers.Field):
+    """The `If-Match` header: a revision, bare or quoted, weak (`W/"3"`) or not. `-1` means
+    "any revision", that is no check (None)."""
+
+    default_error_messages = {"invalid": _("If-Match must be a revision number")}
+
+    def to_internal_value(self, data):
+        raw = str(data).strip().removeprefix("W/").strip('"')
+        if raw == "-1":
+            return None
+        revision = parse_digits(raw)
+        if revision is None:
+            self.fail("invalid")
+        return revision
+
+
+class PreconditionSerializer(StrictSerializer):
+    """The request headers a write reads (`data=request.headers`): `If-Match`."""
+
+    reject_unknown = False
+
+    def get_fields(self):
+        return {"If-Match": IfMatchField(source="if_match", required=False)}
+
+
+class CredentialField(StrictCharField):
+    """A username or password. LivePerson answers a missing one, or one that is not a
+    string, as it answers wrong credentials (401), so it reads as empty."""
+
+    def run_validation(self, data=serializers.empty):
+        return data if isinstance(data, str) else ""
+
+
+class LivePersonLoginBodySerializer(StrictSerializer):
+    """The login body; other keys are ignored."""
+
+    reject_unknown = False
+
+    username = CredentialField()
+    password = CredentialField()
 
 
 class LivePersonLoginConfigSerializer(serializers.Serializer):
