@@ -81,6 +81,22 @@ class ReasonListSerializer(serializers.ListSerializer):
         return super().run_validation(data)
 
 
+class ObjectShapeSerializer(StrictSerializer):
+    """Any JSON object: the shape of a one-reason body, checked before `If-Match`."""
+
+    reject_unknown = False
+
+
+class ArrayShapeSerializer(ReasonListSerializer):
+    """Any JSON array: the shape of an array body, checked before `If-Match` (its length
+    and items after)."""
+
+    child = serializers.JSONField(allow_null=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, allow_empty=True, max_length=None, **kwargs)
+
+
 class ReasonWriteSerializer(StrictSerializer):
     """The body of a create or full-replace update (or, in an array, of a bulk create)."""
 

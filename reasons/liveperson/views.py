@@ -191,6 +191,11 @@ class ReasonView(LivePersonView):
             response["ac-revision"] = str(revision)
         return response
 
+    def check_shape(self, *, many: bool) -> None:
+        """Refuse a body that is not one object (or, with `many`, not an array) before
+        anything else about the write is read, `If-Match` included."""
+        self.read(lp.ArrayShapeSerializer if many else lp.ObjectShapeSerializer)
+
     def if_match(self) -> int | None:
         """The revision the client expects (If-Match); None for none, or for `-1`."""
         return self.read(lp.PreconditionSerializer, data=self.request.headers).get("if_match")
@@ -234,8 +239,10 @@ class ReasonCollectionView(ReasonView):
         },
     )
     def post(self, request, account_id):
+        many = lp.is_many(request.data)
+        self.check_shape(many=many)
         if_match = self.if_match()
-        if lp.is_many(request.data):
+        if many:
             items = [
                 ReasonFields(**item) for item in self.read(lp.ReasonWriteSerializer, many=True)
             ]
@@ -263,6 +270,7 @@ class ReasonCollectionView(ReasonView):
         },
     )
     def put(self, request, account_id):
+        self.check_shape(many=True)
         if_match = self.if_match()
         body = self.read(lp.ReasonBulkUpdateItemSerializer, many=True)
         items = [ReasonChange(**item) for item in body]
@@ -282,6 +290,7 @@ class ReasonCollectionView(ReasonView):
         },
     )
     def delete(self, request, account_id):
+        self.check_shape(many=True)
         if_match = self.if_match()
         ids = self.read(lp.ReasonIdListSerializer)
         result = services.reason_delete_many(account=self.account, ids=ids, if_match=if_match)
@@ -316,7 +325,8 @@ class ReasonDetailView(ReasonView):
         },
     )
     def put(self, request, account_id, reason_id):
-        reason = reason_get(account=self.account, reason_id=reason_id)  # 404 first
+        self.check_shape(many=False)
+        reason = reason_get(account=self.account, reason_id=reason_id)  # 404 before the rest
         if_match = self.if_match()
         fields = ReasonFields(**self.read(lp.ReasonWriteSerializer))
         result = services.reason_update(
