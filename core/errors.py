@@ -57,19 +57,14 @@ class DomainError(Exception):
         field: str | None = None,
         params: dict[str, Any] | None = None,
         items: list[ItemError] | tuple[ItemError, ...] = (),
-        details: dict[str, Any] | None = None,  # TRANSITIONAL: removed when issue 11 lands
     ):
         super().__init__(message)
         self.message = str(message)
         self.code = self.default_code if code is None else code
         self.field = field
-        self.params = params or details or {}
+        self.params = params or {}
         # For a batch: every failed item, in request order (the message is the first's).
         self.items = tuple(items)
-
-    @property
-    def details(self):  # TRANSITIONAL: removed when issue 11 lands
-        return self.params
 
 
 class NotFoundError(DomainError):
