@@ -334,13 +334,15 @@ LOGIN_URL = "/oauth/login/"
 COMMUNITY_IMAGE_MAX_BYTES = env.int("COMMUNITY_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
 
 # Where no view's own handler runs (unknown paths, a refused Host header, a database
-# outage), an /api/ path still answers in its surface's error shape: first matching prefix.
+# outage), an /api/ path still answers in its surface's error shape: the first pattern
+# that matches the path (re.match). Libredesk and Rocket.Chat share /api/v1/: Rocket.Chat's
+# routes are its method names (`custom-user-status.list`, `channels.info`: a dot) and
+# `login`, `me`, `logout`; Libredesk's are nouns (`statuses`, `agents`, ...).
 API_ERROR_SHAPES = [
-    ("/api/v1/statuses", "statuses.libredesk.errors.ERRORS"),
-    ("/api/v1/agents/", "statuses.libredesk.errors.ERRORS"),
-    ("/api/v1/", "statuses.rocketchat.errors.ERRORS"),
-    ("/api/v2/", "community.selfcommunity.errors.ERRORS"),
-    ("/api/account/", "reasons.liveperson.errors.ERRORS"),
+    (r"/api/v1/(?:[^/]*\.[^/]*|login|me|logout)(?:/|$)", "statuses.rocketchat.errors.ERRORS"),
+    (r"/api/v1/", "statuses.libredesk.errors.ERRORS"),
+    (r"/api/v2/", "community.selfcommunity.errors.ERRORS"),
+    (r"/api/account/", "reasons.liveperson.errors.ERRORS"),
 ]
 # What Retry-After says while the database cannot be reached.
 DATABASE_RETRY_AFTER_SECONDS = 5

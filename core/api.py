@@ -9,6 +9,7 @@ The same object is the surface views' exception handler, the OpenAPI error respo
 """
 
 import logging
+import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
@@ -143,11 +144,11 @@ def render_for_path(path, problem):
     """`(problem, body)` for `problem` in the error shape of the surface serving `path`.
 
     Used where no view's exception handler runs: unknown paths, a refused Host header,
-    a database outage seen by middleware. `API_ERROR_SHAPES` maps path prefixes to each
+    a database outage seen by middleware. `API_ERROR_SHAPES` maps path patterns to each
     surface's ErrorShape; other paths under /api/ get a plain `{"message": ...}` body.
     """
-    for prefix, dotted in settings.API_ERROR_SHAPES:
-        if path.startswith(prefix):
+    for pattern, dotted in settings.API_ERROR_SHAPES:
+        if re.match(pattern, path):
             return import_string(dotted).reply(problem)
     return problem, {"message": problem.message, "success": False}
 

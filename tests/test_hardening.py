@@ -255,3 +255,37 @@ def test_oauth_login_page_is_rate_limited(client):
         for _ in range(31)
     ]
     assert set(codes[:30]) == {200} and codes[30] == 429
+
+
+@pytest.mark.parametrize(
+    ("path", "surface"),
+    [
+        # Libredesk's routes are nouns under /api/v1/, with or without a trailing slash.
+        ("/api/v1/statuses/", "libredesk"),
+        ("/api/v1/", "libredesk"),
+        ("/api/v1/agents", "libredesk"),
+        ("/api/v1/conversations", "libredesk"),
+        ("/api/v1/agents/1/api-keys", "libredesk"),
+        # Rocket.Chat's are method names (with a dot), and login, me and logout.
+        ("/api/v1/custom-user-status.nope", "rocketchat"),
+        ("/api/v1/channels.list", "rocketchat"),
+        ("/api/v1/me/", "rocketchat"),
+        ("/api/v1/login/x", "rocketchat"),
+        ("/api/account/", "liveperson"),
+        ("/api/account/acme/nope", "liveperson"),
+        ("/api/v2/nope/", "selfcommunity"),
+    ],
+)
+def test_an_unknown_path_answers_in_the_shape_of_the_surface_that_owns_it(client, path, surface):
+    response = client.get(path)
+    assert response.status_code == 404
+    body = response.json()
+    shape = {
+        "libredesk": lambda: (
+            body["status"] == "error" and body["error_type"] == "NotFoundException"
+        ),
+        "rocketchat": lambda: body["success"] is False and body["errorType"] == "not_found",
+        "liveperson": lambda: set(body) == {"message", "errors"},
+        "selfcommunity": lambda: body["errors"][0]["code"] == "not_found",
+    }[surface]
+    assert shape(), body
