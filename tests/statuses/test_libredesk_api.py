@@ -185,6 +185,29 @@ def test_update_full_replace(make_agent):
     assert (status.name, status.category) == ("On hold", "open")
 
 
+def test_update_with_the_whole_row_as_libredesks_admin_screen_sends_it(make_agent):
+    """Libredesk's admin screen PUTs back the row it loaded, edited: `id`, `created_at` and
+    `updated_at` included. They are read-only: ignored, not an error, and not applied."""
+    status = ConversationStatusFactory(name="Pending", category="waiting")
+    agent = make_agent(CHANGE)
+    row = agent.get(detail(status.pk)).json()["data"]
+    edited = {
+        **row,
+        "name": "On hold",
+        "id": status.pk + 1000,
+        "created_at": "2001-01-01T00:00:00Z",
+        "updated_at": "2001-01-01T00:00:00Z",
+    }
+    response = agent.put(detail(status.pk), edited, format="json")
+    assert response.status_code == 200, response.content
+    data = response.json()["data"]
+    assert (data["id"], data["name"], data["category"]) == (status.pk, "On hold", "waiting")
+    assert data["created_at"] == row["created_at"] and data["updated_at"] != edited["updated_at"]
+    status.refresh_from_db()
+    assert (status.pk, status.name, status.category) == (row["id"], "On hold", "waiting")
+    assert ConversationStatus.objects.filter(pk=status.pk + 1000).count() == 0
+
+
 def test_update_may_change_case_of_own_name(make_agent):
     status = ConversationStatusFactory(name="Pending")
     response = make_agent(CHANGE).put(
