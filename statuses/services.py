@@ -1,5 +1,6 @@
 """Rules for statuses. The admin and every API surface change statuses through these."""
 
+import re
 from collections.abc import Sequence
 
 from django.db.models import QuerySet
@@ -98,14 +99,32 @@ def user_status_list(
     *,
     name: str | None = None,
     status_id: str | None = None,
+    name_equals: str | None = None,
+    status_type: str | None = None,
+    name_pattern: re.Pattern[str] | None = None,
     order_by: Sequence[str] = ("name", "id"),
 ) -> QuerySet[UserStatus]:
-    """Custom user statuses filtered by a case-insensitive name substring and/or id."""
+    """Custom user statuses matching every filter given: a case-insensitive name substring
+    (`name`), an id, an exact name, a status type, and a compiled regular expression that
+    the name must contain a match of (`name_pattern`).
+
+    The pattern is run by Python over the names, never handed to the database: its
+    dialect is the one the caller compiled, and it never becomes SQL.
+    """
     statuses = UserStatus.objects.all()
     if name:
         statuses = statuses.filter(name__icontains=name)
-    if status_id:
+    if status_id is not None:
         statuses = statuses.filter(pk=status_id)
+    if name_equals is not None:
+        statuses = statuses.filter(name=name_equals)
+    if status_type is not None:
+        statuses = statuses.filter(status_type=status_type)
+    if name_pattern is not None:
+        matching = [
+            pk for pk, text in statuses.values_list("pk", "name") if name_pattern.search(text)
+        ]
+        statuses = statuses.filter(pk__in=matching)
     return statuses.order_by(*order_by)
 
 

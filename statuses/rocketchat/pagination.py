@@ -3,11 +3,11 @@
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
-from statuses.rocketchat.serializers import PagingSerializer
+from statuses.rocketchat.serializers import MAX_OFFSET, PagingSerializer
 
 
 class StatusPagination(LimitOffsetPagination):
-    """`offset` and `count` (default 50, at most 100), replied as
+    """`offset` and `count` (default 50, at most 100, 0 for all), replied as
     `{"statuses", "count", "offset", "total", "success"}` with `count` the page's size.
 
     The values are read with PagingSerializer: a bad one is a 400 `invalid-params`, where
@@ -26,7 +26,11 @@ class StatusPagination(LimitOffsetPagination):
         return serializer.validated_data
 
     def get_limit(self, request):
-        return min(self._paging(request).get("count", self.default_limit), self.max_limit)
+        count = self._paging(request).get("count", self.default_limit)
+        if count == 0:
+            # Rocket.Chat's `count=0`: every item from the offset on, in one page.
+            return MAX_OFFSET
+        return min(count, self.max_limit)
 
     def get_offset(self, request):
         return self._paging(request).get("offset", 0)

@@ -6,7 +6,9 @@ refused (`not_a_string`). `statuses.rocketchat.errors` words these as ajv does.
 """
 
 import json
+import re
 from datetime import UTC
+from urllib.parse import quote
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -126,6 +128,13 @@ class RocketChatLoginBodySerializer(StrictSerializer):
 
 SORT_FIELDS = {"name": "name", "statusType": "status_type", "_updatedAt": "updated_at", "_id": "id"}
 MAX_OFFSET = 2**31 - 1
+# `query` keys with equality -> the service's filter names; `name` also takes a regex.
+QUERY_EQUALS = {"_id": "status_id", "name": "name_equals", "statusType": "status_type"}
+# The longest `$regex` read: names are at most 120 characters, and the admin screen sends
+# the search text escaped (each character at most doubled).
+QUERY_REGEX_MAX_LENGTH = 512
+# Query parameters that DRF itself reads (the renderer override of the browsable API).
+DRF_QUERY_PARAMS = frozenset({"format"})
 
 
 class PagingSerializer(serializers.Serializer):
@@ -133,18 +142,75 @@ class PagingSerializer(serializers.Serializer):
     are the paginator's (`statuses.rocketchat.pagination`)."""
 
     offset = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, required=False)
-    count = serializers.IntegerField(min_value=1, required=False)
+    count = serializers.IntegerField(
+        min_value=0, required=False, help_text="Default 50, at most 100; 0 means all."
+    )
 
 
-class ListQuerySerializer(PagingSerializer):
-    """Query parameters of custom-user-status.list. `sort` is validated as the ordering to
-    apply (Rocket.Chat's field names mapped to the model's, ties broken by id)."""
+QUERY_HELP = _(
+    'Rocket.Chat\'s JSON filter, e.g. {"_id":"<id>"}: equality on _id, name and statusType, '
+    'and {"$regex":"...","$options":"i"} on name. Anything else is a 400 invalid-params.'
+)
 
-    default_error_messages = {"invalid_sort": _('Invalid sort parameter provided "{sort}"')}
+
+class ListQuerySerializer(PagingSerializer, StrictSerializer):
+    """Query parameters of custom-user-status.list; any other parameter is `unknown`.
+    `sort` is validated as the ordering to apply (Rocket.Chat's field names mapped to the
+    model's, ties broken by id); `query` as the service's filters (`status_id`,
+    `name_equals`, `status_type`, `name_pattern`)."""
+
+    default_error_messages = {
+        "invalid_sort": _('Invalid sort parameter provided "{sort}"'),
+        "query_not_object": _("must be a JSON object"),
+        "query_key": _('"{key}" is not a supported key'),
+        "query_value": _('the value of "{key}" must be a string or, on name, a $regex'),
+        "query_regex": _("not a valid regular expression: {reason}"),
+        "query_regex_options": _('$options must be "i" or ""'),
+        "query_regex_length": _("$regex is longer than {max} characters"),
+    }
 
     sort = serializers.CharField(required=False, help_text='JSON such as {"name":1}; 1 or -1.')
     name = serializers.CharField(required=False, help_text="Case-insensitive substring.")
     _id = serializers.CharField(required=False)
+    query = serializers.CharField(required=False, help_text=QUERY_HELP)
+
+    def _query_error(self, message, **params):
+        raise ValidationError(self.error_messages[message].format(**params), code="invalid_query")
+
+    def validate_query(self, value):
+        try:
+            query = json.loads(value)
+        except ValueError:
+            query = None
+        if not isinstance(query, dict):
+            self._query_error("query_not_object")
+        filters = {}
+        for key, condition in query.items():
+            if key not in QUERY_EQUALS:
+                self._query_error("query_key", key=key)
+            if isinstance(condition, str):
+                filters[QUERY_EQUALS[key]] = condition
+            elif key == "name" and isinstance(condition, dict):
+                filters["name_pattern"] = self._regex(condition)
+            else:
+                self._query_error("query_value", key=key)
+        return filters
+
+    def _regex(self, condition):
+        """`{"$regex": str, "$options": "i"}` compiled (`$options` may be left out)."""
+        extra = [key for key in condition if key not in ("$regex", "$options")]
+        if extra or not isinstance(condition.get("$regex"), str):
+            self._query_error("query_key", key=(extra or ["$regex"])[0])
+        options = condition.get("$options", "")
+        if options not in ("i", ""):
+            self._query_error("query_regex_options")
+        pattern = condition["$regex"]
+        if len(pattern) > QUERY_REGEX_MAX_LENGTH:
+            self._query_error("query_regex_length", max=QUERY_REGEX_MAX_LENGTH)
+        try:
+            return re.compile(pattern, re.IGNORECASE if options == "i" else 0)
+        except re.error as exc:
+            self._query_error("query_regex", reason=exc)
 
     def validate_sort(self, value):
         try:
@@ -162,7 +228,20 @@ class ListQuerySerializer(PagingSerializer):
         order = [("" if val == 1 else "-") + SORT_FIELDS[key] for key, val in sort.items()]
         return [*order, "id"]
 
+    def validate(self, attrs):
+        """The filters for the service under `filters`. As in Rocket.Chat's route, the
+        `_id` and `name` parameters take the place of the same key in `query`."""
+        filters = dict(attrs.pop("query", {}))
+        if "_id" in attrs:
+            filters["status_id"] = attrs.pop("_id")
+        if "name" in attrs:
+            filters.pop("name_equals", None)
+            filters.pop("name_pattern", None)
+            filters["name"] = attrs.pop("name")
+        return {**attrs, "filters": filters}
+
     def to_internal_value(self, data):
+        data = {key: data.get(key) for key in data if key not in DRF_QUERY_PARAMS}
         try:
             return super().to_internal_value(data)
         except ValidationError as exc:
@@ -209,17 +288,36 @@ class RocketChatSuccessSerializer(serializers.Serializer):
     success = serializers.BooleanField()
 
 
+class RocketChatEmailSerializer(serializers.Serializer):
+    address = serializers.CharField()
+    verified = serializers.BooleanField()
+
+
+class RocketChatUserSettingsSerializer(serializers.Serializer):
+    profile = serializers.DictField(help_text="Always empty.")
+    preferences = serializers.DictField(help_text="Always empty.")
+    calendar = serializers.DictField(help_text="Always empty.")
+
+
 class RocketChatMeSerializer(serializers.Serializer):
-    """The caller, as Rocket.Chat's /me returns it (never a password or secret)."""
+    """The caller, as Rocket.Chat's /me returns it (`IMeApiUser` of
+    `@rocket.chat/core-typings`; never a password or secret)."""
 
     _id = serializers.CharField()
     username = serializers.CharField()
     name = serializers.CharField()
-    emails = serializers.ListField(child=serializers.DictField())
+    emails = RocketChatEmailSerializer(many=True)
+    email = serializers.CharField(required=False, help_text="Only when the user has one.")
     roles = serializers.ListField(child=serializers.CharField())
     active = serializers.BooleanField()
-    status = serializers.CharField()
-    type = serializers.CharField()
+    status = serializers.ChoiceField(choices=["online"])
+    statusConnection = serializers.ChoiceField(choices=["online"])
+    utcOffset = serializers.IntegerField()
+    avatarUrl = serializers.URLField()
+    isOAuthUser = serializers.BooleanField()
+    settings = RocketChatUserSettingsSerializer()
+    createdAt = MillisecondDateTimeField()
+    lastLogin = MillisecondDateTimeField(required=False)
     success = serializers.BooleanField(required=False)
 
 
@@ -251,10 +349,12 @@ class RocketChatLogoutReplySerializer(serializers.Serializer):
     data = RocketChatLogoutMessageSerializer()
 
 
-def me_payload(user):
-    """The Rocket.Chat user object for `user`."""
+def me_payload(user, *, request):
+    """The Rocket.Chat user object for `user`: every key that `IMeApiUser` requires, and
+    only keys it names."""
     roles = ["admin", "user"] if user.is_superuser else ["user"]
-    return {
+    stamp = MillisecondDateTimeField()
+    me = {
         "_id": str(user.pk),
         "username": user.get_username(),
         "name": user.get_full_name() or user.get_username(),
@@ -262,5 +362,16 @@ def me_payload(user):
         "roles": roles,
         "active": user.is_active,
         "status": "online",
-        "type": "user",
+        "statusConnection": "online",
+        "utcOffset": 0,
+        # Where Rocket.Chat serves the avatar; the portal has none (docs/contracts).
+        "avatarUrl": request.build_absolute_uri("/avatar/" + quote(user.get_username(), safe="")),
+        "isOAuthUser": False,
+        "settings": {"profile": {}, "preferences": {}, "calendar": {}},
+        "createdAt": stamp.to_representation(user.date_joined),
     }
+    if user.email:
+        me["email"] = user.email
+    if user.last_login:
+        me["lastLogin"] = stamp.to_representation(user.last_login)
+    return me

@@ -78,7 +78,7 @@ class LoginView(RocketChatView):
                 "data": {
                     "userId": issued.user_id,
                     "authToken": issued.auth_token,
-                    "me": rc.me_payload(user),
+                    "me": rc.me_payload(user, request=request),
                 },
                 "success": True,
             }
@@ -95,7 +95,7 @@ class MeView(RocketChatView):
         responses={200: rc.RocketChatMeSerializer, **ERRORS.responses(401)},
     )
     def get(self, request):
-        return Response({**rc.me_payload(request.user), "success": True})
+        return Response({**rc.me_payload(request.user, request=request), "success": True})
 
 
 class LogoutView(RocketChatView):
@@ -114,6 +114,17 @@ class LogoutView(RocketChatView):
         login_token_revoke(token=request.auth)
         return Response({"status": "success", "data": {"message": _("You've been logged out!")}})
 
+    @extend_schema(
+        tags=[TAG_SESSION],
+        summary="Log out (GET)",
+        operation_id="logoutGet",
+        description="The same as POST: Rocket.Chat serves both, and `@rocket.chat/sdk` "
+        "logs out with GET.",
+        responses={200: rc.RocketChatLogoutReplySerializer, **ERRORS.responses(401)},
+    )
+    def get(self, request):
+        return self.post(request)
+
 
 def status_reply(status):
     """Rocket.Chat's reply carrying one custom user status."""
@@ -131,19 +142,19 @@ class UserStatusListView(RocketChatView):
         operation_id="customUserStatusList",
         parameters=[
             OpenApiParameter("offset", int, description="Default 0."),
-            OpenApiParameter("count", int, description="Default 50, at most 100."),
+            OpenApiParameter("count", int, description="Default 50, at most 100; 0 means all."),
             OpenApiParameter("sort", str, description='JSON such as {"name":1}; 1 or -1.'),
             OpenApiParameter("name", str, description="Case-insensitive substring."),
-            OpenApiParameter("_id", str),
+            OpenApiParameter("_id", str, description="Exact id."),
+            OpenApiParameter("query", str, description=str(rc.QUERY_HELP)),
         ],
+        description="Any other query parameter (such as `fields`) is a 400 `invalid-params`.",
         responses={200: rc.RocketChatStatusListSerializer, **ERRORS.responses(400, 401)},
     )
     def get(self, request):
         query = self.read(rc.ListQuerySerializer, data=request.query_params)
         statuses = services.user_status_list(
-            name=query.get("name"),
-            status_id=query.get("_id"),
-            order_by=query.get("sort", ("name", "id")),
+            **query["filters"], order_by=query.get("sort", ("name", "id"))
         )
         page = self.paginate_queryset(statuses)
         return self.get_paginated_response(rc.UserStatusSerializer(page, many=True).data)

@@ -1,5 +1,6 @@
 """Contract tests for the Rocket.Chat surface (CONTRACTS.md §2)."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -147,6 +148,50 @@ def test_me_and_logout(client):
     assert out.json() == {"status": "success", "data": {"message": "You've been logged out!"}}
     assert client.get(API + "me", **headers).status_code == 401
     assert client.post(API + "logout", **headers).status_code == 401
+
+
+def test_me_has_the_keys_of_imeapiuser(client):
+    # IMeApiUser (@rocket.chat/core-typings) requires _id, avatarUrl, isOAuthUser and
+    # settings, and the /me schema allows no key outside it (no `type`).
+    UserFactory(username="maria", first_name="Maria", last_name="Silva")
+    login = client.post(
+        API + "login",
+        {"user": "maria", "password": "pw-secret-123"},
+        content_type="application/json",
+    ).json()["data"]
+    headers = {"HTTP_X_AUTH_TOKEN": login["authToken"], "HTTP_X_USER_ID": login["userId"]}
+    me = client.get(API + "me", **headers).json()
+    assert me.pop("success") is True
+    assert me == login["me"]
+    assert "type" not in me
+    assert me["avatarUrl"] == "http://testserver/avatar/maria"
+    assert me["isOAuthUser"] is False
+    assert me["settings"] == {"profile": {}, "preferences": {}, "calendar": {}}
+    assert (me["status"], me["statusConnection"], me["utcOffset"]) == ("online", "online", 0)
+    assert me["email"] == "maria@example.com"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", me["createdAt"])
+    allowed = {
+        "_id", "username", "name", "emails", "email", "roles", "active", "status",
+        "statusConnection", "utcOffset", "avatarUrl", "isOAuthUser", "settings", "createdAt",
+        "lastLogin",
+    }  # fmt: skip
+    assert set(me) <= allowed
+
+
+def test_logout_with_get_revokes_the_token(client):
+    UserFactory(username="maria")
+    login = client.post(
+        API + "login",
+        {"user": "maria", "password": "pw-secret-123"},
+        content_type="application/json",
+    ).json()["data"]
+    headers = {"HTTP_X_AUTH_TOKEN": login["authToken"], "HTTP_X_USER_ID": login["userId"]}
+    out = client.get(API + "logout", **headers)
+    assert out.status_code == 200, out.content
+    assert out.json() == {"status": "success", "data": {"message": "You've been logged out!"}}
+    assert not LoginToken.objects.filter(user__username="maria").exists()
+    assert client.get(API + "me", **headers).status_code == 401
+    assert client.get(API + "logout", **headers).status_code == 401
 
 
 @pytest.mark.parametrize(
@@ -451,11 +496,104 @@ def test_list_invalid_sort(rc_login, sort):
     assert response.json()["errorType"] == "error-invalid-sort"
 
 
-@pytest.mark.parametrize("params", [{"offset": -1}, {"count": "ten"}, {"count": 0}])
+@pytest.mark.parametrize("params", [{"offset": -1}, {"count": "ten"}, {"count": -1}])
 def test_list_invalid_paging(rc_login, params):
     response = rc_login().get(LIST, params)
     assert response.status_code == 400
     assert response.json()["errorType"] == "invalid-params"
+
+
+def test_list_count_zero_is_every_item(rc_login, many_statuses):
+    body = rc_login().get(LIST, {"count": 0}).json()
+    assert (body["count"], body["offset"], body["total"]) == (120, 0, 120)
+    assert [s["name"] for s in body["statuses"]] == [f"Status {i:03d}" for i in range(120)]
+    body = rc_login().get(LIST, {"count": 0, "offset": 110}).json()
+    assert (body["count"], body["offset"], body["total"]) == (10, 110, 120)
+
+
+def test_list_query_loads_one_status_like_the_admin_screen(rc_login, db):
+    # Rocket.Chat's admin screen loads the status to edit with query={"_id":...} and
+    # edits statuses[0]: a "Beta" first in the list must not be what it gets.
+    UserStatusFactory(name="Alpha", status_type="away")
+    target = UserStatusFactory(name="Zulu", status_type="busy")
+    body = rc_login().get(LIST, {"query": json.dumps({"_id": target.pk})}).json()
+    assert [s["_id"] for s in body["statuses"]] == [target.pk]
+    assert (body["count"], body["total"]) == (1, 1)
+
+
+def test_list_query_filters(rc_login, db):
+    UserStatusFactory(name="Alpha meeting", status_type="busy")
+    UserStatusFactory(name="Beta", status_type="away")
+    UserStatusFactory(name="Gamma MEETING", status_type="busy")
+    agent = rc_login()
+
+    def names(query):
+        response = agent.get(LIST, {"query": json.dumps(query)})
+        assert response.status_code == 200, response.content
+        return [s["name"] for s in response.json()["statuses"]]
+
+    assert names({"name": "Beta"}) == ["Beta"]
+    assert names({"name": "beta"}) == []
+    assert names({"statusType": "busy"}) == ["Alpha meeting", "Gamma MEETING"]
+    assert names({"name": {"$regex": "meeting", "$options": "i"}}) == [
+        "Alpha meeting",
+        "Gamma MEETING",
+    ]
+    assert names({"name": {"$regex": "meeting"}}) == ["Alpha meeting"]
+    assert names({"name": {"$regex": "^(B|G)", "$options": "i"}, "statusType": "busy"}) == [
+        "Gamma MEETING"
+    ]
+    # The name parameter takes the place of query's name, as in Rocket.Chat's route.
+    response = agent.get(LIST, {"query": json.dumps({"name": "Beta"}), "name": "alpha"})
+    assert [s["name"] for s in response.json()["statuses"]] == ["Alpha meeting"]
+
+
+@pytest.mark.parametrize(
+    ("query", "error"),
+    [
+        ("nope", "query: must be a JSON object [invalid-params]"),
+        ("[]", "query: must be a JSON object [invalid-params]"),
+        ('{"password": "x"}', 'query: "password" is not a supported key [invalid-params]'),
+        ('{"name": {"$ne": "x"}}', 'query: "$ne" is not a supported key [invalid-params]'),
+        (
+            '{"_id": {"$regex": "x"}}',
+            'query: the value of "_id" must be a string or, on name, a $regex [invalid-params]',
+        ),
+        (
+            '{"name": 5}',
+            'query: the value of "name" must be a string or, on name, a $regex [invalid-params]',
+        ),
+        (
+            '{"name": {"$regex": "x", "$options": "s"}}',
+            'query: $options must be "i" or "" [invalid-params]',
+        ),
+        (
+            '{"name": {"$regex": "("}}',
+            "query: not a valid regular expression: missing ), unterminated subpattern "
+            "at position 0 [invalid-params]",
+        ),
+        (
+            json.dumps({"name": {"$regex": "a" * 513}}),
+            "query: $regex is longer than 512 characters [invalid-params]",
+        ),
+    ],
+)
+def test_list_query_refuses_the_rest(rc_login, db, query, error):
+    assert_rc_error(rc_login().get(LIST, {"query": query}), "invalid-params", error)
+
+
+@pytest.mark.parametrize("param", ["fields", "foo", "query[_id]"])
+def test_list_unknown_parameter_is_400(rc_login, db, param):
+    assert_rc_error(
+        rc_login().get(LIST, {param: "x"}),
+        "invalid-params",
+        "must NOT have additional properties [invalid-params]",
+        {"additionalProperty": param},
+    )
+
+
+def test_list_format_parameter_still_works(rc_login, db):
+    assert rc_login().get(LIST, {"format": "json"}).status_code == 200
 
 
 def test_list_query_count_is_constant(rc_login, django_assert_num_queries, db):
