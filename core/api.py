@@ -1,4 +1,4 @@
-"""API plumbing shared by the four surfaces.
+"""API plumbing shared by every surface.
 
 Each surface renders errors in its vendor's envelope, but deciding *what* went wrong
 (which HTTP status, which message) is the same everywhere and is done once here by
