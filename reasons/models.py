@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -166,7 +167,9 @@ class StatusReason(NameKeyMixin, models.Model):
 
 
 class AccountBearer(models.Model):
-    """A LivePerson-style bearer: a login bound to one account; only its SHA-256 is stored."""
+    """A LivePerson login session bound to one account: its bearer, its csrf and its
+    `Session_id` cookie. Only their SHA-256 hashes are stored. The session lives
+    `BEARER_TTL_HOURS` from `refreshed_at` (its login, or its last refresh)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -181,7 +184,17 @@ class AccountBearer(models.Model):
         verbose_name=_("account"),
     )
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    # Sessions made before the Login Service's cookie and csrf existed have neither: they
+    # work with their bearer only.
+    csrf_hash = models.CharField(_("csrf hash"), max_length=64, blank=True, editable=False)
+    # NULL (not "") for those older sessions, so that the unique index ignores them.
+    session_hash = models.CharField(  # noqa: DJ001
+        _("session id hash"), max_length=64, unique=True, null=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    refreshed_at = models.DateTimeField(
+        _("refreshed at"), default=timezone.now, db_index=True, editable=False
+    )
 
     class Meta:
         # The model lived in `access` until the bearers moved next to their accounts; the

@@ -1,5 +1,5 @@
-"""OpenAPI for the LivePerson surface (loaded by ReasonsConfig.ready): its bearer, and its
-routes versioned by the `v` query parameter."""
+"""OpenAPI for the LivePerson surface (loaded by ReasonsConfig.ready): its bearer, its
+session cookie, and its routes versioned by the `v` query parameter."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiViewExtension
 
@@ -14,6 +14,21 @@ class AccountBearerScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "LivePerson bearer from `POST /api/account/{accountId}/login`; "
             "valid only for that account.",
+        }
+
+
+class AccountSessionScheme(OpenApiAuthenticationExtension):
+    target_class = "reasons.liveperson.authentication.AccountSessionAuthentication"
+    name = "livepersonSession"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": "Session_id",
+            "description": "LivePerson's login session cookie from `POST "
+            "/api/account/{accountId}/login`, valid only together with the login reply's "
+            '`csrf` in the body (`{"csrf": ...}`).',
         }
 
 

@@ -8,6 +8,7 @@ writers get distinct, gap-free revisions. A write may name the revision it expec
 nothing: its failures are raised together, one ItemError per failed item.
 """
 
+import hmac
 import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -390,20 +391,28 @@ def reasons_set_flags(
     return sum(len(group) for group in by_account.values())
 
 
-# --- LivePerson bearers: a login bound to one account ----------------------------------
+# --- LivePerson sessions: a login bound to one account ------------------------------------
+
+
+def session_ttl() -> timedelta:
+    """How long a session lives after its login or its last refresh."""
+    return timedelta(hours=settings.BEARER_TTL_HOURS)
 
 
 @dataclass(frozen=True)
 class IssuedBearer:
-    """A freshly issued LivePerson bearer in clear, returned once by the login route."""
+    """A fresh session's secrets in clear, returned once by the login route: the bearer,
+    the csrf its refresh and logout carry, and the id of its `Session_id` cookie."""
 
     bearer: str
+    csrf: str
+    session_id: str
     user: object
     account_id: str
 
 
 def account_bearer_issue(*, account_id: str, username: str, password: str) -> IssuedBearer:
-    """Log a member into an account: a bearer for that account alone. Wrong credentials,
+    """Log a member into an account: a session for that account alone. Wrong credentials,
     an inactive user and a user who is not a member are all `invalid_credentials`, alike."""
     user = user_authenticate_password(login=username, password=password)
     account = user.liveperson_accounts.filter(pk=account_id).first() if user else None
@@ -411,34 +420,63 @@ def account_bearer_issue(*, account_id: str, username: str, password: str) -> Is
         raise DomainError(
             _("Wrong username or password, or not a member"), code="invalid_credentials"
         )
-    token = secrets.token_urlsafe(48)
-    AccountBearer.objects.create(user=user, account=account, token_hash=hash_secret(token))
-    return IssuedBearer(bearer=token, user=user, account_id=account.pk)
-
-
-def account_bearer_authenticate(*, token: str) -> AccountBearer | None:
-    """The unexpired bearer (with its user and account) of a current member, or None.
-
-    One indexed query: the membership check is a join, so removing a member from an
-    account ends their sessions at once.
-    """
-    if not token:
-        return None
-    ttl = timedelta(hours=settings.BEARER_TTL_HOURS)
-    return (
-        AccountBearer.objects.select_related("user", "account")
-        .filter(
-            token_hash=hash_secret(token),
-            created_at__gte=timezone.now() - ttl,
-            user__is_active=True,
-            account__members=F("user"),
-        )
-        .first()
+    bearer, csrf, session_id = (secrets.token_hex(32) for _secret in range(3))
+    AccountBearer.objects.create(
+        user=user,
+        account=account,
+        token_hash=hash_secret(bearer),
+        csrf_hash=hash_secret(csrf),
+        session_hash=hash_secret(session_id),
+    )
+    return IssuedBearer(
+        bearer=bearer, csrf=csrf, session_id=session_id, user=user, account_id=account.pk
     )
 
 
+def _live_sessions():
+    """Unexpired sessions of active users who are still members of their account (a join,
+    so removing a member ends their sessions at once)."""
+    return AccountBearer.objects.select_related("user", "account").filter(
+        refreshed_at__gte=timezone.now() - session_ttl(),
+        user__is_active=True,
+        account__members=F("user"),
+    )
+
+
+def account_bearer_authenticate(*, token: str) -> AccountBearer | None:
+    """The live session (with its user and account) whose bearer this is, or None. One
+    indexed query."""
+    if not token:
+        return None
+    return _live_sessions().filter(token_hash=hash_secret(token)).first()
+
+
+def account_session_authenticate(*, session_id: str, csrf: str) -> AccountBearer | None:
+    """The live session whose `Session_id` cookie this is, or None. The csrf must be the
+    session's own: a cookie alone proves nothing, since a browser sends it on any request
+    to the portal. A wrong or missing csrf is `csrf_invalid`."""
+    if not session_id:
+        return None
+    session = _live_sessions().filter(session_hash=hash_secret(session_id)).first()
+    if session is None:
+        return None
+    if not (csrf and hmac.compare_digest(session.csrf_hash, hash_secret(csrf))):
+        raise DomainError(
+            _("The csrf does not match the session's"), code="csrf_invalid", field="csrf"
+        )
+    return session
+
+
+def account_session_refresh(*, session: AccountBearer) -> AccountBearer:
+    """Start the session's lifetime again: its bearer, csrf and cookie stay valid for
+    another `session_ttl()` from now."""
+    session.refreshed_at = timezone.now()
+    AccountBearer.objects.filter(pk=session.pk).update(refreshed_at=session.refreshed_at)
+    return session
+
+
 def account_bearer_revoke(*, bearer: AccountBearer) -> None:
-    """End one LivePerson session."""
+    """End one LivePerson session: its bearer, csrf and cookie stop working at once."""
     bearer.delete()
 
 

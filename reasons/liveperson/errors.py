@@ -1,10 +1,16 @@
-"""LivePerson's error body: `{"message": "...", "errors": [{"field": ..., "message": ...}]}`.
+"""LivePerson's two error bodies.
 
-For an array body a field names its item, as in `[2].text`: from the index of a service's
-ItemError, or from the item a list serializer found the error in.
+The reason routes (Account Config): `{"message": "...", "errors": [{"field": ..., "message":
+...}]}` (`ERRORS`). For an array body a field names its item, as in `[2].text`: from the
+index of a service's ItemError, or from the item a list serializer found the error in.
+
+The Login Service routes (login, refresh, logout): `{"error": {"time", "message",
+"internalCode", "responseStatus"}}` (`LOGIN_ERRORS`).
 """
 
 from dataclasses import replace
+from datetime import UTC, datetime
+from http import HTTPStatus
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -132,3 +138,82 @@ def _path(item: ItemError) -> str:
 
 
 ERRORS = LivePersonErrors()
+
+
+# --- the Login Service ----------------------------------------------------------------------
+
+# LivePerson's text for a csrf that is not the session's (its Login Service docs, Refresh
+# and Logout), and its internal code; no other internal code is documented.
+CSRF_INVALID = _(
+    "CSRF token invalid! The CSRF token on request does not match the CSRF token on the session"
+)
+INTERNAL_CODES = {"csrf_invalid": 10}
+# What `internalCode` says when LivePerson documents no code for the error.
+NO_INTERNAL_CODE = 0
+LOGIN_TEXTS = {
+    **TEXTS,
+    "unauthenticated": _("Bad Authentication (invalid site or agent)"),
+}
+# `responseStatus`: the name of the HTTP status, as LivePerson's Java server spells it.
+RESPONSE_STATUSES = {413: "REQUEST_ENTITY_TOO_LARGE"}
+
+
+class LoginServiceErrorDetailSerializer(serializers.Serializer):
+    time = serializers.DateTimeField(help_text="When the error happened (ISO 8601, UTC).")
+    message = serializers.CharField()
+    internalCode = serializers.IntegerField(
+        help_text="10: the csrf is not the session's. 0: no specific code."
+    )
+    responseStatus = serializers.CharField(help_text="The HTTP status's name: `UNAUTHORIZED`.")
+
+
+class LoginServiceErrorSerializer(serializers.Serializer):
+    """Schema of the Login Service's error body."""
+
+    error = LoginServiceErrorDetailSerializer()
+
+
+def _detail_code(problem: ApiProblem) -> str | None:
+    """The code an error was raised with: an AuthenticationFailed's detail carries it."""
+    return getattr(problem.detail, "code", None) or problem.code
+
+
+class LoginServiceErrors(ErrorShape):
+    """Every error of login, refresh and logout is one `error` object."""
+
+    serializer = LoginServiceErrorSerializer
+    descriptions = {
+        400: "Bad input: a body that is not a JSON object, malformed JSON",
+        401: "Wrong credentials or not a member (login); no session, or a csrf that is not "
+        "the session's (`internalCode` 10)",
+        403: "The session or bearer is another account's",
+        413: "Body too large",
+        415: "A body in a media type the route does not read",
+        429: "Too many login attempts from this address; `Retry-After` says when to retry",
+    }
+
+    def translate(self, problem: ApiProblem) -> ApiProblem:
+        code = _detail_code(problem)
+        if code == "csrf_invalid":
+            return replace(problem, status=401, code=code, message=str(CSRF_INVALID))
+        if problem.code in STATUSES:
+            return replace(problem, status=STATUSES[problem.code])
+        if problem.kind in LOGIN_TEXTS:
+            return replace(problem, message=str(LOGIN_TEXTS[problem.kind]))
+        if problem.kind == "invalid" and isinstance(problem.detail, dict | list):
+            return _problem_of_detail(problem)
+        return problem
+
+    def render(self, problem: ApiProblem) -> dict:
+        status = RESPONSE_STATUSES.get(problem.status) or HTTPStatus(problem.status).name
+        return {
+            "error": {
+                "time": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+                "message": problem.message,
+                "internalCode": INTERNAL_CODES.get(problem.code, NO_INTERNAL_CODE),
+                "responseStatus": status,
+            }
+        }
+
+
+LOGIN_ERRORS = LoginServiceErrors()

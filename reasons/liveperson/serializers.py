@@ -208,12 +208,78 @@ class LivePersonLoginBodySerializer(StrictSerializer):
     password = CredentialField()
 
 
+class LivePersonCsrfBodySerializer(StrictSerializer):
+    """The body of a refresh, or of a logout by cookie: `{"csrf": ...}`; other keys are
+    ignored. A missing csrf, or one that is not a string, matches no session (401)."""
+
+    reject_unknown = False
+
+    csrf = CredentialField(help_text="The `csrf` of the login reply.")
+
+
+# --- the login reply (documentation of its shape; the view writes it) ----------------------
+
+
 class LivePersonLoginConfigSerializer(serializers.Serializer):
-    userId = serializers.CharField()
     loginName = serializers.CharField()
-    accountId = serializers.CharField()
+    userId = serializers.CharField()
+    userPrivileges = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="The ids of the user's permissions on status reasons (the portal's "
+        "privileges; LivePerson's own privilege numbers do not exist here).",
+    )
+    serverCurrentTime = serializers.IntegerField(help_text="Milliseconds since the epoch.")
+    timeDiff = serializers.IntegerField(
+        help_text="Account time zone minus server time zone, in milliseconds."
+    )
+    serverTimeZoneName = serializers.CharField()
+    serverTimeGMTDiff = serializers.IntegerField(
+        help_text="The server time zone's offset from GMT now, in milliseconds."
+    )
+    isLPA = serializers.BooleanField(help_text="Always false: no LivePerson staff here.")
+    isAdmin = serializers.BooleanField(help_text="Whether the user is a portal superuser.")
+    accountTimeZoneId = serializers.CharField()
+
+
+class LivePersonBaseUriSerializer(serializers.Serializer):
+    account = serializers.CharField()
+    baseURI = serializers.CharField(help_text="Host (and port) of this portal.")
+    service = serializers.CharField()
+
+
+class LivePersonCsdsSerializer(serializers.Serializer):
+    baseURIs = LivePersonBaseUriSerializer(many=True)
+
+
+class LivePersonAgentGroupSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    deleted = serializers.BooleanField()
+    name = serializers.CharField()
+
+
+class LivePersonAgentGroupsSerializer(serializers.Serializer):
+    items = LivePersonAgentGroupSerializer(
+        many=True, help_text="Always empty: the portal has no agent groups."
+    )
+    revision = serializers.IntegerField()
+
+
+class LivePersonAccountDataSerializer(serializers.Serializer):
+    agentGroupsData = LivePersonAgentGroupsSerializer()
 
 
 class LivePersonLoginReplySerializer(serializers.Serializer):
-    bearer = serializers.CharField()
+    """LivePerson's User Login reply, in its key order (the bearer last)."""
+
+    csrf = serializers.CharField(help_text="Send it in the body of refresh and logout.")
+    wsuk = serializers.CharField(
+        help_text="A number in a string, new at each login. LivePerson's web-socket user "
+        "key; no route of this portal reads it."
+    )
     config = LivePersonLoginConfigSerializer()
+    csdsCollectionResponse = LivePersonCsdsSerializer()
+    accountData = LivePersonAccountDataSerializer()
+    sessionTTl = serializers.CharField(
+        help_text="The session's lifetime in milliseconds, as a string; refresh restarts it."
+    )
+    bearer = serializers.CharField(help_text="`Authorization: Bearer <bearer>` elsewhere.")

@@ -6,6 +6,9 @@ BASE = "account/<str:account_id>/configuration/le-agents/status-reasons"
 
 urlpatterns = [
     path("account/<str:account_id>/login", views.LoginView.as_view(), name="liveperson-login"),
+    path(
+        "account/<str:account_id>/refresh", views.RefreshView.as_view(), name="liveperson-refresh"
+    ),
     path("account/<str:account_id>/logout", views.LogoutView.as_view(), name="liveperson-logout"),
     path(BASE, views.ReasonCollectionView.as_view(), name="liveperson-reasons"),
     path(f"{BASE}/<str:reason_id>", views.ReasonDetailView.as_view(), name="liveperson-reason"),

@@ -1,5 +1,13 @@
-"""LivePerson-compatible endpoints: account login/logout and agent status reasons."""
+"""LivePerson-compatible endpoints: the Login Service (login, refresh, logout) and agent
+status reasons."""
 
+import secrets
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -21,7 +29,12 @@ from core.ids import is_plain_decimal
 from reasons import services
 from reasons.authentication import AccountBearerAuthentication
 from reasons.liveperson import serializers as lp
-from reasons.liveperson.errors import ERRORS
+from reasons.liveperson.authentication import (
+    SESSION_COOKIE,
+    AccountSessionAuthentication,
+    session_cookie_path,
+)
+from reasons.liveperson.errors import ERRORS, LOGIN_ERRORS
 from reasons.models import Account, AccountBearer, StatusReason
 from reasons.selectors import account_list_for, reason_get, reason_list
 from reasons.services import ReasonChange, ReasonFields
@@ -29,7 +42,12 @@ from reasons.services import ReasonChange, ReasonFields
 TAG = "LivePerson: agent status reasons"
 TAG_LOGIN = "LivePerson: login"
 
-V = OpenApiParameter("v", OpenApiTypes.NUMBER, required=True, description="API version, e.g. 1.0")
+V = OpenApiParameter(
+    "v",
+    OpenApiTypes.NUMBER,
+    default=1.0,
+    description="API version, e.g. 1.0 (the default). Not a plain decimal number: 400.",
+)
 INCLUDE_DELETED = OpenApiParameter(
     "include_deleted", OpenApiTypes.BOOL, description="Include soft-deleted reasons."
 )
@@ -70,12 +88,13 @@ ONE_OR_MANY_REPLY = PolymorphicProxySerializer(
 class LivePersonVersioning(QueryParameterVersioning):
     """LivePerson's `v` query parameter: a plain decimal number such as `1.0` or `2.0`.
 
-    For now it is required, as the seed page says; a missing `v` is refused like a bad one.
+    The vendor's overview calls it required with a default of 1.0, and real clients omit it:
+    a missing `v` is 1.0. One that is present but not a plain decimal number is a 400.
     """
 
     version_param = "v"
-    default_version = None
-    invalid_version_message = _("The query parameter v (API version, a number) is required")
+    default_version = "1.0"
+    invalid_version_message = _("The query parameter v (API version) must be a number")
 
     def is_allowed_version(self, version):
         return is_plain_decimal(version)
@@ -349,8 +368,97 @@ class ReasonDetailView(ReasonView):
         return self.written(result, many=False)
 
 
-class LoginView(LivePersonView):
-    """Log a member into an account: a bearer valid for that account only."""
+class LoginServiceView(LivePersonView):
+    """Base of LivePerson's Login Service routes (login, refresh, logout): their errors are
+    `{"error": {...}}`, not the reason routes' `{"message", "errors"}`."""
+
+    errors = LOGIN_ERRORS
+
+    def set_session_cookie(self, response: Response, session_id: str) -> None:
+        """LivePerson's `Session_id` cookie: HttpOnly, Secure under HTTPS, for this
+        account's routes only."""
+        response.set_cookie(
+            SESSION_COOKIE,
+            session_id,
+            path=session_cookie_path(self.kwargs["account_id"]),
+            secure=self.request.is_secure(),
+            httponly=True,
+            samesite=settings.SESSION_COOKIE_SAMESITE,
+        )
+
+    def end_session_cookie(self, response: Response) -> None:
+        response.delete_cookie(
+            SESSION_COOKIE,
+            path=session_cookie_path(self.kwargs["account_id"]),
+            samesite=settings.SESSION_COOKIE_SAMESITE,
+        )
+
+
+# The services an account's login reply names in `csdsCollectionResponse`: the ones this
+# portal serves (LivePerson's Login Service, and the Account Config API of the reasons).
+CSDS_SERVICES = ["agentVep", "accountConfigReadOnly", "accountConfigReadWrite"]
+# The privileges `config.userPrivileges` lists: the user's permissions on status reasons.
+PRIVILEGES = ["view_statusreason", "add_statusreason", "change_statusreason", "delete_statusreason"]
+
+
+def _offset_ms(zone_name: str, now) -> int:
+    """The zone's offset from GMT at `now`, in milliseconds."""
+    offset = now.astimezone(ZoneInfo(zone_name)).utcoffset()
+    return int(offset.total_seconds() * 1000)
+
+
+def login_reply(request, issued: services.IssuedBearer) -> dict:
+    """LivePerson's User Login body, in its key order, with this portal's values."""
+    user, now = issued.user, timezone.now()
+    server_zone = account_zone = settings.TIME_ZONE  # accounts have no time zone of their own
+    privileges = Permission.objects.filter(
+        content_type__app_label="reasons", codename__in=PRIVILEGES
+    )
+    if not user.is_superuser:
+        privileges = privileges.filter(
+            Q(user=user) | Q(group__user=user)
+        )  # what has_perm reads for these permissions
+    return {
+        "csrf": issued.csrf,
+        "wsuk": str(secrets.randbelow(10**18)),
+        "config": {
+            "loginName": user.get_username(),
+            "userId": str(user.pk),
+            "userPrivileges": sorted(set(privileges.values_list("pk", flat=True))),
+            "serverCurrentTime": int(now.timestamp() * 1000),
+            "timeDiff": _offset_ms(account_zone, now) - _offset_ms(server_zone, now),
+            "serverTimeZoneName": server_zone,
+            "serverTimeGMTDiff": _offset_ms(server_zone, now),
+            "isLPA": False,
+            "isAdmin": user.is_superuser,
+            "accountTimeZoneId": account_zone,
+        },
+        "csdsCollectionResponse": {
+            "baseURIs": [
+                {"account": issued.account_id, "baseURI": request.get_host(), "service": name}
+                for name in CSDS_SERVICES
+            ]
+        },
+        "accountData": {"agentGroupsData": {"items": [], "revision": 0}},
+        "sessionTTl": str(int(services.session_ttl().total_seconds() * 1000)),
+        "bearer": issued.bearer,
+    }
+
+
+LOGIN_V = OpenApiParameter(
+    "v", OpenApiTypes.NUMBER, description="API version, e.g. 1.3; any value is accepted."
+)
+SESSION_COOKIE_PARAMETER = OpenApiParameter(
+    SESSION_COOKIE,
+    OpenApiTypes.STR,
+    OpenApiParameter.COOKIE,
+    description="Login session id, from the login reply's cookie. With the body's `csrf`.",
+)
+EMPTY_REPLY = OpenApiResponse(description="OK with an empty body")
+
+
+class LoginView(LoginServiceView):
+    """Log a member into an account: a session valid for that account only."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -362,42 +470,65 @@ class LoginView(LivePersonView):
         tags=[TAG_LOGIN],
         operation_id="accountLogin",
         summary="Log in to an account",
+        description="Also sets the `Session_id` cookie (HttpOnly; Secure under HTTPS), which "
+        "refresh and logout take together with the reply's `csrf`.",
         auth=[],
-        parameters=[OpenApiParameter("v", OpenApiTypes.NUMBER, description="e.g. 1.3")],
+        parameters=[LOGIN_V],
         request=lp.LivePersonLoginBodySerializer,
         responses={
             200: lp.LivePersonLoginReplySerializer,
-            **ERRORS.responses(400, 401, 413, 415, 429),
+            **LOGIN_ERRORS.responses(400, 401, 413, 415, 429),
         },
     )
     def post(self, request, account_id):
         body = self.read(lp.LivePersonLoginBodySerializer)
         issued = services.account_bearer_issue(account_id=account_id, **body)
-        return Response(
-            {
-                "bearer": issued.bearer,
-                "config": {
-                    "userId": str(issued.user.pk),
-                    "loginName": issued.user.get_username(),
-                    "accountId": issued.account_id,
-                },
-            }
-        )
+        response = Response(login_reply(request, issued))
+        self.set_session_cookie(response, issued.session_id)
+        return response
 
 
-class LogoutView(LivePersonView):
-    """End the bearer's session."""
+class RefreshView(LoginServiceView):
+    """Keep a session alive: its lifetime starts again."""
 
-    authentication_classes = [AccountBearerAuthentication]
+    authentication_classes = [AccountSessionAuthentication]
     permission_classes = [IsAccountMember]
+    form_serializer = lp.LivePersonCsrfBodySerializer
+
+    @extend_schema(
+        tags=[TAG_LOGIN],
+        operation_id="accountRefresh",
+        summary="Refresh the session",
+        description="The session's bearer, csrf and cookie stay valid for another `sessionTTl` "
+        "from now.",
+        parameters=[SESSION_COOKIE_PARAMETER],
+        request=lp.LivePersonCsrfBodySerializer,
+        responses={200: EMPTY_REPLY, **LOGIN_ERRORS.responses(400, 401, 403, 413, 415)},
+    )
+    def post(self, request, account_id):
+        services.account_session_refresh(session=request.auth)
+        return Response(status=200)
+
+
+class LogoutView(LoginServiceView):
+    """End the session, named by its bearer or by its cookie plus csrf."""
+
+    authentication_classes = [AccountBearerAuthentication, AccountSessionAuthentication]
+    permission_classes = [IsAccountMember]
+    form_serializer = lp.LivePersonCsrfBodySerializer
 
     @extend_schema(
         tags=[TAG_LOGIN],
         operation_id="accountLogout",
         summary="Log out",
-        request=None,
-        responses={200: OpenApiResponse(description="Logged out"), **ERRORS.responses(401, 403)},
+        description="With `Authorization: Bearer <bearer>`, or with the `Session_id` cookie "
+        'and `{"csrf"}`. The bearer, csrf and cookie stop working at once.',
+        parameters=[SESSION_COOKIE_PARAMETER],
+        request=lp.LivePersonCsrfBodySerializer,
+        responses={200: EMPTY_REPLY, **LOGIN_ERRORS.responses(400, 401, 403, 413, 415)},
     )
     def post(self, request, account_id):
         services.account_bearer_revoke(bearer=request.auth)
-        return Response({})
+        response = Response(status=200)
+        self.end_session_cookie(response)
+        return response

@@ -451,7 +451,7 @@ def test_a_bearer_stops_working_when_expired_revoked_or_no_longer_a_member(
 
     expired = issue()
     AccountBearer.objects.update(
-        created_at=timezone.now() - timedelta(hours=settings.BEARER_TTL_HOURS, seconds=1)
+        refreshed_at=timezone.now() - timedelta(hours=settings.BEARER_TTL_HOURS, seconds=1)
     )
     assert services.account_bearer_authenticate(token=expired) is None
     revoked = issue()
@@ -472,3 +472,30 @@ def test_ending_a_users_sessions_ends_their_bearers(member):
         )
     user_sessions_revoke(user=member)  # access's service; reasons ends its own sessions
     assert list(AccountBearer.objects.values_list("user__username", flat=True)) == [other.username]
+
+
+def test_a_session_is_found_by_its_cookie_only_with_its_own_csrf(member, account, settings):
+    issued = services.account_bearer_issue(
+        account_id="acme", username="agent", password="pw-secret-123"
+    )
+    stored = AccountBearer.objects.get()
+    assert (stored.csrf_hash, stored.session_hash) == (
+        hash_secret(issued.csrf),
+        hash_secret(issued.session_id),
+    )
+    found = services.account_session_authenticate(session_id=issued.session_id, csrf=issued.csrf)
+    assert found == stored
+    for csrf in ("", issued.bearer, issued.session_id, "x"):
+        with pytest.raises(DomainError) as caught:
+            services.account_session_authenticate(session_id=issued.session_id, csrf=csrf)
+        assert caught.value.code == "csrf_invalid"
+    assert services.account_session_authenticate(session_id="nope", csrf=issued.csrf) is None
+    assert services.account_session_authenticate(session_id="", csrf=issued.csrf) is None
+    # Refreshing restarts the lifetime, for the bearer too.
+    old = timezone.now() - timedelta(hours=settings.BEARER_TTL_HOURS, minutes=-1)
+    AccountBearer.objects.update(refreshed_at=old)
+    services.account_session_refresh(session=found)
+    AccountBearer.objects.update(created_at=old)
+    stored.refresh_from_db()
+    assert stored.refreshed_at > old + timedelta(minutes=1)
+    assert services.account_bearer_authenticate(token=issued.bearer) == stored
