@@ -1,7 +1,9 @@
 """Community models: categories, tags, media, member profiles and status posts."""
 
+import re
+
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,28 @@ class TagType(models.TextChoices):
     CONTRIBUTION = "contribution", _("Contribution")
 
 
+# A tag's colour: `#rrggbb`, as SelfCommunity's clients read it (its React TagChip computes a
+# contrast colour from it and fails on anything else); a tag without one gets the default.
+TAG_COLOR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
+DEFAULT_TAG_COLOR = "#9e9e9e"
+validate_tag_color = RegexValidator(
+    regex=rf"\A{TAG_COLOR_PATTERN.pattern}\Z",
+    message=_("Enter a colour as #rrggbb, for example #3366ff."),
+    code="invalid",
+)
+
+
+def fix_tag_colors(tag_model) -> int:
+    """Give every tag whose colour is empty or not `#rrggbb` the default colour (used by
+    the data migration for rows saved before the rule); the number of tags changed."""
+    bad = [
+        pk
+        for pk, color in tag_model.objects.values_list("pk", "color")
+        if not TAG_COLOR_PATTERN.fullmatch(color or "")
+    ]
+    return tag_model.objects.filter(pk__in=bad).update(color=DEFAULT_TAG_COLOR)
+
+
 class Tag(NameKeyMixin, models.Model):
     """A label for users (addressing), categories or contributions; unique per type."""
 
@@ -39,7 +63,13 @@ class Tag(NameKeyMixin, models.Model):
     name_key = name_key_field()
     type = models.CharField(_("type"), max_length=16, choices=TagType.choices)
     description = models.CharField(_("description"), max_length=255, blank=True)
-    color = models.CharField(_("color"), max_length=16, blank=True, help_text=_("e.g. #3366ff"))
+    color = models.CharField(
+        _("color"),
+        max_length=16,
+        default=DEFAULT_TAG_COLOR,
+        validators=[validate_tag_color],
+        help_text=_("#rrggbb, e.g. #3366ff."),
+    )
     visible = models.BooleanField(_("visible"), default=True)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -1,6 +1,7 @@
 """Translation between SelfCommunity's JSON and the community services."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
@@ -48,21 +49,58 @@ class SCBodySerializer(StrictSerializer):
 
 
 # --- replies --------------------------------------------------------------------------------
+#
+# Every reply object matches the JSON Schema that ts-json-schema-generator makes from the
+# vendor's TypeScript types (`@selfcommunity/types`; checked by tests/selfcommunity_sdk): every
+# key a type requires is always present with a value of its declared type, and a key the
+# type marks optional (`image?: string`) is left out when the portal has no value for it,
+# because `null` is not a value of that type. Such fields are declared `required=False` and
+# not read-only, so the OpenAPI document shows them as optional and non-nullable.
+
+
+class OmitWhenNull:
+    """Leaves out the keys in `omit_when_null` whose value is None."""
+
+    omit_when_null: tuple[str, ...] = ()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        for key in self.omit_when_null:
+            if data.get(key, "") is None:
+                del data[key]
+        return data
 
 
 class SCTagSerializer(serializers.ModelSerializer):
-    """A Tag as SelfCommunity returns it."""
+    """A Tag as SelfCommunity returns it (`SCTagType`); `color` is always `#rrggbb`."""
+
+    deleted = serializers.SerializerMethodField(help_text="Always false: deleting is final.")
 
     class Meta:
         model = Tag
-        fields = ["id", "type", "name", "description", "color", "visible", "active", "created_at"]
+        fields = [
+            "id",
+            "type",
+            "name",
+            "description",
+            "color",
+            "visible",
+            "active",
+            "deleted",
+            "created_at",
+        ]
+        # Every key is in every reply (the OpenAPI document marks them required).
+        read_only_fields = fields
+
+    def get_deleted(self, tag) -> bool:
+        return False
 
 
 class SCCategorySerializer(serializers.ModelSerializer):
-    """A Category as SelfCommunity returns it."""
+    """A Category as SelfCommunity returns it (`SCCategoryType`)."""
 
     parents = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    tags = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    tags = SCTagSerializer(many=True, read_only=True)
 
     class Meta:
         model = Category
@@ -84,12 +122,19 @@ class SCCategorySerializer(serializers.ModelSerializer):
             "lastmod_datetime",
             "stream_order_by",
         ]
+        # Every key is in every reply (the OpenAPI document marks them required).
+        read_only_fields = fields
 
 
-class SCMediaSerializer(serializers.ModelSerializer):
-    """A Media as SelfCommunity returns it."""
+class SCMediaSerializer(OmitWhenNull, serializers.ModelSerializer):
+    """A Media as SelfCommunity returns it (`SCMediaType`); the image keys only when it has
+    an image."""
 
-    image = serializers.ImageField(read_only=True, allow_null=True)
+    omit_when_null = ("image", "image_width", "image_height")
+
+    image = serializers.ImageField(required=False, help_text="Only for an image media.")
+    image_width = serializers.IntegerField(required=False, help_text="Only for an image media.")
+    image_height = serializers.IntegerField(required=False, help_text="Only for an image media.")
 
     class Meta:
         model = Media
@@ -105,10 +150,19 @@ class SCMediaSerializer(serializers.ModelSerializer):
             "image_height",
             "order",
         ]
+        # Every key is in every reply (the OpenAPI document marks them required).
+        read_only_fields = fields
 
 
-class SCUserSerializer(serializers.Serializer):
-    """A community member as SelfCommunity shows one: never an email or a password hash."""
+# The member fields SelfCommunity's types require and the portal does not keep.
+GENDER_UNSPECIFIED = "Unspecified"
+
+
+class SCUserSerializer(OmitWhenNull, serializers.Serializer):
+    """A community member as SelfCommunity shows one (`SCUserType`): never an email or a
+    password hash. `ext_id` only when the member has one."""
+
+    omit_when_null = ("ext_id",)
 
     id = serializers.IntegerField()
     username = serializers.CharField()
@@ -117,9 +171,16 @@ class SCUserSerializer(serializers.Serializer):
     bio = serializers.SerializerMethodField()
     location = serializers.SerializerMethodField()
     description = serializers.SerializerMethodField()
+    gender = serializers.SerializerMethodField(help_text='Always "Unspecified".')
     website = serializers.SerializerMethodField()
     avatar = serializers.SerializerMethodField()
-    ext_id = serializers.SerializerMethodField()
+    ext_id = serializers.CharField(
+        source="community_profile.ext_id",
+        required=False,
+        help_text="The member's id in the embedding site; left out when there is none.",
+    )
+    tags = serializers.SerializerMethodField(help_text="Always empty.")
+    reputation = serializers.SerializerMethodField(help_text="Always 0.")
 
     @staticmethod
     def _profile(user, name, default=""):
@@ -138,14 +199,21 @@ class SCUserSerializer(serializers.Serializer):
     def get_description(self, user) -> str:
         return self._profile(user, "description")
 
+    def get_gender(self, user) -> str:
+        return GENDER_UNSPECIFIED
+
     def get_website(self, user) -> str:
         return self._profile(user, "website")
 
     def get_avatar(self, user) -> str:
         return self._profile(user, "avatar")
 
-    def get_ext_id(self, user) -> str | None:
-        return self._profile(user, "ext_id", None)
+    @extend_schema_field(SCTagSerializer(many=True))
+    def get_tags(self, user):
+        return []
+
+    def get_reputation(self, user) -> int:
+        return 0
 
 
 class SCLocationSerializer(serializers.Serializer):
@@ -156,16 +224,64 @@ class SCLocationSerializer(serializers.Serializer):
     lng = StrictFloatField(allow_null=True, min_value=-180, max_value=180)
 
 
-class SCStatusSerializer(serializers.ModelSerializer):
-    """A status post as SelfCommunity returns it."""
+class SCLocationReplySerializer(OmitWhenNull, serializers.Serializer):
+    """A status's location in a reply (`SCContributionLocation`): `lat` and `lng` only
+    when known."""
+
+    omit_when_null = ("lat", "lng")
+
+    location = serializers.CharField(help_text='The place\'s name; "" when only coordinates.')
+    lat = serializers.FloatField(required=False)
+    lng = serializers.FloatField(required=False)
+
+
+class SCReactionSerializer(serializers.Serializer):
+    """A reaction (`SCReactionType`): every key optional. The portal has no reactions, so a
+    status's `reaction` is always the empty object."""
+
+    id = serializers.IntegerField(required=False)
+    label = serializers.CharField(required=False)
+    sentiment = serializers.IntegerField(required=False)
+    image = serializers.CharField(required=False)
+    active = serializers.BooleanField(required=False)
+
+
+@extend_schema_field(SCLocationReplySerializer)
+class SCStatusLocationField(serializers.Field):
+    """The status's location object, or None (the key is then left out)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", required=False, **kwargs)
+
+    def to_representation(self, status):
+        if status.location is None and status.location_lat is None and status.location_lng is None:
+            return None
+        place = {
+            "location": status.location or "",
+            "lat": status.location_lat,
+            "lng": status.location_lng,
+        }
+        return SCLocationReplySerializer(place).data
+
+
+class SCStatusSerializer(OmitWhenNull, serializers.ModelSerializer):
+    """A status post as SelfCommunity returns it (`SCFeedStatusType`)."""
+
+    omit_when_null = ("location",)
 
     type = serializers.SerializerMethodField()
     categories = SCCategorySerializer(many=True, read_only=True)
     medias = SCMediaSerializer(many=True, read_only=True)
-    location = serializers.SerializerMethodField()
-    addressing = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    tags = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    location = SCStatusLocationField(help_text="Left out when the status has no location.")
+    addressing = SCTagSerializer(many=True, read_only=True)
+    tags = SCTagSerializer(many=True, read_only=True)
     author = SCUserSerializer(read_only=True)
+    last_edited_at = serializers.SerializerMethodField(
+        help_text="When the content was last written: `added_at` until the first edit."
+    )
+    follower_count = serializers.SerializerMethodField(help_text="Always 0.")
+    reaction = serializers.SerializerMethodField(help_text="Always {}: no reactions.")
+    reactions_count = serializers.SerializerMethodField(help_text="Always [].")
 
     class Meta:
         model = Status
@@ -192,16 +308,32 @@ class SCStatusSerializer(serializers.ModelSerializer):
             "vote_count",
             "flag_count",
             "share_count",
+            "follower_count",
+            "reaction",
+            "reactions_count",
         ]
+        # Every key is in every reply (the OpenAPI document marks them required).
+        read_only_fields = fields
 
     def get_type(self, status) -> str:
         return "status"
 
-    @extend_schema_field(SCLocationSerializer(allow_null=True))
-    def get_location(self, status):
-        if status.location is None and status.location_lat is None and status.location_lng is None:
-            return None
-        return {"location": status.location, "lat": status.location_lat, "lng": status.location_lng}
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_last_edited_at(self, status):
+        return serializers.DateTimeField().to_representation(
+            status.last_edited_at or status.added_at
+        )
+
+    def get_follower_count(self, status) -> int:
+        return 0
+
+    @extend_schema_field(SCReactionSerializer)
+    def get_reaction(self, status):
+        return {}
+
+    @extend_schema_field({"type": "array", "items": {"type": "object"}})
+    def get_reactions_count(self, status):
+        return []
 
 
 # --- request bodies --------------------------------------------------------------------------
@@ -211,10 +343,12 @@ class SCStatusWriteSerializer(SCBodySerializer):
     """The body of a status create or update."""
 
     action = StrictCharField(
+        required=False,
         allow_null=True,
         allow_blank=True,
+        default=None,
         max_length=Status.ACTION_MAX_LENGTH,
-        help_text="Required key: a short headline, or null.",
+        help_text="A short headline, or null; a missing key means null.",
     )
     text = StrictCharField(
         required=False,
@@ -276,7 +410,11 @@ class SCTagWriteSerializer(SCBodySerializer):
     name = VisibleNameField(max_length=Tag.NAME_MAX_LENGTH)
     type = serializers.ChoiceField(choices=TagType.choices)
     description = StrictCharField(max_length=255, required=False, allow_blank=True)
-    color = StrictCharField(max_length=16, required=False, allow_blank=True)
+    color = StrictCharField(
+        max_length=Tag._meta.get_field("color").max_length,
+        required=False,
+        help_text="#rrggbb; a new tag without one gets the default colour.",
+    )
     visible = serializers.BooleanField(required=False)
     active = serializers.BooleanField(required=False)
 

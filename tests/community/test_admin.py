@@ -2,7 +2,7 @@
 
 import pytest
 
-from community.models import Category, Status, Tag
+from community.models import DEFAULT_TAG_COLOR, Category, Status, Tag
 from tests.community.factories import CategoryFactory, StatusFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +51,17 @@ def test_admin_refuses_duplicate_tag(admin_client):
     )
     assert response.status_code == 200
     assert Tag.objects.filter(name__iexact="vip").count() == 1
+
+
+def test_admin_tag_colour_is_checked_and_defaulted(admin_client):
+    form = admin_client.get("/admin/community/tag/add/").content.decode()
+    assert f'value="{DEFAULT_TAG_COLOR}"' in form
+    data = {"name": "vip", "type": "user", "visible": "on", "color": "red"}
+    response = admin_client.post("/admin/community/tag/add/", data)
+    assert response.status_code == 200 and not Tag.objects.exists()
+    response = admin_client.post("/admin/community/tag/add/", {**data, "color": "#3366ff"})
+    assert response.status_code == 302
+    assert Tag.objects.get().color == "#3366ff"
 
 
 def test_moderation_search_and_filters(admin_client):

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from community.models import Status
+from community.models import DEFAULT_TAG_COLOR, Status
 from community.selfcommunity.throttling import WriteRateThrottle
 from tests.community.factories import (
     CategoryFactory,
@@ -51,6 +51,9 @@ STATUS_KEYS = {
     "vote_count",
     "flag_count",
     "share_count",
+    "follower_count",
+    "reaction",
+    "reactions_count",
 }
 
 
@@ -127,8 +130,8 @@ def test_create_returns_201_with_the_full_status(member):
     child = CategoryFactory(name="Releases", parents=[parent])
     media = MediaFactory(owner=member.user)
     MemberProfileFactory(user=member.user, ext_id="crm-7")
-    addressed = TagFactory(type="user")
-    topic = TagFactory(type="contribution")
+    addressed = TagFactory(type="user", name="everyone", color="#3366ff")
+    topic = TagFactory(type="contribution", name="launch")
     response = post(
         member,
         {
@@ -157,17 +160,29 @@ def test_create_returns_201_with_the_full_status(member):
         releases
     )
     assert body["medias"][0]["id"] == media.pk and body["medias"][0]["type"] == "url"
-    assert {"added_at", "title", "description", "url", "image", "image_width", "order"} <= set(
-        body["medias"][0]
-    )
+    # A link media has no image: the image keys, optional in SCMediaType, are left out.
+    assert {"added_at", "title", "description", "url", "order"} <= set(body["medias"][0])
+    assert not {"image", "image_width", "image_height"} & set(body["medias"][0])
     assert body["location"] == {"location": "Rome", "lat": 41.9, "lng": 12.5}
-    assert body["addressing"] == [addressed.pk] and body["tags"] == [topic.pk]
+    # Full Tag objects, with the keys SCTagType requires (issue 12, breaks 10 and 11).
+    tag_keys = {"id", "type", "name", "description", "color", "visible", "active", "deleted"}
+    assert set(body["addressing"][0]) == tag_keys | {"created_at"}
+    assert [(t["id"], t["name"], t["color"]) for t in body["addressing"]] == [
+        (addressed.pk, "everyone", "#3366ff")
+    ]
+    assert [(t["id"], t["color"], t["deleted"]) for t in body["tags"]] == [
+        (topic.pk, DEFAULT_TAG_COLOR, False)
+    ]
     author = body["author"]
     assert author["id"] == member.user.pk and author["username"] == member.user.username
     assert author["ext_id"] == "crm-7"
+    assert (author["gender"], author["tags"], author["reputation"]) == ("Unspecified", [], 0)
     assert "email" not in author and "password" not in author
     assert body["deleted"] is False and body["collapsed"] is False
-    assert body["last_edited_at"] is None
+    # Never edited: the content was last written when it was added.
+    assert body["last_edited_at"] == body["added_at"]
+    assert body["follower_count"] == 0
+    assert body["reaction"] == {} and body["reactions_count"] == []
     for counter in ["comment_count", "view_count", "vote_count", "flag_count", "share_count"]:
         assert body[counter] == 0
     assert body["added_at"].endswith("Z")
@@ -184,7 +199,9 @@ def test_create_adds_grandparents_too(member):
     assert response.status_code == 201, response.content
     assert {c["id"] for c in response.json()["categories"]} == {root.pk, middle.pk, leaf.pk}
     assert response.json()["action"] is None
-    assert response.json()["location"] is None
+    # No location: the key, optional in SCFeedStatusType, is left out rather than null.
+    assert "location" not in response.json()
+    assert "ext_id" not in response.json()["author"]
 
 
 def test_create_without_categories_is_the_sdk_field_error(member):
@@ -194,10 +211,23 @@ def test_create_without_categories_is_the_sdk_field_error(member):
     assert not Status.objects.exists()
 
 
-def test_action_is_a_required_key(member):
+def test_a_missing_action_key_means_null(member):
+    # The vendor's SDK types and its api-docs example leave `action` out (issue 12, break 9).
     category = CategoryFactory()
-    messages = field_error(post(member, {"categories": [category.pk]}), "action")
-    assert messages == [{"code": "required", "message": "This field is required."}]
+    response = post(member, {"text": "No headline", "categories": [category.pk]})
+    assert response.status_code == 201, response.content
+    assert response.json()["action"] is None
+    assert Status.objects.get().action is None
+    status = Status.objects.get()
+    response = member.put(
+        f"{STATUS}{status.pk}/", {"text": "x", "categories": [category.pk]}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["action"] is None
+    assert post(member, {"action": None, "categories": [category.pk]}).json()["action"] is None
+
+
+def test_action_rules(member):
+    category = CategoryFactory()
     messages = field_error(
         post(member, {"action": "x" * 256, "categories": [category.pk]}), "action"
     )
@@ -297,7 +327,15 @@ def test_valid_locations(member, location, stored):
     body = {"action": "x", "categories": [CategoryFactory().pk], "location": location}
     response = post(member, body)
     assert response.status_code == 201, response.content
-    assert response.json()["location"] == stored
+    status = Status.objects.get()
+    assert (status.location, status.location_lat, status.location_lng) == (
+        (None, None, None) if stored is None else tuple(stored.values())
+    )
+    # The reply is SCContributionLocation: `location` a string, `lat`/`lng` only when known.
+    reply = None if stored is None else {k: v for k, v in stored.items() if v is not None}
+    if reply is not None:
+        reply.setdefault("location", "")
+    assert response.json().get("location") == reply
 
 
 def test_tag_types(member):
@@ -419,7 +457,9 @@ def test_retrieve(member):
     status = StatusFactory()
     response = member.get(f"{STATUS}{status.pk}/")
     assert response.status_code == 200
-    assert response.json()["id"] == status.pk and set(response.json()) == STATUS_KEYS
+    assert response.json()["id"] == status.pk
+    # Without a location the (optional) `location` key is left out.
+    assert set(response.json()) == STATUS_KEYS - {"location"}
 
 
 @pytest.mark.parametrize("status_id", ["999999", "abc", "99999999999999999999999"])

@@ -1,8 +1,12 @@
 """The vendor's JavaScript SDK (@selfcommunity/api-services) against a live portal.
 
-`tests/selfcommunity_sdk/run.js` drives FeedObjectService with type "status": create, list,
-search, retrieve, update, delete, restore, and a create without categories whose field error
-must come through the SDK's own `formatHttpError`. A missing node or npm fails the test.
+`tests/selfcommunity_sdk/run.js` drives FeedObjectService with type "status": create (with
+media, addressing and tags, and once without `action`), list, search, retrieve, update,
+delete, restore, and a create without categories whose field error must come through the
+SDK's own `formatHttpError`; it reads categories, tags and a media through CategoryService,
+TagService and MediaService. Every reply it receives is validated with ajv against the JSON
+Schemas that ts-json-schema-generator makes from the pinned `@selfcommunity/types`
+(`tests/selfcommunity_sdk/schemas.js`). A missing node or npm fails the test.
 """
 
 import json
@@ -12,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from community.models import Status
-from tests.community.factories import CategoryFactory
+from community.models import DEFAULT_TAG_COLOR, Status, Tag
+from tests.community.factories import CategoryFactory, TagFactory
 from tests.conftest import issue_bearer
 from tests.factories import UserFactory
 
@@ -26,7 +30,8 @@ def sdk_installed():
     node, npm = shutil.which("node"), shutil.which("npm")
     if not node or not npm:
         pytest.fail("node and npm are needed to run the SelfCommunity SDK test")
-    if not (SDK_DIR / "node_modules" / "@selfcommunity" / "api-services").is_dir():
+    wanted = json.loads((SDK_DIR / "package.json").read_text())["dependencies"]
+    if not all((SDK_DIR / "node_modules" / name).is_dir() for name in wanted):
         result = subprocess.run(
             [npm, "ci", "--no-audit", "--no-fund"],
             cwd=SDK_DIR,
@@ -42,6 +47,8 @@ def sdk_installed():
 def test_sdk_full_flow(sdk_installed, live_server, oauth_app):
     user = UserFactory(username="sdkuser")
     CategoryFactory(name="General")
+    TagFactory(name="everyone", type=Tag.Type.USER, color="#3366ff")
+    TagFactory(name="news", type=Tag.Type.CONTRIBUTION)  # no colour: the default
     token = issue_bearer(user, oauth_app)
     result = subprocess.run(
         [sdk_installed, "run.js", live_server.url, token],
@@ -57,6 +64,11 @@ def test_sdk_full_flow(sdk_installed, live_server, oauth_app):
     assert created["author"]["id"] == user.pk
     assert "<script" not in created["html"] and "<b>api-services</b>" in created["html"]
     assert created["location"] == {"location": "Rome", "lat": 41.9, "lng": 12.5}
+    assert [tag["name"] for tag in created["addressing"]] == ["everyone"]
+    assert created["addressing"][0]["color"] == "#3366ff"
+    assert [tag["name"] for tag in created["tags"]] == ["news"]
+    assert created["tags"][0]["color"] == DEFAULT_TAG_COLOR
+    assert report["withoutAction"]["action"] is None
     assert report["updated"]["action"] == "Edited by the SDK"
     assert report["deletedStatus"] == 404
     assert report["missingCategories"] == {
@@ -64,6 +76,18 @@ def test_sdk_full_flow(sdk_installed, live_server, oauth_app):
         "formatted": {"categoriesError": {"error": "This field is required."}},
         "codes": {"categoriesError": {"error": "required"}},
     }
+    replies = report["replies"]
+    assert replies["problems"] == []
+    assert replies["kinds"] == {
+        "page:category": 1,
+        "page:tag": 2,
+        "tag": 1,
+        "media": 2,
+        "status": 5,
+        "page:status": 2,
+        "empty": 2,
+        "errors": 2,
+    }
     status = Status.objects.get(pk=created["id"])
     assert status.action == "Edited by the SDK" and status.deleted is False
-    assert Status.objects.count() == 1
+    assert Status.objects.count() == 2

@@ -1,11 +1,13 @@
 """Categories, tags and media routes of the SelfCommunity surface (CONTRACTS.md §4)."""
 
+import importlib
 import io
 
 import pytest
+from django.apps import apps as django_apps
 from PIL import Image
 
-from community.models import Category, Media, Tag
+from community.models import DEFAULT_TAG_COLOR, Category, Media, Tag
 from tests.community.factories import CategoryFactory, MediaFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +148,47 @@ def test_manager_creates_updates_and_deletes_tags(sc_login):
     assert not Tag.objects.filter(pk=tag_id).exists()
 
 
+def test_a_tag_always_has_a_hex_colour(sc_login):
+    # Issue 12, break 10: the vendor's TagChip calls getContrastText(tag.color).
+    manager = sc_login(*TAG_PERMS)
+    response = manager.post(TAG, {"name": "plain", "type": "user"}, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["color"] == DEFAULT_TAG_COLOR
+    assert response.json()["deleted"] is False
+    for bad in ["red", "#fff", "#12345g", "3366ff", ""]:
+        response = manager.post(TAG, {"name": "x", "type": "user", "color": bad}, format="json")
+        assert response.status_code == 400, bad
+        assert response.json()["errors"][0]["field"] == "color"
+    response = manager.patch(f"{TAG}{Tag.objects.get().pk}/", {"color": "#3366FF"}, format="json")
+    assert response.status_code == 200 and response.json()["color"] == "#3366FF"
+    assert (
+        manager.patch(f"{TAG}{Tag.objects.get().pk}/", {"color": "blue"}, format="json").status_code
+        == 400
+    )
+    assert Tag.objects.get().color == "#3366FF"
+
+
+def test_the_colour_migration_gives_old_rows_the_default(db):
+    migration = importlib.import_module("community.migrations.0008_tag_color_rule")
+    good = TagFactory(color="#00aa00")
+    old = [TagFactory(), TagFactory(), TagFactory()]
+    for tag, color in zip(old, ["", "red", "#fff"], strict=True):
+        Tag.objects.filter(pk=tag.pk).update(color=color)
+    migration.fill_default_colors(django_apps, None)
+    assert [Tag.objects.get(pk=t.pk).color for t in old] == [DEFAULT_TAG_COLOR] * 3
+    assert Tag.objects.get(pk=good.pk).color == "#00aa00"
+
+
+def test_category_tags_are_tag_objects(member):
+    label = TagFactory(name="help", type="category", color="#123456")
+    category = CategoryFactory()
+    category.tags.set([label])
+    body = member.get(f"{CATEGORY}{category.pk}/").json()
+    assert [(t["id"], t["name"], t["color"], t["deleted"]) for t in body["tags"]] == [
+        (label.pk, "help", "#123456", False)
+    ]
+
+
 def test_tag_type_is_checked_by_the_database(db):
     from django.db import IntegrityError
 
@@ -165,7 +208,9 @@ def test_create_url_media_and_read_it_back(member):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["type"] == "url" and body["url"] == "https://example.com/a"
-    assert body["title"] == "A" and body["image"] is None
+    assert body["title"] == "A"
+    # SCMediaType's image keys are optional strings and numbers: left out, never null.
+    assert not {"image", "image_width", "image_height"} & set(body)
     assert member.get(f"{MEDIA}{body['id']}/").json()["id"] == body["id"]
 
 
