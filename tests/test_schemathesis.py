@@ -190,6 +190,10 @@ class Portal:
             issued = account_bearer_issue(
                 account_id=ACCOUNT, username=self.lp_user.username, password=PASSWORD
             )
+            if path.endswith("/refresh") and isinstance(case.body, dict) and "csrf" in case.body:
+                case.body["csrf"] = issued.csrf  # the session's own (refresh takes no bearer)
+            # The Login Service's refresh takes the cookie (plus the body's csrf) only.
+            case.cookies = {**(case.cookies or {}), "Session_id": issued.session_id}
             return {"Authorization": f"Bearer {issued.bearer}"}
         if path.startswith("/api/v2/"):
             return {"Authorization": f"Bearer {issue_bearer(self.sc_user, self.oauth_app)}"}

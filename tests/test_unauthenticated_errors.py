@@ -29,7 +29,7 @@ def is_json(response):
     ("path", "shape"),
     [
         ("/api/v1/login", "success"),
-        ("/api/account/acme/login?v=1.3", "errors"),
+        ("/api/account/acme/login?v=1.3", "error"),  # the Login Service's shape
     ],
 )
 def test_a_lone_surrogate_in_a_login_body_is_a_400(client_api, path, shape):

@@ -214,7 +214,10 @@ class LivePersonCsrfBodySerializer(StrictSerializer):
 
     reject_unknown = False
 
-    csrf = CredentialField(help_text="The `csrf` of the login reply.")
+    csrf = CredentialField(
+        required=False,
+        help_text="The `csrf` of the login reply; needed with the `Session_id` cookie.",
+    )
 
 
 # --- the login reply (documentation of its shape; the view writes it) ----------------------

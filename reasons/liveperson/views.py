@@ -448,12 +448,6 @@ def login_reply(request, issued: services.IssuedBearer) -> dict:
 LOGIN_V = OpenApiParameter(
     "v", OpenApiTypes.NUMBER, description="API version, e.g. 1.3; any value is accepted."
 )
-SESSION_COOKIE_PARAMETER = OpenApiParameter(
-    SESSION_COOKIE,
-    OpenApiTypes.STR,
-    OpenApiParameter.COOKIE,
-    description="Login session id, from the login reply's cookie. With the body's `csrf`.",
-)
 EMPTY_REPLY = OpenApiResponse(description="OK with an empty body")
 
 
@@ -501,7 +495,6 @@ class RefreshView(LoginServiceView):
         summary="Refresh the session",
         description="The session's bearer, csrf and cookie stay valid for another `sessionTTl` "
         "from now.",
-        parameters=[SESSION_COOKIE_PARAMETER],
         request=lp.LivePersonCsrfBodySerializer,
         responses={200: EMPTY_REPLY, **LOGIN_ERRORS.responses(400, 401, 403, 413, 415)},
     )
@@ -523,11 +516,11 @@ class LogoutView(LoginServiceView):
         summary="Log out",
         description="With `Authorization: Bearer <bearer>`, or with the `Session_id` cookie "
         'and `{"csrf"}`. The bearer, csrf and cookie stop working at once.',
-        parameters=[SESSION_COOKIE_PARAMETER],
         request=lp.LivePersonCsrfBodySerializer,
         responses={200: EMPTY_REPLY, **LOGIN_ERRORS.responses(400, 401, 403, 413, 415)},
     )
     def post(self, request, account_id):
+        request.data  # noqa: B018 -- a body it cannot read is refused (400, 413, 415), bearer or not
         services.account_bearer_revoke(bearer=request.auth)
         response = Response(status=200)
         self.end_session_cookie(response)
