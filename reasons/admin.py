@@ -137,11 +137,11 @@ class StatusReasonAdmin(PortalImportExportMixin, ServiceBackedAdmin):
 class AccountBearerAdmin(SessionAdmin):
     """LivePerson sessions per account: see who is logged in, and revoke by deleting."""
 
-    list_display = ["user", "account", "created_at"]
+    list_display = ["user", "account", "created_at", "refreshed_at"]
     list_filter = ["account", "created_at"]
     search_fields = ["user__username", "account__id"]
     list_select_related = ["user", "account"]
-    readonly_fields = ["user", "account", "created_at"]
+    readonly_fields = ["user", "account", "created_at", "refreshed_at"]
     fields = readonly_fields
 
 
