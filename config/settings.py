@@ -342,6 +342,8 @@ API_ERROR_SHAPES = [
     (r"/api/v1/(?:[^/]*\.[^/]*|login|me|logout)(?:/|$)", "statuses.rocketchat.errors.ERRORS"),
     (r"/api/v1/", "statuses.libredesk.errors.ERRORS"),
     (r"/api/v2/", "community.selfcommunity.errors.ERRORS"),
+    # LivePerson's Login Service (login, refresh, logout) has an error body of its own.
+    (r"/api/account/[^/]+/(?:login|refresh|logout)/?$", "reasons.liveperson.errors.LOGIN_ERRORS"),
     (r"/api/account/", "reasons.liveperson.errors.ERRORS"),
 ]
 # What Retry-After says while the database cannot be reached.

@@ -242,6 +242,9 @@ def test_options_on_a_status_post_describes_the_update_body(sc_login):
         ("/api/v1/custom-user-status.list", "success"),
         ("/api/v2/status/", "errors"),
         ("/api/account/acme/configuration/le-agents/status-reasons?v=1", "errors"),
+        # LivePerson's Login Service answers in its own `{"error": {...}}` body.
+        ("/api/account/acme/login", "error"),
+        ("/api/account/acme/refresh", "error"),
     ],
 )
 def test_a_disallowed_host_on_an_api_path_is_a_json_400(client, path, key):
