@@ -132,6 +132,7 @@ class SCMediaSerializer(OmitWhenNull, serializers.ModelSerializer):
 
     omit_when_null = ("image", "image_width", "image_height")
 
+    url = serializers.CharField(read_only=True, help_text='The link; "" for an image media.')
     image = serializers.ImageField(required=False, help_text="Only for an image media.")
     image_width = serializers.IntegerField(required=False, help_text="Only for an image media.")
     image_height = serializers.IntegerField(required=False, help_text="Only for an image media.")
@@ -270,6 +271,7 @@ class SCStatusSerializer(OmitWhenNull, serializers.ModelSerializer):
     omit_when_null = ("location",)
 
     type = serializers.SerializerMethodField()
+    slug = serializers.CharField(read_only=True, help_text='From `action` or the text; may be "".')
     categories = SCCategorySerializer(many=True, read_only=True)
     medias = SCMediaSerializer(many=True, read_only=True)
     location = SCStatusLocationField(help_text="Left out when the status has no location.")
