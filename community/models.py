@@ -66,9 +66,11 @@ class Tag(NameKeyMixin, models.Model):
     color = models.CharField(
         _("color"),
         max_length=16,
+        blank=True,  # an empty colour becomes the default (clean, save)
         default=DEFAULT_TAG_COLOR,
         validators=[validate_tag_color],
-        help_text=_("#rrggbb, e.g. #3366ff."),
+        help_text=_("#rrggbb, e.g. #3366ff; left empty, the default %(default)s.")
+        % {"default": DEFAULT_TAG_COLOR},
     )
     visible = models.BooleanField(_("visible"), default=True)
     active = models.BooleanField(_("active"), default=True)
@@ -103,6 +105,16 @@ class Tag(NameKeyMixin, models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.type})"
+
+    def clean(self):
+        # A tag always has a colour: clients compute a contrast colour from it.
+        if not self.color:
+            self.color = DEFAULT_TAG_COLOR
+
+    def save(self, *args, **kwargs):
+        if not self.color:
+            self.color = DEFAULT_TAG_COLOR
+        super().save(*args, **kwargs)
 
 
 class AutoFollow(models.TextChoices):

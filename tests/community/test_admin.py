@@ -62,6 +62,10 @@ def test_admin_tag_colour_is_checked_and_defaulted(admin_client):
     response = admin_client.post("/admin/community/tag/add/", {**data, "color": "#3366ff"})
     assert response.status_code == 302
     assert Tag.objects.get().color == "#3366ff"
+    # A colour left empty (or a form without the field) becomes the default.
+    response = admin_client.post("/admin/community/tag/add/", {**data, "name": "x", "color": ""})
+    assert response.status_code == 302
+    assert Tag.objects.get(name="x").color == DEFAULT_TAG_COLOR
 
 
 def test_moderation_search_and_filters(admin_client):
