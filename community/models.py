@@ -106,15 +106,15 @@ class Tag(NameKeyMixin, models.Model):
     def __str__(self):
         return f"{self.name} ({self.type})"
 
-    def clean(self):
-        # A tag always has a colour: clients compute a contrast colour from it.
-        if not self.color:
-            self.color = DEFAULT_TAG_COLOR
-
     def save(self, *args, **kwargs):
         if not self.color:
             self.color = DEFAULT_TAG_COLOR
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # A tag always has a colour: clients compute a contrast colour from it.
+        if not self.color:
+            self.color = DEFAULT_TAG_COLOR
 
 
 class AutoFollow(models.TextChoices):
