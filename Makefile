@@ -7,8 +7,12 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# make bench DB=postgres; BENCH_ARGS="--duration 4" and so on (python -m bench.run --help).
+DB ?= sqlite
+BENCH_ARGS ?=
 
-.PHONY: install browser-deps run test test-sqlite test-postgres lint format screenshots clean
+.PHONY: install browser-deps run test test-sqlite test-postgres lint format screenshots clean \
+	bench bench-deps
 
 install: $(STAMP)
 
@@ -60,6 +64,26 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# wrk from Debian's package, for the benchmark (installed when missing and you are root).
+bench-deps:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's wrk for the benchmark..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "wrk is missing: install Debian's wrk (apt-get install wrk)."; exit 1; \
+	  fi; \
+	fi
+
+# The benchmark (docs/performance.md): every row of issue 13 against the floor, on SQLite,
+# or on a private PostgreSQL server with DB=postgres. Writes bench/results/<date>-<db>.json.
+bench: install bench-deps
+ifeq ($(DB),postgres)
+	env -u CACHE_URL scripts/with-postgres.sh $(BIN)/python -m bench.run --db postgres $(BENCH_ARGS)
+else
+	env -u DATABASE_URL -u CACHE_URL $(BIN)/python -m bench.run --db $(DB) $(BENCH_ARGS)
+endif
 
 # Fresh screenshots of the admin for the README (docs/screenshots/).
 screenshots: install browser-deps
