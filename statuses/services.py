@@ -1,7 +1,7 @@
 """Rules for statuses. The admin and every API surface change statuses through these."""
 
-import re
 from collections.abc import Sequence
+from typing import Protocol
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -95,13 +95,19 @@ def user_status_check(*, name: str, status_type: str, exclude_id: str | None = N
     return candidate.name
 
 
+class SearchPattern(Protocol):
+    """A compiled regular expression (Python's `re`, or RE2 for patterns from outside)."""
+
+    def search(self, text: str, /) -> object: ...
+
+
 def user_status_list(
     *,
     name: str | None = None,
     status_id: str | None = None,
     name_equals: str | None = None,
     status_type: str | None = None,
-    name_pattern: re.Pattern[str] | None = None,
+    name_pattern: SearchPattern | None = None,
     order_by: Sequence[str] = ("name", "id"),
 ) -> QuerySet[UserStatus]:
     """Custom user statuses matching every filter given: a case-insensitive name substring
