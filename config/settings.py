@@ -113,8 +113,17 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+# Persistent connections to a database server: opening one per request is a network
+# round trip, a login and a new server process (docs/performance.md). Health checks drop a
+# connection the server closed (a restart, an outage) before a request uses it, so the
+# portal still recovers by itself. An SQLite connection is a local file opened in-process:
+# it is closed after each request, so a file that is moved or replaced is seen at once.
+_IS_SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+DATABASES["default"].setdefault(
+    "CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0 if _IS_SQLITE else 600)
+)
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+if _IS_SQLITE:
     # Writers take SQLite's lock when their transaction starts, so concurrent requests
     # queue (up to the timeout) instead of failing with "database is locked" mid-way.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
