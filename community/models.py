@@ -10,11 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.text import (
-    VISIBLE_NAME_REQUIRED,
     NameKeyMixin,
     NameKeyQuerySet,
     name_key_field,
-    validate_visible,
+    visible_name_field,
 )
 
 
@@ -54,12 +53,7 @@ class Tag(NameKeyMixin, models.Model):
     Type = TagType
     NAME_MAX_LENGTH = 50
 
-    name = models.CharField(
-        _("name"),
-        max_length=NAME_MAX_LENGTH,
-        validators=[validate_visible],
-        error_messages={"blank": VISIBLE_NAME_REQUIRED},
-    )
+    name = visible_name_field(_("name"), max_length=NAME_MAX_LENGTH)
     name_key = name_key_field()
     type = models.CharField(_("type"), max_length=16, choices=TagType.choices)
     description = models.CharField(_("description"), max_length=255, blank=True)
@@ -137,12 +131,7 @@ class Category(NameKeyMixin, models.Model):
 
     NAME_MAX_LENGTH = 255
 
-    name = models.CharField(
-        _("name"),
-        max_length=NAME_MAX_LENGTH,
-        validators=[validate_visible],
-        error_messages={"blank": VISIBLE_NAME_REQUIRED},
-    )
+    name = visible_name_field(_("name"), max_length=NAME_MAX_LENGTH)
     name_key = name_key_field()
     name_synonyms = models.CharField(_("name synonyms"), max_length=255, blank=True)
     slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)

@@ -129,11 +129,22 @@ class NameKeyQuerySet(models.QuerySet):
 VISIBLE_NAME_REQUIRED = _("The name needs at least one visible character.")
 
 
+def visible_name_field(verbose_name, *, max_length, validators=(), error_messages=None):
+    """A name column whose value must have something visible in it (`validate_visible`),
+    plus any further `validators`; `error_messages` may reword `blank` and others."""
+    return models.CharField(
+        verbose_name,
+        max_length=max_length,
+        validators=[validate_visible, *validators],
+        error_messages={"blank": VISIBLE_NAME_REQUIRED, **(error_messages or {})},
+    )
+
+
 def validate_visible(value):
     """A name must have something visible in it: its name_key may not be empty.
 
-    A model field that uses this also sets `error_messages={"blank": VISIBLE_NAME_REQUIRED}`:
-    Django replaces a validator's message by the field's own message for the same code.
+    Models use it through `visible_name_field`, which also sets the field's own `blank`
+    message: Django replaces a validator's message by the field's message for its code.
     """
     if not name_key(value or ""):
         raise ValidationError(VISIBLE_NAME_REQUIRED, code="blank")

@@ -11,7 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.text import NameKeyMixin, NameKeyQuerySet, name_key_field, validate_visible
+from core.text import NameKeyMixin, NameKeyQuerySet, name_key_field, visible_name_field
 
 ACCOUNT_ID_PATTERN = r"^[a-zA-Z0-9_]{1,20}$"
 
@@ -99,10 +99,10 @@ class StatusReason(NameKeyMixin, models.Model):
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="reasons", verbose_name=_("account")
     )
-    text = models.CharField(
+    text = visible_name_field(
         _("text"),
         max_length=TEXT_MAX_LENGTH,
-        validators=[validate_visible, *TEXT_CHARACTER_RULES],
+        validators=TEXT_CHARACTER_RULES,
         error_messages={"blank": TEXT_REQUIRED, "max_length": TEXT_TOO_LONG},
     )
     text_key = name_key_field(

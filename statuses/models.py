@@ -8,11 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.text import (
-    VISIBLE_NAME_REQUIRED,
     NameKeyMixin,
     NameKeyQuerySet,
     name_key_field,
-    validate_visible,
+    visible_name_field,
 )
 
 
@@ -30,12 +29,7 @@ class ConversationStatus(NameKeyMixin, models.Model):
     NAME_MAX_LENGTH = 25
     Category = ConversationCategory
 
-    name = models.CharField(
-        _("name"),
-        max_length=NAME_MAX_LENGTH,
-        validators=[validate_visible],
-        error_messages={"blank": VISIBLE_NAME_REQUIRED},
-    )
+    name = visible_name_field(_("name"), max_length=NAME_MAX_LENGTH)
     name_key = name_key_field()
     category = models.CharField(_("category"), max_length=16, choices=ConversationCategory.choices)
     is_default = models.BooleanField(
@@ -124,10 +118,10 @@ class UserStatus(NameKeyMixin, models.Model):
     id = models.CharField(
         _("id"), primary_key=True, max_length=17, default=rocketchat_id, editable=False
     )
-    name = models.CharField(
+    name = visible_name_field(
         _("name"),
         max_length=NAME_MAX_LENGTH,
-        validators=[validate_visible, validate_user_status_name],
+        validators=[validate_user_status_name],
         error_messages={"blank": _("The field Name is required")},
     )
     name_key = name_key_field()

@@ -20,20 +20,24 @@ class StatusPagination(LimitOffsetPagination):
     max_limit = 100
     template = None  # no page links in the browsable API: Rocket.Chat has none
 
-    def _paging(self, request):
+    paging: dict = {}
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # Read once per request; DRF's paginator then asks for the limit and the offset.
         serializer = PagingSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+        self.paging = serializer.validated_data
+        return super().paginate_queryset(queryset, request, view)
 
     def get_limit(self, request):
-        count = self._paging(request).get("count", self.default_limit)
+        count = self.paging.get("count", self.default_limit)
         if count == 0:
             # Rocket.Chat's `count=0`: every item from the offset on, in one page.
             return MAX_OFFSET
         return min(count, self.max_limit)
 
     def get_offset(self, request):
-        return self._paging(request).get("offset", 0)
+        return self.paging.get("offset", 0)
 
     def get_paginated_response(self, data):
         return Response(

@@ -10,7 +10,6 @@ Schemas that ts-json-schema-generator makes from the pinned `@selfcommunity/type
 """
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from community.models import DEFAULT_TAG_COLOR, Status, Tag
 from tests.community.factories import CategoryFactory, TagFactory
 from tests.conftest import issue_bearer
 from tests.factories import UserFactory
+from tests.npm import node_with_packages
 
 SDK_DIR = Path(__file__).resolve().parent.parent / "selfcommunity_sdk"
 
@@ -27,21 +27,7 @@ SDK_DIR = Path(__file__).resolve().parent.parent / "selfcommunity_sdk"
 @pytest.fixture(scope="session")
 def sdk_installed():
     """node_modules for the SDK, installed from the lock file when missing."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if not node or not npm:
-        pytest.fail("node and npm are needed to run the SelfCommunity SDK test")
-    wanted = json.loads((SDK_DIR / "package.json").read_text())["dependencies"]
-    if not all((SDK_DIR / "node_modules" / name).is_dir() for name in wanted):
-        result = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"],
-            cwd=SDK_DIR,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if result.returncode != 0:
-            pytest.fail(f"npm ci failed:\n{result.stdout}\n{result.stderr}")
-    return node
+    return node_with_packages(SDK_DIR, what="the SelfCommunity SDK test")
 
 
 def test_sdk_full_flow(sdk_installed, live_server, oauth_app):

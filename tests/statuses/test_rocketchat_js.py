@@ -10,7 +10,6 @@ node or npm fails the test.
 """
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pytest
 from access.models import LoginToken
 from statuses.models import UserStatus
 from tests.factories import UserFactory
+from tests.npm import node_with_packages
 
 JS_DIR = Path(__file__).resolve().parent.parent / "rocketchat_js"
 PASSWORD = "pw-secret-123"
@@ -28,21 +28,7 @@ MANAGE = ["statuses.add_userstatus", "statuses.change_userstatus", "statuses.del
 @pytest.fixture(scope="session")
 def rocketchat_js():
     """node_modules for the run, installed from the lock file when missing."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if not node or not npm:
-        pytest.fail("node and npm are needed to run Rocket.Chat's npm packages")
-    wanted = json.loads((JS_DIR / "package.json").read_text())["dependencies"]
-    if not all((JS_DIR / "node_modules" / name).is_dir() for name in wanted):
-        result = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"],
-            cwd=JS_DIR,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if result.returncode != 0:
-            pytest.fail(f"npm ci failed:\n{result.stdout}\n{result.stderr}")
-    return node
+    return node_with_packages(JS_DIR, what="Rocket.Chat's npm packages")
 
 
 def test_rocketchat_npm_artefacts(rocketchat_js, live_server):
