@@ -1,6 +1,7 @@
 """Reads of accounts and reasons that several doors share (admin, import, API, dashboard)."""
 
-from django.db.models import QuerySet
+from django.contrib.auth.models import Permission
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.errors import NotFoundError
@@ -16,6 +17,25 @@ def account_list_for(*, user) -> QuerySet[Account]:
     if not (user and user.is_authenticated):
         return Account.objects.none()
     return Account.objects.filter(members=user)
+
+
+REASON_PERMISSIONS = (
+    "view_statusreason",
+    "add_statusreason",
+    "change_statusreason",
+    "delete_statusreason",
+)
+
+
+def reason_permission_ids_of(*, user) -> list[int]:
+    """The ids of the reason permissions `user` holds (all for a superuser), directly or
+    through a group: what `user.has_perm` reads for them."""
+    permissions = Permission.objects.filter(
+        content_type__app_label="reasons", codename__in=REASON_PERMISSIONS
+    )
+    if not user.is_superuser:
+        permissions = permissions.filter(Q(user=user) | Q(group__user=user))
+    return sorted(set(permissions.values_list("pk", flat=True)))
 
 
 def reason_list(*, account: Account, include_deleted: bool = False) -> QuerySet[StatusReason]:

@@ -5,8 +5,6 @@ import secrets
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth.models import Permission
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
@@ -36,7 +34,12 @@ from reasons.liveperson.authentication import (
 )
 from reasons.liveperson.errors import ERRORS, LOGIN_ERRORS
 from reasons.models import Account, AccountBearer, StatusReason
-from reasons.selectors import account_list_for, reason_get, reason_list
+from reasons.selectors import (
+    account_list_for,
+    reason_get,
+    reason_list,
+    reason_permission_ids_of,
+)
 from reasons.services import ReasonChange, ReasonFields
 
 TAG = "LivePerson: agent status reasons"
@@ -397,10 +400,9 @@ class LoginServiceView(LivePersonView):
 # The services an account's login reply names in `csdsCollectionResponse`: the ones this
 # portal serves (LivePerson's Login Service, and the Account Config API of the reasons).
 CSDS_SERVICES = ["agentVep", "accountConfigReadOnly", "accountConfigReadWrite"]
+
+
 # The privileges `config.userPrivileges` lists: the user's permissions on status reasons.
-PRIVILEGES = ["view_statusreason", "add_statusreason", "change_statusreason", "delete_statusreason"]
-
-
 def _offset_ms(zone_name: str, now) -> int:
     """The zone's offset from GMT at `now`, in milliseconds."""
     offset = now.astimezone(ZoneInfo(zone_name)).utcoffset()
@@ -411,20 +413,13 @@ def login_reply(request, issued: services.IssuedBearer) -> dict:
     """LivePerson's User Login body, in its key order, with this portal's values."""
     user, now = issued.user, timezone.now()
     server_zone = account_zone = settings.TIME_ZONE  # accounts have no time zone of their own
-    privileges = Permission.objects.filter(
-        content_type__app_label="reasons", codename__in=PRIVILEGES
-    )
-    if not user.is_superuser:
-        privileges = privileges.filter(
-            Q(user=user) | Q(group__user=user)
-        )  # what has_perm reads for these permissions
     return {
         "csrf": issued.csrf,
         "wsuk": str(secrets.randbelow(10**18)),
         "config": {
             "loginName": user.get_username(),
             "userId": str(user.pk),
-            "userPrivileges": sorted(set(privileges.values_list("pk", flat=True))),
+            "userPrivileges": reason_permission_ids_of(user=user),
             "serverCurrentTime": int(now.timestamp() * 1000),
             "timeDiff": _offset_ms(account_zone, now) - _offset_ms(server_zone, now),
             "serverTimeZoneName": server_zone,

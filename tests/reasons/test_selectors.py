@@ -51,3 +51,24 @@ def test_reason_get_finds_only_the_accounts_own_live_reasons():
     with pytest.raises(NotFoundError):
         reason_get(account=acme, reason_id=gone.pk)
     assert reason_get(account=acme, reason_id=gone.pk, include_deleted=True) == gone
+
+
+def test_reason_permission_ids_are_those_has_perm_reads():
+    from django.contrib.auth.models import Group, Permission
+
+    from reasons.selectors import reason_permission_ids_of
+
+    def perm(codename):
+        return Permission.objects.get(content_type__app_label="reasons", codename=codename)
+
+    direct = UserFactory(perms=["reasons.view_statusreason", "statuses.add_userstatus"])
+    grouped = UserFactory()
+    group = Group.objects.create(name="editors")
+    group.permissions.add(perm("change_statusreason"), perm("view_statusreason"))
+    grouped.groups.add(group)
+    assert reason_permission_ids_of(user=direct) == [perm("view_statusreason").pk]
+    assert reason_permission_ids_of(user=grouped) == sorted(
+        [perm("change_statusreason").pk, perm("view_statusreason").pk]
+    )
+    assert reason_permission_ids_of(user=UserFactory()) == []
+    assert len(reason_permission_ids_of(user=UserFactory(is_superuser=True))) == 4
