@@ -1,0 +1,133 @@
+"""Per-request Python cost of each benchmark row, in one process, without a server.
+
+    python -m bench.profile                       # SQLite; every row, µs per request
+    python -m bench.profile --row libredesk-list --cprofile 25
+    scripts/with-postgres.sh python -m bench.profile --db postgres
+
+A quick loop for working on a hot path: it seeds a fresh database as `bench.run` does,
+then sends each row's request straight to Django's WSGI handler (no socket, no gunicorn,
+one thread) `--requests` times and prints the mean cost per request and its ratio to the
+floor's. The figures to quote are `make bench`'s; this one only tells where the time goes
+(`--cprofile N` prints the N most expensive functions of one row).
+"""
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.run import SMOKE_SIZES, Sizes, database, portal_env, rows
+
+
+def environ(row, credentials, name):
+    path, _, query = row.path.partition("?")
+    body = row.body.replace("{{name}}", name).encode() if row.body else b""
+    env = {
+        "REQUEST_METHOD": row.method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_ACCEPT": "application/json",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "CONTENT_LENGTH": str(len(body)),
+    }
+    if row.body:
+        env["CONTENT_TYPE"] = "application/json"
+    for header, value in credentials.get(row.surface, {}).items() if row.surface else ():
+        env["HTTP_" + header.upper().replace("-", "_")] = value
+    return env
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--row", action="append", help="only these rows (and the floor)")
+    parser.add_argument("--cprofile", type=int, default=0, help="top N functions per row")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes")
+    parser.add_argument("--sql", action="store_true", help="print each row's SQL (one request)")
+    args = parser.parse_args(argv)
+    sizes = SMOKE_SIZES if args.smoke else Sizes()
+    with tempfile.TemporaryDirectory(prefix="portal-profile-") as tmp:
+        folder = Path(tmp)
+        with database(args.db, folder) as database_url:
+            os.environ.update(portal_env(database_url, folder, 1, syncdb=True))
+            import django
+
+            django.setup()
+            from django.core.handlers.wsgi import WSGIHandler
+            from django.core.management import call_command
+
+            from bench import seed
+
+            call_command("migrate", run_syncdb=True, verbosity=0)
+            call_command("createcachetable", verbosity=0)
+            credentials = seed.seed(
+                statuses=sizes.statuses,
+                user_statuses=sizes.user_statuses,
+                reasons=sizes.reasons,
+                posts=sizes.posts,
+            )
+            seed.analyze()
+            handler = WSGIHandler()
+            results = {}
+            for row in rows(sizes, credentials["category"]):
+                if args.row and row.key != "floor" and row.key not in args.row:
+                    continue
+
+                def once(i, row=row):
+                    status = []
+                    body = handler(
+                        environ(row, credentials, f"p{os.getpid()}-{row.key[:3]}-{i}"),
+                        lambda s, h, *a: status.append(s),
+                    )
+                    b"".join(body)
+                    if hasattr(body, "close"):
+                        body.close()
+                    if not status[0].startswith("2"):
+                        raise SystemExit(f"{row.key}: {status[0]} {b''.join(body)[:300]}")
+
+                for i in range(20):  # warm-up
+                    once(-i - 1)
+                if args.sql:
+                    from django.db import connection
+                    from django.test.utils import CaptureQueriesContext
+
+                    with CaptureQueriesContext(connection) as queries:
+                        once(-100)
+                    print(f"{row.key}: {len(queries)} queries")
+                    for query in queries:
+                        print("   ", query["sql"][:400])
+                started = time.perf_counter()
+                for i in range(args.requests):
+                    once(i)
+                cost = (time.perf_counter() - started) / args.requests * 1e6
+                results[row.key] = cost
+                floor = results["floor"]
+                print(f"{row.label:55} {cost:9.0f} µs  ratio {floor / cost:5.2f}", flush=True)
+                if args.cprofile and row.key != "floor":
+                    profile = cProfile.Profile()
+                    profile.enable()
+                    for i in range(100):
+                        once(10_000 + i)
+                    profile.disable()
+                    stats = pstats.Stats(profile)
+                    stats.sort_stats("cumulative").print_stats(args.cprofile)
+                    stats.sort_stats("tottime").print_stats(args.cprofile)
+            print(json.dumps({k: round(v) for k, v in results.items()}))
+
+
+if __name__ == "__main__":
+    main()
