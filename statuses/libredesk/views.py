@@ -19,9 +19,10 @@ from statuses.libredesk.serializers import (
     ApiKeyEnvelopeSerializer,
     StatusEnvelopeSerializer,
     StatusListEnvelopeSerializer,
-    StatusSerializer,
     StatusWriteSerializer,
     TrueEnvelopeSerializer,
+    status_data,
+    status_rows,
 )
 from statuses.models import ConversationStatus
 
@@ -62,7 +63,7 @@ class StatusListView(LibredeskView):
     )
     def get(self, request):
         statuses = self.get_queryset()
-        return success(StatusSerializer(statuses, many=True).data)
+        return success(status_rows(statuses))
 
     @extend_schema(
         tags=[TAG],
@@ -73,7 +74,7 @@ class StatusListView(LibredeskView):
     )
     def post(self, request):
         status = services.conversation_status_create(**self.read(StatusWriteSerializer))
-        return success(StatusSerializer(status).data)
+        return success(status_data(status))
 
 
 class StatusDetailView(LibredeskView):
@@ -89,7 +90,7 @@ class StatusDetailView(LibredeskView):
         responses={200: StatusEnvelopeSerializer, **errors(401, 404)},
     )
     def get(self, request, status_id):
-        return success(StatusSerializer(self.get_object()).data)
+        return success(status_data(self.get_object()))
 
     @extend_schema(
         tags=[TAG],
@@ -103,7 +104,7 @@ class StatusDetailView(LibredeskView):
     def put(self, request, status_id):
         body = self.read(StatusWriteSerializer)
         status = services.conversation_status_update(status=self.get_object(), **body)
-        return success(StatusSerializer(status).data)
+        return success(status_data(status))
 
     @extend_schema(
         tags=[TAG],

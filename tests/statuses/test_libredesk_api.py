@@ -402,3 +402,26 @@ def test_unknown_api_path_is_json_404(client, settings):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
+
+
+# --- lean replies -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Rome", "America/St_Johns"])
+def test_lean_replies_equal_the_serializer(zone):
+    """status_rows and status_data (the replies' fast path) write exactly what
+    StatusSerializer writes, in whatever time zone is active."""
+    from django.utils import timezone
+
+    from statuses.libredesk.serializers import StatusSerializer, status_data, status_rows
+
+    ConversationStatusFactory(name="Pending", category="waiting")
+    whole_second = ConversationStatusFactory(name="Later", category="resolved")
+    ConversationStatus.objects.filter(pk=whole_second.pk).update(
+        created_at="2024-01-02T03:04:05Z", updated_at="2024-06-07T08:09:10.000001Z"
+    )
+    statuses = ConversationStatus.objects.all()
+    with timezone.override(zone):
+        assert status_rows(statuses) == StatusSerializer(statuses, many=True).data
+        for status in statuses:
+            assert status_data(status) == StatusSerializer(status).data
