@@ -8,4 +8,6 @@ class AccessConfig(AppConfig):
     verbose_name = "Access and credentials"
 
     def ready(self):
-        from access import schema, signals  # noqa: F401  OpenAPI auth extensions; revocation
+        from access import credential_cache, schema, signals  # noqa: F401  OpenAPI; revocation
+
+        credential_cache.register_access_models()

@@ -8,7 +8,8 @@ from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
-from access.services import api_key_authenticate, login_token_authenticate
+from access import credential_cache
+from access.services import api_key_authenticate, login_token_find
 
 INVALID_CREDENTIAL = _("Invalid credential")
 
@@ -25,10 +26,17 @@ class _ApiKeyAuthentication(BaseAuthentication):
         if len(parts) != 2:
             raise AuthenticationFailed(INVALID_CREDENTIAL)
         key, sep, secret = self.decode_credentials(parts[1]).partition(":")
-        user = api_key_authenticate(key=key, secret=secret) if sep else None
-        if user is None:
+        if not sep:
             raise AuthenticationFailed(INVALID_CREDENTIAL)
-        return (user, None)
+
+        def load():
+            user = api_key_authenticate(key=key, secret=secret)
+            return None if user is None else (user, None, None)
+
+        result = credential_cache.lookup("api-key", f"{key}:{secret}", load)
+        if result is None:
+            raise AuthenticationFailed(INVALID_CREDENTIAL)
+        return result
 
     def decode_credentials(self, raw):
         """The `key:secret` text carried by the header."""
@@ -70,17 +78,35 @@ class LoginTokenAuthentication(BaseAuthentication):
         user_id = request.META.get("HTTP_X_USER_ID")
         if not token and not user_id:
             return None
-        user = login_token_authenticate(user_id=user_id, token=token)
-        if user is None:
+
+        def load():
+            login = login_token_find(user_id=user_id, token=token)
+            return None if login is None else (login.user, token, login.expires_at)
+
+        result = credential_cache.lookup("login-token", f"{user_id}:{token}", load)
+        if result is None:
             raise AuthenticationFailed()
-        return (user, token)
+        return result
 
 
 class ActiveUserOAuth2Authentication(OAuth2Authentication):
     """django-oauth-toolkit's bearer authentication, refusing users who were deactivated
-    after their token was issued (the other surfaces check `is_active` too)."""
+    after their token was issued (the other surfaces check `is_active` too), with its
+    answer for a bearer header kept in the credential cache (a token's own expiry
+    included)."""
 
     def authenticate(self, request):
+        parts = get_authorization_header(request).split()
+        if len(parts) != 2 or parts[0].lower() != b"bearer":
+            return self._check(request)
+
+        def load():
+            result = self._check(request)
+            return None if result is None else (*result, result[1].expires)
+
+        return credential_cache.lookup("oauth2", parts[1].decode("latin-1"), load)
+
+    def _check(self, request):
         result = super().authenticate(request)
         if result is not None and not result[0].is_active:
             raise AuthenticationFailed()

@@ -82,7 +82,7 @@ def api_key_authenticate(*, key, secret):
     """The active user owning this key and secret, or None. One indexed query."""
     if not key or "\x00" in key:
         return None
-    api_key = ApiKey.objects.select_related("user").filter(key=key).first()
+    api_key = ApiKey.objects.select_related("user").filter(key=key).order_by().first()
     if api_key is None or not hmac.compare_digest(api_key.secret_hash, hash_secret(secret)):
         return None
     if not api_key.user.is_active:
@@ -118,8 +118,9 @@ def login_token_issue(*, user, user_agent=""):
     return IssuedLoginToken(user_id=str(user.pk), auth_token=token)
 
 
-def login_token_authenticate(*, user_id, token):
-    """The active user owning this unexpired token and user id, or None. One indexed query."""
+def login_token_find(*, user_id, token):
+    """The unexpired login token of an active user matching this user id and token (with
+    its user, and its `expires_at`), or None. One indexed query."""
     user_id = parse_id(user_id)
     if user_id is None or not token:
         return None
@@ -132,8 +133,17 @@ def login_token_authenticate(*, user_id, token):
             created_at__gte=timezone.now() - ttl,
             user__is_active=True,
         )
+        .order_by()
         .first()
     )
+    if login is not None:
+        login.expires_at = login.created_at + ttl
+    return login
+
+
+def login_token_authenticate(*, user_id, token):
+    """The active user owning this unexpired token and user id, or None. One indexed query."""
+    login = login_token_find(user_id=user_id, token=token)
     return login.user if login else None
 
 

@@ -233,7 +233,8 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        # DRF's JSONRenderer's output, made by orjson (several times faster).
+        "drf_orjson_renderer.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [
@@ -304,6 +305,14 @@ LOGGING = {
     # django-axes logs every failed admin login at INFO; lockouts are WARNINGs.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# How long, at most, an API request's credential (API key, login token, LivePerson bearer,
+# OAuth2 token) is taken from the shared cache instead of the database (access/
+# credential_cache.py; revocations end it at once). 0 checks the database every time.
+CREDENTIAL_CACHE_SECONDS = env.int("CREDENTIAL_CACHE_SECONDS", default=60)
+# How long, at most, a list reply is served from the shared cache (core.cache; any write to
+# what it shows retires it at once, on every server). 0 builds every reply afresh.
+REPLY_CACHE_SECONDS = env.int("REPLY_CACHE_SECONDS", default=300)
 
 # How often, at most, an API key's last_used_at is written.
 API_KEY_LAST_USED_RESOLUTION_SECONDS = 60

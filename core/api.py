@@ -8,6 +8,7 @@ The same object is the surface views' exception handler, the OpenAPI error respo
 (`responses`) and the renderer of errors raised outside any view (`render_for_path`).
 """
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DataError, InterfaceError, OperationalError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.module_loading import import_string
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions
@@ -27,6 +28,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from core import cache
 from core.errors import DomainError, ItemError
 
 logger = logging.getLogger(__name__)
@@ -240,3 +242,34 @@ class SurfaceView(GenericAPIView):
         )
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
+
+    def cached_reply(self, build, *, generations, vary=()):
+        """The 200 reply whose data `build()` makes, from the shared cache while the
+        `generations` (core.cache) it was made from are current.
+
+        `build()` returns the data, or `(data, headers)`. The entry is per URL path and
+        query string and per item of `vary` (such as the caller's account when the reply
+        depends on it). Only JSON replies are cached: the browsable API renders afresh.
+        """
+        renderer = self.request.accepted_renderer
+        if renderer.format != "json" or not settings.REPLY_CACHE_SECONDS:
+            data, headers = _data_and_headers(build())
+            return Response(data, headers=headers)
+
+        def render():
+            data, headers = _data_and_headers(build())
+            return renderer.render(data, renderer.media_type), headers
+
+        query = sorted(self.request.query_params.lists())
+        digest = hashlib.sha256(repr((self.request.path, query, *vary)).encode()).hexdigest()
+        body, headers = cache.remember(
+            f"reply:{digest}", generations, render, timeout=settings.REPLY_CACHE_SECONDS
+        )
+        response = HttpResponse(body, content_type=renderer.media_type)
+        for name, value in headers.items():
+            response[name] = value
+        return response
+
+
+def _data_and_headers(built):
+    return built if isinstance(built, tuple) else (built, {})

@@ -8,4 +8,9 @@ class ReasonsConfig(AppConfig):
     verbose_name = "Agent status reasons"
 
     def ready(self):
+        from access.credential_cache import invalidate_on_change
         from reasons import schema, signals  # noqa: F401  OpenAPI bearer scheme; revocation
+        from reasons.models import Account, AccountBearer
+
+        # A bearer is valid while its user is a member of its account.
+        invalidate_on_change(Account, AccountBearer, m2m=(Account.members.through,))

@@ -1,0 +1,114 @@
+"""Values kept in the shared cache while the data they were made from is unchanged.
+
+A *generation* is a named token in the shared cache (the `default` cache: the database
+cache or Redis, shared by every process and machine). Whatever is cached from some data is
+stored with the tokens of the generations that data belongs to, and is only used while
+each token is still the current one. A write calls `bump(name)`: after its transaction
+commits, the generation gets a new token, so every process ignores what was cached before,
+at once (one cache write, however many entries there are; they expire by themselves).
+
+Why this is safe under concurrency: a reader reads the tokens *before* it reads the
+database, and a writer changes the token only *after* its commit. A reader that raced a
+write therefore either read the new data, or stored what it read under a token that the
+write's bump has already replaced. And the bump runs inside the writing request, before it
+replies: once a write has returned, no process serves what was cached before it.
+
+A token missing from the cache (evicted, or a cache that was emptied) counts as a new
+generation: everything cached under the old one is ignored.
+"""
+
+import secrets
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+PREFIX = "generation:"
+
+
+def generation_key(name):
+    return f"{PREFIX}{name}"
+
+
+def bump(*names, using=None):
+    """Start a new generation of each of `names` now and again after the current
+    transaction commits: what was cached under the old ones is no longer used.
+
+    The bump now keeps this transaction's own later reads (and a test's, whose transaction
+    never commits) from an older entry; the bump after the commit retires whatever another
+    process cached from the data before this commit became visible.
+    """
+
+    def start_new():
+        cache.set_many({generation_key(name): secrets.token_hex(8) for name in names}, None)
+
+    start_new()
+    if transaction.get_connection(using).in_atomic_block:
+        transaction.on_commit(start_new, using=using)
+
+
+def _current(keys, found):
+    """The tokens of the generations `keys`, from `found` (one get_many), starting any
+    generation that has none."""
+    tokens = []
+    for key in keys:
+        token = found.get(key)
+        if token is None:
+            cache.add(key, secrets.token_hex(8), None)
+            token = cache.get(key)
+        tokens.append(token)
+    return tokens
+
+
+def remember(key, generations, build, *, timeout, keep=lambda value: True):
+    """`build()`, from the cache when an entry under `key` was made in the current
+    generations of `generations` (names) and has not expired.
+
+    One cache round trip on a hit (the tokens and the entry in one `get_many`). On a miss,
+    `build()` runs and its value is stored for `timeout` seconds (a number, or a function of
+    the value returning one; 0 or less stores nothing) if `keep(value)`.
+    """
+    keys = [generation_key(name) for name in generations]
+    found = cache.get_many([*keys, key])
+    tokens = _current(keys, found)
+    entry = found.get(key)
+    now = time.time()
+    if entry is not None:
+        entry_tokens, valid_until, value = entry
+        if entry_tokens == tokens and now < valid_until:
+            return value
+    value = build()
+    if keep(value):
+        seconds = timeout(value) if callable(timeout) else timeout
+        if seconds > 0:
+            cache.set(key, (tokens, now + seconds, value), max(1, int(seconds)))
+    return value
+
+
+def bump_on_change(name, *models, m2m=(), created=True):
+    """Bump the generation `name` whenever a row of `models` is saved or deleted, or a
+    many-to-many relation in `m2m` (`through` models) changes. With `created=False`, a new
+    row does not bump it (for data that no cached value can have seen before it existed).
+
+    Signals cover the admin, the services' saves and deletes, and imports; a write that
+    sends none (`QuerySet.update`, `bulk_create`) calls `bump` itself.
+    """
+
+    def saved(sender, created=False, **kwargs):
+        if created is False or created_bumps:
+            bump(name, using=kwargs.get("using"))
+
+    def deleted(sender, **kwargs):
+        bump(name, using=kwargs.get("using"))
+
+    def related(sender, action, **kwargs):
+        if action in {"post_add", "post_remove", "post_clear"}:
+            bump(name, using=kwargs.get("using"))
+
+    created_bumps = created
+    for model in models:
+        post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{name}-save-{model}")
+        post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"{name}-del-{model}")
+    for through in m2m:
+        m2m_changed.connect(related, sender=through, weak=False, dispatch_uid=f"{name}-{through}")
