@@ -8,4 +8,13 @@ class CommunityConfig(AppConfig):
     verbose_name = "Community"
 
     def ready(self):
+        from django.contrib.auth import get_user_model
+
+        from community.models import Category, Media, MemberProfile, Status, Tag
         from community.selfcommunity import schema  # noqa: F401  registers the OAuth2 scheme
+        from core.cache import bump_on_change, many_to_many_of
+
+        # The status list replies cached by the SelfCommunity routes show posts with their
+        # categories (and their parents and tags), tags, media and authors.
+        shown = (Status, Category, Tag, Media, MemberProfile, get_user_model())
+        bump_on_change("community-statuses", *shown, m2m=many_to_many_of(*shown))

@@ -9,6 +9,13 @@ class CoreConfig(AppConfig):
     default = True
     verbose_name = "Portal"
 
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from core.cache import bump_all_watched
+
+        post_migrate.connect(bump_all_watched, sender=self, dispatch_uid="core-bump-all-watched")
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """Installs PortalAdminSite as the default admin site."""

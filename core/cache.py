@@ -4,7 +4,7 @@ A *generation* is a named token in the shared cache (the `default` cache: the da
 cache or Redis, shared by every process and machine). Whatever is cached from some data is
 stored with the tokens of the generations that data belongs to, and is only used while
 each token is still the current one. A write calls `bump(name)`: after its transaction
-commits, the generation gets a new token, so every process ignores what was cached before,
+commits, the generation's token is replaced, so every process ignores what was cached before,
 at once (one cache write, however many entries there are; they expire by themselves).
 
 Why this is safe under concurrency: a reader reads the tokens *before* it reads the
@@ -20,11 +20,15 @@ generation: everything cached under the old one is ignored.
 import secrets
 import time
 
-from django.core.cache import cache
-from django.db import transaction
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import DEFAULT_DB_ALIAS, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 PREFIX = "generation:"
+# Every generation that `bump_on_change` watches: a migration bumps them all (it may have
+# changed data without sending a signal).
+WATCHED = set()
 
 
 def generation_key(name):
@@ -32,20 +36,29 @@ def generation_key(name):
 
 
 def bump(*names, using=None):
-    """Start a new generation of each of `names` now and again after the current
-    transaction commits: what was cached under the old ones is no longer used.
+    """Start a new generation of each of `names`: what was cached under the old ones is no
+    longer used. The token is deleted (one statement or round trip); the next reader starts
+    a new one.
 
-    The bump now keeps this transaction's own later reads (and a test's, whose transaction
-    never commits) from an older entry; the bump after the commit retires whatever another
-    process cached from the data before this commit became visible.
+    It happens now, so that this transaction's own later reads (and a test's, whose
+    transaction never commits) miss, and again after the current transaction commits, to
+    retire whatever another process cached from the data before this commit became
+    visible. With the database cache in the same database the second one is not needed:
+    the deletion itself commits (or rolls back) with the write.
     """
+    keys = [generation_key(name) for name in names]
+    cache.delete_many(keys)
+    if transaction.get_connection(using).in_atomic_block and not _commits_with(using):
+        transaction.on_commit(lambda: cache.delete_many(keys), using=using)
 
-    def start_new():
-        cache.set_many({generation_key(name): secrets.token_hex(8) for name in names}, None)
 
-    start_new()
-    if transaction.get_connection(using).in_atomic_block:
-        transaction.on_commit(start_new, using=using)
+def _commits_with(using):
+    """Whether the cache writes through the same database connection as `using`'s."""
+    backend = caches["default"]
+    if not isinstance(backend, DatabaseCache):
+        return False
+    alias = router.db_for_write(backend.cache_model_class)
+    return alias == (using or DEFAULT_DB_ALIAS)
 
 
 def _current(keys, found):
@@ -107,8 +120,22 @@ def bump_on_change(name, *models, m2m=(), created=True):
             bump(name, using=kwargs.get("using"))
 
     created_bumps = created
+    WATCHED.add(name)
     for model in models:
         post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{name}-save-{model}")
         post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"{name}-del-{model}")
     for through in m2m:
         m2m_changed.connect(related, sender=through, weak=False, dispatch_uid=f"{name}-{through}")
+
+
+def many_to_many_of(*models):
+    """The `through` models of the many-to-many fields of `models` (declared on them)."""
+    return [
+        field.remote_field.through for model in models for field in model._meta.local_many_to_many
+    ]
+
+
+def bump_all_watched(**kwargs):
+    """Start a new generation of everything `bump_on_change` watches (after `migrate`)."""
+    if WATCHED:
+        cache.delete_many([generation_key(name) for name in WATCHED])

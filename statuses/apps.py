@@ -6,3 +6,11 @@ class StatusesConfig(AppConfig):
 
     name = "statuses"
     verbose_name = "Statuses"
+
+    def ready(self):
+        from core.cache import bump_on_change
+        from statuses.models import ConversationStatus, UserStatus
+
+        # The list replies cached by the Libredesk and Rocket.Chat list routes.
+        bump_on_change("conversation-statuses", ConversationStatus)
+        bump_on_change("user-statuses", UserStatus)

@@ -22,7 +22,9 @@ from access.services import api_key_issue
 from reasons.services import account_ensure
 from django.contrib.auth.models import Permission
 user = get_user_model().objects.create_user("agent", "agent@example.com", "right-password")
-user.user_permissions.add(*Permission.objects.filter(codename="add_conversationstatus"))
+user.user_permissions.add(*Permission.objects.filter(
+    codename__in=[f"{verb}_conversationstatus" for verb in ("add", "change", "delete")]
+))
 account_ensure(account_id="acme", members=[user])
 issued = api_key_issue(user=user, actor=user)
 print(issued.api_key + ":" + issued.api_secret)
@@ -106,6 +108,42 @@ def test_gunicorns_own_error_replies_are_json(servers, payload, status):
     assert head.startswith(f"HTTP/1.1 {status} "), head
     assert "Content-Type: application/json" in head
     assert json.loads(body)["success"] is False
+
+
+def test_a_list_cached_by_one_server_is_never_stale_on_it_after_a_write_on_the_other(
+    portal, servers
+):
+    """Server B caches the list reply; server A writes (create, rename, delete); the next
+    list from B, sent as soon as A has replied, shows the write every time."""
+    token = base64.b64encode(portal["credentials"].encode()).decode()
+    auth = {"Authorization": f"Basic {token}"}
+    reader, writer = servers[1] + "/api/v1/statuses", servers[0] + "/api/v1/statuses"
+
+    def names():
+        status, body, _ = request(reader, headers=auth)
+        assert status == 200, body
+        return {row["name"] for row in body["data"]}
+
+    for n in range(5):
+        assert names() == names()  # cached on B now
+        status, body, _ = request(writer, {"name": f"Live {n}", "category": "open"}, auth)
+        assert status == 200, body
+        assert f"Live {n}" in names()
+        status_id = body["data"]["id"]
+        for method, body in (
+            ("PUT", {"name": f"Renamed {n}", "category": "open"}),
+            ("DELETE", None),
+        ):
+            req = urllib.request.Request(  # noqa: S310 (our own local server)
+                f"{writer}/{status_id}",
+                data=json.dumps(body).encode() if body else None,
+                headers={"Content-Type": "application/json", **auth},
+                method=method,
+            )
+            urllib.request.urlopen(req, timeout=10).close()  # noqa: S310
+            if method == "PUT":
+                assert f"Renamed {n}" in names() and f"Live {n}" not in names()
+        assert f"Renamed {n}" not in names()
 
 
 def test_the_database_going_away_is_a_503_and_the_portal_recovers_by_itself(portal):

@@ -62,8 +62,10 @@ class StatusListView(LibredeskView):
         responses={200: StatusListEnvelopeSerializer, **errors(401)},
     )
     def get(self, request):
-        statuses = self.get_queryset()
-        return success(status_rows(statuses))
+        return self.cached_reply(
+            lambda: {"status": "success", "data": status_rows(self.get_queryset())},
+            generations=["conversation-statuses"],
+        )
 
     @extend_schema(
         tags=[TAG],
