@@ -9,8 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.text import NameKeyMixin, NameKeyQuerySet, name_key_field, visible_name_field
 
 ACCOUNT_ID_PATTERN = r"^[a-zA-Z0-9_]{1,20}$"

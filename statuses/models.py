@@ -5,8 +5,8 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.text import (
     NameKeyMixin,
     NameKeyQuerySet,
