@@ -1,0 +1,75 @@
+"""SurfaceView.cached_reply and core.cache generations, through the Libredesk list."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from statuses.models import ConversationStatus
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/statuses"
+TABLE = "statuses_conversationstatus"
+
+
+def reads_table(client, url=LIST, **extra):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **extra)
+    assert response.status_code == 200, response.content
+    return response, any(TABLE in q["sql"] for q in ctx.captured_queries)
+
+
+def test_a_second_json_reply_comes_from_the_cache_and_is_the_same(make_agent):
+    agent = make_agent()
+    first, read = reads_table(agent)
+    assert read
+    second, read = reads_table(agent)
+    assert not read
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"] == "application/json"
+
+
+def test_every_kind_of_write_retires_it(make_agent):
+    agent = make_agent()
+    reads_table(agent)
+    status = ConversationStatus.objects.create(name="Parked", category="open")
+    response, read = reads_table(agent)
+    assert read and "Parked" in response.content.decode()
+    status.name = "Parked for later"
+    status.save()
+    assert "Parked for later" in reads_table(agent)[0].content.decode()
+    status.delete()
+    assert "Parked" not in reads_table(agent)[0].content.decode()
+
+
+def test_the_query_string_is_part_of_the_key(make_agent):
+    agent = make_agent()
+    reads_table(agent)
+    assert reads_table(agent, LIST + "?page=2")[1]
+    assert not reads_table(agent, LIST + "?page=2")[1]
+
+
+def test_the_browsable_api_is_rendered_afresh(make_agent):
+    agent = make_agent()
+    reads_table(agent)
+    response, read = reads_table(agent, HTTP_ACCEPT="text/html")
+    assert read and response["Content-Type"].startswith("text/html")
+
+
+def test_it_can_be_turned_off(make_agent, settings):
+    settings.REPLY_CACHE_SECONDS = 0
+    agent = make_agent()
+    reads_table(agent)
+    assert reads_table(agent)[1]
+
+
+def test_a_lost_generation_token_retires_everything(make_agent):
+    from django.core.cache import cache
+
+    from core.cache import generation_key
+
+    agent = make_agent()
+    reads_table(agent)
+    cache.delete(generation_key("conversation-statuses"))
+    assert reads_table(agent)[1]
+    assert not reads_table(agent)[1]
