@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from core.db import check_fields, raise_on_integrity_error
 from core.errors import ConflictError, DomainError, NotFoundError
 from core.ids import parse_id
+from core.text import name_key
 from statuses.models import ConversationStatus, UserStatus
 
 
@@ -79,10 +80,41 @@ def user_status_check(*, name: str, status_type: str, exclude_id: str | None = N
     (`exclude_id` is the status itself) has it (`name_taken`), then the status type
     (`required`, then `invalid`).
     """
-    candidate = UserStatus(name=name.strip(), status_type=status_type)
-    check_fields(candidate, fields=["name"])
-    if UserStatus.objects.filter(name_key=candidate.name_key).exclude(pk=exclude_id).exists():
+    stored = _user_status_name_checked(name)
+    if _user_status_name_in_use(stored, exclude_id=exclude_id):
         raise _user_status_name_taken()
+    _user_status_type_check(status_type)
+    return stored
+
+
+def _user_status_write_check(*, name: str, status_type: str, exclude_id: str | None) -> str:
+    """user_status_check for a write that the unique constraint guards: the same errors in
+    the same order, with the look-up of a taken name only when the type is wrong too (the
+    name is reported first). Otherwise the write's IntegrityError reports it, and a valid
+    write runs no SELECT before its INSERT or UPDATE."""
+    stored = _user_status_name_checked(name)
+    try:
+        _user_status_type_check(status_type)
+    except DomainError:
+        if _user_status_name_in_use(stored, exclude_id=exclude_id):
+            raise _user_status_name_taken() from None
+        raise
+    return stored
+
+
+def _user_status_name_checked(name: str) -> str:
+    """The name as stored (trimmed), or its first failure of the model's rules."""
+    candidate = UserStatus(name=name.strip())
+    check_fields(candidate, fields=["name"])
+    return candidate.name
+
+
+def _user_status_name_in_use(name: str, *, exclude_id: str | None) -> bool:
+    statuses = UserStatus.objects.filter(name_key=name_key(name))
+    return statuses.exclude(pk=exclude_id).exists() if exclude_id else statuses.exists()
+
+
+def _user_status_type_check(status_type: str) -> None:
     if not status_type:
         raise DomainError(_("The status type is required."), code="required", field="status_type")
     if status_type not in UserStatus.Type.values:
@@ -92,7 +124,6 @@ def user_status_check(*, name: str, status_type: str, exclude_id: str | None = N
             field="status_type",
             params={"value": status_type},
         )
-    return candidate.name
 
 
 class SearchPattern(Protocol):
@@ -144,9 +175,8 @@ def user_status_get(*, status_id: str | None) -> UserStatus:
 
 def user_status_create(*, name: str, status_type: str) -> UserStatus:
     """Create a custom user status; names are unique as compared by core.text.name_key."""
-    status = UserStatus(
-        name=user_status_check(name=name, status_type=status_type), status_type=status_type
-    )
+    name = _user_status_write_check(name=name, status_type=status_type, exclude_id=None)
+    status = UserStatus(name=name, status_type=status_type)
     with raise_on_integrity_error(_user_status_name_taken()):
         status.save(force_insert=True)
     return status
@@ -154,7 +184,7 @@ def user_status_create(*, name: str, status_type: str) -> UserStatus:
 
 def user_status_update(*, status: UserStatus, name: str, status_type: str) -> UserStatus:
     """Rename a custom user status and/or change its type, under the create rules."""
-    status.name = user_status_check(name=name, status_type=status_type, exclude_id=status.pk)
+    status.name = _user_status_write_check(name=name, status_type=status_type, exclude_id=status.pk)
     status.status_type = status_type
     with raise_on_integrity_error(_user_status_name_taken()):
         status.save(update_fields=["name", "status_type", "updated_at"])

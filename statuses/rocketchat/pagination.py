@@ -1,5 +1,6 @@
 """Rocket.Chat's paging of lists: `offset` and `count`."""
 
+from django.db.models import Count, Window
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
@@ -10,8 +11,9 @@ class StatusPagination(LimitOffsetPagination):
     """`offset` and `count` (default 50, at most 100, 0 for all), replied as
     `{"statuses", "count", "offset", "total", "success"}` with `count` the page's size.
 
-    The values are read with PagingSerializer: a bad one is a 400 `invalid-params`, where
-    DRF's own paginator would quietly fall back to its default.
+    The values are read with PagingSerializer (or passed in already read, as the list's
+    own query serializer does): a bad one is a 400 `invalid-params`, where DRF's own
+    paginator would quietly fall back to its default.
     """
 
     limit_query_param = "count"
@@ -22,12 +24,26 @@ class StatusPagination(LimitOffsetPagination):
 
     paging: dict = {}
 
-    def paginate_queryset(self, queryset, request, view=None):
-        # Read once per request; DRF's paginator then asks for the limit and the offset.
-        serializer = PagingSerializer(data=request.query_params)
-        serializer.is_valid(raise_exception=True)
-        self.paging = serializer.validated_data
-        return super().paginate_queryset(queryset, request, view)
+    def paginate_queryset(self, queryset, request, view=None, *, paging=None):
+        """One page of `queryset`, a `values_list` query (rows are tuples), and its total.
+
+        The total comes with the page, from `COUNT(*) OVER ()` in the same query; only a
+        page that is empty past offset 0 needs a second query (`count()`) for it.
+        """
+        if paging is None:
+            serializer = PagingSerializer(data=request.query_params)
+            serializer.is_valid(raise_exception=True)
+            paging = serializer.validated_data
+        self.request, self.paging = request, paging
+        self.limit = self.get_limit(request)
+        self.offset = self.get_offset(request)
+        end = self.offset + self.limit
+        rows = list(queryset.annotate(_page_total=Window(Count("*")))[self.offset : end])
+        if rows:
+            self.count = rows[0][-1]
+            return [row[:-1] for row in rows]
+        self.count = queryset.count() if self.offset else 0
+        return []
 
     def get_limit(self, request):
         count = self.paging.get("count", self.default_limit)

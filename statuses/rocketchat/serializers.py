@@ -265,20 +265,54 @@ class ListQuerySerializer(PagingSerializer, StrictSerializer):
 # --- replies ----------------------------------------------------------------------------
 
 
+def millisecond_text(value):
+    """ISO 8601 in UTC with milliseconds, as Rocket.Chat writes times."""
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 class MillisecondDateTimeField(serializers.DateTimeField):
     """ISO 8601 in UTC with milliseconds, as Rocket.Chat's `_updatedAt`."""
 
     def to_representation(self, value):
-        return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return millisecond_text(value)
 
 
 class UserStatusSerializer(serializers.Serializer):
-    """A custom user status as Rocket.Chat returns it."""
+    """A custom user status as Rocket.Chat returns it (the schema of the replies, which
+    are written by user_status_data and user_status_rows)."""
 
     _id = serializers.CharField(source="id")
     name = serializers.CharField()
     statusType = serializers.CharField(source="status_type")
     _updatedAt = MillisecondDateTimeField(source="updated_at")
+
+
+# The columns of S, in the order of its keys.
+USER_STATUS_COLUMNS = ("id", "name", "status_type", "updated_at")
+
+
+def user_status_data(status: UserStatus) -> dict:
+    """One status as UserStatusSerializer(status).data, without building the serializer."""
+    return {
+        "_id": status.id,
+        "name": status.name,
+        "statusType": status.status_type,
+        "_updatedAt": millisecond_text(status.updated_at),
+    }
+
+
+def user_status_rows(rows) -> list[dict]:
+    """Rows of USER_STATUS_COLUMNS (from `values_list`) as UserStatusSerializer(many=True)
+    writes the statuses: no model instances, no DRF fields."""
+    return [
+        {
+            "_id": pk,
+            "name": name,
+            "statusType": status_type,
+            "_updatedAt": millisecond_text(updated_at),
+        }
+        for pk, name, status_type, updated_at in rows
+    ]
 
 
 class RocketChatStatusListSerializer(serializers.Serializer):

@@ -128,7 +128,7 @@ class LogoutView(RocketChatView):
 
 def status_reply(status):
     """Rocket.Chat's reply carrying one custom user status."""
-    return Response({"customUserStatus": rc.UserStatusSerializer(status).data, "success": True})
+    return Response({"customUserStatus": rc.user_status_data(status), "success": True})
 
 
 class UserStatusListView(RocketChatView):
@@ -156,8 +156,9 @@ class UserStatusListView(RocketChatView):
         statuses = services.user_status_list(
             **query["filters"], order_by=query.get("sort", ("name", "id"))
         )
-        page = self.paginate_queryset(statuses)
-        return self.get_paginated_response(rc.UserStatusSerializer(page, many=True).data)
+        rows = statuses.values_list(*rc.USER_STATUS_COLUMNS)
+        page = self.paginator.paginate_queryset(rows, request, view=self, paging=query)
+        return self.get_paginated_response(rc.user_status_rows(page))
 
 
 class UserStatusCreateView(RocketChatView):

@@ -245,6 +245,26 @@ def test_create(rc_login):
     assert UserStatus.objects.get(pk=status["_id"]).name == "In a meeting"
 
 
+def test_create_runs_no_select_of_statuses_before_its_insert(rc_login):
+    """The unique constraint reports a taken name (Custom_User_Status_Error_...): a valid
+    create looks nothing up first, and its history row is written in the same batch."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    agent = rc_login(ADD)
+    with CaptureQueriesContext(connection) as queries:
+        response = agent.post(CREATE, {"name": "Lunch", "statusType": "away"}, format="json")
+    assert response.status_code == 200, response.content
+    sql = [query["sql"] for query in queries if "statuses_" in query["sql"]]
+    assert [text.split()[0] for text in sql] == ["INSERT", "INSERT"]
+    assert "statuses_historicaluserstatus" in sql[1]
+    status = UserStatus.objects.get()
+    assert status.history.get().history_type == "+"
+    taken = agent.post(CREATE, {"name": " LUNCH ", "statusType": "busy"}, format="json")
+    assert taken.json()["errorType"] == "Custom_User_Status_Error_Name_Already_In_Use"
+    assert UserStatus.history.count() == 1
+
+
 M = "insertOrUpdateUserStatus"
 
 
@@ -612,12 +632,49 @@ def test_list_format_parameter_still_works(rc_login, db):
     assert rc_login().get(LIST, {"format": "json"}).status_code == 200
 
 
-def test_list_query_count_is_constant(rc_login, django_assert_num_queries, db):
+@pytest.mark.parametrize("count", [1, 20, 100])
+def test_list_query_count_is_constant(rc_login, django_assert_num_queries, db, count):
     agent = rc_login()
     UserStatus.objects.bulk_create(UserStatus(name=f"S{i}", status_type="busy") for i in range(100))
-    with django_assert_num_queries(3):  # auth, page, total
-        body = agent.get(LIST, {"count": 100}).json()
-    assert body["count"] == 100
+    agent.get(LIST, {"offset": 1})  # warm the credential cache (another page: not the reply)
+    with django_assert_num_queries(2):  # credentials (cached), the page with its total
+        body = agent.get(LIST, {"count": count}).json()
+    assert (body["count"], body["total"]) == (count, 100)
+
+
+def test_list_empty_page_still_has_the_total(rc_login, django_assert_num_queries, db):
+    agent = rc_login()
+    UserStatus.objects.bulk_create(UserStatus(name=f"S{i}", status_type="busy") for i in range(5))
+    agent.get(LIST, {"offset": 1})  # warm the credential cache (another page: not the reply)
+    with django_assert_num_queries(3):  # credentials (cached), the empty page, its total
+        body = agent.get(LIST, {"offset": 5}).json()
+    assert (body["statuses"], body["count"], body["offset"], body["total"]) == ([], 0, 5, 5)
+    body = agent.get(LIST, {"offset": 50}).json()
+    assert (body["count"], body["offset"], body["total"]) == (0, 50, 5)
+    body = agent.get(LIST, {"name": "no such status"}).json()
+    assert (body["statuses"], body["count"], body["offset"], body["total"]) == ([], 0, 0, 0)
+
+
+def test_lean_replies_equal_the_serializer(db):
+    """user_status_rows and user_status_data (the replies' fast path) write exactly what
+    UserStatusSerializer writes."""
+    from statuses.rocketchat.serializers import (
+        USER_STATUS_COLUMNS,
+        UserStatusSerializer,
+        user_status_data,
+        user_status_rows,
+    )
+
+    UserStatusFactory(name="In a meeting", status_type="busy")
+    stamped = UserStatusFactory(name="Lunch", status_type="away")
+    UserStatus.objects.filter(pk=stamped.pk).update(updated_at="2024-01-02T03:04:05Z")
+    UserStatusFactory(name="Ärger ☕", status_type="offline")
+    statuses = UserStatus.objects.order_by("name", "id")
+    expected = UserStatusSerializer(statuses, many=True).data
+    assert user_status_rows(statuses.values_list(*USER_STATUS_COLUMNS)) == expected
+    assert [user_status_data(status) for status in statuses] == expected
+    with timezone.override("Asia/Kolkata"):
+        assert user_status_rows(statuses.values_list(*USER_STATUS_COLUMNS)) == expected
 
 
 # --- browsable API ------------------------------------------------------------------------

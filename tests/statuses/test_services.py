@@ -223,6 +223,19 @@ def test_user_status_update_to_a_look_alike_of_another_is_taken(first, second):
     assert (status.name, status.status_type) == ("Other", "away")
 
 
+def test_user_status_update_to_a_taken_name_with_a_bad_type_is_taken():
+    """The name is reported before the type, on update too."""
+    services.user_status_create(name="Taken", status_type="busy")
+    status = services.user_status_create(name="Other", status_type="away")
+    with pytest.raises(ConflictError) as caught:
+        services.user_status_update(status=status, name=" TAKEN", status_type="Busy")
+    assert (caught.value.code, caught.value.field) == ("name_taken", "name")
+    # Its own name in another form is not taken: the type is what is wrong.
+    with pytest.raises(DomainError) as caught:
+        services.user_status_update(status=status, name="OTHER", status_type="Busy")
+    assert (caught.value.code, caught.value.field) == ("invalid", "status_type")
+
+
 def test_user_status_update_applies_the_rules_and_keeps_the_row_on_failure():
     status = services.user_status_create(name="Lunch", status_type="away")
     with pytest.raises(DomainError) as caught:
