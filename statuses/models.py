@@ -77,9 +77,25 @@ class ConversationStatus(NameKeyMixin, models.Model):
 ROCKETCHAT_ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz"
 
 
+ROCKETCHAT_ID_LENGTH = 17
+# Random bytes below this (the largest multiple of the alphabet's size that fits a byte)
+# map onto the alphabet evenly; the others are dropped.
+_ID_BYTE_LIMIT = 256 // len(ROCKETCHAT_ID_ALPHABET) * len(ROCKETCHAT_ID_ALPHABET)
+
+
 def rocketchat_id():
-    """A 17-character random id, as Rocket.Chat makes for its documents."""
-    return "".join(secrets.choice(ROCKETCHAT_ID_ALPHABET) for _ in range(17))
+    """A 17-character random id, as Rocket.Chat makes for its documents: each character
+    drawn uniformly from the alphabet by the OS's CSPRNG (one read of 24 bytes, rarely
+    more, where `secrets.choice` reads once per character)."""
+    size = len(ROCKETCHAT_ID_ALPHABET)
+    chars: list[str] = []
+    while len(chars) < ROCKETCHAT_ID_LENGTH:
+        chars.extend(
+            ROCKETCHAT_ID_ALPHABET[byte % size]
+            for byte in secrets.token_bytes(24)
+            if byte < _ID_BYTE_LIMIT
+        )
+    return "".join(chars[:ROCKETCHAT_ID_LENGTH])
 
 
 class UserStatusType(models.TextChoices):

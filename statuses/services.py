@@ -104,7 +104,7 @@ def _user_status_write_check(*, name: str, status_type: str, exclude_id: str | N
 
 def _user_status_name_checked(name: str) -> str:
     """The name as stored (trimmed), or its first failure of the model's rules."""
-    candidate = UserStatus(name=name.strip())
+    candidate = UserStatus(id=None, name=name.strip())  # id=None: no random id to make
     check_fields(candidate, fields=["name"])
     return candidate.name
 
