@@ -1,7 +1,9 @@
 """Reads of accounts and reasons that several doors share (admin, import, API, dashboard)."""
 
+from collections.abc import Sequence
+
 from django.contrib.auth.models import Permission
-from django.db.models import Q, QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.errors import NotFoundError
@@ -44,6 +46,32 @@ def reason_list(*, account: Account, include_deleted: bool = False) -> QuerySet[
     if not include_deleted:
         reasons = reasons.filter(deleted=False)
     return reasons.order_by("order", "id")
+
+
+def reason_list_values(
+    *, account_id: str, fields: Sequence[str], include_deleted: bool = False
+) -> tuple[int | None, list[tuple]]:
+    """The account's revision and the `fields` of its reasons, in reason_list's order and
+    with its filter, in one query (the account LEFT JOIN its reasons): (None, []) for an
+    unknown account. For replies that show these columns only: no model instances."""
+    relation = "reasons"
+    accounts = Account.objects.filter(pk=account_id)
+    if not include_deleted:
+        relation = "listed"
+        accounts = accounts.annotate(
+            listed=FilteredRelation("reasons", condition=Q(reasons__deleted=False))
+        )
+    rows = list(
+        accounts.order_by(f"{relation}__order", f"{relation}__id").values_list(
+            "revision", f"{relation}__id", *(f"{relation}__{field}" for field in fields)
+        )
+    )
+    if not rows:
+        return None, []
+    revision = rows[0][0]
+    if rows[0][1] is None:  # the account has no such reason: one row of NULLs
+        return revision, []
+    return revision, [row[2:] for row in rows]
 
 
 def reason_get(

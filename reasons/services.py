@@ -3,9 +3,11 @@ the imports and the LivePerson API all use these.
 
 Every successful write to an account's reasons raises the account's revision by exactly
 one, inside the same transaction and under a row lock on the account, so concurrent
-writers get distinct, gap-free revisions. A write may name the revision it expects
-(`if_match`); a stale one is `stale_revision` and nothing is written. A batch is all or
-nothing: its failures are raised together, one ItemError per failed item.
+writers get distinct, gap-free revisions: the raise is the write's first statement, and
+it locks the account (reasons.db.bump_revision); a write that fails takes it back. A
+write may name the revision it expects (`if_match`); a stale one is `stale_revision` and
+nothing is written. A batch is all or nothing: its failures are raised together, one
+ItemError per failed item.
 """
 
 import hmac
@@ -17,17 +19,18 @@ from datetime import timedelta
 from typing import TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import CharField, F, Min, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from access.services import hash_secret, user_authenticate_password
 from core.db import check_fields, raise_on_integrity_error
 from core.errors import ConflictError, DomainError, ItemError, NotFoundError
 from core.text import name_key
+from reasons.db import bump_revision, insert_with_history
 from reasons.models import ORDER_MIN, Account, AccountBearer, StatusReason
 from reasons.selectors import reason_get
 
@@ -78,26 +81,23 @@ def account_ensure(
     return account, created
 
 
-def _lock(account_id: str, *, if_match: int | None) -> Account:
-    """The account, locked for this transaction, once its revision is the one expected."""
-    account = Account.objects.select_for_update().filter(pk=account_id).first()
-    if account is None:
+def _lock(account_id: str, *, if_match: int | None) -> int:
+    """Lock the account for this transaction and raise its revision by one, once the
+    revision it had is the one expected; the new revision. One statement: the raise comes
+    first, and the write's transaction takes it back if anything after it fails (a stale
+    revision too), so every successful write raises the revision by exactly one."""
+    revision = bump_revision(Account, account_id)
+    if revision is None:
         raise NotFoundError(_("Account not found"))
-    if if_match is not None and if_match != account.revision:
+    current = revision - 1
+    if if_match is not None and if_match != current:
         raise ConflictError(
             _("Revision %(given)s is stale; the current revision is %(current)s")
-            % {"given": if_match, "current": account.revision},
+            % {"given": if_match, "current": current},
             code="stale_revision",
-            params={"given": if_match, "current": account.revision},
+            params={"given": if_match, "current": current},
         )
-    return account
-
-
-def _bump(account: Account) -> int:
-    """Raise the locked account's revision by one; the new revision."""
-    Account.objects.filter(pk=account.pk).update(revision=F("revision") + 1)
-    account.revision += 1
-    return account.revision
+    return revision
 
 
 # --- checks shared by the writes -----------------------------------------------------------
@@ -146,37 +146,60 @@ def _text_taken() -> ConflictError:
     return ConflictError(_("A status reason with this text already exists"), code="name_taken")
 
 
-def _check_texts(*, account: Account, texts: list[str], exclude_ids: Sequence[int] = ()) -> None:
-    """The same text twice in one write is `duplicate`; a text that a live reason of the
-    account already uses is `name_taken`. Texts are compared by core.text.name_key, as
-    the database's unique constraint compares them."""
-    first_index: dict[str, int] = {}
+def _check_duplicates(keys: list[str]) -> None:
+    """The same text twice in one write is `duplicate` (texts compared by their keys,
+    core.text.name_key, as the database's unique constraint compares them)."""
+    seen: set[str] = set()
     duplicates = []
-    for index, text in enumerate(texts):
-        key = name_key(text)
-        if key in first_index:
+    for index, key in enumerate(keys):
+        if key in seen:
             duplicates.append(
                 ItemError(index, "text", "duplicate", _("duplicate text in this request"))
             )
-        first_index.setdefault(key, index)
+        seen.add(key)
     _raise_for(duplicates)
+
+
+def _taken(
+    *, account_id: str, keys: list[str], exclude_ids: Sequence[int] = ()
+) -> ConflictError | None:
+    """`name_taken` for each item whose text a live reason of the account already uses
+    (the first item of each text), or None when no text is taken. One query."""
+    first_index: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        first_index.setdefault(key, index)
     taken = set(
-        StatusReason.objects.filter(account=account, deleted=False)
+        StatusReason.objects.filter(account_id=account_id, deleted=False)
         .exclude(pk__in=exclude_ids)
         .filter(text_key__in=list(first_index))
         .order_by()
         .values_list("text_key", flat=True)
     )
+    if not taken:
+        return None
+    return _name_taken([first_index[key] for key in sorted(taken)])
+
+
+def _name_taken(indexes: list[int]) -> ConflictError:
+    """`name_taken` for the items at these indexes."""
+    return ConflictError(
+        _("A status reason with this text already exists"),
+        code="name_taken",
+        field="text",
+        items=[
+            ItemError(index, "text", "name_taken", _("text already exists")) for index in indexes
+        ],
+    )
+
+
+def _check_texts(*, account: Account, texts: list[str], exclude_ids: Sequence[int] = ()) -> None:
+    """The same text twice in one write is `duplicate`; a text that a live reason of the
+    account already uses is `name_taken`."""
+    keys = [name_key(text) for text in texts]
+    _check_duplicates(keys)
+    taken = _taken(account_id=account.pk, keys=keys, exclude_ids=exclude_ids)
     if taken:
-        raise ConflictError(
-            _("A status reason with this text already exists"),
-            code="name_taken",
-            field="text",
-            items=[
-                ItemError(first_index[key], "text", "name_taken", _("text already exists"))
-                for key in sorted(taken)
-            ],
-        )
+        raise taken
 
 
 @contextmanager
@@ -192,15 +215,21 @@ def _one_reason() -> Iterator[None]:
 # --- status reasons ------------------------------------------------------------------------
 
 
-def _new_orders(account: Account, items: Sequence[ReasonFields]) -> list[int]:
+def _new_orders(account_id: str, items: Sequence[ReasonFields], keys: list[str]) -> list[int]:
     """Each new reason's order: its own, or else a place before every existing reason of
     the account (deleted ones too), in the order the items come."""
     unordered = sum(1 for item in items if item.order is None)
     next_order = 0
     if unordered:
-        lowest = StatusReason.objects.filter(account=account).aggregate(low=Min("order"))["low"]
+        lowest = StatusReason.objects.filter(account_id=account_id).aggregate(low=Min("order"))[
+            "low"
+        ]
         next_order = (lowest if lowest is not None else unordered) - unordered
         if next_order < ORDER_MIN:
+            # A taken text is reported first, as when texts were checked before orders.
+            taken = _taken(account_id=account_id, keys=keys)
+            if taken:
+                raise taken
             raise DomainError(
                 _("No room to put new reasons first: lower the smallest order in use"),
                 code="no_room",
@@ -218,26 +247,50 @@ def _new_orders(account: Account, items: Sequence[ReasonFields]) -> list[int]:
 def reason_create_many(
     *, account: Account, items: Sequence[ReasonFields], if_match: int | None = None
 ) -> Written:
-    """Create reasons, all or nothing: one INSERT (and one for their history) however many."""
+    """Create reasons, all or nothing: one INSERT (and one for their history) however many.
+
+    Whether a text is taken is the database's unique constraint's to say: the INSERT is
+    tried, and only when the constraint refuses it does a query name the items whose texts
+    are taken. The transaction is the only one (no savepoint): when the constraint refuses,
+    all of it is rolled back, the revision's raise too."""
     _check_count(items)
     items = _checked(items)
-    with transaction.atomic():
-        account = _lock(account.pk, if_match=if_match)
-        _check_texts(account=account, texts=[item.text for item in items])
-        reasons = [
-            StatusReason(
-                account=account,
-                text=item.text,
-                state=item.state,
-                enabled=item.enabled,
-                order=order,
-            )
-            for item, order in zip(items, _new_orders(account, items), strict=True)
-        ]
-        with raise_on_integrity_error(_text_taken()):
-            # StatusReason.objects.bulk_create sets each text_key (core.text.NameKeyQuerySet).
-            reasons = bulk_create_with_history(reasons, StatusReason)
-        return Written(reasons, _bump(account))
+    keys = [name_key(item.text) for item in items]
+    try:
+        with transaction.atomic():
+            revision = _lock(account.pk, if_match=if_match)
+            _check_duplicates(keys)
+            now = timezone.now()
+            reasons = [
+                StatusReason(
+                    account_id=account.pk,
+                    text=item.text,
+                    text_key=key,
+                    state=item.state,
+                    enabled=item.enabled,
+                    deleted=False,
+                    order=order,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for item, key, order in zip(
+                    items, keys, _new_orders(account.pk, items, keys), strict=True
+                )
+            ]
+            try:
+                insert_with_history(reasons, now=now)
+            except IntegrityError as exc:
+                raise _TextRefused from exc
+            return Written(reasons, revision)
+    except _TextRefused:
+        if len(items) == 1:  # no query needed to name the item
+            raise _name_taken([0]) from None
+        raise _taken(account_id=account.pk, keys=keys) or _text_taken() from None
+
+
+class _TextRefused(Exception):
+    """The unique constraint on live texts refused a write (raised inside the write's
+    transaction, so that the transaction is rolled back before the error is made)."""
 
 
 def reason_create(
@@ -289,7 +342,7 @@ def reason_update_many(
     _raise_for(duplicates)
     ids = [item.id for item in items]
     with transaction.atomic():
-        account = _lock(account.pk, if_match=if_match)
+        revision = _lock(account.pk, if_match=if_match)
         found = _live_reasons(account, ids, field="id")
         _check_texts(account=account, texts=[item.text for item in items], exclude_ids=ids)
         _free_texts_taken_within_batch(found, items)
@@ -307,7 +360,7 @@ def reason_update_many(
                 StatusReason,
                 ["text", "text_key", "state", "enabled", "order", "updated_at"],
             )
-        return Written(reasons, _bump(account))
+        return Written(reasons, revision)
 
 
 def reason_update(
@@ -356,10 +409,10 @@ def reason_delete_many(
     another account's is `not_found`. An id given twice is deleted once."""
     _check_count(ids)
     with transaction.atomic():
-        account = _lock(account.pk, if_match=if_match)
+        revision = _lock(account.pk, if_match=if_match)
         # A bulk delete's items are the ids themselves: its errors name no field.
         found = _live_reasons(account, ids, field=None)
-        return Written(_set_flags(list(found.values()), deleted=True), _bump(account))
+        return Written(_set_flags(list(found.values()), deleted=True), revision)
 
 
 def reason_delete(
@@ -367,9 +420,9 @@ def reason_delete(
 ) -> Written:
     """Soft-delete one live reason of the account (`reason_id` as read from a path)."""
     with transaction.atomic():
-        account = _lock(account.pk, if_match=if_match)
+        revision = _lock(account.pk, if_match=if_match)
         reason = reason_get(account=account, reason_id=reason_id)
-        return Written(_set_flags([reason], deleted=True), _bump(account))
+        return Written(_set_flags([reason], deleted=True), revision)
 
 
 def reasons_set_flags(
@@ -384,10 +437,9 @@ def reasons_set_flags(
         by_account.setdefault(reason.account_id, []).append(reason)
     with transaction.atomic():
         for account_id, group in sorted(by_account.items()):
-            account = _lock(account_id, if_match=None)
+            _lock(account_id, if_match=None)
             with raise_on_integrity_error(_text_taken()):
                 _set_flags(group, **flags)
-            _bump(account)
     return sum(len(group) for group in by_account.values())
 
 

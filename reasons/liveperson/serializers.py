@@ -5,7 +5,7 @@ words. Other keys of a reason body (`id` on create, `deleted`) are ignored, as L
 ignores them.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.core.validators import MaxLengthValidator
 from django.utils.text import format_lazy
@@ -44,12 +44,35 @@ def is_many(data) -> bool:
     return not isinstance(data, Mapping)
 
 
+REASON_FIELDS = ("id", "text", "state", "enabled", "deleted", "order")
+
+
 class ReasonSerializer(serializers.ModelSerializer):
-    """A status reason as LivePerson returns it."""
+    """A status reason as LivePerson returns it (its schema; the replies are made by
+    reason_reply and reason_replies, which give the same dicts without DRF's per-field
+    work)."""
 
     class Meta:
         model = StatusReason
-        fields = ["id", "text", "state", "enabled", "deleted", "order"]
+        fields = list(REASON_FIELDS)
+
+
+def reason_reply(reason: StatusReason) -> dict:
+    """ReasonSerializer(reason).data, as a plain dict."""
+    return {
+        "id": reason.pk,
+        "text": reason.text,
+        "state": reason.state,
+        "enabled": reason.enabled,
+        "deleted": reason.deleted,
+        "order": reason.order,
+    }
+
+
+def reason_replies(rows: Iterable[tuple]) -> list[dict]:
+    """ReasonSerializer(reasons, many=True).data from rows of the REASON_FIELDS columns
+    (values_list), as plain dicts."""
+    return [dict(zip(REASON_FIELDS, row, strict=True)) for row in rows]
 
 
 class ReasonTextField(VisibleNameField):

@@ -37,7 +37,7 @@ from reasons.models import Account, AccountBearer, StatusReason
 from reasons.selectors import (
     account_list_for,
     reason_get,
-    reason_list,
+    reason_list_values,
     reason_permission_ids_of,
 )
 from reasons.services import ReasonChange, ReasonFields
@@ -112,10 +112,10 @@ class LivePersonVersioning(QueryParameterVersioning):
 
 
 class IsAccountMember(BasePermission):
-    """The caller may work on the account in the path (see LivePersonView.get_account)."""
+    """The caller may work on the account in the path (see LivePersonView.is_member)."""
 
     def has_permission(self, request, view):
-        return view.get_account() is not None
+        return view.is_member()
 
 
 class ReasonPermissions(DjangoModelPermissions):
@@ -153,23 +153,39 @@ class LivePersonView(SurfaceView):
     def get_serializer_class(self):
         return self.form_serializer
 
-    def get_account(self) -> Account | None:
-        """The account in the path if the caller may work on it, else None: a bearer's own
-        account (another account's path is refused whether it exists or not), or one the
-        session user may work on (reasons.selectors.account_list_for)."""
-        if not hasattr(self, "_account"):
+    def is_member(self) -> bool:
+        """Whether the caller may work on the account in the path: a bearer's own account
+        (another account's path is refused whether it exists or not; no query), or one the
+        session user may work on (reasons.selectors.account_list_for; its row is read)."""
+        if not hasattr(self, "_member"):
             account_id = self.kwargs["account_id"]
             if isinstance(self.request.auth, AccountBearer):
-                bearer = self.request.auth
-                self._account = bearer.account if bearer.account_id == account_id else None
+                self._member = self.request.auth.account_id == account_id
             else:
                 accounts = account_list_for(user=self.request.user)
                 self._account = accounts.filter(pk=account_id).first()
+                self._member = self._account is not None
+        return self._member
+
+    def get_account(self) -> Account | None:
+        """The account in the path if the caller may work on it (its row, read once), else
+        None."""
+        if not self.is_member():
+            return None
+        if getattr(self, "_account", None) is None:
+            self._account = self.request.auth.account
         return self._account
 
     @property
     def account(self) -> Account:
         return self.get_account()
+
+    @property
+    def account_key(self) -> Account:
+        """The account in the path, once the caller may work on it, for the services that
+        read only its key (and lock its row themselves): its row is not read for them."""
+        account = getattr(self, "_account", None)
+        return account if account is not None else Account(pk=self.kwargs["account_id"])
 
 
 class ReasonView(LivePersonView):
@@ -182,7 +198,7 @@ class ReasonView(LivePersonView):
     versioning_class = LivePersonVersioning
     queryset = StatusReason.objects.all()
     form_serializer = lp.ReasonWriteSerializer
-    revision = None  # the account's revision after this request's write
+    revision = None  # the account's revision after this request's write, or as read
 
     def initialize_request(self, request, *args, **kwargs):
         # LivePerson's convention for clients that can only POST.
@@ -205,10 +221,9 @@ class ReasonView(LivePersonView):
         response = super().finalize_response(request, response, *args, **kwargs)
         # Once membership is known, every reply carries the revision (a 403 for a missing
         # permission too); another account's revision is never shown.
-        account = getattr(self, "_account", None)
-        revision = (
-            self.revision if self.revision is not None else getattr(account, "revision", None)
-        )
+        revision = self.revision
+        if revision is None and getattr(self, "_member", False):
+            revision = self.get_account().revision
         if revision is not None:
             response["ac-revision"] = str(revision)
         return response
@@ -228,7 +243,7 @@ class ReasonView(LivePersonView):
     def written(self, result: services.Written, *, many: bool, headers=None) -> Response:
         """Reply with what a write touched, and remember the new revision for the header."""
         self.revision = result.revision
-        data = lp.ReasonSerializer(result.reasons, many=True).data
+        data = [lp.reason_reply(reason) for reason in result.reasons]
         return Response(data if many else data[0], headers=headers)
 
 
@@ -243,8 +258,13 @@ class ReasonCollectionView(ReasonView):
         responses={200: lp.ReasonSerializer(many=True), **ERRORS.responses(400, 401, 403)},
     )
     def get(self, request, account_id):
-        reasons = reason_list(account=self.account, include_deleted=self.include_deleted())
-        return Response(lp.ReasonSerializer(reasons, many=True).data)
+        # The revision (for ac-revision) and the reasons' columns, in one query.
+        self.revision, rows = reason_list_values(
+            account_id=account_id,
+            fields=lp.REASON_FIELDS,
+            include_deleted=self.include_deleted(),
+        )
+        return Response(lp.reason_replies(rows))
 
     @extend_schema(
         tags=[TAG],
@@ -269,11 +289,11 @@ class ReasonCollectionView(ReasonView):
                 ReasonFields(**item) for item in self.read(lp.ReasonWriteSerializer, many=True)
             ]
             result = services.reason_create_many(
-                account=self.account, items=items, if_match=if_match
+                account=self.account_key, items=items, if_match=if_match
             )
             return self.written(result, many=True)
         fields = ReasonFields(**self.read(lp.ReasonWriteSerializer))
-        result = services.reason_create(account=self.account, fields=fields, if_match=if_match)
+        result = services.reason_create(account=self.account_key, fields=fields, if_match=if_match)
         location = f"{request.path}/{result.reasons[0].pk}?v={request.version}"
         return self.written(
             result, many=False, headers={"Location": request.build_absolute_uri(location)}
@@ -296,7 +316,9 @@ class ReasonCollectionView(ReasonView):
         if_match = self.if_match()
         body = self.read(lp.ReasonBulkUpdateItemSerializer, many=True)
         items = [ReasonChange(**item) for item in body]
-        result = services.reason_update_many(account=self.account, items=items, if_match=if_match)
+        result = services.reason_update_many(
+            account=self.account_key, items=items, if_match=if_match
+        )
         return self.written(result, many=True)
 
     @extend_schema(
@@ -315,7 +337,7 @@ class ReasonCollectionView(ReasonView):
         self.check_shape(many=True)
         if_match = self.if_match()
         ids = self.read(lp.ReasonIdListSerializer)
-        result = services.reason_delete_many(account=self.account, ids=ids, if_match=if_match)
+        result = services.reason_delete_many(account=self.account_key, ids=ids, if_match=if_match)
         return self.written(result, many=True)
 
 
@@ -331,9 +353,9 @@ class ReasonDetailView(ReasonView):
     )
     def get(self, request, account_id, reason_id):
         reason = reason_get(
-            account=self.account, reason_id=reason_id, include_deleted=self.include_deleted()
+            account=self.account_key, reason_id=reason_id, include_deleted=self.include_deleted()
         )
-        return Response(lp.ReasonSerializer(reason).data)
+        return Response(lp.reason_reply(reason))
 
     @extend_schema(
         tags=[TAG],
@@ -348,11 +370,11 @@ class ReasonDetailView(ReasonView):
     )
     def put(self, request, account_id, reason_id):
         self.check_shape(many=False)
-        reason = reason_get(account=self.account, reason_id=reason_id)  # 404 before the rest
+        reason = reason_get(account=self.account_key, reason_id=reason_id)  # 404 first
         if_match = self.if_match()
         fields = ReasonFields(**self.read(lp.ReasonWriteSerializer))
         result = services.reason_update(
-            account=self.account, reason_id=reason.pk, fields=fields, if_match=if_match
+            account=self.account_key, reason_id=reason.pk, fields=fields, if_match=if_match
         )
         return self.written(result, many=False)
 
@@ -366,7 +388,7 @@ class ReasonDetailView(ReasonView):
     )
     def delete(self, request, account_id, reason_id):
         result = services.reason_delete(
-            account=self.account, reason_id=reason_id, if_match=self.if_match()
+            account=self.account_key, reason_id=reason_id, if_match=self.if_match()
         )
         return self.written(result, many=False)
 

@@ -1,0 +1,136 @@
+"""Lean SQL for the reasons' hot writes, where the ORM's per-value machinery costs more
+than the statements themselves (issue 13: the 1,000-item LivePerson bulk create).
+
+`insert_with_history` writes new rows and their `+` history rows (django-simple-history)
+in two INSERTs however many rows there are, as simple_history's bulk_create_with_history
+does, but without a model instance per history row or the insert compiler's work per value.
+`bump_revision` locks an account and raises its revision in one statement.
+"""
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connections, models, router
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, get_change_reason_from_object
+
+# Values that both drivers (sqlite3, psycopg) take as they are, exactly as the fields'
+# get_db_prep_save would give them.
+_PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
+# PostgreSQL takes at most 65,535 parameters in one statement.
+_POSTGRES_MAX_PARAMS = 65_535
+
+
+def _plain(field: models.Field) -> bool:
+    if field.is_relation:
+        field = field.target_field
+    return isinstance(field, _PLAIN_FIELDS)
+
+
+def _max_params(connection) -> int:
+    """The most parameters one statement may carry on this connection."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return connection.features.max_query_params or _POSTGRES_MAX_PARAMS
+
+
+def _insert(connection, model, fields, rows, *, returning: str | None = None) -> list:
+    """INSERT `rows` (tuples of prepared values, in the order of `fields`) in as few
+    statements as the connection's parameter limit allows; the `returning` column of each
+    row, in the order of `rows`."""
+    qn = connection.ops.quote_name
+    # Only quoted identifiers of the model go into the SQL; every value is a parameter.
+    table, columns = qn(model._meta.db_table), ", ".join(qn(field.column) for field in fields)
+    head = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
+    tail = f" RETURNING {qn(returning)}" if returning else ""
+    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    per_statement = max(1, _max_params(connection) // len(fields))
+    returned = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            params = [value for row in chunk for value in row]
+            cursor.execute(head + ", ".join([placeholder] * len(chunk)) + tail, params)
+            if returning:
+                returned.extend(row[0] for row in cursor.fetchall())
+    return returned
+
+
+def insert_with_history(objs: Sequence[models.Model], *, now: datetime | None = None) -> list:
+    """Insert the unsaved `objs` (one model, auto primary key, their fields already set:
+    nothing here calls pre_save, so auto_now fields must be set by the caller) with one
+    INSERT that returns their ids, then their history rows with one more INSERT, dated
+    `now`. The same rows as bulk_create_with_history writes; the objs, with their ids."""
+    objs = list(objs)
+    if not objs:
+        return objs
+    model = type(objs[0])
+    connection = connections[router.db_for_write(model)]
+    if not connection.features.can_return_rows_from_bulk_insert:
+        return bulk_create_with_history(objs, model)
+    now = now or timezone.now()
+    pk = model._meta.pk
+    fields = [field for field in model._meta.concrete_fields if field is not pk]
+    prepared: dict[str, list] = {}
+    for field in fields:
+        values = [getattr(obj, field.attname) for obj in objs]
+        if not _plain(field):
+            memo: dict = {}
+            values = [
+                memo[value] if value in memo else memo.setdefault(value, _prep(field, value))
+                for value in values
+            ]
+        prepared[field.attname] = values
+    rows = list(zip(*prepared.values(), strict=True))
+    ids = _insert(connection, model, fields, rows, returning=pk.column)
+    for obj, obj_id in zip(objs, ids, strict=True):
+        setattr(obj, pk.attname, obj_id)
+        obj._state.adding, obj._state.db = False, connection.alias
+    prepared[pk.attname] = ids
+    if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        _insert_history(connection, model, objs, prepared, now)
+    return objs
+
+
+def _prep(field, value):
+    return field.get_db_prep_save(value, connection=connections[router.db_for_write(field.model)])
+
+
+def _insert_history(connection, model, objs, prepared, now) -> None:
+    """The `+` history row of each obj, as simple_history's bulk_history_create makes it."""
+    history = model.history.model
+    # All objs are fresh and created by one request: one user for all of them.
+    user = history.get_default_history_user(objs[0])
+    extra = {
+        "history_date": [_prep(history._meta.get_field("history_date"), now)] * len(objs),
+        "history_change_reason": [get_change_reason_from_object(obj) for obj in objs],
+        "history_type": ["+"] * len(objs),
+        "history_user_id": [getattr(user, "pk", None)] * len(objs),
+    }
+    fields = [field for field in history._meta.concrete_fields if not field.primary_key]
+    columns = [prepared.get(field.attname) or extra[field.attname] for field in fields]
+    _insert(connection, history, fields, list(zip(*columns, strict=True)))
+
+
+def bump_revision(model, pk, *, field: str = "revision") -> int | None:
+    """Raise the row's `field` by one and return its new value, in one statement that also
+    locks the row until the transaction ends (any later writer waits, as after SELECT ...
+    FOR UPDATE); None when no row has this primary key."""
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor not in {"sqlite", "postgresql"}:  # no UPDATE ... RETURNING
+        row = model._default_manager.select_for_update().filter(pk=pk).values(field).first()
+        if row is None:
+            return None
+        model._default_manager.filter(pk=pk).update(**{field: models.F(field) + 1})
+        return row[field] + 1
+    qn = connection.ops.quote_name
+    table, column = qn(model._meta.db_table), qn(model._meta.get_field(field).column)
+    key = qn(model._meta.pk.column)
+    sql = f"UPDATE {table} SET {column} = {column} + 1 WHERE {key} = %s RETURNING {column}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    return None if row is None else row[0]

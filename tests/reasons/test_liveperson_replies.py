@@ -1,0 +1,112 @@
+"""The LivePerson replies are made without DRF's per-field work (reason_reply,
+reason_replies, reasons.selectors.reason_list_values) and must stay byte for byte what
+ReasonSerializer gives; the lean INSERT of new reasons (reasons.db) writes the rows and
+history rows that the ORM would."""
+
+import json
+
+import pytest
+from django.utils import timezone
+
+from reasons import services
+from reasons.liveperson import serializers as lp
+from reasons.models import ORDER_MAX, ORDER_MIN, StatusReason
+from reasons.selectors import reason_list, reason_list_values
+from tests.factories import AccountFactory, StatusReasonFactory
+from tests.reasons.test_liveperson_api import url
+
+pytestmark = pytest.mark.django_db
+
+RICH_TEXTS = ['Ärger «über» "Zitat" & \\ 🍕', "ﬁ\u200bne", "Mittag 12:00 / Pause"]
+
+
+def rich_reasons(account):
+    return [
+        StatusReasonFactory(account=account, text=RICH_TEXTS[0], state="Online", order=ORDER_MIN),
+        StatusReasonFactory(
+            account=account, text=RICH_TEXTS[1], state="Occupied", enabled=False, order=ORDER_MAX
+        ),
+        StatusReasonFactory(account=account, text=RICH_TEXTS[2], deleted=True, order=0),
+    ]
+
+
+@pytest.mark.parametrize("include_deleted", [None, "true"])
+def test_the_list_reply_is_the_serializers_byte_for_byte(lp_login, include_deleted):
+    agent = lp_login()
+    rich_reasons(agent.account)
+    response = agent.get(url(include_deleted=include_deleted))
+    assert response.status_code == 200
+    reasons = reason_list(account=agent.account, include_deleted=bool(include_deleted))
+    expected = lp.ReasonSerializer(reasons, many=True).data
+    assert len(expected) == (3 if include_deleted else 2)
+    assert response.content == response.accepted_renderer.render(expected)
+    assert json.loads(response.content) == json.loads(json.dumps(expected))
+
+
+def test_the_one_reason_replies_are_the_serializers_byte_for_byte(lp_login):
+    agent = lp_login()
+    for reason in rich_reasons(agent.account):
+        response = agent.get(url(reason_id=reason.pk, include_deleted="true"))
+        expected = lp.ReasonSerializer(reason).data
+        assert response.content == response.accepted_renderer.render(expected)
+        assert lp.reason_reply(reason) == expected
+    created = agent.post(
+        url(),
+        {"text": RICH_TEXTS[0] + "!", "state": "Away", "enabled": False, "order": -3},
+        format="json",
+    )
+    assert created.status_code == 200, created.content
+    reason = StatusReason.objects.get(pk=created.json()["id"])
+    assert created.content == created.accepted_renderer.render(lp.ReasonSerializer(reason).data)
+
+
+def test_reason_list_values_gives_the_revision_with_the_rows():
+    acme = AccountFactory(id="acme", revision=7)
+    assert reason_list_values(account_id="acme", fields=["id"]) == (7, [])
+    assert reason_list_values(account_id="nobody", fields=["id"]) == (None, [])
+    one, two, gone = rich_reasons(acme)
+    StatusReasonFactory(account=AccountFactory(id="other"), order=-5)
+    assert reason_list_values(account_id="acme", fields=["id", "text"]) == (
+        7,
+        [(one.pk, one.text), (two.pk, two.text)],
+    )
+    assert reason_list_values(account_id="acme", fields=["id"], include_deleted=True) == (
+        7,
+        [(one.pk,), (gone.pk,), (two.pk,)],
+    )
+
+
+def test_created_rows_and_history_are_the_orms(lp_login):
+    agent = lp_login()
+    before = timezone.now()
+    response = agent.post(
+        url(), [{"text": " Ärger ", "state": "Online", "enabled": False, "order": 5}], format="json"
+    )
+    assert response.status_code == 200, response.content
+    reason = StatusReason.objects.get(pk=response.json()[0]["id"])
+    assert (reason.account_id, reason.text, reason.text_key) == ("acme", "Ärger", "ärger")
+    assert (reason.state, reason.enabled, reason.deleted, reason.order) == (
+        "Online",
+        False,
+        False,
+        5,
+    )
+    assert before <= reason.created_at == reason.updated_at <= timezone.now()
+    (history,) = StatusReason.history.filter(id=reason.pk)
+    assert history.history_type == "+"
+    assert history.history_user_id == agent.user.pk
+    assert history.history_change_reason is None
+    assert history.history_date == reason.created_at
+    tracked = [field.attname for field in StatusReason.history.model.tracked_fields]
+    assert {name: getattr(history, name) for name in tracked} == {
+        name: getattr(reason, name) for name in tracked
+    }
+
+
+def test_a_taken_text_is_reported_before_no_room(lp_login):
+    account = lp_login().account
+    StatusReasonFactory(account=account, text="Bottom", order=ORDER_MIN)
+    items = [services.ReasonFields(text=text, state="Away") for text in ("New", "bottom")]
+    with pytest.raises(services.ConflictError) as caught:
+        services.reason_create_many(account=account, items=items)
+    assert [(item.index, item.code) for item in caught.value.items] == [(1, "name_taken")]
