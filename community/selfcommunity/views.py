@@ -9,11 +9,13 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 from access.authentication import ActiveUserOAuth2Authentication
 from access.permissions import OAuthScopeForMethod
-from community import services
+from community import selectors, services
 from community.models import Category, MediaType, Tag
+from community.selfcommunity import replies
 from community.selfcommunity import serializers as sc
 from community.selfcommunity.errors import ERRORS
 from community.selfcommunity.throttling import WriteRateThrottle
@@ -27,11 +29,61 @@ TAG_TAG = "SelfCommunity: tags"
 TAG_MEDIA = "SelfCommunity: media"
 
 
+COUNT_DESCRIPTION = (
+    "How many items match. Exact up to 10,000; past that, an estimate (PostgreSQL's planner "
+    "estimate), never below 10,001 nor below the items up to the end of this page. "
+    "`next` is null exactly on the last page, whatever `count` says."
+)
+
+
 class StatusPagination(LimitOffsetPagination):
-    """`limit` and `offset`, replying `{"count","next","previous","results"}`."""
+    """`limit` and `offset`, replying `{"count","next","previous","results"}`.
+
+    A page reads `limit + 1` rows: `next` is there when the extra row is. `count` counts
+    at most `selectors.count_cap()` + 1 rows (never a `COUNT(*)` over a whole large
+    table): exact up to the cap, an estimate past it (see COUNT_DESCRIPTION). A page that
+    ends before `limit` rows tells the count itself, with no count query.
+    """
 
     default_limit = 20
     max_limit = 100
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.offset = self.get_offset(request)
+        rows = list(queryset[self.offset : self.offset + self.limit + 1])
+        self.has_next = len(rows) > self.limit
+        rows = rows[: self.limit]
+        if rows and not self.has_next:
+            self.count = self.offset + len(rows)
+        elif not rows and self.offset == 0:
+            self.count = 0
+        else:
+            self.count = self._count(queryset, seen=self.offset + len(rows) + self.has_next)
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        return rows
+
+    @staticmethod
+    def _count(queryset, *, seen):
+        """Exact up to the cap; past it the planner's estimate, at least cap + 1 and at least
+        `seen`, the rows up to the end of this page (and the one after it)."""
+        count, capped = selectors.count_capped(queryset, cap=selectors.count_cap())
+        if capped:
+            count = max(count, selectors.estimate(queryset) or 0, seen)
+        return count
+
+    def get_next_link(self):
+        if not self.has_next:
+            return None
+        url = replace_query_param(self.request.build_absolute_uri(), "limit", self.limit)
+        return replace_query_param(url, "offset", self.offset + self.limit)
+
+    def get_paginated_response_schema(self, schema):
+        reply = super().get_paginated_response_schema(schema)
+        reply["properties"]["count"]["description"] = COUNT_DESCRIPTION
+        return reply
 
 
 class SelfCommunityView(SurfaceView):
@@ -78,6 +130,13 @@ class StatusView(SelfCommunityView):
     def get_queryset(self):
         return services.status_list()
 
+    def status_page(self, statuses):
+        """One page of `statuses` in the paginated reply, built from values
+        (`replies.status_reply`), not through SCStatusSerializer."""
+        rows = self.paginate_queryset(selectors.status_values(statuses))
+        data = [replies.status_reply(s, self.request) for s in selectors.status_page(rows)]
+        return self.get_paginated_response(data)
+
 
 class StatusListView(StatusView):
     """List or publish status posts."""
@@ -91,7 +150,7 @@ class StatusListView(StatusView):
     )
     def get(self, request):
         query = self.read(sc.SCStatusListQuerySerializer, data=request.query_params)
-        return self.page(services.status_list(ordering=query["ordering"]), sc.SCStatusSerializer)
+        return self.status_page(services.status_list(ordering=query["ordering"]))
 
     @extend_schema(
         tags=[TAG_STATUS],
@@ -114,7 +173,12 @@ class StatusSearchView(StatusView):
         summary="Search status posts",
         operation_id="statusSearch",
         parameters=[
-            OpenApiParameter("search", str, description="Text to find (case-insensitive)."),
+            OpenApiParameter(
+                "search",
+                str,
+                description="Text to find in the text or action, ignoring case; on "
+                "PostgreSQL from the start of a word.",
+            ),
             *LIST_PARAMETERS,
         ],
         responses={200: sc.SCStatusSerializer(many=True), **ERRORS.responses(400, 401)},
@@ -122,7 +186,7 @@ class StatusSearchView(StatusView):
     def get(self, request):
         query = self.read(sc.SCStatusListQuerySerializer, data=request.query_params)
         statuses = services.status_list(ordering=query["ordering"], search=query.get("search"))
-        return self.page(statuses, sc.SCStatusSerializer)
+        return self.status_page(statuses)
 
 
 class StatusDetailView(StatusView):

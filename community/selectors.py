@@ -1,0 +1,329 @@
+"""Reads of community data for the SelfCommunity API's hot paths.
+
+A page of status posts is loaded as plain values, not model instances, in a fixed number
+of queries whatever the page size: the page (with each author and profile), the
+categories of its posts, the categories' parents, every tag it shows (the categories',
+the addressing and the contribution tags, in one query) and the media. A list counts its
+posts only up to a cap (`count_capped`).
+"""
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.db import connections, router
+from django.db.models import F, QuerySet
+
+from community.models import Category, Media, Status, Tag
+
+# How many matching posts a list counts at most; settings.COMMUNITY_COUNT_CAP overrides it.
+DEFAULT_COUNT_CAP = 10_000
+
+
+def count_cap() -> int:
+    return getattr(settings, "COMMUNITY_COUNT_CAP", DEFAULT_COUNT_CAP)
+
+
+def count_capped(queryset: QuerySet, *, cap: int) -> tuple[int, bool]:
+    """How many rows `queryset` has, reading at most `cap + 1` of them:
+    `(n, False)` when there are at most `cap`, else `(cap + 1, True)`."""
+    n = queryset.order_by()[: cap + 1].count()
+    return n, n > cap
+
+
+def estimate(queryset: QuerySet) -> int | None:
+    """The planner's estimate of how many rows `queryset` has (PostgreSQL's `EXPLAIN`), or
+    None on a database that gives none."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+# --- the columns a reply shows ---------------------------------------------------------------
+
+STATUS_COLUMNS = (
+    "id",
+    "action",
+    "html",
+    "summary",
+    "slug",
+    "location",
+    "location_lat",
+    "location_lng",
+    "added_at",
+    "last_activity_at",
+    "last_edited_at",
+    "deleted",
+    "collapsed",
+    "comment_count",
+    "view_count",
+    "vote_count",
+    "flag_count",
+    "share_count",
+)
+AUTHOR_COLUMNS = ("id", "username", "first_name", "last_name", "date_joined")
+PROFILE_COLUMNS = ("id", "bio", "location", "description", "website", "avatar", "ext_id")
+CATEGORY_COLUMNS = (
+    "id",
+    "order",
+    "name",
+    "name_synonyms",
+    "slug",
+    "slogan",
+    "html_info",
+    "seo_title",
+    "seo_description",
+    "auto_follow",
+    "active",
+    "content_only_staff",
+    "lastmod_datetime",
+    "stream_order_by",
+)
+TAG_COLUMNS = ("id", "type", "name", "description", "color", "visible", "active", "created_at")
+MEDIA_COLUMNS = (
+    "id",
+    "added_at",
+    "type",
+    "title",
+    "description",
+    "url",
+    "image",
+    "image_width",
+    "image_height",
+    "order",
+)
+# The model orderings (Meta.ordering) that the related lists of a reply follow.
+CATEGORY_ORDER = ("order", "name", "id")
+TAG_ORDER = ("type", "name", "id")
+MEDIA_ORDER = ("order", "id")
+
+
+def _prefixed(prefix: str, columns: Iterable[str]) -> dict[str, F]:
+    return {f"{prefix}{c}": F(f"{prefix}{c}") for c in columns}
+
+
+def status_values(statuses: QuerySet[Status]) -> QuerySet:
+    """`statuses` as dicts of the columns a reply shows, with their author's
+    (`author__<column>`) and the author's profile's (`profile__<column>`, all None when
+    the author has none): one query, joins included."""
+    profile = {f"profile__{c}": F(f"author__community_profile__{c}") for c in PROFILE_COLUMNS}
+    return statuses.values(*STATUS_COLUMNS, **_prefixed("author__", AUTHOR_COLUMNS), **profile)
+
+
+def _split(row: dict, prefix: str) -> dict:
+    n = len(prefix)
+    return {key[n:]: row[key] for key in row if key.startswith(prefix)}
+
+
+# --- related rows in plain SQL ------------------------------------------------------------
+#
+# The related rows of a page are read with fixed SQL statements (tables and columns from
+# the models' metadata), not built through the ORM for each request: the ORM's query
+# compilation cost more than the database's work. The SQL is the same on SQLite and
+# PostgreSQL; `_Columns` converts what SQLite hands back as text or 0/1. Only names from the
+# models' metadata are formatted into it (hence the S608 noqa); ids go as parameters.
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+def _table(model) -> str:
+    return _q(model._meta.db_table)
+
+
+class _Columns:
+    """The columns of a model a reply shows: their SQL and a converter per row."""
+
+    def __init__(self, model, names: Sequence[str], alias: str):
+        fields = [model._meta.get_field(name) for name in names]
+        self.names = tuple(names)
+        self.sql = ", ".join(f"{alias}.{_q(f.column)}" for f in fields)
+        self.datetimes = [
+            i for i, f in enumerate(fields) if f.get_internal_type() == "DateTimeField"
+        ]
+        self.booleans = [i for i, f in enumerate(fields) if f.get_internal_type() == "BooleanField"]
+
+    def row(self, values: Sequence, vendor: str) -> dict:
+        if vendor == "sqlite":
+            values = list(values)
+            for i in self.datetimes:
+                values[i] = _sqlite_datetime(values[i])
+            for i in self.booleans:
+                values[i] = bool(values[i])
+        return dict(zip(self.names, values, strict=True))
+
+
+def _sqlite_datetime(value):
+    """SQLite's datetime (text, or naive as its converter reads it) as an aware UTC one."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def _placeholders(n: int) -> str:
+    return ", ".join(["%s"] * n)
+
+
+@cache
+def _statements() -> dict[str, Any]:
+    categories = _Columns(Category, CATEGORY_COLUMNS, "c")
+    tags = _Columns(Tag, TAG_COLUMNS, "t")
+    medias = _Columns(Media, MEDIA_COLUMNS, "m")
+    status_categories = _table(Status.categories.through)
+    parents = _table(Category.parents.through)
+    category_order = ", ".join(f"c.{_q(c)}" for c in CATEGORY_ORDER)
+    media_order = ", ".join(f"m.{_q(c)}" for c in MEDIA_ORDER)
+
+    def tag_links(kind: str, through, owner: str) -> str:
+        return (
+            f"SELECT '{kind}' AS kind, l.{_q(owner)} AS owner, {tags.sql} FROM {_table(through)} l"  # noqa: S608
+            f" JOIN {_table(Tag)} t ON t.id = l.tag_id WHERE l.{_q(owner)} IN ({{ids}})"
+        )
+
+    return {
+        "categories": categories,
+        "tags": tags,
+        "medias": medias,
+        # The categories of the posts (each post's in the category ordering), with columns.
+        "status_categories": (
+            f"SELECT l.status_id, {categories.sql} FROM {status_categories} l"  # noqa: S608
+            f" JOIN {_table(Category)} c ON c.id = l.category_id"
+            f" WHERE l.status_id IN ({{ids}}) ORDER BY l.status_id, {category_order}"
+        ),
+        "categories_by_id": (
+            f"SELECT 0, {categories.sql} FROM {_table(Category)} c WHERE c.id IN ({{ids}})"  # noqa: S608
+        ),
+        # The parents of these categories, in the category ordering.
+        "parents": (
+            f"SELECT l.from_category_id, l.to_category_id FROM {parents} l"  # noqa: S608
+            f" JOIN {_table(Category)} c ON c.id = l.to_category_id"
+            f" WHERE l.from_category_id IN ({{ids}}) ORDER BY l.from_category_id, {category_order}"
+        ),
+        # Every tag a page shows: the categories' (c), the addressing (a) and the
+        # contribution tags (t), each owner's in the tag ordering.
+        "category_tags": tag_links("c", Category.tags.through, "category_id"),
+        "status_tags": " UNION ALL ".join(
+            [
+                tag_links("a", Status.addressing.through, "status_id"),
+                tag_links("t", Status.tags.through, "status_id"),
+            ]
+        ),
+        # By position: the column names of a UNION are not the same on every database.
+        "tag_order": " ORDER BY 1, 2, "
+        + ", ".join(str(3 + TAG_COLUMNS.index(c)) for c in TAG_ORDER),
+        "status_medias": (
+            f"SELECT l.status_id, {medias.sql} FROM {_table(Status.medias.through)} l"  # noqa: S608
+            f" JOIN {_table(Media)} m ON m.id = l.media_id"
+            f" WHERE l.status_id IN ({{ids}}) ORDER BY l.status_id, {media_order}"
+        ),
+    }
+
+
+def _fetch(cursor, sql: str, ids: Sequence[int], times: int = 1) -> list[tuple]:
+    cursor.execute(sql.format(ids=_placeholders(len(ids))), list(ids) * times)
+    return cursor.fetchall()
+
+
+def _attach_parents_and_tags(cursor, vendor, categories: dict[int, dict], extra=()) -> list:
+    """Fill each category's `parents` and `tags`; `extra` are more tag sources
+    (`status_tags` with status ids) read in the same statement. The extra rows are
+    returned as (kind, owner, tag dict)."""
+    statements = _statements()
+    category_ids = list(categories)
+    for child, parent in _fetch(cursor, statements["parents"], category_ids):
+        categories[child]["parents"].append(parent)
+    parts, params = [], []
+    if category_ids:
+        parts.append(statements["category_tags"].format(ids=_placeholders(len(category_ids))))
+        params += category_ids
+    for sql, ids in extra:
+        parts.append(sql.format(ids=_placeholders(len(ids))))
+        params += list(ids) * sql.count("{ids}")
+    if not parts:
+        return []
+    cursor.execute(" UNION ALL ".join(parts) + statements["tag_order"], params)
+    others = []
+    tags = statements["tags"]
+    for kind, owner, *values in cursor.fetchall():
+        tag = tags.row(values, vendor)
+        if kind == "c":
+            categories[owner]["tags"].append(tag)
+        else:
+            others.append((kind, owner, tag))
+    return others
+
+
+def category_details(category_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Categories by id, as dicts of the columns a reply shows plus `parents` (ids) and
+    `tags` (tag dicts), in the order the reply gives them: three queries."""
+    ids = list(category_ids)
+    if not ids:
+        return {}
+    statements = _statements()
+    connection = connections[router.db_for_read(Category)]
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        columns = statements["categories"]
+        categories = {}
+        for _, *values in _fetch(cursor, statements["categories_by_id"], ids):
+            category = columns.row(values, vendor)
+            categories[category["id"]] = {**category, "tags": [], "parents": []}
+        _attach_parents_and_tags(cursor, vendor, categories)
+    return categories
+
+
+def status_page(rows: list[dict]) -> list[dict]:
+    """The status rows of `status_values`, each with `author` (a dict; `profile` None
+    without one), `categories`, `medias`, `addressing` and `tags` (lists of dicts in the
+    order a reply gives them): four queries for any number of rows (the categories with
+    their links, their parents, every tag in one UNION, the media)."""
+    ids = [row["id"] for row in rows]
+    if not ids:
+        return []
+    statements = _statements()
+    connection = connections[router.db_for_read(Status)]
+    vendor = connection.vendor
+    by_status: dict[str, dict[int, list]] = {
+        name: defaultdict(list) for name in ("categories", "medias", "addressing", "tags")
+    }
+    categories: dict[int, dict] = {}
+    with connection.cursor() as cursor:
+        columns = statements["categories"]
+        for status_id, *values in _fetch(cursor, statements["status_categories"], ids):
+            category_id = values[0]
+            if category_id not in categories:
+                categories[category_id] = {**columns.row(values, vendor), "tags": [], "parents": []}
+            by_status["categories"][status_id].append(categories[category_id])
+        kinds = {"a": "addressing", "t": "tags"}
+        for kind, owner, tag in _attach_parents_and_tags(
+            cursor, vendor, categories, extra=[(statements["status_tags"], ids)]
+        ):
+            by_status[kinds[kind]][owner].append(tag)
+        columns = statements["medias"]
+        for status_id, *values in _fetch(cursor, statements["status_medias"], ids):
+            by_status["medias"][status_id].append(columns.row(values, vendor))
+    page = []
+    for row in rows:
+        status = {key: row[key] for key in STATUS_COLUMNS}
+        author = _split(row, "author__")
+        profile = _split(row, "profile__")
+        author["profile"] = profile if profile["id"] is not None else None
+        status["author"] = author
+        for name, lists in by_status.items():
+            status[name] = lists.get(row["id"], [])
+        page.append(status)
+    return page

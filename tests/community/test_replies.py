@@ -1,0 +1,103 @@
+"""The lean status replies (`community.selfcommunity.replies`) are SCStatusSerializer's,
+key for key, value for value and in the same order."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.test import RequestFactory
+from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
+
+from community import services
+from community.models import Media
+from community.selfcommunity.serializers import SCStatusSerializer
+from tests.community.factories import (
+    CategoryFactory,
+    MediaFactory,
+    MemberProfileFactory,
+    StatusFactory,
+    TagFactory,
+)
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+STATUS = "/api/v2/status/"
+
+
+@pytest.fixture
+def rich_statuses():
+    """Posts that use every branch of a reply: profiles with and without ext_id, no
+    profile, real names, image and link media, each kind of location, edits, parents of
+    several levels, category tags, addressing and tags, empty lists."""
+    now = timezone.now()
+    root = CategoryFactory(name="Root", order=2, slogan="s", html_info="<p>i</p>")
+    middle = CategoryFactory(name="Middle", parents=[root], order=1)
+    leaf = CategoryFactory(name="Leaf", parents=[middle, root], auto_follow="forced")
+    middle.tags.set([TagFactory(type="category", name="zeta"), TagFactory(type="category")])
+    writer = UserFactory(first_name="Ada", last_name="Lovelace")
+    MemberProfileFactory(user=writer, bio="b", website="https://ada.example", avatar="")
+    no_ext = UserFactory(first_name="", last_name="Solo")
+    MemberProfileFactory(user=no_ext, ext_id=None, location="Paris")
+    bare = UserFactory()
+    image = MediaFactory(
+        owner=writer,
+        type=Media.Type.IMAGE,
+        url="",
+        image="community/media/2026/01/pic.png",
+        image_width=640,
+        image_height=480,
+        order=1,
+    )
+    link = MediaFactory(owner=writer, order=0, description="d")
+    places = [
+        {"location": "Rome", "location_lat": 41.9, "location_lng": 12.5},
+        {"location": None, "location_lat": -3.25, "location_lng": None},
+        {"location": "", "location_lat": None, "location_lng": None},
+        {"location": None, "location_lat": None, "location_lng": None},
+    ]
+    statuses = []
+    for i, author in enumerate([writer, no_ext, bare, writer, no_ext, bare]):
+        statuses.append(
+            StatusFactory(
+                author=author,
+                action=None if i % 2 else f"Action {i} ünïcode ✓",
+                html=f"<p>Post {i} &amp; “quotes”</p>",
+                plain_text=f"Post {i}",
+                summary=f"Post {i}",
+                slug=f"post-{i}",
+                categories=[leaf, middle, root][: 1 + i % 3],
+                medias=[image, link] if i % 2 == 0 else [],
+                tags=[TagFactory(name=f"b{i}"), TagFactory(name=f"a{i}")] if i != 1 else [],
+                addressing=[TagFactory(type="user", color="#123abc")] if i % 3 == 0 else [],
+                added_at=now - timedelta(minutes=i),
+                last_edited_at=now if i == 2 else None,
+                comment_count=i,
+                **places[i % len(places)],
+            )
+        )
+    StatusFactory(deleted=True)
+    return statuses
+
+
+def serializer_json(statuses, path):
+    request = RequestFactory().get(path)
+    data = SCStatusSerializer(statuses, many=True, context={"request": request}).data
+    return json.loads(JSONRenderer().render(data))
+
+
+def test_list_replies_are_the_serializers(member, rich_statuses):
+    response = member.get(STATUS, {"limit": 50})
+    assert response.status_code == 200
+    expected = serializer_json(services.status_queryset().filter(deleted=False), STATUS)
+    # Same keys in the same order, same values (json.dumps keeps the order).
+    assert json.dumps(response.json()["results"]) == json.dumps(expected)
+    assert len(expected) == 6 and "image" in json.dumps(expected)
+
+
+def test_search_replies_are_the_serializers(member, rich_statuses):
+    response = member.get(STATUS + "search/", {"search": "post", "ordering": "added_at"})
+    assert response.status_code == 200
+    statuses = services.status_queryset().filter(deleted=False).order_by("added_at", "id")
+    assert json.dumps(response.json()["results"]) == json.dumps(serializer_json(statuses, STATUS))
