@@ -152,13 +152,16 @@ class UserStatusListView(RocketChatView):
         responses={200: rc.RocketChatStatusListSerializer, **ERRORS.responses(400, 401)},
     )
     def get(self, request):
-        query = self.read(rc.ListQuerySerializer, data=request.query_params)
+        return self.cached_reply(self.page, generations=["user-statuses"])
+
+    def page(self):
+        query = self.read(rc.ListQuerySerializer, data=self.request.query_params)
         statuses = services.user_status_list(
             **query["filters"], order_by=query.get("sort", ("name", "id"))
         )
         rows = statuses.values_list(*rc.USER_STATUS_COLUMNS)
-        page = self.paginator.paginate_queryset(rows, request, view=self, paging=query)
-        return self.get_paginated_response(rc.user_status_rows(page))
+        page = self.paginator.paginate_queryset(rows, self.request, view=self, paging=query)
+        return self.get_paginated_response(rc.user_status_rows(page)).data
 
 
 class UserStatusCreateView(RocketChatView):

@@ -73,3 +73,29 @@ def test_a_lost_generation_token_retires_everything(make_agent):
     cache.delete(generation_key("conversation-statuses"))
     assert reads_table(agent)[1]
     assert not reads_table(agent)[1]
+
+
+def test_the_rocketchat_list_is_cached_per_query_and_retired_by_a_write(rc_login):
+    from statuses.models import UserStatus
+
+    client = rc_login("statuses.add_userstatus")
+    url = "/api/v1/custom-user-status.list?count=5"
+    assert reads_rc(client, url)[1]
+    assert not reads_rc(client, url)[1]
+    reply = client.post(
+        "/api/v1/custom-user-status.create",
+        {"name": "Deep work", "statusType": "busy"},
+        format="json",
+    )
+    assert reply.status_code == 200, reply.content
+    response, read = reads_rc(client, url)
+    assert read and "Deep work" in response.content.decode()
+    UserStatus.objects.filter(name="Deep work").delete()  # a queryset delete sends signals too
+    assert "Deep work" not in reads_rc(client, url)[0].content.decode()
+
+
+def reads_rc(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return response, any("statuses_userstatus" in q["sql"] for q in ctx.captured_queries)
