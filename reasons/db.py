@@ -37,23 +37,41 @@ def _max_params(connection) -> int:
     return connection.features.max_query_params or _POSTGRES_MAX_PARAMS
 
 
-def _insert(connection, model, fields, rows, *, returning: str | None = None) -> list:
-    """INSERT `rows` (tuples of prepared values, in the order of `fields`) in as few
-    statements as the connection's parameter limit allows; the `returning` column of each
-    row, in the order of `rows`."""
+def _insert(connection, model, fields, columns, *, returning: str | None = None) -> list:
+    """INSERT rows given as `columns` (one list of prepared values per field of `fields`);
+    the `returning` column of each row, in the order of the rows.
+
+    On PostgreSQL, several rows go in as one array per column (`SELECT * FROM UNNEST(...)`,
+    as Django's own bulk_create does there): psycopg's work for a statement grows with its
+    placeholders. Elsewhere, `VALUES (...), (...)` in as few statements as the connection's
+    parameter limit allows."""
     qn = connection.ops.quote_name
     # Only quoted identifiers of the model go into the SQL; every value is a parameter.
-    table, columns = qn(model._meta.db_table), ", ".join(qn(field.column) for field in fields)
-    head = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
+    table, names = qn(model._meta.db_table), ", ".join(qn(field.column) for field in fields)
+    head = f"INSERT INTO {table} ({names}) "
     tail = f" RETURNING {qn(returning)}" if returning else ""
-    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    per_statement = max(1, _max_params(connection) // len(fields))
+    count = len(columns[0])
+    if connection.vendor == "postgresql" and count > 1:
+        # The array types without their modifiers (varchar[], not varchar(100)[]).
+        types = [field.db_type(connection).split("(")[0] for field in fields]
+        arrays = ", ".join(f"(%s)::{db_type}[]" for db_type in types)
+        unnest = f"SELECT * FROM UNNEST({arrays})"  # noqa: S608
+        statements = [(unnest, [list(column) for column in columns])]
+    else:
+        rows = list(zip(*columns, strict=True))
+        placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        per_statement = max(1, _max_params(connection) // len(fields))
+        statements = [
+            (
+                "VALUES " + ", ".join([placeholder] * len(chunk)),
+                [value for row in chunk for value in row],
+            )
+            for chunk in (rows[i : i + per_statement] for i in range(0, count, per_statement))
+        ]
     returned = []
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            params = [value for row in chunk for value in row]
-            cursor.execute(head + ", ".join([placeholder] * len(chunk)) + tail, params)
+        for body, params in statements:
+            cursor.execute(head + body + tail, params)
             if returning:
                 returned.extend(row[0] for row in cursor.fetchall())
     return returned
@@ -74,18 +92,11 @@ def insert_with_history(objs: Sequence[models.Model], *, now: datetime | None = 
     now = now or timezone.now()
     pk = model._meta.pk
     fields = [field for field in model._meta.concrete_fields if field is not pk]
-    prepared: dict[str, list] = {}
-    for field in fields:
-        values = [getattr(obj, field.attname) for obj in objs]
-        if not _plain(field):
-            memo: dict = {}
-            values = [
-                memo[value] if value in memo else memo.setdefault(value, _prep(field, value))
-                for value in values
-            ]
-        prepared[field.attname] = values
-    rows = list(zip(*prepared.values(), strict=True))
-    ids = _insert(connection, model, fields, rows, returning=pk.column)
+    prepared = {
+        field.attname: _prepared(field, [getattr(obj, field.attname) for obj in objs], connection)
+        for field in fields
+    }
+    ids = _insert(connection, model, fields, list(prepared.values()), returning=pk.column)
     for obj, obj_id in zip(objs, ids, strict=True):
         setattr(obj, pk.attname, obj_id)
         obj._state.adding, obj._state.db = False, connection.alias
@@ -95,8 +106,21 @@ def insert_with_history(objs: Sequence[models.Model], *, now: datetime | None = 
     return objs
 
 
-def _prep(field, value):
-    return field.get_db_prep_save(value, connection=connections[router.db_for_write(field.model)])
+def _prepared(field, values: list, connection) -> list:
+    """The values as the field's get_db_prep_save gives them to the driver: as they are for
+    plain fields, else once for each distinct value (the batch's one timestamp)."""
+    if _plain(field):
+        return values
+    memo: dict = {}
+    prepared = []
+    for value in values:
+        try:
+            prepared.append(memo[value])
+        except KeyError:
+            prepared.append(memo.setdefault(value, field.get_db_prep_save(value, connection)))
+        except TypeError:  # unhashable
+            prepared.append(field.get_db_prep_save(value, connection))
+    return prepared
 
 
 def _insert_history(connection, model, objs, prepared, now) -> None:
@@ -105,14 +129,15 @@ def _insert_history(connection, model, objs, prepared, now) -> None:
     # All objs are fresh and created by one request: one user for all of them.
     user = history.get_default_history_user(objs[0])
     extra = {
-        "history_date": [_prep(history._meta.get_field("history_date"), now)] * len(objs),
+        "history_date": _prepared(history._meta.get_field("history_date"), [now], connection)
+        * len(objs),
         "history_change_reason": [get_change_reason_from_object(obj) for obj in objs],
         "history_type": ["+"] * len(objs),
         "history_user_id": [getattr(user, "pk", None)] * len(objs),
     }
     fields = [field for field in history._meta.concrete_fields if not field.primary_key]
     columns = [prepared.get(field.attname) or extra[field.attname] for field in fields]
-    _insert(connection, history, fields, list(zip(*columns, strict=True)))
+    _insert(connection, history, fields, columns)
 
 
 def bump_revision(model, pk, *, field: str = "revision") -> int | None:

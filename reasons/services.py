@@ -16,9 +16,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
+from functools import cache
 from typing import TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, F, Min, Value
 from django.db.models.functions import Cast, Concat
@@ -27,7 +29,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from access.services import hash_secret, user_authenticate_password
-from core.db import check_fields, raise_on_integrity_error
+from core.db import domain_error_from, raise_on_integrity_error
 from core.errors import ConflictError, DomainError, ItemError, NotFoundError
 from core.text import name_key
 from reasons.db import bump_revision, insert_with_history
@@ -124,19 +126,40 @@ def _check_count(items: Sequence) -> None:
 Item = TypeVar("Item", bound="ReasonFields")
 
 
+@cache
+def _writable_fields() -> list:
+    """StatusReason's WRITABLE_FIELDS, in the model's order (the order of its checks)."""
+    return [field for field in StatusReason._meta.fields if field.name in WRITABLE_FIELDS]
+
+
+def _field_error(*, text: str, state: str, enabled: bool, order: int) -> DomainError | None:
+    """The first of StatusReason's field rules that these values break, as core.db.
+    check_fields(reason, fields=WRITABLE_FIELDS) reports it, or None. The same checks as
+    Model.clean_fields (each field's clean: its blank and choices rules, then its
+    validators), without a model instance for each item of a batch."""
+    values = {"text": text, "state": state, "enabled": enabled, "order": order}
+    for field in _writable_fields():
+        value = values[field.attname]
+        if field.blank and value in field.empty_values:
+            continue
+        try:
+            field.clean(value, None)
+        except ValidationError as exc:
+            return domain_error_from(ValidationError({field.name: exc.error_list}))
+    return None
+
+
 def _checked(items: Sequence[Item]) -> list[Item]:
     """The items with their texts trimmed, once every one keeps the model's field rules
     (StatusReason's validators: visible text, its length and characters, state, order)."""
     trimmed = [replace(item, text=item.text.strip()) for item in items]
     failures = []
     for index, item in enumerate(trimmed):
-        reason = StatusReason(
+        error = _field_error(
             text=item.text, state=item.state, enabled=item.enabled, order=item.order or 0
         )
-        try:
-            check_fields(reason, fields=WRITABLE_FIELDS)
-        except DomainError as exc:
-            failures.append(ItemError(index, exc.field, exc.code, exc.message, exc.params))
+        if error is not None:
+            failures.append(ItemError(index, error.field, error.code, error.message, error.params))
     _raise_for(failures)
     return trimmed
 

@@ -8,6 +8,7 @@ import json
 import pytest
 from django.utils import timezone
 
+from core.db import check_fields
 from reasons import services
 from reasons.liveperson import serializers as lp
 from reasons.models import ORDER_MAX, ORDER_MIN, StatusReason
@@ -110,3 +111,42 @@ def test_a_taken_text_is_reported_before_no_room(lp_login):
     with pytest.raises(services.ConflictError) as caught:
         services.reason_create_many(account=account, items=items)
     assert [(item.index, item.code) for item in caught.value.items] == [(1, "name_taken")]
+
+
+BAD_FIELDS = [
+    {"text": "", "state": "Away"},
+    {"text": "   ", "state": "Away"},
+    {"text": "\u200b", "state": "Away"},
+    {"text": "x" * 101, "state": "Away"},
+    {"text": "x" * 101 + "\n", "state": "Nope"},
+    {"text": "a\tb", "state": "Away"},
+    {"text": "a<b", "state": "Away"},
+    {"text": "a\x85b<", "state": ""},
+    {"text": "Fine", "state": "away"},
+    {"text": "Fine", "state": "Away", "order": ORDER_MIN - 1},
+    {"text": "Fine", "state": "Away", "order": ORDER_MAX + 1},
+    {"text": "", "state": "", "order": ORDER_MAX + 1},
+    {"text": "Fine", "state": "Away", "enabled": None},
+]
+
+
+@pytest.mark.parametrize("fields", BAD_FIELDS)
+def test_item_checks_are_the_models_clean_fields(fields):
+    """services._checked checks items without a model instance each: the same first error
+    as core.db.check_fields on a StatusReason."""
+    item = services.ReasonFields(**fields)
+    reason = StatusReason(
+        text=item.text.strip(), state=item.state, enabled=item.enabled, order=item.order or 0
+    )
+    with pytest.raises(services.DomainError) as expected:
+        check_fields(reason, fields=services.WRITABLE_FIELDS)
+    with pytest.raises(services.DomainError) as caught:
+        services._checked([item])
+    (got,) = caught.value.items
+    want = expected.value
+    assert (got.field, got.code, got.message, got.params) == (
+        want.field,
+        want.code,
+        want.message,
+        want.params,
+    )
