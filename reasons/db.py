@@ -4,7 +4,8 @@ than the statements themselves (issue 13: the 1,000-item LivePerson bulk create)
 `insert_with_history` writes new rows and their `+` history rows (django-simple-history)
 in two INSERTs however many rows there are, as simple_history's bulk_create_with_history
 does, but without a model instance per history row or the insert compiler's work per value.
-`bump_revision` locks an account and raises its revision in one statement.
+`bump_revision` locks an account and raises its revision in one statement; `lowest` reads
+one MIN() without the ORM's compiling (a third of a one-reason create's service time).
 """
 
 import sqlite3
@@ -159,3 +160,15 @@ def bump_revision(model, pk, *, field: str = "revision") -> int | None:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
     return None if row is None else row[0]
+
+
+def lowest(model, field: str, *, where: str, equals) -> object:
+    """MIN(`field`) over the rows of `model` whose `where` field equals `equals` (None for
+    none): the aggregate the ORM would build, without its per-query compiling."""
+    connection = connections[router.db_for_read(model)]
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    column, key = (qn(model._meta.get_field(name).column) for name in (field, where))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN({column}) FROM {table} WHERE {key} = %s", [equals])  # noqa: S608
+        return cursor.fetchone()[0]

@@ -22,7 +22,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, F, Min, Value
+from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from core.db import domain_error_from, raise_on_integrity_error
 from core.errors import ConflictError, DomainError, ItemError, NotFoundError
 from core.text import name_key
 from reasons.db import bump_revision, insert_with_history
+from reasons.db import lowest as db_lowest
 from reasons.models import ORDER_MIN, Account, AccountBearer, StatusReason
 from reasons.selectors import reason_get
 
@@ -244,9 +245,7 @@ def _new_orders(account_id: str, items: Sequence[ReasonFields], keys: list[str])
     unordered = sum(1 for item in items if item.order is None)
     next_order = 0
     if unordered:
-        lowest = StatusReason.objects.filter(account_id=account_id).aggregate(low=Min("order"))[
-            "low"
-        ]
+        lowest = db_lowest(StatusReason, "order", where="account", equals=account_id)
         next_order = (lowest if lowest is not None else unordered) - unordered
         if next_order < ORDER_MIN:
             # A taken text is reported first, as when texts were checked before orders.
