@@ -243,13 +243,32 @@ class SurfaceView(GenericAPIView):
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
-    def cached_reply(self, build, *, generations, vary=()):
-        """The 200 reply whose data `build()` makes, from the shared cache while the
-        `generations` (core.cache) it was made from are current.
+    # The generations (core.cache) that this view's cached GET reply is made from; see
+    # cached_reply.
+    reply_generations: tuple[str, ...] = ()
 
-        `build()` returns the data, or `(data, headers)`. The entry is per URL path and
-        query string and per item of `vary` (such as the caller's account when the reply
-        depends on it). Only JSON replies are cached: the browsable API renders afresh.
+    def initial(self, request, *args, **kwargs):
+        if self.reply_generations and request.method == "GET":
+            # The credential's lookup reads the reply's entry too: one cache round trip.
+            cache.read_ahead(self.reply_key(), self.reply_generations)
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        cache.stop_reading_ahead()
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def reply_key(self):
+        """The reply's cache key: per URL path and query string (order-independent)."""
+        query = sorted(self.request.query_params.lists())
+        digest = hashlib.sha256(repr((self.request.path, query)).encode()).hexdigest()
+        return f"reply:{digest}"
+
+    def cached_reply(self, build):
+        """The 200 reply whose data `build()` makes (or `(data, headers)`), from the shared
+        cache while the view's `reply_generations` are current.
+
+        Only JSON replies are cached (the browsable API renders afresh), per URL path and
+        query string; a reply that depends on anything else must not use this.
         """
         renderer = self.request.accepted_renderer
         if renderer.format != "json" or not settings.REPLY_CACHE_SECONDS:
@@ -260,10 +279,11 @@ class SurfaceView(GenericAPIView):
             data, headers = _data_and_headers(build())
             return renderer.render(data, renderer.media_type), headers
 
-        query = sorted(self.request.query_params.lists())
-        digest = hashlib.sha256(repr((self.request.path, query, *vary)).encode()).hexdigest()
         body, headers = cache.remember(
-            f"reply:{digest}", generations, render, timeout=settings.REPLY_CACHE_SECONDS
+            self.reply_key(),
+            self.reply_generations,
+            render,
+            timeout=settings.REPLY_CACHE_SECONDS,
         )
         response = HttpResponse(body, content_type=renderer.media_type)
         for name, value in headers.items():

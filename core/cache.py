@@ -18,6 +18,7 @@ generation: everything cached under the old one is ignored.
 """
 
 import secrets
+import threading
 import time
 
 from django.core.cache import cache, caches
@@ -74,16 +75,48 @@ def _current(keys, found):
     return tokens
 
 
+# Keys that the next `remember` reads along with its own, and what those reads found: a
+# request that will look up two entries (its credential, then its reply) reads both in one
+# round trip. Per thread: gunicorn's threads each serve one request at a time.
+_ahead = threading.local()
+
+
+def read_ahead(key, generations):
+    """Until `stop_reading_ahead()`, the first `remember` also reads the entry `key` and the
+    tokens of `generations`, and a later `remember` of `key` uses what it found. Those
+    tokens are still read before that later build's database reads, which is all the
+    safety argument above needs."""
+    _ahead.wanted, _ahead.found = [key, *(generation_key(name) for name in generations)], None
+
+
+def stop_reading_ahead():
+    _ahead.wanted = _ahead.found = None
+
+
+def _read(keys):
+    found = getattr(_ahead, "found", None)
+    if found is not None and all(key in _ahead.wanted for key in keys):
+        _ahead.found = None  # used once
+        return found
+    wanted = getattr(_ahead, "wanted", None)
+    if wanted and found is None:
+        found = cache.get_many([*keys, *wanted])
+        _ahead.found = found
+        return found
+    return cache.get_many(keys)
+
+
 def remember(key, generations, build, *, timeout, keep=lambda value: True):
     """`build()`, from the cache when an entry under `key` was made in the current
     generations of `generations` (names) and has not expired.
 
-    One cache round trip on a hit (the tokens and the entry in one `get_many`). On a miss,
-    `build()` runs and its value is stored for `timeout` seconds (a number, or a function of
-    the value returning one; 0 or less stores nothing) if `keep(value)`.
+    One cache round trip on a hit (the tokens and the entry in one `get_many`), none when
+    `read_ahead` had it read already. On a miss, `build()` runs and its value is stored
+    for `timeout` seconds (a number, or a function of the value returning one; 0 or less
+    stores nothing) if `keep(value)`.
     """
     keys = [generation_key(name) for name in generations]
-    found = cache.get_many([*keys, key])
+    found = _read([*keys, key])
     tokens = _current(keys, found)
     entry = found.get(key)
     now = time.time()

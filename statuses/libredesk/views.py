@@ -54,6 +54,8 @@ class LibredeskView(SurfaceView):
 class StatusListView(LibredeskView):
     """List or create conversation statuses."""
 
+    reply_generations = ("conversation-statuses",)
+
     @extend_schema(
         tags=[TAG],
         summary="List conversation statuses",
@@ -63,8 +65,7 @@ class StatusListView(LibredeskView):
     )
     def get(self, request):
         return self.cached_reply(
-            lambda: {"status": "success", "data": status_rows(self.get_queryset())},
-            generations=["conversation-statuses"],
+            lambda: {"status": "success", "data": status_rows(self.get_queryset())}
         )
 
     @extend_schema(

@@ -135,6 +135,7 @@ class UserStatusListView(RocketChatView):
     """Page through custom user statuses."""
 
     pagination_class = StatusPagination
+    reply_generations = ("user-statuses",)
 
     @extend_schema(
         tags=[TAG_STATUS],
@@ -152,7 +153,7 @@ class UserStatusListView(RocketChatView):
         responses={200: rc.RocketChatStatusListSerializer, **ERRORS.responses(400, 401)},
     )
     def get(self, request):
-        return self.cached_reply(self.page, generations=["user-statuses"])
+        return self.cached_reply(self.page)
 
     def page(self):
         query = self.read(rc.ListQuerySerializer, data=self.request.query_params)

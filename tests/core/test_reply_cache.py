@@ -99,3 +99,22 @@ def reads_rc(client, url):
         response = client.get(url)
     assert response.status_code == 200, response.content
     return response, any("statuses_userstatus" in q["sql"] for q in ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("url", "login"), [(LIST, "make_agent"), ("/api/v1/custom-user-status.list", "rc_login")]
+)
+def test_a_cached_list_costs_one_cache_round_trip_with_its_credential(
+    url, login, request, make_agent, rc_login
+):
+    """The credential's lookup reads the reply's entry too (core.cache.read_ahead): with the
+    database cache that is one SELECT for the whole request, with Redis no SQL at all."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    agent = {"make_agent": make_agent, "rc_login": rc_login}[login]()
+    assert agent.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        assert agent.get(url).status_code == 200
+    expected = 1 if isinstance(caches["default"], DatabaseCache) else 0
+    assert len(ctx.captured_queries) == expected, ctx.captured_queries
