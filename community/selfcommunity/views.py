@@ -60,7 +60,9 @@ class StatusPagination(LimitOffsetPagination):
         elif not rows and self.offset == 0:
             self.count = 0
         else:
-            self.count = self._count(queryset, seen=self.offset + len(rows) + self.has_next)
+            counted = getattr(self, "count_queryset", None)
+            counted = queryset if counted is None else counted
+            self.count = self._count(counted, seen=self.offset + len(rows) + self.has_next)
         if self.count > self.limit and self.template is not None:
             self.display_page_controls = True
         return rows
@@ -133,6 +135,8 @@ class StatusView(SelfCommunityView):
     def status_page(self, statuses):
         """One page of `statuses` in the paginated reply, built from values
         (`replies.status_reply`), not through SCStatusSerializer."""
+        # Counted as `statuses` (no joins, no columns), paged as values.
+        self.paginator.count_queryset = statuses
         rows = self.paginate_queryset(selectors.status_values(statuses))
         data = [replies.status_reply(s, self.request) for s in selectors.status_page(rows)]
         return self.get_paginated_response(data)
