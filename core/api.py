@@ -258,9 +258,12 @@ class SurfaceView(GenericAPIView):
         return super().finalize_response(request, response, *args, **kwargs)
 
     def reply_key(self):
-        """The reply's cache key: per URL path and query string (order-independent)."""
-        query = sorted(self.request.query_params.lists())
-        digest = hashlib.sha256(repr((self.request.path, query)).encode()).hexdigest()
+        """The reply's cache key: per scheme, host, path and query string (in any order),
+        so that links in a reply always name the address it was asked at."""
+        request = self.request
+        query = sorted(request.query_params.lists())
+        where = (request.scheme, request.get_host(), request.path, query)
+        digest = hashlib.sha256(repr(where).encode()).hexdigest()
         return f"reply:{digest}"
 
     def cached_reply(self, build):

@@ -145,6 +145,9 @@ class StatusView(SelfCommunityView):
 class StatusListView(StatusView):
     """List or publish status posts."""
 
+    # What a page of posts shows (community/apps.py); the search's replies are cached too.
+    reply_generations = ("community-statuses",)
+
     @extend_schema(
         tags=[TAG_STATUS],
         summary="List status posts",
@@ -153,8 +156,11 @@ class StatusListView(StatusView):
         responses={200: sc.SCStatusSerializer(many=True), **ERRORS.responses(400, 401)},
     )
     def get(self, request):
-        query = self.read(sc.SCStatusListQuerySerializer, data=request.query_params)
-        return self.status_page(services.status_list(ordering=query["ordering"]))
+        return self.cached_reply(self.page_of_statuses)
+
+    def page_of_statuses(self):
+        query = self.read(sc.SCStatusListQuerySerializer, data=self.request.query_params)
+        return self.status_page(services.status_list(ordering=query["ordering"])).data
 
     @extend_schema(
         tags=[TAG_STATUS],
@@ -172,6 +178,8 @@ class StatusListView(StatusView):
 class StatusSearchView(StatusView):
     """Search status posts by their text."""
 
+    reply_generations = ("community-statuses",)
+
     @extend_schema(
         tags=[TAG_STATUS],
         summary="Search status posts",
@@ -188,9 +196,12 @@ class StatusSearchView(StatusView):
         responses={200: sc.SCStatusSerializer(many=True), **ERRORS.responses(400, 401)},
     )
     def get(self, request):
-        query = self.read(sc.SCStatusListQuerySerializer, data=request.query_params)
+        return self.cached_reply(self.page_of_results)
+
+    def page_of_results(self):
+        query = self.read(sc.SCStatusListQuerySerializer, data=self.request.query_params)
         statuses = services.status_list(ordering=query["ordering"], search=query.get("search"))
-        return self.status_page(statuses)
+        return self.status_page(statuses).data
 
 
 class StatusDetailView(StatusView):

@@ -118,3 +118,27 @@ def test_a_cached_list_costs_one_cache_round_trip_with_its_credential(
         assert agent.get(url).status_code == 200
     expected = 1 if isinstance(caches["default"], DatabaseCache) else 0
     assert len(ctx.captured_queries) == expected, ctx.captured_queries
+
+
+def test_links_in_a_cached_reply_name_the_host_it_was_asked_at(sc_login):
+    from tests.community.factories import StatusFactory
+
+    StatusFactory.create_batch(2)
+    client = sc_login("community.view_status")
+    url = "/api/v2/status/?limit=1"
+    for host in ("localhost", "127.0.0.1", "localhost"):
+        reply = client.get(url, HTTP_HOST=host)
+        assert reply.status_code == 200, reply.content
+        assert reply.json()["next"].startswith(f"http://{host}/api/v2/status/")
+
+
+def test_a_new_post_shows_in_the_cached_list_and_search(sc_login):
+    from tests.community.factories import StatusFactory
+
+    client = sc_login("community.view_status")
+    StatusFactory(html="<p>first aurora</p>", plain_text="first aurora")
+    for url in ("/api/v2/status/", "/api/v2/status/search/?search=aurora"):
+        assert client.get(url).json()["count"] == 1
+    StatusFactory(html="<p>second aurora</p>", plain_text="second aurora")
+    for url in ("/api/v2/status/", "/api/v2/status/search/?search=aurora"):
+        assert client.get(url).json()["count"] == 2
