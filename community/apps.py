@@ -12,9 +12,10 @@ class CommunityConfig(AppConfig):
 
         from community.models import Category, Media, MemberProfile, Status, Tag
         from community.selfcommunity import schema  # noqa: F401  registers the OAuth2 scheme
+        from community.services import STATUS_LISTS
         from core.cache import bump_on_change, many_to_many_of
 
         # The status list replies cached by the SelfCommunity routes show posts with their
         # categories (and their parents and tags), tags, media and authors.
         shown = (Status, Category, Tag, Media, MemberProfile, get_user_model())
-        bump_on_change("community-statuses", *shown, m2m=many_to_many_of(*shown))
+        bump_on_change(STATUS_LISTS, *shown, m2m=many_to_many_of(*shown))

@@ -25,10 +25,16 @@ from PIL import Image, UnidentifiedImageError
 from community.models import Category, Media, MediaType, Status, Tag, TagType
 from community.sanitize import clean as clean_html
 from community.sanitize import render_text, summarize
+from core import cache
 from core.db import check_fields, raise_on_integrity_error
 from core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError, TooLargeError
 from core.ids import parse_id
 from core.text import name_key
+
+# The core.cache generation of the status list and search replies: every write to what a
+# page of posts shows retires it (the signals in community/apps.py, and `cache.bump` here
+# for the writes that send none).
+STATUS_LISTS = "community-statuses"
 
 User = AbstractUser  # the type of an actor or owner: settings.AUTH_USER_MODEL
 
@@ -591,6 +597,7 @@ def status_update(
 
 def _set_flags(*, status: Status, **flags: bool) -> Status:
     Status.objects.filter(pk=status.pk).update(**flags)
+    cache.bump(STATUS_LISTS)  # an UPDATE sends no signal (community/apps.py)
     for key, value in flags.items():
         setattr(status, key, value)
     return status

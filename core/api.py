@@ -247,10 +247,13 @@ class SurfaceView(GenericAPIView):
     # cached_reply.
     reply_generations: tuple[str, ...] = ()
 
+    def get_reply_generations(self):
+        return self.reply_generations
+
     def initial(self, request, *args, **kwargs):
-        if self.reply_generations and request.method == "GET":
+        if request.method == "GET" and (generations := self.get_reply_generations()):
             # The credential's lookup reads the reply's entry too: one cache round trip.
-            cache.read_ahead(self.reply_key(), self.reply_generations)
+            cache.read_ahead(self.reply_key(), generations)
         super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -268,7 +271,7 @@ class SurfaceView(GenericAPIView):
 
     def cached_reply(self, build):
         """The 200 reply whose data `build()` makes (or `(data, headers)`), from the shared
-        cache while the view's `reply_generations` are current.
+        cache while the view's `get_reply_generations()` are current.
 
         Only JSON replies are cached (the browsable API renders afresh), per URL path and
         query string; a reply that depends on anything else must not use this.
@@ -284,7 +287,7 @@ class SurfaceView(GenericAPIView):
 
         body, headers = cache.remember(
             self.reply_key(),
-            self.reply_generations,
+            self.get_reply_generations(),
             render,
             timeout=settings.REPLY_CACHE_SECONDS,
         )

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from access.services import hash_secret, user_authenticate_password
+from core.cache import bump as retire
 from core.db import domain_error_from, raise_on_integrity_error
 from core.errors import ConflictError, DomainError, ItemError, NotFoundError
 from core.text import name_key
@@ -84,6 +85,12 @@ def account_ensure(
     return account, created
 
 
+def reason_lists(account_id: str) -> str:
+    """The core.cache generation of an account's cached reason lists: every write to its
+    reasons retires it (`_lock`, and the signals in reasons/apps.py for the admin's)."""
+    return f"liveperson-reasons:{account_id}"
+
+
 def _lock(account_id: str, *, if_match: int | None) -> int:
     """Lock the account for this transaction and raise its revision by one, once the
     revision it had is the one expected; the new revision. One statement: the raise comes
@@ -92,6 +99,7 @@ def _lock(account_id: str, *, if_match: int | None) -> int:
     revision = bump_revision(Account, account_id)
     if revision is None:
         raise NotFoundError(_("Account not found"))
+    retire(reason_lists(account_id))
     current = revision - 1
     if if_match is not None and if_match != current:
         raise ConflictError(

@@ -146,7 +146,7 @@ class StatusListView(StatusView):
     """List or publish status posts."""
 
     # What a page of posts shows (community/apps.py); the search's replies are cached too.
-    reply_generations = ("community-statuses",)
+    reply_generations = (services.STATUS_LISTS,)
 
     @extend_schema(
         tags=[TAG_STATUS],
@@ -178,7 +178,7 @@ class StatusListView(StatusView):
 class StatusSearchView(StatusView):
     """Search status posts by their text."""
 
-    reply_generations = ("community-statuses",)
+    reply_generations = (services.STATUS_LISTS,)
 
     @extend_schema(
         tags=[TAG_STATUS],

@@ -265,8 +265,10 @@ class ReasonCollectionView(ReasonView):
         responses={200: lp.ReasonSerializer(many=True), **ERRORS.responses(400, 401, 403)},
     )
     def get(self, request, account_id):
-        data, headers = self.list_reply()
-        return Response(data, headers=headers)
+        return self.cached_reply(self.list_reply)
+
+    def get_reply_generations(self):
+        return (services.reason_lists(self.kwargs["account_id"]),)
 
     def list_reply(self) -> tuple[list[dict], dict]:
         """The list and its `ac-revision` header, from one query: the revision and the

@@ -142,3 +142,23 @@ def test_a_new_post_shows_in_the_cached_list_and_search(sc_login):
     StatusFactory(html="<p>second aurora</p>", plain_text="second aurora")
     for url in ("/api/v2/status/", "/api/v2/status/search/?search=aurora"):
         assert client.get(url).json()["count"] == 2
+
+
+def test_the_liveperson_list_is_cached_per_account_with_its_revision(lp_login):
+    from reasons.models import StatusReason
+
+    def listing(client, account):
+        reply = client.get(f"/api/account/{account}/configuration/le-agents/status-reasons?v=1.0")
+        assert reply.status_code == 200, reply.content
+        return [r["text"] for r in reply.json()], reply["ac-revision"]
+
+    acme, other = lp_login(), lp_login(account_id="other")
+    base = "/api/account/acme/configuration/le-agents/status-reasons?v=1.0"
+    assert listing(acme, "acme") == ([], "0")
+    assert acme.post(base, {"text": "Lunch", "state": "Away"}, format="json").status_code == 200
+    assert listing(acme, "acme") == (["Lunch"], "1")  # the write retired the cached list
+    assert listing(other, "other") == ([], "0")  # another account's list is its own
+    reason = StatusReason.objects.get(text="Lunch")
+    reason.text = "Long lunch"
+    reason.save()  # as the admin saves: a signal retires the account's lists
+    assert listing(acme, "acme")[0] == ["Long lunch"]
