@@ -452,7 +452,9 @@ class Bench:
         self.runs += 1
         return f"b{self.runs:x}x"
 
-    def measure(self, row, connections):
+    def measure(self, row, connections, *, short=False):
+        """The row's figures; `short`: half the time and no warm-up (the floor between
+        rows, whose server is warm)."""
         check(self.port, row, self.credentials)
         load_before = os.getloadavg()
         self.cpu.start()
@@ -461,7 +463,7 @@ class Bench:
                 self.port, row, self.credentials, requests=self.args.requests, tag=self.tag()
             )
         else:
-            if self.args.warmup:
+            if self.args.warmup and not short:
                 wrk(
                     self.port,
                     row,
@@ -475,7 +477,7 @@ class Bench:
                 row,
                 self.credentials,
                 connections=connections,
-                seconds=self.args.duration,
+                seconds=max(1, self.args.duration // 2) if short else self.args.duration,
                 tag=self.tag(),
             )
         cpu = self.cpu.stop()
@@ -612,14 +614,29 @@ def run(args):
             database_pid = postmaster_pid()
             with gunicorn(env, folder) as (port, app_pid):
                 bench = Bench(args, port, credentials, CpuMeter(app_pid, database_pid))
-                measured = []
-                for row in rows(sizes, credentials["category"]):
-                    measured.append(bench.measure(row, args.connections))
+                # The floor is measured first and again after every row: each row's ratio
+                # is to the mean of the floor just before and just after it, so that a
+                # machine whose speed drifts (a shared VM) moves both sides of the ratio.
+                floor_row, *others = rows(sizes, credentials["category"])
+                floor = bench.measure(floor_row, args.connections)
+                floor["floor_rps"], floor["ratio"] = floor["rps"], 1.0
+                measured, floors, before = [floor], [floor["rps"]], floor["rps"]
+                print(f"  measured {floor_row.label}", file=sys.stderr, flush=True)
+                for row in others:
+                    result = bench.measure(row, args.connections)
+                    after = bench.measure(floor_row, args.connections, short=True)["rps"]
+                    floors.append(after)
+                    result["floor_rps"] = round((before + after) / 2, 1)
+                    result["ratio"] = (
+                        round(result["rps"] / result["floor_rps"], 3)
+                        if result["floor_rps"]
+                        else None
+                    )
+                    measured.append(result)
+                    before = after
                     print(f"  measured {row.label}", file=sys.stderr, flush=True)
-                floor = measured[0]["rps"]
-                for row in measured:
-                    row["ratio"] = round(row["rps"] / floor, 3) if floor else None
                 results["rows"] = measured
+                results["floor_series"] = floors
                 if args.smoke and shutil.which("wrk"):
                     results["wrk_check"] = [
                         bench.wrk_check(row)
@@ -650,12 +667,13 @@ def _others(row):
 
 
 def table(results):
-    """The report: one line per row; `others` is the CPU (in cores) that other jobs on the
-    machine used meanwhile (CpuMeter)."""
+    """The report: one line per row; `floor` is the floor's req/s around the row (the mean
+    of the measurements just before and after it), `ratio` the row's req/s over it, and
+    `others` the CPU (in cores) that other jobs on the machine used meanwhile (CpuMeter)."""
     lines = []
     header = (
-        f"{'request':<46} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'target':>7}"
-        f" {'others':>7}"
+        f"{'request':<46} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'floor':>7} {'ratio':>6}"
+        f" {'target':>7} {'others':>7}"
     )
     lines += [header, "-" * len(header)]
     for row in results["rows"]:
@@ -663,7 +681,8 @@ def table(results):
         errors = f"  ({row['errors']} errors!)" if row["errors"] else ""
         lines.append(
             f"{row['label']:<46} {row['rps']:>8.0f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f}"
-            f" {row['ratio']:>6.2f} {target:>7} {_others(row):>7}{errors}"
+            f" {row.get('floor_rps', 0):>7.0f} {row['ratio']:>6.2f} {target:>7}"
+            f" {_others(row):>7}{errors}"
         )
     if results["scale"]:
         lines += [
