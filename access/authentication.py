@@ -81,12 +81,12 @@ class LoginTokenAuthentication(BaseAuthentication):
 
         def load():
             login = login_token_find(user_id=user_id, token=token)
-            return None if login is None else (login.user, token, login.expires_at)
+            return None if login is None else (login.user, None, login.expires_at)
 
         result = credential_cache.lookup("login-token", f"{user_id}:{token}", load)
         if result is None:
             raise AuthenticationFailed()
-        return result
+        return (result[0], token)  # request.auth: the token (logout revokes it)
 
 
 class ActiveUserOAuth2Authentication(OAuth2Authentication):

@@ -43,7 +43,13 @@ def lookup(kind, secret, load):
     def fill():
         result = load()
         if result is not None:
-            result[0].get_all_permissions()  # kept on the user, so it is pickled with it
+            user, auth, _expires = result
+            user.get_all_permissions()  # kept on the user, so it is pickled with it
+            # No password hash or clear token in the cache: those fields become deferred
+            # (read from the database if ever used; a save leaves them alone).
+            user.__dict__.pop("password", None)
+            if auth is not None and hasattr(auth, "__dict__"):
+                auth.__dict__.pop("token", None)
         return result
 
     def seconds(result):

@@ -54,16 +54,41 @@ def test_a_repeated_request_reads_no_credential_and_no_permission(
     assert 'FROM "auth_user"' not in tables  # (a post's author may be joined)
 
 
-def test_cached_answers_never_hold_the_secret(make_agent):
+def test_cached_entries_hold_no_secret_and_no_password_hash(
+    make_agent, rc_login, sc_login, lp_login
+):
     from django.core.cache import cache
 
-    client = make_agent("statuses.view_conversationstatus")
-    assert client.get(LD).status_code == 200
-    if hasattr(cache, "_base_set"):  # the database cache: look at every stored key and value
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT cache_key, value FROM {CACHE_TABLE}")  # noqa: S608
-            stored = " ".join(f"{key} {value}" for key, value in cursor.fetchall())
-        assert client.issued.api_secret not in stored
+    clients = logins(make_agent, rc_login, sc_login, lp_login)
+    for url, client in clients.items():
+        assert client.get(url).status_code == 200
+    entries = cache.get_many([key for key in _cache_keys() if "credential:" in key])
+    assert len(entries) == 4
+    stored = repr([vars(user) for _tokens, _until, (user, _auth, _exp) in entries.values()])
+    stored += repr([vars(auth) for *_, (_u, auth, _e) in entries.values() if auth is not None])
+    secrets_in_clear = [
+        clients[LD].issued.api_secret,
+        clients[RC].issued.auth_token,
+        clients[LP].bearer,
+        AccessToken.objects.get(user=clients[SC].user).token,
+    ]
+    for secret in secrets_in_clear:
+        assert secret not in stored
+    for client in clients.values():
+        assert client.user.password not in stored
+    # What was left out is read again when needed, and a save leaves it alone.
+    user = next(iter(entries.values()))[2][0]
+    user.first_name = "Changed"
+    user.save()
+    user.refresh_from_db()
+    assert user.password and user.first_name == "Changed"
+
+
+def test_a_rocketchat_logout_with_a_cached_credential_revokes_the_token(rc_login):
+    client = rc_login("statuses.view_userstatus")
+    assert client.get(RC).status_code == 200  # cached now
+    assert client.post("/api/v1/logout").status_code == 200
+    assert client.get(RC).status_code == 401
 
 
 def test_a_revoked_api_key_stops_at_once(make_agent):
