@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connections, router
 from django.db.models import F, QuerySet
 
-from community.models import Category, Media, Status, Tag
+from community.models import Category, Media, MemberProfile, Status, Tag
 
 # How many matching posts a list counts at most; settings.COMMUNITY_COUNT_CAP overrides it.
 DEFAULT_COUNT_CAP = 10_000
@@ -194,15 +194,32 @@ def _statements() -> dict[str, Any]:
             f" JOIN {_table(Tag)} t ON t.id = l.tag_id WHERE l.{_q(owner)} IN ({{ids}})"
         )
 
+    profiles = _Columns(MemberProfile, PROFILE_COLUMNS, "p")
     return {
         "categories": categories,
         "tags": tags,
         "medias": medias,
+        "profiles": profiles,
+        "profile": (
+            f"SELECT {profiles.sql} FROM {_table(MemberProfile)} p WHERE p.user_id = %s"  # noqa: S608
+        ),
         # The categories of the posts (each post's in the category ordering), with columns.
         "status_categories": (
             f"SELECT l.status_id, {categories.sql} FROM {status_categories} l"  # noqa: S608
             f" JOIN {_table(Category)} c ON c.id = l.category_id"
             f" WHERE l.status_id IN ({{ids}}) ORDER BY l.status_id, {category_order}"
+        ),
+        # Categories by id and all their ancestors (the closure over the parent links), in
+        # the category ordering, each once per child of it among them (its id first, None
+        # for none): each category's parents in the category ordering, in one statement.
+        "closure": (
+            f"WITH RECURSIVE closure(id) AS (SELECT c.id FROM {_table(Category)} c"  # noqa: S608
+            f" WHERE c.id IN ({{ids}}) UNION SELECT l.to_category_id FROM {parents} l"
+            f" JOIN closure ON l.from_category_id = closure.id)"
+            f" SELECT l.from_category_id, {categories.sql} FROM {_table(Category)} c"
+            f" LEFT JOIN {parents} l ON l.to_category_id = c.id"
+            f" AND l.from_category_id IN (SELECT id FROM closure)"
+            f" WHERE c.id IN (SELECT id FROM closure) ORDER BY {category_order}"
         ),
         "categories_by_id": (
             f"SELECT 0, {categories.sql} FROM {_table(Category)} c WHERE c.id IN ({{ids}})"  # noqa: S608
@@ -238,14 +255,17 @@ def _fetch(cursor, sql: str, ids: Sequence[int], times: int = 1) -> list[tuple]:
     return cursor.fetchall()
 
 
-def _attach_parents_and_tags(cursor, vendor, categories: dict[int, dict], extra=()) -> list:
-    """Fill each category's `parents` and `tags`; `extra` are more tag sources
-    (`status_tags` with status ids) read in the same statement. The extra rows are
-    returned as (kind, owner, tag dict)."""
+def _attach_parents_and_tags(
+    cursor, vendor, categories: dict[int, dict], extra=(), *, parents=True
+) -> list:
+    """Fill each category's `parents` (unless `parents` is false: already there) and
+    `tags`; `extra` are more tag sources (`status_tags` with status ids) read in the same
+    statement. The extra rows are returned as (kind, owner, tag dict)."""
     statements = _statements()
     category_ids = list(categories)
-    for child, parent in _fetch(cursor, statements["parents"], category_ids):
-        categories[child]["parents"].append(parent)
+    if parents:
+        for child, parent in _fetch(cursor, statements["parents"], category_ids):
+            categories[child]["parents"].append(parent)
     parts, params = [], []
     if category_ids:
         parts.append(statements["category_tags"].format(ids=_placeholders(len(category_ids))))
@@ -327,3 +347,65 @@ def status_page(rows: list[dict]) -> list[dict]:
             status[name] = lists.get(row["id"], [])
         page.append(status)
     return page
+
+
+def category_closure(category_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The categories with these ids and all their ancestors, by id in the category
+    ordering, as dicts of the columns a reply shows plus `parents` (ids, in the category
+    ordering) and `tags` (empty; `written_status` fills them): one statement. An id that
+    names no category is left out."""
+    ids = list(category_ids)
+    if not ids:
+        return {}
+    statements = _statements()
+    connection = connections[router.db_for_read(Category)]
+    vendor = connection.vendor
+    columns = statements["categories"]
+    categories: dict[int, dict] = {}
+    links = []
+    with connection.cursor() as cursor:
+        for child, *values in _fetch(cursor, statements["closure"], ids):
+            category_id = values[0]
+            if category_id not in categories:
+                categories[category_id] = {**columns.row(values, vendor), "tags": [], "parents": []}
+            if child is not None:
+                links.append((child, category_id))
+    for child, parent in links:  # in the parents' (the rows') category ordering
+        categories[child]["parents"].append(parent)
+    return categories
+
+
+def _media_row(media: Media) -> dict:
+    row = {name: getattr(media, name) for name in MEDIA_COLUMNS}
+    row["image"] = media.image.name or ""
+    return row
+
+
+def written_status(status: Status, *, categories: dict[int, dict], medias: list[Media]) -> dict:
+    """A post just written, in the shape of `status_page`'s dicts, from what was written:
+    its columns and author from the instances, its categories as `category_closure` read
+    them, its media as resolved. Two statements: the tags shown (the categories', the
+    addressing and the contribution tags, in the tag ordering) and the author's profile."""
+    statements = _statements()
+    connection = connections[router.db_for_read(Status)]
+    vendor = connection.vendor
+    shown = {"addressing": [], "tags": []}
+    kinds = {"a": "addressing", "t": "tags"}
+    author = status.author
+    with connection.cursor() as cursor:
+        extra = [(statements["status_tags"], [status.pk])]
+        for kind, _owner, tag in _attach_parents_and_tags(
+            cursor, vendor, categories, extra=extra, parents=False
+        ):
+            shown[kinds[kind]].append(tag)
+        cursor.execute(statements["profile"], [author.pk])
+        profile = cursor.fetchone()
+    reply = {name: getattr(status, name) for name in STATUS_COLUMNS}
+    reply["author"] = {name: getattr(author, name) for name in AUTHOR_COLUMNS}
+    reply["author"]["profile"] = (
+        statements["profiles"].row(profile, vendor) if profile is not None else None
+    )
+    reply["categories"] = list(categories.values())
+    reply["medias"] = [_media_row(m) for m in sorted(medias, key=lambda m: (m.order, m.pk))]
+    reply.update(shown)
+    return reply

@@ -15,13 +15,14 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.files import File
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from community import selectors
 from community.models import Category, Media, MediaType, Status, Tag, TagType
 from community.sanitize import clean as clean_html
 from community.sanitize import render_text, summarize
@@ -435,39 +436,43 @@ def status_require_author(*, status: Status, actor: User) -> None:
         )
 
 
-def _resolve_categories(*, ids: Sequence[int], actor: User) -> list[Category]:
-    """The active categories named, plus all their ancestors; staff-only ones need staff."""
+def _resolve_categories(*, ids: Sequence[int], actor: User) -> dict[int, dict]:
+    """The active categories named, plus all their ancestors, by id in the category
+    ordering (dicts of `selectors.category_closure`, read in one statement); staff-only
+    ones need staff."""
     if not ids:
         raise DomainError(
             _("A status post needs at least one category."), field="categories", code="empty"
         )
-    categories = _resolve_ids(Category.objects.all(), ids, field="categories")
-    inactive = [c for c in categories if not c.active]
+    wanted = list(dict.fromkeys(ids))
+    closure = selectors.category_closure(wanted)
+    for pk in wanted:
+        if pk not in closure:
+            raise DomainError(
+                _("There is no such object with id %(value)s.") % {"value": pk},
+                code="not_found",
+                field="categories",
+                params={"value": pk},
+            )
+    inactive = [closure[pk] for pk in wanted if not closure[pk]["active"]]
     if inactive:
         raise DomainError(
-            _('Category "%(name)s" is not active.') % {"name": inactive[0].name},
+            _('Category "%(name)s" is not active.') % {"name": inactive[0]["name"]},
             field="categories",
             code="inactive",
-            params={"value": inactive[0].pk},
+            params={"value": inactive[0]["id"]},
         )
-    result = {c.pk: c for c in categories}
-    frontier = set(result)
-    while frontier:
-        parents = Category.objects.filter(children__in=frontier).exclude(pk__in=result)
-        frontier = set()
-        for parent in parents:
-            if parent.pk not in result:
-                result[parent.pk] = parent
-                frontier.add(parent.pk)
     if not actor.is_staff:
-        staff_only = [c for c in result.values() if c.content_only_staff]
+        # The named ones first, then their ancestors.
+        named = [closure[pk] for pk in wanted]
+        staff_only = [c for c in [*named, *closure.values()] if c["content_only_staff"]]
         if staff_only:
             raise ForbiddenError(
                 _('Only staff members may publish in category "%(name)s".')
-                % {"name": staff_only[0].name},
-                params={"value": staff_only[0].pk},
+                % {"name": staff_only[0]["name"]},
+                params={"value": staff_only[0]["id"]},
             )
-    return list(result.values())
+    return closure
 
 
 def _resolve_medias(*, ids: Sequence[int], actor: User) -> list[Media]:
@@ -505,7 +510,7 @@ def _apply_body(
     location: dict | None,
     addressing: Sequence[int],
     tags: Sequence[int],
-) -> dict[str, list[models.Model]]:
+) -> dict[str, Any]:
     """Check a create or update body against the rules and return the related objects."""
     related = {
         "categories": _resolve_categories(ids=categories, actor=actor),
@@ -527,9 +532,28 @@ def _apply_body(
     return related
 
 
-def _save_related(status: Status, related: dict[str, list[models.Model]]) -> None:
+def _save_related(status: Status, related: dict[str, Any]) -> None:
+    """Replace the related rows of a status (`categories` by id)."""
     for name, objects in related.items():
-        getattr(status, name).set(objects)
+        getattr(status, name).set(list(objects))
+
+
+def _add_related(status: Status, related: dict[str, Any]) -> None:
+    """The related rows of a status just inserted (it has none): one INSERT of link rows
+    per relation that has any, with no reads. `bulk_create` sends no `m2m_changed`; the
+    status's own save already retired the status lists (`cache.bump`, again at commit with
+    a cache outside the database), so the links, in the same transaction, need no bump."""
+    for name, objects in related.items():
+        if not objects:
+            continue
+        field = Status._meta.get_field(name)
+        through = field.remote_field.through
+        target = field.m2m_reverse_field_name() + "_id"
+        source = field.m2m_field_name() + "_id"
+        ids = objects if name == "categories" else [obj.pk for obj in objects]
+        through.objects.bulk_create(
+            [through(**{source: status.pk, target: pk}) for pk in dict.fromkeys(ids)]
+        )
 
 
 @transaction.atomic
@@ -559,8 +583,10 @@ def status_create(
         tags=tags,
     )
     status.save()
-    _save_related(status, related)
-    return status_get(status_id=status.pk)
+    _add_related(status, related)
+    # What was written, for the reply (`selectors.written_status`), without reading it back.
+    status.written = related
+    return status
 
 
 @transaction.atomic

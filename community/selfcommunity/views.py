@@ -172,7 +172,11 @@ class StatusListView(StatusView):
     def post(self, request):
         body = self.read(sc.SCStatusWriteSerializer)
         status = services.status_create(author=request.user, **body)
-        return reply(sc.SCStatusSerializer, status, self, status=201)
+        # Built from what was written (`replies.status_reply`), as the list builds its pages.
+        written = selectors.written_status(
+            status, categories=status.written["categories"], medias=status.written["medias"]
+        )
+        return Response(replies.status_reply(written, request), status=201)
 
 
 class StatusSearchView(StatusView):

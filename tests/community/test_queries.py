@@ -91,3 +91,39 @@ def test_search_query_count_is_constant_too(member, fifty_rich_statuses, limit):
     with data_queries(PAGE_QUERIES):
         response = member.get("/api/v2/status/search/", {"search": "Hello", "limit": limit})
     assert len(response.json()["results"]) == limit
+
+
+# A create: the categories with their ancestors and parent links (one recursive query),
+# the INSERT of the post (nothing read back), one INSERT of link rows per relation that
+# has any, then for the reply (built from what was written) the tags shown (one UNION)
+# and the author's profile.
+CREATE_QUERIES = 5  # one relation (the categories)
+# Media, addressing and tags too: each read (the caller's media, the tags of each kind)
+# and its link rows inserted.
+CREATE_QUERIES_ALL_RELATIONS = CREATE_QUERIES + 2 * 3
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_create_query_count_does_not_grow_with_the_related_rows(member, n):
+    root = CategoryFactory()
+    categories = [CategoryFactory(parents=[CategoryFactory(parents=[root])]) for _ in range(n)]
+    for category in categories:
+        category.tags.set([TagFactory(type="category")])
+    MemberProfileFactory(user=member.user)
+    bare = {"action": "x", "categories": [categories[0].pk]}
+    warm_create = member.post("/api/v2/status/", bare, format="json")
+    assert warm_create.status_code == 201
+    with data_queries(CREATE_QUERIES):
+        assert member.post("/api/v2/status/", bare, format="json").status_code == 201
+    body = {
+        "action": "x",
+        "categories": [c.pk for c in categories],
+        "medias": [MediaFactory(owner=member.user).pk for _ in range(n)],
+        "tags": [TagFactory().pk for _ in range(n)],
+        "addressing": [TagFactory(type="user").pk for _ in range(n)],
+    }
+    with data_queries(CREATE_QUERIES_ALL_RELATIONS):
+        response = member.post("/api/v2/status/", body, format="json")
+    assert response.status_code == 201
+    reply = response.json()
+    assert len(reply["categories"]) == 1 + 2 * n and len(reply["medias"]) == n

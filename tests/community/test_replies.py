@@ -101,3 +101,57 @@ def test_search_replies_are_the_serializers(member, rich_statuses):
     assert response.status_code == 200
     statuses = services.status_queryset().filter(deleted=False).order_by("added_at", "id")
     assert json.dumps(response.json()["results"]) == json.dumps(serializer_json(statuses, STATUS))
+
+
+@pytest.mark.parametrize("with_profile", [True, False])
+def test_create_reply_is_the_serializers(member, with_profile):
+    """The create reply, built from what was written, is SCStatusSerializer's reply of the
+    post read back: categories with ancestors (parents of several levels, their tags),
+    media in their order, addressing and tags in the tag ordering, a location."""
+    root = CategoryFactory(name="Root", order=2, slogan="s", html_info="<p>i</p>")
+    middle = CategoryFactory(name="Middle", parents=[root], order=1)
+    leaf = CategoryFactory(name="leaf", parents=[middle, root], auto_follow="forced")
+    other = CategoryFactory(name="Other", order=1)
+    middle.tags.set([TagFactory(type="category", name="zeta"), TagFactory(type="category")])
+    root.tags.set([TagFactory(type="category", name="Alpha")])
+    author = member.user
+    if with_profile:
+        MemberProfileFactory(user=author, bio="b", website="https://ada.example")
+    image = MediaFactory(
+        owner=author,
+        type=Media.Type.IMAGE,
+        url="",
+        image="community/media/2026/01/pic.png",
+        image_width=640,
+        image_height=480,
+        order=1,
+    )
+    link = MediaFactory(owner=author, order=1, description="d")
+    first = MediaFactory(owner=author, order=0)
+    tags = [TagFactory(name=name) for name in ("b", "A", "ab", "c")]
+    addressing = [TagFactory(type="user", name=name) for name in ("Zed", "amy")]
+    body = {
+        "action": "Hello ✓",
+        "text": "<p>Hi &amp; “quotes” <b>there</b></p>",
+        "categories": [leaf.pk, other.pk, leaf.pk],
+        "medias": [link.pk, image.pk, first.pk],
+        "tags": [t.pk for t in tags],
+        "addressing": [t.pk for t in addressing],
+        "location": {"location": "Rome", "lat": 41.9, "lng": 12.5},
+    }
+    response = member.post(STATUS, body, format="json")
+    assert response.status_code == 201, response.content
+    reply = response.json()
+    expected = serializer_json(services.status_queryset().filter(pk=reply["id"]), STATUS)[0]
+    assert json.dumps(reply) == json.dumps(expected)
+    assert len(reply["categories"]) == 4 and len(reply["medias"]) == 3
+    assert "image" in json.dumps(reply) and reply["location"]["lat"] == 41.9
+
+
+def test_create_reply_of_a_bare_post_is_the_serializers(member):
+    response = member.post(STATUS, {"categories": [CategoryFactory().pk]}, format="json")
+    assert response.status_code == 201, response.content
+    reply = response.json()
+    expected = serializer_json(services.status_queryset().filter(pk=reply["id"]), STATUS)[0]
+    assert json.dumps(reply) == json.dumps(expected)
+    assert "location" not in reply and reply["action"] is None
