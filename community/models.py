@@ -383,3 +383,20 @@ class Status(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.action or self.summary[:60]}"
+
+
+class WriteCount(models.Model):
+    """How many writes one client made in the current window of a rate limit
+    (`community.selfcommunity.throttling`): one row per client, counted up in one
+    statement and restarted when a new window begins."""
+
+    key = models.CharField(_("key"), max_length=200, primary_key=True)
+    slot = models.BigIntegerField(_("window"), help_text=_("The window's number since 1970."))
+    hits = models.PositiveIntegerField(_("hits"))
+
+    class Meta:
+        verbose_name = _("write count")
+        verbose_name_plural = _("write counts")
+
+    def __str__(self):
+        return f"{self.key}: {self.hits}"

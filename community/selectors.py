@@ -158,10 +158,10 @@ class _Columns:
     def row(self, values: Sequence, vendor: str) -> dict:
         if vendor == "sqlite":
             values = list(values)
-            for i in self.datetimes:
-                values[i] = _sqlite_datetime(values[i])
-            for i in self.booleans:
-                values[i] = bool(values[i])
+            for index in self.datetimes:
+                values[index] = _sqlite_datetime(values[index])
+            for index in self.booleans:
+                values[index] = bool(values[index])
         return dict(zip(self.names, values, strict=True))
 
 

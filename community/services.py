@@ -54,6 +54,8 @@ def _resolve_ids(queryset: QuerySet, ids: Iterable[int], *, field: str) -> list:
     """The objects of `queryset` with these ids, in the given order; an id that names
     none of them is `not_found` on `field`."""
     wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []  # no query to compile (it would send none)
     found = {obj.pk: obj for obj in queryset.filter(pk__in=wanted)}
     for pk in wanted:
         if pk not in found:

@@ -386,8 +386,16 @@ def test_unknown_path_under_api_v2_is_404_in_the_sdk_shape(member):
     plain_error(member.get("/api/v2/status"), 404, "not_found")
 
 
-def test_writes_are_rate_limited(member, monkeypatch):
+@pytest.fixture
+def clock(monkeypatch):
+    """The write limit's clock, 2/min, set 15 s into a minute (a window)."""
+    now = [60 * 29_000_000 + 15.0]
     monkeypatch.setattr(WriteRateThrottle, "rate", "2/min", raising=False)
+    monkeypatch.setattr(WriteRateThrottle, "timer", lambda self: now[0])
+    return now
+
+
+def test_writes_are_rate_limited(member, clock):
     category = CategoryFactory()
     for _ in range(2):
         assert post(member, {"action": "x", "categories": [category.pk]}).status_code == 201
@@ -395,6 +403,22 @@ def test_writes_are_rate_limited(member, monkeypatch):
     plain_error(response, 429, "throttled")
     assert "Retry-After" in response
     assert member.get(STATUS).status_code == 200  # reads are not limited
+
+
+def test_write_limit_is_per_user_and_its_window_ends(member, sc_login, clock):
+    category = CategoryFactory()
+    body = {"action": "x", "categories": [category.pk]}
+    for _ in range(2):
+        assert post(member, body).status_code == 201
+    clock[0] += 44.5  # 0.5 s before the window ends
+    response = post(member, body)
+    plain_error(response, 429, "throttled")
+    assert response["Retry-After"] == "1"
+    assert post(sc_login(), body).status_code == 201  # another user has a count of his own
+    clock[0] += 0.5  # a new window
+    assert post(member, body).status_code == 201
+    assert post(member, body).status_code == 201
+    plain_error(post(member, body), 429, "throttled")
 
 
 # --- list and search ---------------------------------------------------------------------------
