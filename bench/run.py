@@ -342,6 +342,28 @@ def wrk(port, row, credentials, *, connections, seconds, tag):
     raise SystemExit(f"wrk failed on {row.key}:\n{done.stdout}\n{done.stderr}")
 
 
+def combined(results):
+    """One wrk result from several runs of the same row: requests, time and errors added up,
+    each latency percentile the mean of the runs' weighted by their requests."""
+    if len(results) == 1:
+        return results[0]
+    requests = sum(r["requests"] for r in results) or 1
+    latency = {
+        key: sum(r["latency_us"][key] * r["requests"] for r in results) / requests
+        for key in ("p50", "p90", "p99", "mean")
+    }
+    latency["max"] = max(r["latency_us"]["max"] for r in results)
+    return {
+        "client": results[0].get("client"),
+        "requests": sum(r["requests"] for r in results),
+        "duration_us": sum(r["duration_us"] for r in results),
+        "bytes": sum(r.get("bytes", 0) for r in results),
+        "errors": {key: sum(r["errors"][key] for r in results) for key in results[0]["errors"]},
+        "latency_us": latency,
+        "runs": len(results),
+    }
+
+
 def figures(result):
     seconds = result["duration_us"] / 1e6
     latency = result["latency_us"]
@@ -452,9 +474,7 @@ class Bench:
         self.runs += 1
         return f"b{self.runs:x}x"
 
-    def measure(self, row, connections, *, short=False):
-        """The row's figures; `short`: half the time and no warm-up (the floor between
-        rows, whose server is warm)."""
+    def measure(self, row, connections):
         check(self.port, row, self.credentials)
         load_before = os.getloadavg()
         self.cpu.start()
@@ -463,7 +483,7 @@ class Bench:
                 self.port, row, self.credentials, requests=self.args.requests, tag=self.tag()
             )
         else:
-            if self.args.warmup and not short:
+            if self.args.warmup:
                 wrk(
                     self.port,
                     row,
@@ -477,7 +497,7 @@ class Bench:
                 row,
                 self.credentials,
                 connections=connections,
-                seconds=max(1, self.args.duration // 2) if short else self.args.duration,
+                seconds=self.args.duration,
                 tag=self.tag(),
             )
         cpu = self.cpu.stop()
@@ -485,6 +505,66 @@ class Bench:
             **asdict(row),
             "connections": connections,
             **figures(result),
+            "cpu_cores": cpu,
+            "load_before": [round(x, 2) for x in load_before],
+            "load_after": [round(x, 2) for x in os.getloadavg()],
+        }
+
+    def measure_against_floor(self, row, floor_row, connections, *, slices=4):
+        """The row and the floor in turns: `slices` times a floor run (half as long) then a
+        row run, each with new connections, after one warm-up of the row. Returns the row's
+        figures with `floor_rps` (the floor's over its runs) and `ratio`.
+
+        Each wrk run opens its connections anew, and which of gunicorn's workers accepts
+        each one is chance: with 8 connections on 2 single-core-bound workers, one run
+        may get a 4/4 split and the next 7/1, which moves throughput by up to half. Many
+        short runs average that out, and taking the floor in turns with the row cancels
+        the drift of a shared machine's speed."""
+        check(self.port, row, self.credentials)
+        check(self.port, floor_row, self.credentials)
+        load_before = os.getloadavg()
+        self.cpu.start()
+        if self.args.warmup:
+            wrk(
+                self.port,
+                row,
+                self.credentials,
+                connections=connections,
+                seconds=self.args.warmup,
+                tag=self.tag(),
+            )
+        seconds = max(1, self.args.duration // slices)
+        rows, floors = [], []
+        for _ in range(slices):
+            floors.append(
+                wrk(
+                    self.port,
+                    floor_row,
+                    self.credentials,
+                    connections=connections,
+                    seconds=max(1, seconds // 2),
+                    tag=self.tag(),
+                )
+            )
+            rows.append(
+                wrk(
+                    self.port,
+                    row,
+                    self.credentials,
+                    connections=connections,
+                    seconds=seconds,
+                    tag=self.tag(),
+                )
+            )
+        cpu = self.cpu.stop()
+        result, floor = figures(combined(rows)), figures(combined(floors))
+        return {
+            **asdict(row),
+            "connections": connections,
+            **result,
+            "runs": slices,
+            "floor_rps": floor["rps"],
+            "ratio": round(result["rps"] / floor["rps"], 3) if floor["rps"] else None,
             "cpu_cores": cpu,
             "load_before": [round(x, 2) for x in load_before],
             "load_after": [round(x, 2) for x in os.getloadavg()],
@@ -614,29 +694,26 @@ def run(args):
             database_pid = postmaster_pid()
             with gunicorn(env, folder) as (port, app_pid):
                 bench = Bench(args, port, credentials, CpuMeter(app_pid, database_pid))
-                # The floor is measured first and again after every row: each row's ratio
-                # is to the mean of the floor just before and just after it, so that a
-                # machine whose speed drifts (a shared VM) moves both sides of the ratio.
+                # The floor first, alone; then each row in turns with the floor
+                # (Bench.measure_against_floor): its ratio is to the floor measured in the
+                # same seconds. The smoke run (no wrk) takes each row once.
                 floor_row, *others = rows(sizes, credentials["category"])
                 floor = bench.measure(floor_row, args.connections)
                 floor["floor_rps"], floor["ratio"] = floor["rps"], 1.0
-                measured, floors, before = [floor], [floor["rps"]], floor["rps"]
+                measured = [floor]
                 print(f"  measured {floor_row.label}", file=sys.stderr, flush=True)
                 for row in others:
-                    result = bench.measure(row, args.connections)
-                    after = bench.measure(floor_row, args.connections, short=True)["rps"]
-                    floors.append(after)
-                    result["floor_rps"] = round((before + after) / 2, 1)
-                    result["ratio"] = (
-                        round(result["rps"] / result["floor_rps"], 3)
-                        if result["floor_rps"]
-                        else None
-                    )
+                    if args.client == "wrk":
+                        result = bench.measure_against_floor(row, floor_row, args.connections)
+                    else:
+                        result = bench.measure(row, args.connections)
+                        result["floor_rps"] = floor["rps"]
+                        result["ratio"] = (
+                            round(result["rps"] / floor["rps"], 3) if floor["rps"] else None
+                        )
                     measured.append(result)
-                    before = after
                     print(f"  measured {row.label}", file=sys.stderr, flush=True)
                 results["rows"] = measured
-                results["floor_series"] = floors
                 if args.smoke and shutil.which("wrk"):
                     results["wrk_check"] = [
                         bench.wrk_check(row)
@@ -667,8 +744,8 @@ def _others(row):
 
 
 def table(results):
-    """The report: one line per row; `floor` is the floor's req/s around the row (the mean
-    of the measurements just before and after it), `ratio` the row's req/s over it, and
+    """The report: one line per row; `floor` is the floor's req/s measured in turns with the
+    row (Bench.measure_against_floor), `ratio` the row's req/s over it, and
     `others` the CPU (in cores) that other jobs on the machine used meanwhile (CpuMeter)."""
     lines = []
     header = (
