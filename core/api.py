@@ -251,6 +251,7 @@ class SurfaceView(GenericAPIView):
         return self.reply_generations
 
     def initial(self, request, *args, **kwargs):
+        cache.stop_reading_ahead()  # nothing left from an earlier request on this thread
         if request.method == "GET" and (generations := self.get_reply_generations()):
             # The credential's lookup reads the reply's entry too: one cache round trip.
             cache.read_ahead(self.reply_key(), generations)
