@@ -10,6 +10,10 @@ PYTEST_ARGS ?=
 # make bench DB=postgres; BENCH_ARGS="--duration 4" and so on (python -m bench.run --help).
 DB ?= sqlite
 BENCH_ARGS ?=
+# make bench CACHE=redis: the shared cache on a private Redis server (scripts/with-redis.sh)
+# instead of the default database cache.
+CACHE ?= database
+BENCH_CACHE := $(if $(filter redis,$(CACHE)),scripts/with-redis.sh,)
 
 .PHONY: install browser-deps run test test-sqlite test-postgres lint format screenshots clean \
 	bench bench-deps
@@ -80,9 +84,9 @@ bench-deps:
 # or on a private PostgreSQL server with DB=postgres. Writes bench/results/<date>-<db>.json.
 bench: install bench-deps
 ifeq ($(DB),postgres)
-	env -u CACHE_URL scripts/with-postgres.sh $(BIN)/python -m bench.run --db postgres $(BENCH_ARGS)
+	env -u CACHE_URL scripts/with-postgres.sh $(BENCH_CACHE) $(BIN)/python -m bench.run --db postgres $(BENCH_ARGS)
 else
-	env -u DATABASE_URL -u CACHE_URL $(BIN)/python -m bench.run --db $(DB) $(BENCH_ARGS)
+	env -u DATABASE_URL -u CACHE_URL $(BENCH_CACHE) $(BIN)/python -m bench.run --db $(DB) $(BENCH_ARGS)
 endif
 
 # Fresh screenshots of the admin for the README (docs/screenshots/).

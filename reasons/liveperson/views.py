@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
@@ -226,7 +227,10 @@ class ReasonView(LivePersonView):
             return response
         revision = self.revision
         if revision is None and getattr(self, "_member", False):
-            revision = self.get_account().revision
+            try:
+                revision = self.get_account().revision
+            except DatabaseError:  # the database is what failed (this reply is its 503)
+                revision = None
         if revision is not None:
             response["ac-revision"] = str(revision)
         return response
