@@ -45,11 +45,15 @@ def lookup(kind, secret, load):
         if result is not None:
             user, auth, _expires = result
             user.get_all_permissions()  # kept on the user, so it is pickled with it
-            # No password hash or clear token in the cache: those fields become deferred
-            # (read from the database if ever used; a save leaves them alone).
+            # No password hash, token or token hash in the cache: those fields become
+            # deferred (read from the database if ever used; a save leaves them alone).
             user.__dict__.pop("password", None)
-            if auth is not None and hasattr(auth, "__dict__"):
-                auth.__dict__.pop("token", None)
+            if auth is not None and hasattr(auth, "_state"):
+                for name in list(vars(auth)):
+                    if name in {"token", "token_checksum"} or name.endswith("_hash"):
+                        del auth.__dict__[name]
+                # An OAuth2 token's application (its hashed client secret): read if used.
+                auth._state.fields_cache.pop("application", None)
         return result
 
     def seconds(result):

@@ -262,10 +262,10 @@ class SurfaceView(GenericAPIView):
         return super().finalize_response(request, response, *args, **kwargs)
 
     def reply_key(self):
-        """The reply's cache key: per scheme, host, path and query string (in any order),
-        so that links in a reply always name the address it was asked at."""
+        """The reply's cache key: per scheme, host, path and query string (as sent), so
+        that links in a reply always name the address it was asked at."""
         request = self.request
-        query = sorted(request.query_params.lists())
+        query = request.META.get("QUERY_STRING", "")
         where = (request.scheme, request.get_host(), request.path, query)
         digest = hashlib.sha256(repr(where).encode()).hexdigest()
         return f"reply:{digest}"

@@ -14,7 +14,9 @@ class CoreConfig(AppConfig):
 
         from core.cache import bump_all_watched
 
-        post_migrate.connect(bump_all_watched, sender=self, dispatch_uid="core-bump-all-watched")
+        # Not `sender=self`: Django sends post_migrate only for apps with models (core has
+        # none), once per such app; retiring the generations again is harmless.
+        post_migrate.connect(bump_all_watched, dispatch_uid="core-bump-all-watched")
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -17,14 +17,16 @@ A token missing from the cache (evicted, or a cache that was emptied) counts as 
 generation: everything cached under the old one is ignored.
 """
 
+import logging
 import secrets
 import threading
 import time
 
-from django.core.cache import cache, caches
-from django.core.cache.backends.db import DatabaseCache
-from django.db import DEFAULT_DB_ALIAS, router, transaction
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "generation:"
 # Every generation that `bump_on_change` watches: a migration bumps them all (it may have
@@ -42,24 +44,20 @@ def bump(*names, using=None):
     a new one.
 
     It happens now, so that this transaction's own later reads (and a test's, whose
-    transaction never commits) miss, and again after the current transaction commits, to
-    retire whatever another process cached from the data before this commit became
-    visible. With the database cache in the same database the second one is not needed:
-    the deletion itself commits (or rolls back) with the write.
+    transaction never commits) miss, and again after the current transaction commits: a
+    reader that started a new token while this transaction was open (the token may well be
+    missing already, after an earlier bump) has cached the data before this commit under
+    it, and only a deletion after the commit retires that.
     """
     keys = [generation_key(name) for name in names]
     cache.delete_many(keys)
-    if transaction.get_connection(using).in_atomic_block and not _commits_with(using):
+    if transaction.get_connection(using).in_atomic_block:
         transaction.on_commit(lambda: cache.delete_many(keys), using=using)
 
 
-def _commits_with(using):
-    """Whether the cache writes through the same database connection as `using`'s."""
-    backend = caches["default"]
-    if not isinstance(backend, DatabaseCache):
-        return False
-    alias = router.db_for_write(backend.cache_model_class)
-    return alias == (using or DEFAULT_DB_ALIAS)
+def watch(name):
+    """Have `migrate` retire the generation `name` (see `bump_all_watched`)."""
+    WATCHED.add(name)
 
 
 def _current(keys, found):
@@ -153,7 +151,7 @@ def bump_on_change(name, *models, m2m=(), created=True):
             bump(name, using=kwargs.get("using"))
 
     created_bumps = created
-    WATCHED.add(name)
+    watch(name)
     for model in models:
         post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{name}-save-{model}")
         post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"{name}-del-{model}")
@@ -169,6 +167,12 @@ def many_to_many_of(*models):
 
 
 def bump_all_watched(**kwargs):
-    """Start a new generation of everything `bump_on_change` watches (after `migrate`)."""
-    if WATCHED:
+    """Retire every watched generation: connected to `post_migrate` (core/apps.py), since
+    a migration may change data without sending signals. A cache that cannot be reached
+    (or has no table yet) is logged, not fatal: its entries expire by themselves."""
+    if not WATCHED:
+        return
+    try:
         cache.delete_many([generation_key(name) for name in WATCHED])
+    except Exception:  # any cache backend's error
+        logger.warning("Could not retire the cached generations after migrate", exc_info=True)

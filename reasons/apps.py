@@ -32,6 +32,10 @@ class ReasonsConfig(AppConfig):
 
         # A bearer is valid while its user is a member of its account.
         invalidate_on_change(Account, AccountBearer, m2m=(Account.members.through,))
+        from core.cache import watch
+        from reasons.services import ALL_REASON_LISTS
+
+        watch(ALL_REASON_LISTS)
         # The services retire an account's cached reason lists with each write; the admin's
         # saves and deletes (and an account's deletion) through these signals.
         for signal in (post_save, post_delete):

@@ -272,7 +272,7 @@ class ReasonCollectionView(ReasonView):
         return self.cached_reply(self.list_reply)
 
     def get_reply_generations(self):
-        return (services.reason_lists(self.kwargs["account_id"]),)
+        return (services.reason_lists(self.kwargs["account_id"]), services.ALL_REASON_LISTS)
 
     def list_reply(self) -> tuple[list[dict], dict]:
         """The list and its `ac-revision` header, from one query: the revision and the
