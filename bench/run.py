@@ -474,6 +474,28 @@ class Bench:
         self.runs += 1
         return f"b{self.runs:x}x"
 
+    def run_wrk(self, row, connections, seconds):
+        """One wrk run of `row` on this server (a fresh tag for the names it creates)."""
+        return wrk(
+            self.port,
+            row,
+            self.credentials,
+            connections=connections,
+            seconds=seconds,
+            tag=self.tag(),
+        )
+
+    def measured(self, row, connections, figures_of_row, load_before):
+        """The row's result: its definition, its figures, and the machine's use meanwhile."""
+        return {
+            **asdict(row),
+            "connections": connections,
+            **figures_of_row,
+            "cpu_cores": self.cpu.stop(),
+            "load_before": [round(x, 2) for x in load_before],
+            "load_after": [round(x, 2) for x in os.getloadavg()],
+        }
+
     def measure(self, row, connections):
         check(self.port, row, self.credentials)
         load_before = os.getloadavg()
@@ -484,31 +506,9 @@ class Bench:
             )
         else:
             if self.args.warmup:
-                wrk(
-                    self.port,
-                    row,
-                    self.credentials,
-                    connections=connections,
-                    seconds=self.args.warmup,
-                    tag=self.tag(),
-                )
-            result = wrk(
-                self.port,
-                row,
-                self.credentials,
-                connections=connections,
-                seconds=self.args.duration,
-                tag=self.tag(),
-            )
-        cpu = self.cpu.stop()
-        return {
-            **asdict(row),
-            "connections": connections,
-            **figures(result),
-            "cpu_cores": cpu,
-            "load_before": [round(x, 2) for x in load_before],
-            "load_after": [round(x, 2) for x in os.getloadavg()],
-        }
+                self.run_wrk(row, connections, self.args.warmup)
+            result = self.run_wrk(row, connections, self.args.duration)
+        return self.measured(row, connections, figures(result), load_before)
 
     def measure_against_floor(self, row, floor_row, connections, *, slices=4):
         """The row and the floor in turns: `slices` times a floor run (half as long) then a
@@ -525,54 +525,20 @@ class Bench:
         load_before = os.getloadavg()
         self.cpu.start()
         if self.args.warmup:
-            wrk(
-                self.port,
-                row,
-                self.credentials,
-                connections=connections,
-                seconds=self.args.warmup,
-                tag=self.tag(),
-            )
+            self.run_wrk(row, connections, self.args.warmup)
         seconds = max(1, self.args.duration // slices)
         rows, floors = [], []
         for _ in range(slices):
-            floors.append(
-                wrk(
-                    self.port,
-                    floor_row,
-                    self.credentials,
-                    connections=connections,
-                    seconds=max(1, seconds // 2),
-                    tag=self.tag(),
-                )
-            )
-            rows.append(
-                wrk(
-                    self.port,
-                    row,
-                    self.credentials,
-                    connections=connections,
-                    seconds=seconds,
-                    tag=self.tag(),
-                )
-            )
-        cpu = self.cpu.stop()
+            floors.append(self.run_wrk(floor_row, connections, max(1, seconds // 2)))
+            rows.append(self.run_wrk(row, connections, seconds))
         result, floor = figures(combined(rows)), figures(combined(floors))
-        return {
-            **asdict(row),
-            "connections": connections,
-            **result,
-            "runs": slices,
-            "floor_rps": floor["rps"],
-            "ratio": round(result["rps"] / floor["rps"], 3) if floor["rps"] else None,
-            "cpu_cores": cpu,
-            "load_before": [round(x, 2) for x in load_before],
-            "load_after": [round(x, 2) for x in os.getloadavg()],
-        }
+        ratio = round(result["rps"] / floor["rps"], 3) if floor["rps"] else None
+        result.update(runs=slices, floor_rps=floor["rps"], ratio=ratio)
+        return self.measured(row, connections, result, load_before)
 
     def wrk_check(self, row):
         """A one-second wrk run at one connection (the smoke run's check of bench/wrk.lua)."""
-        result = wrk(self.port, row, self.credentials, connections=1, seconds=1, tag=self.tag())
+        result = self.run_wrk(row, 1, 1)
         return {"key": row.key, **figures(result)}
 
 

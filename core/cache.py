@@ -55,11 +55,6 @@ def bump(*names, using=None):
         transaction.on_commit(lambda: cache.delete_many(keys), using=using)
 
 
-def watch(name):
-    """Have `migrate` retire the generation `name` (see `bump_all_watched`)."""
-    WATCHED.add(name)
-
-
 def _current(keys, found):
     """The tokens of the generations `keys`, from `found` (one get_many), starting any
     generation that has none."""
@@ -151,7 +146,7 @@ def bump_on_change(name, *models, m2m=(), created=True):
             bump(name, using=kwargs.get("using"))
 
     created_bumps = created
-    watch(name)
+    WATCHED.add(name)
     for model in models:
         post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{name}-save-{model}")
         post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"{name}-del-{model}")

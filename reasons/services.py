@@ -85,14 +85,14 @@ def account_ensure(
     return account, created
 
 
-# Every account's cached reason lists also belong to this generation, which `migrate`
-# retires (core.cache.watch in reasons/apps.py).
+# Every account's cached reason lists also belong to this generation, which the admin's
+# saves and `migrate` retire (reasons/apps.py).
 ALL_REASON_LISTS = "liveperson-reasons"
 
 
 def reason_lists(account_id: str) -> str:
     """The core.cache generation of an account's cached reason lists: every write to its
-    reasons retires it (`_lock`, and the signals in reasons/apps.py for the admin's)."""
+    reasons through these services retires it (`_lock`)."""
     return f"{ALL_REASON_LISTS}:{account_id}"
 
 

@@ -131,6 +131,19 @@ def lp_login(db):
 
 
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+# The database cache's table (settings.CACHES): the credential and reply caches read it, and
+# with Redis they run no SQL at all.
+CACHE_TABLE = "portal_cache"
+
+
+def data_statements(captured):
+    """The SQL of `captured` (a CaptureQueriesContext) that reads or writes data: not
+    transaction control and not the database cache's table (tests/core counts those)."""
+    return [
+        q["sql"]
+        for q in captured
+        if CACHE_TABLE not in q["sql"] and not q["sql"].startswith(TRANSACTION_CONTROL)
+    ]
 
 
 @pytest.fixture

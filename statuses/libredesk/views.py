@@ -64,9 +64,7 @@ class StatusListView(LibredeskView):
         responses={200: StatusListEnvelopeSerializer, **errors(401)},
     )
     def get(self, request):
-        return self.cached_reply(
-            lambda: {"status": "success", "data": status_rows(self.get_queryset())}
-        )
+        return self.cached_reply(lambda: success(status_rows(self.get_queryset())).data)
 
     @extend_schema(
         tags=[TAG],

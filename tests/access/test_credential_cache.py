@@ -13,6 +13,7 @@ from oauth2_provider.models import AccessToken
 from access.models import ApiKey, LoginToken
 from access.services import api_key_revoke, login_token_revoke
 from core import cache as generations
+from tests.conftest import CACHE_TABLE
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,6 @@ LD = "/api/v1/statuses"
 RC = "/api/v1/custom-user-status.list"
 SC = "/api/v2/status/"
 LP = "/api/account/acme/configuration/le-agents/status-reasons?v=1.0"
-CACHE_TABLE = "portal_cache"
 
 
 def data_queries(client, url):

@@ -15,7 +15,7 @@ from tests.community.factories import (
     StatusFactory,
     TagFactory,
 )
-from tests.conftest import TRANSACTION_CONTROL
+from tests.conftest import data_statements
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,11 +52,7 @@ def fifty_rich_statuses():
 def data_queries(expected):
     with CaptureQueriesContext(connection) as ctx:
         yield
-    queries = [
-        q["sql"]
-        for q in ctx.captured_queries
-        if "portal_cache" not in q["sql"] and not q["sql"].startswith(TRANSACTION_CONTROL)
-    ]
+    queries = data_statements(ctx)
     assert len(queries) == expected, "\n".join(queries)
 
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from reasons.models import Account, StatusReason
-from tests.conftest import TRANSACTION_CONTROL
+from tests.conftest import CACHE_TABLE, data_statements
 from tests.reasons.test_liveperson_api import url
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def write_statements(call):
     with CaptureQueriesContext(connection) as ctx:
         response = call()
     assert response.status_code == 200, response.content
-    sqls = [query["sql"] for query in ctx.captured_queries if "portal_cache" not in query["sql"]]
+    sqls = [query["sql"] for query in ctx.captured_queries if CACHE_TABLE not in query["sql"]]
     start = next(i for i, sql in enumerate(sqls) if sql.startswith(("BEGIN", "SAVEPOINT")))
     return [sql.split()[0] for sql in sqls[start:]], len(sqls), response
 
@@ -85,11 +85,7 @@ def test_list_of_a_thousand_is_one_query(lp_login):
             response = agent.get(url())
         # The account's revision (for ac-revision) and its reasons, in one query; the
         # shared cache's own table (credentials, replies) is not counted.
-        queries = [
-            q["sql"]
-            for q in ctx.captured_queries
-            if "portal_cache" not in q["sql"] and not q["sql"].startswith(TRANSACTION_CONTROL)
-        ]
+        queries = data_statements(ctx)
         assert len(queries) == expected, queries
         assert len(response.json()) == 1000
         assert response["ac-revision"] == "0"
