@@ -72,8 +72,9 @@ def main(argv=None):
 
             from bench import seed
 
-            call_command("migrate", run_syncdb=True, verbosity=0)
+            # The cache table first: migrate retires the cached generations at its end.
             call_command("createcachetable", verbosity=0)
+            call_command("migrate", run_syncdb=True, verbosity=0)
             credentials = seed.seed(
                 statuses=sizes.statuses,
                 user_statuses=sizes.user_statuses,

@@ -620,8 +620,9 @@ def run(args):
             from bench import seed
 
             if args.smoke:  # tables from the models (bench.settings), not the migrations
-                call_command("migrate", run_syncdb=True, verbosity=0)
+                # The cache table first: migrate retires the cached generations at its end.
                 call_command("createcachetable", verbosity=0)
+                call_command("migrate", run_syncdb=True, verbosity=0)
             else:
                 call_command("migrate", verbosity=0)
             info = machine(args.db)
