@@ -35,7 +35,7 @@ $(STAMP): requirements.txt
 run: install .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v 0
-	$(BIN)/python manage.py ensure_demo_admin
+	$(BIN)/python manage.py ensure_demo_admin --url http://$(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	HTTPS=false $(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile -
 

@@ -124,7 +124,8 @@ def test_create_api_key_command_prints_one_json_object_and_replaces():
     out = StringIO()
     call_command("create_api_key", "cmduser", stdout=out)
     first = json.loads(out.getvalue())
-    assert set(first) == {"api_key", "api_secret"}
+    assert first.keys() == {"api_key", "api_secret", "user_id"}
+    assert first["user_id"] == user.pk
     out = StringIO()
     call_command("create_api_key", "cmduser", stdout=out)
     second = json.loads(out.getvalue())
@@ -133,23 +134,21 @@ def test_create_api_key_command_prints_one_json_object_and_replaces():
 
 
 def test_create_api_key_command_unknown_user():
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="--create"):
         call_command("create_api_key", "ghost", stdout=StringIO())
 
 
-def test_ensure_demo_admin_is_idempotent():
+def test_create_api_key_command_creates_an_agent_without_admin_rights():
     out = StringIO()
-    call_command("ensure_demo_admin", "--json", stdout=out)
-    first = json.loads(out.getvalue())
+    call_command("create_api_key", "agent", "--create", stdout=out)
+    issued = json.loads(out.getvalue())
+    agent = api_key_authenticate(key=issued["api_key"], secret=issued["api_secret"])
+    assert agent.pk == issued["user_id"] and agent.username == "agent"
+    assert not agent.is_staff and not agent.is_superuser and not agent.has_usable_password()
+    # Again: the same user, a new key.
     out = StringIO()
-    call_command("ensure_demo_admin", "--json", stdout=out)
-    second = json.loads(out.getvalue())
-    assert first["created"] is True and second["created"] is False
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.get(username="admin")
-    assert user.is_superuser and user.check_password("admin")
-    assert api_key_authenticate(key=second["api_key"], secret=second["api_secret"]) == user
+    call_command("create_api_key", "agent", "--create", stdout=out)
+    assert json.loads(out.getvalue())["user_id"] == agent.pk
 
 
 def test_admin_generates_key_and_shows_secret_once(admin_client):
