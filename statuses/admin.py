@@ -1,7 +1,9 @@
 """Admin screens for statuses. Saves and deletes go through statuses.services."""
 
 from django.contrib import admin, messages
-from django.utils.translation import gettext_lazy as _
+from django.contrib.admin.actions import delete_selected
+from django.db import transaction
+from django.utils.translation import ngettext
 
 from core.admin import PortalImportExportMixin, ServiceBackedAdmin
 from statuses import services
@@ -43,17 +45,57 @@ class ConversationStatusAdmin(PortalImportExportMixin, ServiceBackedAdmin):
     def delete_model(self, request, obj):
         services.conversation_status_delete(status=obj)
 
-    def delete_queryset(self, request, queryset):
-        defaults = queryset.filter(is_default=True)
-        if defaults.exists():
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            # Django's own action under its own name, for the statuses that may go.
+            _func, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (
+                type(self).delete_selected_keeping_defaults,
+                name,
+                description,
+            )
+        return actions
+
+    @admin.action(permissions=["delete"])
+    def delete_selected_keeping_defaults(self, request, queryset):
+        """Django's *Delete selected* for the custom statuses among the selection; the
+        defaults in it are kept, and both the confirmation and the result say so.
+
+        Django's action would list a default as a status this manager "doesn't have
+        permission to delete" and refuse the whole selection."""
+        kept = [status.name for status in queryset if status.is_default]
+        deletable = queryset.filter(is_default=False)
+        if not deletable.exists():
+            self._say_kept(request, kept)
+            return None
+        response = delete_selected(self, request, deletable)
+        if response is None:  # confirmed and done
+            self._say_kept(request, kept)
+            return None
+        # The confirmation page: its form carries the whole selection (so the result can
+        # name the kept defaults too), its list only what will be deleted.
+        response.context_data.update({"queryset": queryset, "kept_defaults": kept})
+        return response
+
+    def _say_kept(self, request, names):
+        if names:
             self.message_user(
                 request,
-                _("Default statuses cannot be deleted; these were kept: %(names)s")
-                % {"names": ", ".join(defaults.values_list("name", flat=True))},
+                ngettext(
+                    "The default status %(names)s cannot be deleted; it was kept.",
+                    "The default statuses %(names)s cannot be deleted; they were kept.",
+                    len(names),
+                )
+                % {"names": ", ".join(names)},
                 messages.WARNING,
             )
-        for status in queryset.filter(is_default=False):
-            services.conversation_status_delete(status=status)
+
+    def delete_queryset(self, request, queryset):
+        # All or nothing, each through the service (its rules and history apply).
+        with transaction.atomic():
+            for status in queryset:
+                services.conversation_status_delete(status=status)
 
 
 @admin.register(UserStatus)

@@ -94,3 +94,78 @@ def test_login_tokens_admin_lists_and_revokes(admin_client, rc_login):
     assert agent.user.username in response.content.decode()
     admin_client.post(f"/admin/access/logintoken/{token.pk}/delete/", {"post": "yes"})
     assert agent.get("/api/v1/me").status_code == 401
+
+
+def _select_all(admin_client, **extra):
+    pks = list(ConversationStatus.objects.values_list("pk", flat=True))
+    return admin_client.post(
+        ADMIN, {"action": "delete_selected", "_selected_action": pks, **extra}, follow=True
+    )
+
+
+def test_bulk_delete_confirmation_names_the_defaults_it_keeps(admin_client):
+    ConversationStatusFactory(name="Escalated")
+    ConversationStatusFactory(name="Pending")
+    response = _select_all(admin_client)
+    html = response.content.decode()
+    assert "permission" not in html
+    assert "Open, Snoozed, Resolved, Closed are default statuses and cannot be deleted" in html
+    # The list of what will be deleted holds the custom statuses alone.
+    listed = " ".join(str(o) for o in response.context["deletable_objects"][0])
+    assert "Escalated" in listed and "Pending" in listed
+    assert not any(name in listed for name in ["Open", "Snoozed", "Resolved", "Closed"])
+    assert response.context["objects_name"] == "conversation statuses"
+    # The form carries the whole selection, so the result can name the kept ones.
+    assert len(response.context["queryset"]) == ConversationStatus.objects.count()
+    assert ConversationStatus.objects.count() == 6  # nothing deleted before the confirmation
+
+
+def test_bulk_delete_deletes_the_others_through_the_service_and_warns(admin_client, admin_user):
+    custom = [ConversationStatusFactory(name=n) for n in ["Escalated", "Pending"]]
+    response = _select_all(admin_client, post="yes")
+    assert response.status_code == 200
+    assert sorted(ConversationStatus.objects.values_list("name", flat=True)) == [
+        "Closed",
+        "Open",
+        "Resolved",
+        "Snoozed",
+    ]
+    messages = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert ("success", "Successfully deleted 2 conversation statuses.") in messages
+    assert (
+        "warning",
+        "The default statuses Open, Snoozed, Resolved, Closed cannot be deleted; they were kept.",
+    ) in messages
+    for status in custom:  # the service's delete, recorded with the manager
+        last = ConversationStatus.history.filter(id=status.pk).latest("history_date")
+        assert (last.history_type, last.history_user) == ("-", admin_user)
+
+
+def test_bulk_delete_of_one_default_alone_says_so_in_the_singular(admin_client):
+    default = ConversationStatus.objects.get(name="Snoozed")
+    response = admin_client.post(
+        ADMIN, {"action": "delete_selected", "_selected_action": [default.pk]}, follow=True
+    )
+    assert response.redirect_chain  # straight back to the list, no confirmation page
+    assert [str(m) for m in response.context["messages"]] == [
+        "The default status Snoozed cannot be deleted; it was kept."
+    ]
+    assert ConversationStatus.objects.filter(pk=default.pk).exists()
+
+
+def test_bulk_delete_needs_the_delete_permission(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("viewer", password="pw-12345678", is_staff=True)
+    user.user_permissions.add(
+        Permission.objects.get(codename="view_conversationstatus"),
+        Permission.objects.get(codename="change_conversationstatus"),
+    )
+    client.force_login(user)
+    status = ConversationStatusFactory(name="Escalated")
+    response = client.get(ADMIN)
+    assert "delete_selected" not in response.content.decode()
+    client.post(
+        ADMIN, {"action": "delete_selected", "_selected_action": [status.pk], "post": "yes"}
+    )
+    assert ConversationStatus.objects.filter(pk=status.pk).exists()
