@@ -5,6 +5,8 @@ OAuth applications and tokens are in django-oauth-toolkit's own admin.
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -122,14 +124,20 @@ class MemberProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Status)
 class StatusAdmin(admin.ModelAdmin):
-    """Moderation of status posts: search, filter and soft-delete, restore or collapse."""
+    """Moderation of status posts: search, filter and soft-delete, restore, collapse or expand.
+
+    A post's content is its author's: the admin shows it read-only (no Save buttons) and
+    changes only its moderation flags, through the actions, from the list or from the
+    buttons on the post's own page.
+    """
 
     list_display = ["id", "author", "summary", "added_at", "deleted", "collapsed"]
     list_filter = ["deleted", "collapsed", "categories"]
     search_fields = ["plain_text", "action", "author__username"]
     list_select_related = ["author"]
     date_hierarchy = "added_at"
-    actions = ["soft_delete", "restore", "collapse"]
+    actions = ["soft_delete", "restore", "collapse", "expand"]
+    change_form_template = "admin/community/status/change_form.html"
     readonly_fields = [
         "author",
         "action",
@@ -159,9 +167,34 @@ class StatusAdmin(admin.ModelAdmin):
         # Posts are written by members through the API; the admin moderates them.
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # The change permission allows the moderation actions (asked with obj=None); a post
+        # itself is never edited here, so its page is Django's read-only view.
+        return obj is None and super().has_change_permission(request)
+
     def has_delete_permission(self, request, obj=None):
         # Deleting is soft (the action below), so a moderator can always restore a post.
         return False
+
+    # The buttons a post's page offers: (action, label, whether it applies to the post).
+    POST_PAGE_ACTIONS = [
+        ("soft_delete", _("Delete this post (soft)"), lambda post: not post.deleted),
+        ("restore", _("Restore this post"), lambda post: post.deleted),
+        ("collapse", _("Collapse this post"), lambda post: not post.collapsed),
+        ("expand", _("Expand this post"), lambda post: post.collapsed),
+    ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        post = self.get_object(request, object_id)
+        allowed = self.get_actions(request)
+        moderation = [
+            (name, label)
+            for name, label, applies in self.POST_PAGE_ACTIONS
+            if post is not None and name in allowed and applies(post)
+        ]
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "moderation": moderation}
+        )
 
     def _apply(self, request, queryset, service, done_message, **kwargs):
         count = 0
@@ -169,10 +202,16 @@ class StatusAdmin(admin.ModelAdmin):
             service(status=status, actor=request.user, **kwargs)
             count += 1
         self.message_user(request, done_message(count), messages.SUCCESS)
+        if "_from_post_page" in request.POST and count == 1:
+            # Sent by a button on the post's own page: back to that page.
+            return HttpResponseRedirect(
+                reverse("admin:community_status_change", args=[queryset.get().pk])
+            )
+        return None
 
     @admin.action(description=_("Delete selected posts (soft)"), permissions=["change"])
     def soft_delete(self, request, queryset):
-        self._apply(
+        return self._apply(
             request,
             queryset,
             services.status_delete,
@@ -181,7 +220,7 @@ class StatusAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Restore selected posts"), permissions=["change"])
     def restore(self, request, queryset):
-        self._apply(
+        return self._apply(
             request,
             queryset,
             services.status_restore,
@@ -190,9 +229,19 @@ class StatusAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Collapse selected posts"), permissions=["change"])
     def collapse(self, request, queryset):
-        self._apply(
+        return self._apply(
             request,
             queryset,
             services.status_collapse,
             lambda n: ngettext("%d post collapsed.", "%d posts collapsed.", n) % n,
+        )
+
+    @admin.action(description=_("Expand selected posts"), permissions=["change"])
+    def expand(self, request, queryset):
+        return self._apply(
+            request,
+            queryset,
+            services.status_collapse,
+            lambda n: ngettext("%d post expanded.", "%d posts expanded.", n) % n,
+            collapsed=False,
         )

@@ -1,5 +1,7 @@
 """Community admin: categories through the service, and status moderation actions."""
 
+import re
+
 import pytest
 
 from community.models import DEFAULT_TAG_COLOR, Category, Status, Tag
@@ -118,3 +120,74 @@ def test_status_admin_cannot_hard_delete(admin_client):
 def test_oauth_admin_is_registered(admin_client):
     assert admin_client.get("/admin/oauth2_provider/application/").status_code == 200
     assert admin_client.get("/admin/oauth2_provider/accesstoken/").status_code == 200
+
+
+def test_status_post_page_is_read_only_without_save_buttons(admin_client):
+    status = StatusFactory(plain_text="Hello")
+    response = admin_client.get(f"{STATUS_ADMIN}{status.pk}/change/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["title"] == "View status post"
+    for name in ["_save", "_continue", "_addanother", "_saveasnew"]:
+        assert f'name="{name}"' not in html
+    assert 'class="closelink"' in html
+    # A crafted POST to the form changes nothing: the post is not editable here.
+    response = admin_client.post(f"{STATUS_ADMIN}{status.pk}/change/", {"action": "x"})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("flags", "offered"),
+    [
+        ({}, ["soft_delete", "collapse"]),
+        ({"deleted": True, "collapsed": True}, ["restore", "expand"]),
+    ],
+)
+def test_status_post_page_offers_the_actions_that_apply(admin_client, flags, offered):
+    status = StatusFactory(**flags)
+    html = admin_client.get(f"{STATUS_ADMIN}{status.pk}/change/").content.decode()
+    buttons = re.findall(r'<button[^>]*form="status-moderation"[^>]*value="(\w+)"', html)
+    assert buttons == offered
+
+
+@pytest.mark.parametrize(
+    ("action", "field", "before", "after", "message"),
+    [
+        ("soft_delete", "deleted", False, True, "1 post deleted."),
+        ("restore", "deleted", True, False, "1 post restored."),
+        ("collapse", "collapsed", False, True, "1 post collapsed."),
+        ("expand", "collapsed", True, False, "1 post expanded."),
+    ],
+)
+def test_status_post_page_buttons_run_the_action_and_come_back(
+    admin_client, admin_user, action, field, before, after, message
+):
+    status = StatusFactory(**{field: before})
+    other = StatusFactory(**{field: before})
+    page = f"{STATUS_ADMIN}{status.pk}/change/"
+    response = admin_client.post(
+        STATUS_ADMIN,
+        {"action": action, "index": "0", "_selected_action": status.pk, "_from_post_page": "1"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == page
+    assert message in [str(m) for m in response.context["messages"]]
+    status.refresh_from_db()
+    other.refresh_from_db()
+    assert (getattr(status, field), getattr(other, field)) == (after, before)
+
+
+def test_status_post_page_offers_no_actions_to_a_viewer(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    viewer = django_user_model.objects.create_user("viewer", password="pw-123456789", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_status"))
+    client.force_login(viewer)
+    status = StatusFactory()
+    html = client.get(f"{STATUS_ADMIN}{status.pk}/change/").content.decode()
+    assert 'form="status-moderation"' not in html and 'id="status-moderation"' not in html
+    client.post(
+        STATUS_ADMIN, {"action": "soft_delete", "index": "0", "_selected_action": status.pk}
+    )
+    status.refresh_from_db()
+    assert status.deleted is False
