@@ -15,7 +15,9 @@ from datetime import datetime
 from django.conf import settings
 from django.db import connections, models, router
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, get_change_reason_from_object
+from simple_history.utils import bulk_create_with_history
+
+from core.history import change_reason
 
 # Values that both drivers (sqlite3, psycopg) take as they are, exactly as the fields'
 # get_db_prep_save would give them.
@@ -132,7 +134,7 @@ def _insert_history(connection, model, objs, prepared, now) -> None:
     extra = {
         "history_date": _prepared(history._meta.get_field("history_date"), [now], connection)
         * len(objs),
-        "history_change_reason": [get_change_reason_from_object(obj) for obj in objs],
+        "history_change_reason": [change_reason(obj) for obj in objs],
         "history_type": ["+"] * len(objs),
         "history_user_id": [getattr(user, "pk", None)] * len(objs),
     }

@@ -1,10 +1,19 @@
 """Every change is recorded with who made it and the old and new values; reverts obey rules."""
 
+import re
+
 import pytest
 
+from community.models import Category, Tag
+from core.history import command_running
 from reasons.models import StatusReason
 from statuses.models import ConversationStatus, UserStatus
-from tests.factories import ConversationStatusFactory, StatusReasonFactory, UserStatusFactory
+from tests.factories import (
+    AccountFactory,
+    ConversationStatusFactory,
+    StatusReasonFactory,
+    UserStatusFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +128,96 @@ def test_revert_of_a_user_status_uses_rocketchat_rules(admin_client):
         {"name": "Lunch", "status_type": "away"},
     )
     assert "already in use" in response.content.decode()
+
+
+# --- who made a change, and why (issue 14, item 10) ---------------------------------------
+
+HISTORY = "/admin/statuses/conversationstatus/{pk}/history/"
+
+
+def history_cells(admin_client, url, css_class):
+    html = admin_client.get(url).content.decode()
+    return html, [
+        " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+        for cell in re.findall(rf'<td class="{css_class}">(.*?)</td>', html, re.S)
+    ]
+
+
+def test_history_page_hides_empty_reasons_and_never_says_none(admin_client, admin_user):
+    admin_client.post(
+        "/admin/statuses/conversationstatus/add/", {"name": "Pending", "category": "waiting"}
+    )
+    status = ConversationStatus.objects.get(name="Pending")
+    admin_client.post(
+        f"/admin/statuses/conversationstatus/{status.pk}/change/",
+        {"name": "On hold", "category": "waiting"},
+    )
+    html, actors = history_cells(admin_client, HISTORY.format(pk=status.pk), "history-actor")
+    assert actors == [admin_user.username, admin_user.username]
+    assert "Change reason" not in html
+    assert "None" not in re.sub(r"<script.*?</script>", "", html, flags=re.S)
+
+
+def test_history_page_names_the_management_command(admin_client, capsys):
+    import manage
+
+    manage.main(["manage.py", "load_demo_data"])
+    assert "Demo data ready" in capsys.readouterr().out
+    models = [ConversationStatus, UserStatus, StatusReason, Category, Tag]
+    for model in models:  # every model with history, per-row and bulk writes alike
+        records = model.history.all()
+        assert records.exists(), model
+        assert {(r.history_user, r.history_change_reason) for r in records} == {
+            (None, "manage.py load_demo_data")
+        }, model
+    status = ConversationStatus.objects.get(name="Pending")
+    html, actors = history_cells(admin_client, HISTORY.format(pk=status.pk), "history-actor")
+    assert actors == ["system (load_demo_data)"]
+    assert "Change reason" not in html  # the command shows as who, not as a reason
+
+
+def test_a_change_with_no_user_and_no_command_is_by_the_system(admin_client):
+    status = ConversationStatusFactory(name="Pending")  # no request, no command
+    assert ConversationStatus.history.get(id=status.pk).history_change_reason is None
+    _html, actors = history_cells(admin_client, HISTORY.format(pk=status.pk), "history-actor")
+    assert actors == ["system"]
+
+
+def test_a_request_made_while_a_command_runs_is_its_users(admin_client, admin_user):
+    # A server started by manage.py (runserver): its requests' changes are their users'.
+    with command_running("runserver"):
+        admin_client.post(
+            "/admin/statuses/conversationstatus/add/", {"name": "Pending", "category": "waiting"}
+        )
+        outside = ConversationStatusFactory(name="Escalated")
+    record = ConversationStatus.history.get(name="Pending")
+    assert (record.history_user, record.history_change_reason) == (admin_user, None)
+    record = ConversationStatus.history.get(id=outside.pk)
+    assert (record.history_user, record.history_change_reason) == (None, "manage.py runserver")
+
+
+def test_bulk_history_rows_get_the_command_too():
+    from reasons import services as reason_services
+
+    account = AccountFactory(id="acme")
+    with command_running("import_reasons"):
+        written = reason_services.reason_create_many(
+            account=account,
+            items=[
+                reason_services.ReasonFields(text="Lunch", state="Away"),
+                reason_services.ReasonFields(text="Training", state="Away"),
+            ],
+        )
+        reason_services.reasons_set_flags(reasons=written.reasons, enabled=False)
+    records = StatusReason.history.filter(account_id="acme")
+    assert sorted(r.history_type for r in records) == ["+", "+", "~", "~"]
+    assert {r.history_change_reason for r in records} == {"manage.py import_reasons"}
+
+
+def test_a_real_reason_shows_in_its_column(admin_client):
+    status = ConversationStatusFactory(name="Pending")
+    status.name, status._change_reason = "On hold", "Renamed after the 2024 audit"
+    status.save()
+    html, reasons = history_cells(admin_client, HISTORY.format(pk=status.pk), "history-reason")
+    assert "Change reason" in html
+    assert reasons == ["Renamed after the 2024 audit", ""]  # newest first; empty stays blank
