@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "statuses",
     "reasons",
     "community",
+    "django_tasks",
+    "django_tasks_db",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -384,3 +387,34 @@ DATABASE_RETRY_AFTER_SECONDS = 5
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
 IMPORT_PENDING_SECONDS = 3600
+
+# Change events to webhook subscribers (webhooks/, docs/architecture.md "Webhooks"). The
+# queue is django-tasks with its database backend: a task row commits with the change.
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "webhooks"]}
+}
+# Where each kind of object gets its surface's shape (the vendor folders register them).
+WEBHOOKS_EVENT_SHAPES = [
+    "statuses.libredesk.events",
+    "statuses.rocketchat.events",
+    "reasons.liveperson.events",
+    "community.selfcommunity.events",
+]
+# Targets on loopback, private, link-local (cloud metadata) or other non-public addresses
+# are refused, at delivery time too, unless this is on (tests and `make run` turn it on).
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
+# Plain http targets only where the portal itself is not served over HTTPS (development).
+WEBHOOKS_REQUIRE_HTTPS = env.bool("WEBHOOKS_REQUIRE_HTTPS", default=HTTPS)
+# Fernet keys (urlsafe base64, 32 bytes) that encrypt the signing secrets at rest; the first
+# encrypts, all decrypt. Empty: one key derived from SECRET_KEY (docs/security.md).
+WEBHOOKS_ENCRYPTION_KEYS = env.list("WEBHOOKS_ENCRYPTION_KEYS", default=[])
+# How long a worker holds a delivery it is sending (longer than one attempt can take: 10 s
+# to connect, 30 s for the reply), and how often workers look for abandoned ones.
+WEBHOOKS_LEASE_SECONDS = env.int("WEBHOOKS_LEASE_SECONDS", default=60)
+WEBHOOKS_SWEEP_SECONDS = env.float("WEBHOOKS_SWEEP_SECONDS", default=15)
+# Retries: exponential from BASE, capped at MAX, with jitter, for RETRY_FOR_HOURS after the
+# event; a subscription failing without a break for PAUSE_AFTER_DAYS is paused.
+WEBHOOKS_RETRY_BASE_SECONDS = env.float("WEBHOOKS_RETRY_BASE_SECONDS", default=5)
+WEBHOOKS_RETRY_MAX_SECONDS = env.float("WEBHOOKS_RETRY_MAX_SECONDS", default=3600)
+WEBHOOKS_RETRY_FOR_HOURS = env.float("WEBHOOKS_RETRY_FOR_HOURS", default=24)
+WEBHOOKS_PAUSE_AFTER_DAYS = env.int("WEBHOOKS_PAUSE_AFTER_DAYS", default=3)

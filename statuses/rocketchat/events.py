@@ -1,0 +1,9 @@
+"""Custom user statuses in webhook events: Rocket.Chat's custom user status object."""
+
+from statuses.rocketchat.serializers import user_status_data
+from webhooks.catalogue import shape
+
+
+@shape("user-status")
+def user_statuses(objects):
+    return [user_status_data(status) for status in objects]

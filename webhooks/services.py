@@ -1,0 +1,442 @@
+"""Webhook subscriptions and the outbox: the only code that writes this app's tables.
+
+`emit` is called by the domain services inside the transaction of the change it
+describes, so an event exists exactly when its change committed (a transactional outbox).
+The queue (`webhooks.tasks`) then delivers each (event, subscription) pair; `claim` and
+`record` are the two steps of one delivery attempt.
+"""
+
+import json
+import logging
+import random
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.models import HistoricalRecords
+from standardwebhooks.webhooks import Webhook
+
+from core.errors import DomainError
+from webhooks import catalogue, http, queue, secrets
+from webhooks.models import Attempt, Delivery, Event, ObjectSequence, Subscription
+
+logger = logging.getLogger(__name__)
+
+SECRET_OVERLAP = timedelta(hours=24)
+# A retry task may start this much before its delivery's due time (clocks of two machines).
+EARLY = timedelta(seconds=1)
+TEST_OBJECT_KEY = "webhook-test"
+
+
+# --- Who changed it ----------------------------------------------------------------------
+
+
+def current_actor() -> dict | str:
+    """The user of the request being served (as the change history records it), else
+    "system" (a management command, the worker, a migration)."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return {"id": user.pk, "username": user.get_username()}
+    return "system"
+
+
+# --- The outbox ----------------------------------------------------------------------------
+
+
+def _next_sequences(keys: list[str]) -> dict[str, list[int]]:
+    """Raise each object's sequence by how often it occurs in `keys`, in one statement that
+    also locks those rows until the transaction ends; the new numbers per key, in order."""
+    counts = Counter(keys)
+    table = connection.ops.quote_name(ObjectSequence._meta.db_table)
+    rows = ", ".join(["(%s, %s)"] * len(counts))
+    params = [value for item in counts.items() for value in item]
+    sql = (
+        f"INSERT INTO {table} (object_key, value) VALUES {rows} "  # noqa: S608 (names only)
+        f"ON CONFLICT (object_key) DO UPDATE SET value = {table}.value + excluded.value "
+        "RETURNING object_key, value"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        last = dict(cursor.fetchall())
+    return {key: list(range(last[key] - n + 1, last[key] + 1)) for key, n in counts.items()}
+
+
+def _subscribers(event_type: str, *, kind: str, account_id: str) -> list[Subscription]:
+    return [
+        subscription
+        for subscription in Subscription.objects.filter(is_active=True).only(
+            "id", "event_types", "account_id"
+        )
+        if event_type in subscription.event_types
+        and (kind != "status-reason" or subscription.account_id in ("", account_id))
+    ]
+
+
+def _body(event_type: str, when: datetime, data: dict) -> str:
+    return json.dumps(
+        {"type": event_type, "timestamp": when.isoformat().replace("+00:00", "Z"), "data": data},
+        cls=DjangoJSONEncoder,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def emit(
+    kind: str,
+    action: str,
+    objects: Sequence,
+    *,
+    account_id: str = "",
+    revision: int | None = None,
+) -> list[Event]:
+    """Record that `objects` (model instances of one `kind`) were created, updated or
+    deleted, in the caller's transaction; one event per object, each with the object in its
+    surface's shape as it is now (before the row goes, for a delete). A constant number of
+    statements whatever the number of objects."""
+    if not objects:
+        return []
+    if not connection.in_atomic_block:
+        raise RuntimeError("webhooks.emit must run inside the change's transaction")
+    event_type = f"{catalogue.KINDS[kind].prefix}.{action}"
+    if action not in catalogue.ACTIONS:
+        raise ValueError(f"Unknown action {action!r}")
+    shapes = catalogue.render(kind, objects)
+    keys = [f"{kind}:{obj.pk}" for obj in objects]
+    sequences = _next_sequences(keys)
+    now = timezone.now()
+    actor = current_actor()
+    extra = {"account": account_id, "revision": revision} if kind == "status-reason" else {}
+    events = []
+    for key, shape in zip(keys, shapes, strict=True):
+        sequence = sequences[key].pop(0)
+        data = {"object": shape, "actor": actor, "sequence": sequence, **extra}
+        events.append(
+            Event(
+                type=event_type,
+                object_key=key,
+                sequence=sequence,
+                account_id=account_id,
+                body=_body(event_type, now, data),
+                created_at=now,
+            )
+        )
+    Event.objects.bulk_create(events)
+    subscribers = _subscribers(event_type, kind=kind, account_id=account_id)
+    _fan_out(events, subscribers, now)
+    return events
+
+
+def _fan_out(events: list[Event], subscribers: list[Subscription], now: datetime) -> None:
+    deliveries = [
+        Delivery(event=event, subscription=subscription, created_at=now, next_attempt_at=now)
+        for event in events
+        for subscription in subscribers
+    ]
+    if deliveries:
+        Delivery.objects.bulk_create(deliveries)
+        queue.dispatch_later()
+
+
+# --- Subscriptions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedSecret:
+    subscription: Subscription
+    secret: str  # shown once
+
+
+def check_event_types(event_types: Sequence[str]) -> list[str]:
+    unknown = sorted(set(event_types) - set(catalogue.EVENT_TYPES))
+    if unknown:
+        raise DomainError(
+            _("Unknown event types: %(types)s.") % {"types": ", ".join(unknown)},
+            code="invalid",
+            field="event_types",
+        )
+    if not event_types:
+        raise DomainError(_("Choose at least one event type."), code="blank", field="event_types")
+    return [t for t in catalogue.EVENT_TYPES if t in set(event_types)]
+
+
+def check_target(url: str) -> None:
+    """DomainError unless events could be sent to `url` now (scheme and address)."""
+    try:
+        http.check(url)
+    except http.Refused as refused:
+        raise DomainError(str(refused), code="invalid", field="url") from None
+
+
+def subscription_create(
+    *,
+    url: str,
+    description: str = "",
+    event_types: Sequence[str],
+    account_id: str = "",
+    is_active: bool = True,
+) -> IssuedSecret:
+    check_target(url)
+    secret = secrets.new_secret()
+    subscription = Subscription.objects.create(
+        url=url,
+        description=description,
+        event_types=check_event_types(event_types),
+        account_id=account_id,
+        is_active=is_active,
+        secret_encrypted=secrets.encrypt(secret),
+    )
+    return IssuedSecret(subscription, secret)
+
+
+def subscription_update(*, subscription: Subscription, url_changed: bool) -> Subscription:
+    """Save a subscription edited in the admin; resuming one sends what waited."""
+    if url_changed:
+        check_target(subscription.url)
+    subscription.event_types = check_event_types(subscription.event_types)
+    resumed = subscription.is_active and (
+        Subscription.objects.filter(pk=subscription.pk, is_active=False).exists()
+    )
+    if subscription.is_active:
+        subscription.paused_reason = ""
+    subscription.save()
+    if resumed:
+        subscription.failing_since = None
+        Subscription.objects.filter(pk=subscription.pk).update(failing_since=None)
+        Delivery.objects.filter(subscription=subscription, state=Delivery.State.PENDING).update(
+            queued_at=None, next_attempt_at=timezone.now()
+        )
+        queue.dispatch_later()
+    return subscription
+
+
+def secret_rotate(*, subscription: Subscription) -> IssuedSecret:
+    """A new secret; the old one stays valid (requests carry both signatures) for 24 h."""
+    secret = secrets.new_secret()
+    Subscription.objects.filter(pk=subscription.pk).update(
+        previous_secret_encrypted=F("secret_encrypted"),
+        previous_secret_expires_at=timezone.now() + SECRET_OVERLAP,
+        secret_encrypted=secrets.encrypt(secret),
+    )
+    subscription.refresh_from_db()
+    return IssuedSecret(subscription, secret)
+
+
+def signing_secrets(subscription: Subscription, *, at: datetime) -> list[str]:
+    found = [secrets.decrypt(subscription.secret_encrypted)]
+    expires = subscription.previous_secret_expires_at
+    if subscription.previous_secret_encrypted and expires and expires > at:
+        found.append(secrets.decrypt(subscription.previous_secret_encrypted))
+    return found
+
+
+@transaction.atomic
+def send_test_event(*, subscription: Subscription) -> Event:
+    """A `webhook.test` event for this subscription alone, delivered like any other."""
+    now = timezone.now()
+    sequence = _next_sequences([f"{TEST_OBJECT_KEY}:{subscription.pk}"])
+    key = f"{TEST_OBJECT_KEY}:{subscription.pk}"
+    data = {
+        "object": {"subscription": subscription.pk, "message": "This is a test event."},
+        "actor": current_actor(),
+        "sequence": sequence[key][0],
+    }
+    event = Event.objects.create(
+        type=catalogue.TEST_EVENT,
+        object_key=key,
+        sequence=sequence[key][0],
+        body=_body(catalogue.TEST_EVENT, now, data),
+        created_at=now,
+    )
+    Delivery.objects.create(
+        event=event, subscription=subscription, created_at=now, next_attempt_at=now
+    )
+    queue.dispatch_later()
+    return event
+
+
+@transaction.atomic
+def delivery_resend(*, deliveries: Sequence[Delivery]) -> int:
+    """Send these deliveries again now (same webhook-id): a manager's resend."""
+    now = timezone.now()
+    count = Delivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
+        state=Delivery.State.PENDING,
+        next_attempt_at=now,
+        queued_at=None,
+        finished_at=None,
+        leased_until=None,
+        lease=None,
+    )
+    if count:
+        queue.dispatch_later()
+    return count
+
+
+# --- Delivering ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Claim:
+    delivery_id: int
+    lease: uuid.UUID
+    number: int
+    url: str
+    body: str
+    webhook_id: str
+    secrets: list[str]
+    event_created_at: datetime
+    subscription_id: int
+
+
+def claim(delivery_id: int) -> Claim | None:
+    """Take a due delivery for one attempt, or None if it is done, not due, held by another
+    worker whose lease has not run out, or its subscription is paused."""
+    now = timezone.now()
+    lease = uuid.uuid4()
+    lease_seconds = timedelta(seconds=settings.WEBHOOKS_LEASE_SECONDS)
+    with transaction.atomic():
+        taken = (
+            Delivery.objects.filter(pk=delivery_id, state=Delivery.State.PENDING)
+            .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + EARLY))
+            .filter(subscription__is_active=True)
+            .update(leased_until=now + lease_seconds, lease=lease, attempts=F("attempts") + 1)
+        )
+        if not taken:
+            return None
+        delivery = Delivery.objects.select_related("event", "subscription").get(pk=delivery_id)
+    subscription = delivery.subscription
+    return Claim(
+        delivery_id=delivery.pk,
+        lease=lease,
+        number=delivery.attempts,
+        url=subscription.url,
+        body=delivery.event.body,
+        webhook_id=delivery.event.webhook_id,
+        secrets=signing_secrets(subscription, at=now),
+        event_created_at=delivery.event.created_at,
+        subscription_id=subscription.pk,
+    )
+
+
+def signed_headers(claim: Claim, *, at: datetime) -> dict[str, str]:
+    """The Standard Webhooks headers, signed with every secret in force (after a rotation,
+    the new and the old one, space-separated as the specification allows)."""
+    signatures = " ".join(
+        Webhook(secret).sign(msg_id=claim.webhook_id, timestamp=at, data=claim.body)
+        for secret in claim.secrets
+    )
+    return {
+        "Content-Type": "application/json",
+        "User-Agent": "status-portal-webhooks/1",
+        "webhook-id": claim.webhook_id,
+        "webhook-timestamp": str(int(at.timestamp())),
+        "webhook-signature": signatures,
+    }
+
+
+def backoff(attempt: int) -> timedelta:
+    """The wait after failed attempt number `attempt`: exponential, capped, with jitter
+    (a random half to the whole of it), so that failures do not retry in step."""
+    base = settings.WEBHOOKS_RETRY_BASE_SECONDS * 2 ** min(attempt - 1, 30)
+    delay = min(base, settings.WEBHOOKS_RETRY_MAX_SECONDS)
+    return timedelta(seconds=random.uniform(delay / 2, delay))  # jitter, not a secret
+
+
+def attempt(claim_: Claim, *, worker: str = "") -> Attempt:
+    """Send a claimed delivery once and record what happened."""
+    started = timezone.now()
+    reply = http.post(claim_.url, claim_.body.encode(), signed_headers(claim_, at=started))
+    return record(claim_, reply, started=started, finished=timezone.now(), worker=worker)
+
+
+@transaction.atomic
+def record(claim_: Claim, reply: http.Reply, *, started, finished, worker: str = "") -> Attempt:
+    succeeded = reply.status_code is not None and 200 <= reply.status_code < 300
+    now = timezone.now()
+    still_ours = Delivery.objects.select_for_update().filter(
+        pk=claim_.delivery_id, lease=claim_.lease
+    )
+    next_retry = None
+    if succeeded:
+        still_ours.update(
+            state=Delivery.State.DELIVERED, finished_at=now, leased_until=None, lease=None
+        )
+        Subscription.objects.filter(pk=claim_.subscription_id, failing_since__isnull=False).update(
+            failing_since=None
+        )
+    else:
+        retry_until = claim_.event_created_at + timedelta(hours=settings.WEBHOOKS_RETRY_FOR_HOURS)
+        if now >= retry_until:
+            still_ours.update(
+                state=Delivery.State.FAILED, finished_at=now, leased_until=None, lease=None
+            )
+        else:
+            next_retry = now + backoff(claim_.number)
+            if still_ours.update(
+                next_attempt_at=next_retry, leased_until=None, lease=None, queued_at=now
+            ):
+                queue.deliver_at(claim_.delivery_id, next_retry)
+        _note_failure(claim_.subscription_id, now)
+    return Attempt.objects.create(
+        delivery_id=claim_.delivery_id,
+        number=claim_.number,
+        started_at=started,
+        finished_at=finished,
+        latency_ms=max(0, round((finished - started).total_seconds() * 1000)),
+        status_code=reply.status_code,
+        error=reply.error[:300],
+        response_excerpt=reply.excerpt,
+        next_retry_at=next_retry,
+        worker=worker[:100],
+    )
+
+
+def _note_failure(subscription_id: int, now: datetime) -> None:
+    """Mark a subscription failing; pause it once it has failed without a break for
+    WEBHOOKS_PAUSE_AFTER_DAYS (the dashboard lists both)."""
+    Subscription.objects.filter(pk=subscription_id, failing_since__isnull=True).update(
+        failing_since=now
+    )
+    limit = now - timedelta(days=settings.WEBHOOKS_PAUSE_AFTER_DAYS)
+    paused = Subscription.objects.filter(
+        pk=subscription_id, is_active=True, failing_since__lte=limit
+    ).update(
+        is_active=False,
+        paused_reason=_("Paused automatically: every delivery failed for %(days)d days.")
+        % {"days": settings.WEBHOOKS_PAUSE_AFTER_DAYS},
+    )
+    if paused:
+        logger.warning("Webhook subscription %s paused after failing for days", subscription_id)
+
+
+# --- Recovery ------------------------------------------------------------------------------
+
+
+def requeue_stranded(*, limit: int = 500) -> int:
+    """Queue again the pending deliveries nobody is working on: a worker died while it
+    held one (its lease ran out), or the task that was to send it was lost. Extra tasks for
+    one delivery are harmless: `claim` lets one of them through at a time."""
+    now = timezone.now()
+    grace = now - timedelta(seconds=settings.WEBHOOKS_LEASE_SECONDS)
+    stranded = list(
+        Delivery.objects.filter(state=Delivery.State.PENDING, subscription__is_active=True)
+        .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=grace))
+        .filter(Q(queued_at__isnull=True) | Q(queued_at__lte=grace))
+        .values_list("pk", flat=True)[:limit]
+    )
+    if stranded:
+        with transaction.atomic():
+            Delivery.objects.filter(pk__in=stranded).update(queued_at=now)
+            for delivery_id in stranded:
+                queue.deliver_now(delivery_id)
+    return len(stranded)
