@@ -44,8 +44,8 @@ from reasons.selectors import (
 )
 from reasons.services import ReasonChange, ReasonFields
 
-TAG = "LivePerson: agent status reasons"
-TAG_LOGIN = "LivePerson: login"
+# The one OpenAPI tag of every LivePerson operation (config/surfaces.py orders the tags).
+TAG = "LivePerson"
 
 V = OpenApiParameter(
     "v",
@@ -497,7 +497,7 @@ class LoginView(LoginServiceView):
     form_serializer = lp.LivePersonLoginBodySerializer
 
     @extend_schema(
-        tags=[TAG_LOGIN],
+        tags=[TAG],
         operation_id="accountLogin",
         summary="Log in to an account",
         description="Also sets the `Session_id` cookie (HttpOnly; Secure under HTTPS), which "
@@ -526,7 +526,7 @@ class RefreshView(LoginServiceView):
     form_serializer = lp.LivePersonCsrfBodySerializer
 
     @extend_schema(
-        tags=[TAG_LOGIN],
+        tags=[TAG],
         operation_id="accountRefresh",
         summary="Refresh the session",
         description="The session's bearer, csrf and cookie stay valid for another `sessionTTl` "
@@ -547,7 +547,7 @@ class LogoutView(LoginServiceView):
     form_serializer = lp.LivePersonCsrfBodySerializer
 
     @extend_schema(
-        tags=[TAG_LOGIN],
+        tags=[TAG],
         operation_id="accountLogout",
         summary="Log out",
         description="With `Authorization: Bearer <bearer>`, or with the `Session_id` cookie "
