@@ -33,12 +33,16 @@ STATUSES = {"invalid_credentials": 401}
 
 
 class LivePersonFieldErrorSerializer(serializers.Serializer):
+    field_examples = {"field": "[2].text", "message": "text already exists"}
+
     field = serializers.CharField(help_text="For an array body, names the item: `[2].text`.")
     message = serializers.CharField()
 
 
 class LivePersonErrorSerializer(serializers.Serializer):
     """Schema of LivePerson's error body."""
+
+    field_examples = {"message": "text already exists"}
 
     message = serializers.CharField()
     errors = LivePersonFieldErrorSerializer(many=True)
@@ -159,6 +163,14 @@ RESPONSE_STATUSES = {413: "REQUEST_ENTITY_TOO_LARGE"}
 
 
 class LoginServiceErrorDetailSerializer(serializers.Serializer):
+    field_examples = {
+        "time": "2026-11-21T14:05:12Z",
+        "message": "CSRF token invalid! The CSRF token on request does not match the CSRF "
+        "token on the session",
+        "internalCode": 10,
+        "responseStatus": "UNAUTHORIZED",
+    }
+
     time = serializers.DateTimeField(help_text="When the error happened (ISO 8601, UTC).")
     message = serializers.CharField()
     internalCode = serializers.IntegerField(

@@ -46,11 +46,38 @@ def is_many(data) -> bool:
 
 REASON_FIELDS = ("id", "text", "state", "enabled", "deleted", "order")
 
+# Examples for the API documentation (core.schema.PortalAutoSchema).
+REASON_EXAMPLES = {"id": 1234, "text": "Lunch", "order": 1}
+# A bearer, csrf or session id: 64 hexadecimal digits.
+TOKEN_EXAMPLE = "3f9a0c2e7b1d4e6f8a5c9b2d0e7f1a3c5b8d2e4f6a9c1b3d5e7f9a2c4b6d8e0f"
+LOGIN_EXAMPLES = {
+    "username": "maria",
+    "password": "correct horse battery staple",
+    "loginName": "maria",
+    "userId": "42",
+    "userPrivileges": [25, 26, 27, 28],
+    "serverCurrentTime": 1795269912345,
+    "timeDiff": 0,
+    "serverTimeZoneName": "UTC",
+    "serverTimeGMTDiff": 0,
+    "accountTimeZoneId": "UTC",
+    "account": "acme",
+    "baseURI": "portal.example.com",
+    "service": "accountConfigReadWrite",
+    "revision": 0,
+    "csrf": TOKEN_EXAMPLE,
+    "wsuk": "482617390512847361",
+    "sessionTTl": "86400000",
+    "bearer": TOKEN_EXAMPLE,
+}
+
 
 class ReasonSerializer(serializers.ModelSerializer):
     """A status reason as LivePerson returns it (its schema; the replies are made by
     reason_reply and reason_replies, which give the same dicts without DRF's per-field
     work)."""
+
+    field_examples = REASON_EXAMPLES
 
     class Meta:
         model = StatusReason
@@ -124,6 +151,7 @@ class ReasonWriteSerializer(StrictSerializer):
     """The body of a create or full-replace update (or, in an array, of a bulk create)."""
 
     reject_unknown = False
+    field_examples = REASON_EXAMPLES
 
     text = ReasonTextField(
         help_text="Trimmed; no control chars, < or >.",
@@ -226,6 +254,7 @@ class LivePersonLoginBodySerializer(StrictSerializer):
     """The login body; other keys are ignored."""
 
     reject_unknown = False
+    field_examples = LOGIN_EXAMPLES
 
     username = CredentialField()
     password = CredentialField()
@@ -236,6 +265,7 @@ class LivePersonCsrfBodySerializer(StrictSerializer):
     ignored. A missing csrf, or one that is not a string, matches no session (401)."""
 
     reject_unknown = False
+    field_examples = LOGIN_EXAMPLES
 
     csrf = CredentialField(
         required=False,
@@ -247,6 +277,8 @@ class LivePersonCsrfBodySerializer(StrictSerializer):
 
 
 class LivePersonLoginConfigSerializer(serializers.Serializer):
+    field_examples = LOGIN_EXAMPLES
+
     loginName = serializers.CharField()
     userId = serializers.CharField()
     userPrivileges = serializers.ListField(
@@ -268,6 +300,8 @@ class LivePersonLoginConfigSerializer(serializers.Serializer):
 
 
 class LivePersonBaseUriSerializer(serializers.Serializer):
+    field_examples = LOGIN_EXAMPLES
+
     account = serializers.CharField()
     baseURI = serializers.CharField(help_text="Host (and port) of this portal.")
     service = serializers.CharField()
@@ -278,12 +312,16 @@ class LivePersonCsdsSerializer(serializers.Serializer):
 
 
 class LivePersonAgentGroupSerializer(serializers.Serializer):
+    field_examples = {"id": 1, "name": "Support"}
+
     id = serializers.IntegerField()
     deleted = serializers.BooleanField()
     name = serializers.CharField()
 
 
 class LivePersonAgentGroupsSerializer(serializers.Serializer):
+    field_examples = LOGIN_EXAMPLES
+
     items = LivePersonAgentGroupSerializer(
         many=True, help_text="Always empty: the portal has no agent groups."
     )
@@ -296,6 +334,8 @@ class LivePersonAccountDataSerializer(serializers.Serializer):
 
 class LivePersonLoginReplySerializer(serializers.Serializer):
     """LivePerson's User Login reply, in its key order (the bearer last)."""
+
+    field_examples = LOGIN_EXAMPLES
 
     csrf = serializers.CharField(help_text="Send it in the body of refresh and logout.")
     wsuk = serializers.CharField(
