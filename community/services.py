@@ -31,11 +31,15 @@ from core.db import check_fields, raise_on_integrity_error
 from core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError, TooLargeError
 from core.ids import parse_id
 from core.text import name_key
+from webhooks.services import emit
 
 # The core.cache generation of the status list and search replies: every write to what a
 # page of posts shows retires it (the signals in community/apps.py, and `cache.bump` here
 # for the writes that send none).
 STATUS_LISTS = "community-statuses"
+# The kinds of object these services report to webhook subscribers (webhooks.catalogue).
+COMMUNITY_STATUS = "community-status"
+COMMUNITY_CATEGORY = "community-category"
 
 User = AbstractUser  # the type of an actor or owner: settings.AUTH_USER_MODEL
 
@@ -192,6 +196,7 @@ def category_save(
     unknown = set(fields) - CATEGORY_FIELDS
     if unknown:
         raise TypeError(f"category_save() got unexpected fields {sorted(unknown)}")
+    action = "updated" if category is not None else "created"
     category = category or Category()
     category.name = name.strip()
     for key, value in fields.items():
@@ -212,11 +217,14 @@ def category_save(
     if tags is not None:
         category_tags = Tag.objects.filter(type=TagType.CATEGORY)
         category.tags.set(_resolve_ids(category_tags, tags, field="tags"))
+    emit(COMMUNITY_CATEGORY, action, [category])
     return category
 
 
+@transaction.atomic
 def category_delete(*, category: Category) -> None:
     """Delete a category; posts keep their other categories."""
+    emit(COMMUNITY_CATEGORY, "deleted", [category])
     category.delete()
 
 
@@ -586,6 +594,7 @@ def status_create(
     )
     status.save()
     _add_related(status, related)
+    emit(COMMUNITY_STATUS, "created", [status])
     # What was written, for the reply (`selectors.written_status`), without reading it back.
     status.written = related
     return status
@@ -620,14 +629,18 @@ def status_update(
     status.last_edited_at = timezone.now()
     status.save()
     _save_related(status, related)
+    emit(COMMUNITY_STATUS, "updated", [status])
     return status_get(status_id=status.pk)
 
 
+@transaction.atomic
 def _set_flags(*, status: Status, **flags: bool) -> Status:
     Status.objects.filter(pk=status.pk).update(**flags)
     cache.bump(STATUS_LISTS)  # an UPDATE sends no signal (community/apps.py)
     for key, value in flags.items():
         setattr(status, key, value)
+    # A soft delete is a deletion to subscribers; a restore or a collapse, an update.
+    emit(COMMUNITY_STATUS, "deleted" if flags.get("deleted") else "updated", [status])
     return status
 
 

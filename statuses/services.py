@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from typing import Protocol
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -11,6 +12,11 @@ from core.errors import ConflictError, DomainError, NotFoundError
 from core.ids import parse_id
 from core.text import name_key
 from statuses.models import ConversationStatus, UserStatus
+from webhooks.services import emit
+
+# The kinds of object these services report to webhook subscribers (webhooks.catalogue).
+CONVERSATION_STATUS = "conversation-status"
+USER_STATUS = "user-status"
 
 
 def conversation_status_get(*, status_id: object) -> ConversationStatus:
@@ -42,6 +48,7 @@ def conversation_status_create(*, name: str, category: str) -> ConversationStatu
     check_fields(status)
     with raise_on_integrity_error(_conversation_status_name_taken()):
         status.save()
+        emit(CONVERSATION_STATUS, "created", [status])
     return status
 
 
@@ -54,13 +61,19 @@ def conversation_status_update(
     check_fields(status)
     with raise_on_integrity_error(_conversation_status_name_taken()):
         status.save(update_fields=["name", "category", "updated_at"])
+        emit(CONVERSATION_STATUS, "updated", [status])
     return status
 
 
 def conversation_status_delete(*, status: ConversationStatus) -> None:
     """Delete a status; the defaults are `default_protected`."""
     _conversation_status_protect(status, action="delete")
-    status.delete()
+    with transaction.atomic():
+        # Locked first, so that of two racing deletes only one reports it.
+        if not ConversationStatus.objects.select_for_update().filter(pk=status.pk).exists():
+            raise NotFoundError(_("Conversation status not found"))
+        emit(CONVERSATION_STATUS, "deleted", [status])
+        status.delete()
 
 
 # --- Rocket.Chat custom user statuses ---------------------------------------------------
@@ -179,6 +192,7 @@ def user_status_create(*, name: str, status_type: str) -> UserStatus:
     status = UserStatus(name=name, status_type=status_type)
     with raise_on_integrity_error(_user_status_name_taken()):
         status.save(force_insert=True)
+        emit(USER_STATUS, "created", [status])
     return status
 
 
@@ -188,13 +202,19 @@ def user_status_update(*, status: UserStatus, name: str, status_type: str) -> Us
     status.status_type = status_type
     with raise_on_integrity_error(_user_status_name_taken()):
         status.save(update_fields=["name", "status_type", "updated_at"])
+        emit(USER_STATUS, "updated", [status])
     return status
 
 
 def user_status_delete(*, status_id: str) -> None:
     """Delete a custom user status by id; an unknown id is `not_found` (action `delete`)."""
-    deleted, _unused = UserStatus.objects.filter(pk=status_id).delete() if status_id else (0, None)
-    if not deleted:
+    with transaction.atomic():
+        # Read (and lock) it first: the event carries the status as it was.
+        status = UserStatus.objects.select_for_update().filter(pk=status_id).first()
+        if status is not None:
+            emit(USER_STATUS, "deleted", [status])
+            status.delete()
+    if status is None:
         raise NotFoundError(
             _("Custom user status not found"),
             field="id",

@@ -99,9 +99,10 @@ def emit(
     revision: int | None = None,
 ) -> list[Event]:
     """Record that `objects` (model instances of one `kind`) were created, updated or
-    deleted, in the caller's transaction; one event per object, each with the object in its
-    surface's shape as it is now (before the row goes, for a delete). A constant number of
-    statements whatever the number of objects."""
+    deleted, in the caller's transaction: one event per object for the active subscriptions
+    that want it, each with the object in its surface's shape as it is now (before the row
+    goes, for a delete). With no such subscription that is one SELECT and nothing is
+    written. A constant number of statements whatever the number of objects."""
     if not objects:
         return []
     if not connection.in_atomic_block:
@@ -109,9 +110,13 @@ def emit(
     event_type = f"{catalogue.KINDS[kind].prefix}.{action}"
     if action not in catalogue.ACTIONS:
         raise ValueError(f"Unknown action {action!r}")
-    shapes = catalogue.render(kind, objects)
+    subscribers = _subscribers(event_type, kind=kind, account_id=account_id)
+    if not subscribers:
+        return []
     keys = [f"{kind}:{obj.pk}" for obj in objects]
+    # An object's sequence rises with each of its events, whoever they go to.
     sequences = _next_sequences(keys)
+    shapes = catalogue.render(kind, objects)
     now = timezone.now()
     actor = current_actor()
     extra = {"account": account_id, "revision": revision} if kind == "status-reason" else {}
@@ -130,7 +135,6 @@ def emit(
             )
         )
     Event.objects.bulk_create(events)
-    subscribers = _subscribers(event_type, kind=kind, account_id=account_id)
     _fan_out(events, subscribers, now)
     return events
 
