@@ -1,7 +1,17 @@
 """Admin screens for accounts and status reasons; reason changes go through reasons.services."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.forms.models import BaseModelFormSet
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from access.admin import CredentialInline, PortalUserAdmin, SessionAdmin
@@ -14,15 +24,20 @@ from reasons.selectors import account_list_for
 
 
 class StatusReasonInline(admin.TabularInline):
-    """An account's reasons, read-only here: edit them on the reason screens."""
+    """An account's live reasons in their order, read-only here: edit them on the reason
+    screens (the reasons list shows the deleted ones too, when asked)."""
 
     model = StatusReason
-    fields = ["text", "state", "enabled", "deleted", "order"]
+    fields = ["order", "text", "state", "enabled"]
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
     ordering = ["order", "id"]
+    verbose_name_plural = _("status reasons (deleted ones not shown)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(deleted=False)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -59,19 +74,103 @@ class AccountAdmin(admin.ModelAdmin):
         return obj.reason_total
 
 
+class DeletedFilter(admin.SimpleListFilter):
+    """Deleted: *No* (the default, no parameter), *Yes* or *All*. A soft-deleted reason is
+    gone for API clients, so the list hides it unless asked."""
+
+    title = _("deleted")
+    parameter_name = "deleted"
+    LIVE, DELETED, ALL = "0", "1", "all"
+
+    def lookups(self, request, model_admin):
+        return [(self.LIVE, _("No")), (self.DELETED, _("Yes")), (self.ALL, _("All"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.ALL:
+            return queryset
+        return queryset.filter(deleted=value == self.DELETED)
+
+    def shows_deleted(self) -> bool:
+        return self.value() in (self.DELETED, self.ALL)
+
+    def choices(self, changelist):
+        # No separate "All" entry for "no parameter": no parameter means "No".
+        facet_counts = self.get_facet_queryset(changelist) if changelist.add_facets else None
+        selected = self.value() if self.value() in (self.DELETED, self.ALL) else self.LIVE
+        for index, (lookup, title) in enumerate(self.lookup_choices):
+            if facet_counts is not None:
+                count = facet_counts.get(f"{index}__c", -1)
+                title = f"{title} ({count if count != -1 else '-'})"
+            yield {
+                "selected": selected == lookup,
+                "query_string": (
+                    changelist.get_query_string(remove=[self.parameter_name])
+                    if lookup == self.LIVE
+                    else changelist.get_query_string({self.parameter_name: lookup})
+                ),
+                "display": title,
+            }
+
+
+class ReasonPositionForm(forms.ModelForm):
+    """A row of the reasons list: its position input, labelled with the reason's text for
+    screen readers. A deleted reason has no position to edit: its input is hidden."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["order"]
+        field.required = True
+        if self.instance.deleted:
+            field.widget = forms.HiddenInput()
+        else:
+            field.widget.attrs["aria-label"] = _("Position of %(text)s") % {
+                "text": self.instance.text
+            }
+
+
+class ReasonPositionFormSet(BaseModelFormSet):
+    """The list's position inputs, saved together: the reasons whose position changed move
+    in one write per account (`services.reasons_place`), so that the positions typed are
+    the positions given, whichever rows change. Django's list editing saves its rows one
+    by one; the first row's save writes them all (`save_positions`), inside the same
+    transaction as the list's other saves."""
+
+    def clean(self):
+        super().clean()
+        self.positions_saved = False
+        for form in self.forms:
+            form.position_batch = self
+
+    def save_positions(self) -> None:
+        if self.positions_saved:
+            return
+        self.positions_saved = True
+        by_account: dict[Account, dict[int, int]] = {}
+        for form in self.forms:
+            if form.has_changed():
+                reason = form.instance
+                by_account.setdefault(reason.account, {})[reason.pk] = form.cleaned_data["order"]
+        for account, positions in sorted(by_account.items(), key=lambda item: item[0].pk):
+            services.reasons_place(account=account, positions=positions)
+
+
 @admin.register(StatusReason)
 class StatusReasonAdmin(PortalImportExportMixin, ServiceBackedAdmin):
     resource_classes = [StatusReasonResource]
     # The text's rules (and its uniqueness among the account's live reasons) are the
     # model's, so the form checks them as every other door does.
     fields = ["account", "text", "state", "enabled", "order", "deleted"]
-    list_display = ["text", "account", "state", "enabled", "deleted", "order"]
+    list_display = ["text", "account", "state", "enabled", "order"]
     list_editable = ["order"]
-    list_filter = ["account", "state", "enabled", "deleted"]
+    list_filter = ["account", "state", "enabled", DeletedFilter]
     list_select_related = ["account"]
     search_fields = ["text", "account__id", "account__name"]
     ordering = ["account", "order", "id"]
-    actions = ["enable", "disable", "soft_delete", "restore"]
+    actions = ["delete_selected", "enable", "disable", "restore"]
+    delete_selected_confirmation_template = (
+        "admin/reasons/statusreason/soft_delete_selected_confirmation.html"
+    )
 
     def get_queryset(self, request):
         # A manager sees the reasons of their own accounts, as the API's members do.
@@ -80,10 +179,52 @@ class StatusReasonAdmin(PortalImportExportMixin, ServiceBackedAdmin):
             return queryset
         return queryset.filter(account__in=account_list_for(user=request.user))
 
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        restore = path(
+            "<path:object_id>/restore/",
+            self.admin_site.admin_view(self.restore_view),
+            name="{}_{}_restore".format(*info),
+        )
+        return [restore, *super().get_urls()]
+
+    def get_list_display(self, request):
+        # The deleted mark only where deleted reasons are listed (the filter's Yes or All).
+        shown = request.GET.get(DeletedFilter.parameter_name)
+        if shown in (DeletedFilter.DELETED, DeletedFilter.ALL):
+            return [*self.list_display, "deleted_mark"]
+        return self.list_display
+
+    @admin.display(description=_("deleted"), ordering="deleted")
+    def deleted_mark(self, obj):
+        if not obj.deleted:
+            return None
+        return format_html('<span class="reason-deleted">{}</span>', _("Deleted"))
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "account":
             kwargs["queryset"] = account_list_for(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "order":
+            # Empty: a new reason goes first, an existing one keeps its place (as the API).
+            kwargs["required"] = False
+            kwargs["help_text"] = _(
+                "1 is the top of the account's list. Another number moves the reason there "
+                "(past the end: last) and the others make room. Empty: a new reason goes "
+                "first, an existing one keeps its place."
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        return {"order": None, **super().get_changeform_initial_data(request)}
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=ReasonPositionForm, **kwargs)
+
+    def get_changelist_formset(self, request, **kwargs):
+        return super().get_changelist_formset(request, formset=ReasonPositionFormSet, **kwargs)
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
@@ -91,22 +232,83 @@ class StatusReasonAdmin(PortalImportExportMixin, ServiceBackedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["account", "deleted"] if obj else ["deleted"]
 
+    def has_change_permission(self, request, obj=None):
+        # A deleted reason is shown read-only, with its Restore button (restore_view).
+        if obj is not None and obj.deleted:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # A deleted reason is not offered for deletion again.
+        if obj is not None and obj.deleted:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The Restore button (submit_line.html) for a deleted reason, to who may change reasons.
+        context["can_restore"] = bool(
+            obj is not None and obj.deleted and self.has_change_permission(request)
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def save_model(self, request, obj, form, change):
+        batch = getattr(form, "position_batch", None)
+        if batch is not None:  # a row of the list: its position moves with the others'
+            batch.save_positions()
+            return
+        # The position only when the form changed it: otherwise the reason keeps its place.
+        order = obj.order if "order" in form.changed_data else None
         fields = services.ReasonFields(
-            text=obj.text, state=obj.state, enabled=obj.enabled, order=obj.order
+            text=obj.text, state=obj.state, enabled=obj.enabled, order=order
         )
         if change:
-            services.reason_update(account=obj.account, reason_id=obj.pk, fields=fields)
+            written = services.reason_update(account=obj.account, reason_id=obj.pk, fields=fields)
         else:
             written = services.reason_create(account=obj.account, fields=fields)
             obj.pk = written.reasons[0].pk
+        obj.order = written.reasons[0].order
 
     def delete_model(self, request, obj):
-        # Deleting a reason is a soft delete, as in LivePerson; "restore" brings it back.
+        # Deleting a reason is a soft delete, as in LivePerson; "Restore" brings it back.
         services.reasons_set_flags(reasons=[obj], deleted=True)
 
     def delete_queryset(self, request, queryset):
         services.reasons_set_flags(reasons=list(queryset), deleted=True)
+
+    def restore_view(self, request, object_id):
+        """The Restore button of a deleted reason's page (POST): the reason is live again,
+        at the position it had (services.reasons_set_flags)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=[quote(obj.pk)],
+            current_app=self.admin_site.name,
+        )
+        if not obj.deleted:
+            self.message_user(
+                request, _("“%(text)s” is not deleted.") % {"text": obj.text}, messages.INFO
+            )
+            return HttpResponseRedirect(change_url)
+        try:
+            services.reasons_set_flags(reasons=[obj], deleted=False)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        obj.refresh_from_db()
+        self.log_change(request, obj, gettext("Restored."))
+        self.message_user(
+            request,
+            _("The status reason “%(text)s” was restored, at position %(position)d.")
+            % {"text": obj.text, "position": obj.order},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(change_url)
 
     def _set(self, request, queryset, done, **flags):
         try:
@@ -114,23 +316,60 @@ class StatusReasonAdmin(PortalImportExportMixin, ServiceBackedAdmin):
         except DomainError as exc:
             self.message_user(request, exc.message, messages.ERROR)
             return
-        self.message_user(request, done % {"count": count}, messages.SUCCESS)
+        self.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Delete selected status reasons"), permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        """A soft delete, after a confirmation page that says so (Django's own action
+        would list the reasons' history rows as deleted too)."""
+        if request.POST.get("post"):
+            self._set(
+                request,
+                queryset,
+                lambda n: ngettext("%(count)d reason deleted.", "%(count)d reasons deleted.", n),
+                deleted=True,
+            )
+            return None
+        reasons = list(queryset.select_related("account"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Delete the selected status reasons?"),
+            "opts": self.opts,
+            "queryset": queryset,
+            "live": [reason for reason in reasons if not reason.deleted],
+            "already_deleted": [reason for reason in reasons if reason.deleted],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.delete_selected_confirmation_template, context)
 
     @admin.action(description=_("Enable selected reasons"), permissions=["change"])
     def enable(self, request, queryset):
-        self._set(request, queryset, _("%(count)d reasons enabled."), enabled=True)
+        self._set(
+            request,
+            queryset,
+            lambda n: ngettext("%(count)d reason enabled.", "%(count)d reasons enabled.", n),
+            enabled=True,
+        )
 
     @admin.action(description=_("Disable selected reasons"), permissions=["change"])
     def disable(self, request, queryset):
-        self._set(request, queryset, _("%(count)d reasons disabled."), enabled=False)
-
-    @admin.action(description=_("Soft-delete selected reasons"), permissions=["change"])
-    def soft_delete(self, request, queryset):
-        self._set(request, queryset, _("%(count)d reasons deleted."), deleted=True)
+        self._set(
+            request,
+            queryset,
+            lambda n: ngettext("%(count)d reason disabled.", "%(count)d reasons disabled.", n),
+            enabled=False,
+        )
 
     @admin.action(description=_("Restore selected reasons"), permissions=["change"])
     def restore(self, request, queryset):
-        self._set(request, queryset, _("%(count)d reasons restored."), deleted=False)
+        self._set(
+            request,
+            queryset,
+            lambda n: ngettext("%(count)d reason restored.", "%(count)d reasons restored.", n),
+            deleted=False,
+        )
 
 
 @admin.register(AccountBearer)

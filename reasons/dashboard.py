@@ -28,7 +28,7 @@ def status_reasons(user):
         ],
         [
             link(user, _("Add a reason"), StatusReason, "add"),
-            link(user, _("Reorder reasons"), StatusReason, query="?deleted__exact=0"),
+            link(user, _("Reorder reasons"), StatusReason),
             link(user, _("Accounts and members"), Account),
             link(user, _("Import"), StatusReason, "import"),
         ],

@@ -4,8 +4,9 @@ than the statements themselves (issue 13: the 1,000-item LivePerson bulk create)
 `insert_with_history` writes new rows and their `+` history rows (django-simple-history)
 in two INSERTs however many rows there are, as simple_history's bulk_create_with_history
 does, but without a model instance per history row or the insert compiler's work per value.
-`bump_revision` locks an account and raises its revision in one statement; `lowest` reads
-one MIN() without the ORM's compiling (a third of a one-reason create's service time).
+`bump_revision` locks an account and raises its revision in one statement. `shift` moves a
+whole sequence by a constant in one UPDATE, and `set_values` writes a different value to
+each of many rows in one UPDATE (the reasons' dense orders, reasons.services).
 """
 
 import sqlite3
@@ -164,13 +165,67 @@ def bump_revision(model, pk, *, field: str = "revision") -> int | None:
     return None if row is None else row[0]
 
 
-def lowest(model, field: str, *, where: str, equals) -> object:
-    """MIN(`field`) over the rows of `model` whose `where` field equals `equals` (None for
-    none): the aggregate the ORM would build, without its per-query compiling."""
-    connection = connections[router.db_for_read(model)]
+def _where(model, connection, where: dict) -> tuple[str, list]:
+    """`a = %s AND b = %s` over the model's columns named by the fields of `where`."""
     qn = connection.ops.quote_name
+    terms = [f"{qn(model._meta.get_field(name).column)} = %s" for name in where]
+    params = [
+        model._meta.get_field(name).get_db_prep_value(value, connection)
+        for name, value in where.items()
+    ]
+    return " AND ".join(terms), params
+
+
+def shift(model, field: str, by: int, **where) -> None:
+    """Add `by` to `field` of every row whose fields equal `where`: one UPDATE, without the
+    ORM's compiling (it runs on every one-reason create)."""
+    connection = connections[router.db_for_write(model)]
+    qn = connection.ops.quote_name
+    column = qn(model._meta.get_field(field).column)
+    condition, params = _where(model, connection, where)
     table = qn(model._meta.db_table)
-    column, key = (qn(model._meta.get_field(name).column) for name in (field, where))
+    sql = f"UPDATE {table} SET {column} = {column} + %s WHERE {condition}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MIN({column}) FROM {table} WHERE {key} = %s", [equals])  # noqa: S608
-        return cursor.fetchone()[0]
+        cursor.execute(sql, [by, *params])
+
+
+def set_values(model, field: str, values: dict) -> None:
+    """Set `field` to `values[pk]` on each row named by a primary key of `values`: one UPDATE
+    that joins the rows to their new values (as many as the connection's parameter limit
+    requires), not one per row. Plain integer columns only (the reasons' orders)."""
+    if not values:
+        return
+    connection = connections[router.db_for_write(model)]
+    qn = connection.ops.quote_name
+    table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
+    column = qn(model._meta.get_field(field).column)
+    if connection.vendor == "postgresql":
+        key_type, value_type = (
+            f.db_type(connection).split("(")[0]
+            for f in (model._meta.pk, model._meta.get_field(field))
+        )
+        sql = (
+            f"UPDATE {table} SET {column} = v.value "  # noqa: S608
+            f"FROM UNNEST(%s::{key_type}[], %s::{value_type}[]) AS v(pk, value) "
+            f"WHERE {table}.{pk} = v.pk"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [list(values), list(values.values())])
+        return
+    if connection.vendor != "sqlite" or sqlite3.sqlite_version_info < (3, 33, 0):
+        # No UPDATE ... FROM here: the ORM's CASE WHEN, in its own batches.
+        pk_name = model._meta.pk.attname
+        rows = [model(**{pk_name: key, field: value}) for key, value in values.items()]
+        model._default_manager.bulk_update(rows, [field])
+        return
+    rows = list(values.items())
+    per_statement = max(1, _max_params(connection) // 2)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            sql = (
+                f"UPDATE {table} SET {column} = v.column2 "  # noqa: S608
+                f"FROM (VALUES {', '.join(['(%s, %s)'] * len(chunk))}) AS v "
+                f"WHERE {table}.{pk} = v.column1"
+            )
+            cursor.execute(sql, [value for row in chunk for value in row])

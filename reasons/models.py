@@ -116,9 +116,13 @@ class StatusReason(NameKeyMixin, models.Model):
     )
     enabled = models.BooleanField(_("enabled"), default=True)
     deleted = models.BooleanField(_("deleted"), default=False)
+    # The reason's position in its account's list: the live reasons of an account are
+    # numbered 1, 2, ..., N, and every write renumbers them (reasons.services.arrange). A
+    # deleted reason keeps the position it had, and goes back there when restored.
     order = models.IntegerField(
-        _("order"),
+        _("position"),
         default=0,
+        help_text=_("Its place in the account's list of live reasons: 1 is the first."),
         validators=[MinValueValidator(ORDER_MIN), MaxValueValidator(ORDER_MAX)],
         error_messages={"min_value": ORDER_OUT_OF_RANGE, "max_value": ORDER_OUT_OF_RANGE},
     )

@@ -8,6 +8,11 @@ it locks the account (reasons.db.bump_revision); a write that fails takes it bac
 write may name the revision it expects (`if_match`); a stale one is `stale_revision` and
 nothing is written. A batch is all or nothing: its failures are raised together, one
 ItemError per failed item.
+
+Orders are positions: an account's live reasons have the orders 1, 2, ..., N, and every
+write that adds, moves, deletes or restores reasons renumbers the others in the same
+transaction, under the same lock (see `arrange`). A deleted reason keeps the position it
+had, and goes back there when it is restored.
 """
 
 import hmac
@@ -33,9 +38,9 @@ from core.cache import bump as retire
 from core.db import domain_error_from, raise_on_integrity_error
 from core.errors import ConflictError, DomainError, ItemError, NotFoundError
 from core.text import name_key
+from reasons import db
 from reasons.db import bump_revision, insert_with_history
-from reasons.db import lowest as db_lowest
-from reasons.models import ORDER_MIN, Account, AccountBearer, StatusReason
+from reasons.models import Account, AccountBearer, StatusReason
 from reasons.selectors import reason_get
 
 # The most reasons one write takes: enough for any account, and few enough that a batch
@@ -46,8 +51,9 @@ WRITABLE_FIELDS = ["text", "state", "enabled", "order"]
 
 @dataclass(frozen=True, kw_only=True)
 class ReasonFields:
-    """What a write sets on a reason. Without an `order`, a new reason goes before all
-    existing ones and an updated reason keeps its place."""
+    """What a write sets on a reason. `order` is the position it asks for (1 is first; see
+    `arrange`). Without one, a new reason goes before all existing ones and an updated
+    reason keeps its place."""
 
     text: str
     state: str
@@ -252,31 +258,91 @@ def _one_reason() -> Iterator[None]:
 # --- status reasons ------------------------------------------------------------------------
 
 
-def _new_orders(account_id: str, items: Sequence[ReasonFields], keys: list[str]) -> list[int]:
-    """Each new reason's order: its own, or else a place before every existing reason of
-    the account (deleted ones too), in the order the items come."""
-    unordered = sum(1 for item in items if item.order is None)
-    next_order = 0
-    if unordered:
-        lowest = db_lowest(StatusReason, "order", where="account", equals=account_id)
-        next_order = (lowest if lowest is not None else unordered) - unordered
-        if next_order < ORDER_MIN:
-            # A taken text is reported first, as when texts were checked before orders.
-            taken = _taken(account_id=account_id, keys=keys)
-            if taken:
-                raise taken
-            raise DomainError(
-                _("No room to put new reasons first: lower the smallest order in use"),
-                code="no_room",
-            )
-    orders = []
-    for item in items:
-        if item.order is None:
-            item_order, next_order = next_order, next_order + 1
-        else:
-            item_order = item.order
-        orders.append(item_order)
-    return orders
+T = TypeVar("T")
+
+
+def arrange(base: Sequence[T], placed: Sequence[tuple[T, int]]) -> list[T]:
+    """The new sequence of an account's live reasons, first to last.
+
+    Each `placed` item (item, position) goes to the position it asks for, 1 being the first,
+    clamped to the sequence (0 or less is the first, past the end is the last). Items that
+    ask for the same position, or for one that an earlier ask took, keep their request
+    order and take the next free positions. The `base` items fill the positions left, in
+    their order. So a reason moved to 3 is third, and the reasons it passed move by one."""
+    size = len(base) + len(placed)
+    asks = sorted(range(len(placed)), key=lambda i: (min(max(placed[i][1], 1), size), i))
+    slots, last = [], 0
+    for i in asks:
+        last = max(min(max(placed[i][1], 1), size), last + 1)
+        slots.append(last)
+    # Asks crowded at the end push back, so that none falls past it.
+    for k in range(len(slots) - 1, -1, -1):
+        slots[k] = min(slots[k], size - (len(slots) - 1 - k))
+    taken = {slot: placed[i][0] for i, slot in zip(asks, slots, strict=True)}
+    rest = iter(base)
+    return [taken[position] if position in taken else next(rest) for position in range(1, size + 1)]
+
+
+def _live_positions(account_id: str) -> dict[int, int]:
+    """The orders of the account's live reasons by id, in display order (order, id). One
+    query; read under the account's lock, so no other write moves them meanwhile."""
+    return dict(
+        StatusReason.objects.filter(account_id=account_id, deleted=False)
+        .order_by("order", "id")
+        .values_list("id", "order")
+    )
+
+
+def _renumber(
+    account_id: str,
+    *,
+    placed: Sequence[tuple[object, int]],
+    base_first=(),
+    current: dict[int, int] | None = None,
+    leave=frozenset(),
+) -> dict[object, int]:
+    """Arrange the account's live reasons (`current`, or as read now) with `placed` items at
+    the positions they ask for and `base_first` items before all others, then write the
+    new orders of the live reasons that are not in `leave` and whose order changes (one
+    UPDATE, no history: their own fields did not change). The new position of every
+    item, the `leave` ones included, for the caller to write."""
+    current = _live_positions(account_id) if current is None else current
+    moving = {item for item, _position in placed}
+    base = [*base_first, *(pk for pk in current if pk not in moving)]
+    positions = {item: n for n, item in enumerate(arrange(base, placed), start=1)}
+    db.set_values(
+        StatusReason,
+        "order",
+        {
+            pk: position
+            for pk, position in positions.items()
+            if pk in current and pk not in leave and current[pk] != position
+        },
+    )
+    return positions
+
+
+@dataclass(frozen=True)
+class _New:
+    """A reason of a create, before it has an id: its index in the request."""
+
+    index: int
+
+
+def _new_orders(account_id: str, items: Sequence[ReasonFields]) -> list[int]:
+    """Each new reason's order, once the account's other live reasons have made room.
+
+    Items without an order come first, in request order: the others move down by their
+    number, in one UPDATE. Items with an order go to that position (see `arrange`)."""
+    if all(item.order is None for item in items):
+        db.shift(StatusReason, "order", len(items), account=account_id, deleted=False)
+        return list(range(1, len(items) + 1))
+    positions = _renumber(
+        account_id,
+        placed=[(_New(i), item.order) for i, item in enumerate(items) if item.order is not None],
+        base_first=[_New(i) for i, item in enumerate(items) if item.order is None],
+    )
+    return [positions[_New(i)] for i in range(len(items))]
 
 
 def reason_create_many(
@@ -309,7 +375,7 @@ def reason_create_many(
                     updated_at=now,
                 )
                 for item, key, order in zip(
-                    items, keys, _new_orders(account.pk, items, keys), strict=True
+                    items, keys, _new_orders(account.pk, items), strict=True
                 )
             ]
             try:
@@ -381,12 +447,15 @@ def reason_update_many(
         found = _live_reasons(account, ids, field="id")
         _check_texts(account=account, texts=[item.text for item in items], exclude_ids=ids)
         _free_texts_taken_within_batch(found, items)
+        # The reasons that ask for a position move there; the others of the account make
+        # room (and those of the batch without one keep their place among them).
+        placed = [(item.id, item.order) for item in items if item.order is not None]
+        positions = _renumber(account.pk, placed=placed, leave=set(ids)) if placed else {}
         reasons, now = [], timezone.now()
         for item in items:
             reason = found[item.id]
             reason.text, reason.state, reason.enabled = item.text, item.state, item.enabled
-            if item.order is not None:
-                reason.order = item.order
+            reason.order = positions.get(item.id, reason.order)
             reason.updated_at = now
             reasons.append(reason)
         with raise_on_integrity_error(_text_taken()):
@@ -427,14 +496,38 @@ def _free_texts_taken_within_batch(
         StatusReason.objects.filter(pk__in=givers).update(text=placeholder, text_key=placeholder)
 
 
-def _set_flags(reasons: list[StatusReason], **flags: bool) -> list[StatusReason]:
+def _set_flags(
+    reasons: list[StatusReason], *, orders: dict[int, int] | None = None, **flags: bool
+) -> list[StatusReason]:
+    """Set the flags (and, with `orders`, the reasons' new orders by id) and record them."""
     now = timezone.now()
     for reason in reasons:
         for name, value in {**flags, "updated_at": now}.items():
             setattr(reason, name, value)
+        if orders is not None:
+            reason.order = orders[reason.pk]
+    fields = [*flags, "updated_at", *(["order"] if orders is not None else [])]
     # One UPDATE and one history INSERT, however many reasons.
-    bulk_update_with_history(reasons, StatusReason, [*flags, "updated_at"])
+    bulk_update_with_history(reasons, StatusReason, fields)
     return reasons
+
+
+def _delete(account_id: str, reasons: list[StatusReason]) -> list[StatusReason]:
+    """Soft-delete live reasons: each keeps its order (the position it goes back to when
+    restored), and the live reasons after it move up."""
+    deleted = _set_flags(reasons, deleted=True)
+    _renumber(account_id, placed=[])
+    return deleted
+
+
+def _restore(account_id: str, reasons: list[StatusReason]) -> list[StatusReason]:
+    """Bring deleted reasons back at the positions they had (as `arrange` places them, in
+    the order of those positions); the live reasons from there on move down. A text that a
+    live reason uses now is `name_taken`."""
+    reasons = sorted(reasons, key=lambda reason: (reason.order, reason.pk))
+    positions = _renumber(account_id, placed=[(reason.pk, reason.order) for reason in reasons])
+    with raise_on_integrity_error(_text_taken()):
+        return _set_flags(reasons, orders=positions, deleted=False)
 
 
 def reason_delete_many(
@@ -447,7 +540,7 @@ def reason_delete_many(
         revision = _lock(account.pk, if_match=if_match)
         # A bulk delete's items are the ids themselves: its errors name no field.
         found = _live_reasons(account, ids, field=None)
-        return Written(_set_flags(list(found.values()), deleted=True), revision)
+        return Written(_delete(account.pk, list(found.values())), revision)
 
 
 def reason_delete(
@@ -457,25 +550,57 @@ def reason_delete(
     with transaction.atomic():
         revision = _lock(account.pk, if_match=if_match)
         reason = reason_get(account=account, reason_id=reason_id)
-        return Written(_set_flags([reason], deleted=True), revision)
+        return Written(_delete(account.pk, [reason]), revision)
 
 
 def reasons_set_flags(
     *, reasons: Sequence[StatusReason], enabled: bool | None = None, deleted: bool | None = None
 ) -> int:
-    """Enable, disable, soft-delete or restore reasons (admin bulk actions), one revision
-    per account touched; how many reasons. Restoring a reason whose text is live again is
-    `name_taken`, and nothing changes."""
+    """Enable, disable, soft-delete or restore reasons (the admin's actions and buttons),
+    one revision per account named; how many reasons changed (those that already had
+    these flags, as read under the account's lock, are left alone). Deleting and restoring
+    renumber the account's live reasons (see `_delete` and `_restore`). Restoring a reason
+    whose text is live again is `name_taken`, and nothing changes."""
     flags = {k: v for k, v in {"enabled": enabled, "deleted": deleted}.items() if v is not None}
-    by_account: dict[str, list[StatusReason]] = {}
+    by_account: dict[str, list[int]] = {}
     for reason in reasons:
-        by_account.setdefault(reason.account_id, []).append(reason)
+        by_account.setdefault(reason.account_id, []).append(reason.pk)
+    changed = 0
     with transaction.atomic():
-        for account_id, group in sorted(by_account.items()):
+        for account_id, ids in sorted(by_account.items()):
             _lock(account_id, if_match=None)
-            with raise_on_integrity_error(_text_taken()):
+            group = [
+                reason
+                for reason in StatusReason.objects.filter(account_id=account_id, pk__in=ids)
+                if any(getattr(reason, name) != value for name, value in flags.items())
+            ]
+            if not group:
+                continue
+            if deleted is True:
+                _delete(account_id, group)
+            elif deleted is False:
+                _restore(account_id, group)
+            else:
                 _set_flags(group, **flags)
-    return sum(len(group) for group in by_account.values())
+            changed += len(group)
+    return changed
+
+
+def reasons_place(*, account: Account, positions: dict[int, int]) -> Written:
+    """Move live reasons of the account to new positions ({id: position}), all at once
+    and all or nothing (the admin list's position column): each goes where it asks, as
+    `arrange` places them, and the others fill the rest in their order. An id that is
+    unknown, deleted or another account's is `not_found`."""
+    _check_count(list(positions))
+    with transaction.atomic():
+        revision = _lock(account.pk, if_match=None)
+        found = _live_reasons(account, list(positions), field=None)
+        placed = sorted(positions.items(), key=lambda item: found[item[0]].order)
+        new = _renumber(account.pk, placed=placed, leave=set(found))
+        moved = [reason for reason in found.values() if reason.order != new[reason.pk]]
+        if moved:
+            _set_flags(moved, orders=new)
+        return Written(sorted(found.values(), key=lambda reason: reason.order), revision)
 
 
 # --- LivePerson sessions: a login bound to one account ------------------------------------

@@ -79,16 +79,23 @@ def test_huge_integers_are_4xx(rc_login, lp_login, sc_login):
     assert category.status_code == 400
 
 
-def test_liveperson_order_cannot_run_below_its_range(lp_login):
+def test_liveperson_orders_never_run_out_of_room(lp_login):
+    # Orders are positions (1, 2, ...): the lowest order a client may send is the first
+    # position, and a reason created without one still goes before it.
     agent = lp_login()
     low = agent.post(
         f"{LP}?v=1", {"text": "Low", "state": "Away", "order": -(2**31)}, format="json"
     )
-    assert low.status_code == 200
+    assert (low.status_code, low.json()["order"]) == (200, 1)
     response = agent.post(f"{LP}?v=1", {"text": "Next", "state": "Away"}, format="json")
-    assert response.status_code == 400
-    assert set(response.json()) == {"message", "errors"}
-    assert not StatusReason.objects.filter(text="Next").exists()
+    assert (response.status_code, response.json()["order"]) == (200, 1)
+    listed = agent.get(f"{LP}?v=1").json()
+    assert [(r["text"], r["order"]) for r in listed] == [("Next", 1), ("Low", 2)]
+    below = agent.post(
+        f"{LP}?v=1", {"text": "Lower", "state": "Away", "order": -(2**31) - 1}, format="json"
+    )
+    assert below.status_code == 400 and set(below.json()) == {"message", "errors"}
+    assert not StatusReason.objects.filter(text="Lower").exists()
 
 
 def test_login_rate_limit_is_not_bypassed_with_x_forwarded_for(client):

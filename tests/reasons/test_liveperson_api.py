@@ -201,7 +201,7 @@ def test_create_single_returns_object_and_location(lp_login):
         "state": "Away",
         "enabled": True,
         "deleted": False,
-        "order": 0,
+        "order": 1,
     }
     assert response["Location"].endswith(f"{base()}/{body['id']}?v=1.0")
     # A client that follows the Location header gets the reason back.
@@ -211,7 +211,7 @@ def test_create_single_returns_object_and_location(lp_login):
 
 def test_create_array_in_request_order_before_existing(lp_login):
     agent = lp_login()
-    StatusReasonFactory(account=agent.account, text="Existing", order=0)
+    StatusReasonFactory(account=agent.account, text="Existing", order=1)
     body = [
         {"text": "First", "state": "Away"},
         {"text": "Pinned", "state": "Online", "order": 50},
@@ -219,11 +219,14 @@ def test_create_array_in_request_order_before_existing(lp_login):
     ]
     response = post(agent, body)
     assert response.status_code == 200
-    assert [r["text"] for r in response.json()] == ["First", "Pinned", "Second"]
-    assert response.json()[1]["order"] == 50
+    assert [(r["text"], r["order"]) for r in response.json()] == [
+        ("First", 1),
+        ("Pinned", 4),  # 50 is past the end: the last position
+        ("Second", 2),
+    ]
     assert response.json()[2]["enabled"] is False
-    listed = [r["text"] for r in agent.get(url()).json()]
-    assert listed == ["First", "Second", "Existing", "Pinned"]
+    listed = [(r["text"], r["order"]) for r in agent.get(url()).json()]
+    assert listed == [("First", 1), ("Second", 2), ("Existing", 3), ("Pinned", 4)]
     assert revision() == 1  # one write, one revision
 
 
@@ -416,7 +419,8 @@ def test_bulk_update(lp_login):
     ]
     response = agent.put(url(), body, format="json")
     assert response.status_code == 200
-    assert [(r["text"], r["order"]) for r in response.json()] == [("Deux", 0), ("Un", 1)]
+    # 0 is before the first position: the first; Un, without an order, takes what is left.
+    assert [(r["text"], r["order"]) for r in response.json()] == [("Deux", 1), ("Un", 2)]
     assert [r["text"] for r in agent.get(url()).json()] == ["Deux", "Un"]
     assert revision() == 1
 

@@ -90,11 +90,12 @@ def test_created_rows_and_history_are_the_orms(lp_login):
     assert response.status_code == 200, response.content
     reason = StatusReason.objects.get(pk=response.json()[0]["id"])
     assert (reason.account_id, reason.text, reason.text_key) == ("acme", "Ärger", "ärger")
+    # Order 5 in an empty account: past the end, so the last (and first) position.
     assert (reason.state, reason.enabled, reason.deleted, reason.order) == (
         "Online",
         False,
         False,
-        5,
+        1,
     )
     assert before <= reason.created_at == reason.updated_at <= timezone.now()
     (history,) = StatusReason.history.filter(id=reason.pk)
@@ -108,13 +109,15 @@ def test_created_rows_and_history_are_the_orms(lp_login):
     }
 
 
-def test_a_taken_text_is_reported_before_no_room(lp_login):
+def test_a_taken_text_leaves_the_positions_as_they_were(lp_login):
     account = lp_login().account
-    StatusReasonFactory(account=account, text="Bottom", order=ORDER_MIN)
+    StatusReasonFactory(account=account, text="Bottom", order=1)
     items = [services.ReasonFields(text=text, state="Away") for text in ("New", "bottom")]
     with pytest.raises(services.ConflictError) as caught:
         services.reason_create_many(account=account, items=items)
     assert [(item.index, item.code) for item in caught.value.items] == [(1, "name_taken")]
+    # The live reasons had moved down to make room, in the same transaction: undone too.
+    assert list(StatusReason.objects.values_list("text", "order")) == [("Bottom", 1)]
 
 
 BAD_FIELDS = [

@@ -40,7 +40,7 @@ def test_create_account_command_unknown_member():
 
 def test_admin_add_goes_through_the_rules_and_raises_revision(admin_client):
     account = AccountFactory(id="acme")
-    StatusReasonFactory(account=account, text="Lunch", order=0)
+    StatusReasonFactory(account=account, text="Lunch", order=1)
     data = {"account": "acme", "text": "lunch", "state": "Away", "enabled": "on", "order": 3}
     response = admin_client.post(f"{ADMIN}add/", data)
     assert response.status_code == 200
@@ -51,7 +51,8 @@ def test_admin_add_goes_through_the_rules_and_raises_revision(admin_client):
     assert response.status_code == 302
     account.refresh_from_db()
     assert account.revision == 1
-    assert StatusReason.objects.get(text="Coffee").order == 3
+    # Position 3 of 2 reasons: the last.
+    assert list(StatusReason.objects.values_list("text", "order")) == [("Lunch", 1), ("Coffee", 2)]
 
 
 def test_admin_reorder_shows_in_the_api(admin_client, lp_login):
@@ -79,13 +80,16 @@ def test_admin_actions(admin_client, lp_login):
     ids = [r.pk for r in reasons[:2]]
 
     def act(action):
-        return admin_client.post(ADMIN, {"action": action, "_selected_action": ids}, follow=True)
+        # An action runs on the selected rows that the list shows (its filters apply).
+        return admin_client.post(
+            f"{ADMIN}?deleted=all", {"action": action, "_selected_action": ids}, follow=True
+        )
 
     act("disable")
     assert [r["enabled"] for r in agent.get(url()).json()] == [False, False, True]
     act("enable")
     assert all(r["enabled"] for r in agent.get(url()).json())
-    act("soft_delete")
+    admin_client.post(ADMIN, {"action": "delete_selected", "_selected_action": ids, "post": "yes"})
     assert [r["text"] for r in agent.get(url()).json()] == ["R2"]
     act("restore")
     assert len(agent.get(url()).json()) == 3
@@ -93,10 +97,14 @@ def test_admin_actions(admin_client, lp_login):
 
     # Restoring a reason whose text is live again is refused with a message.
     reasons[0].refresh_from_db()
-    admin_client.post(ADMIN, {"action": "soft_delete", "_selected_action": [reasons[0].pk]})
+    admin_client.post(
+        ADMIN, {"action": "delete_selected", "_selected_action": [reasons[0].pk], "post": "yes"}
+    )
     StatusReasonFactory(account=agent.account, text="R0")
     response = admin_client.post(
-        ADMIN, {"action": "restore", "_selected_action": [reasons[0].pk]}, follow=True
+        f"{ADMIN}?deleted=1",
+        {"action": "restore", "_selected_action": [reasons[0].pk]},
+        follow=True,
     )
     assert "already exists" in response.content.decode()
     assert StatusReason.objects.get(pk=reasons[0].pk).deleted
@@ -111,10 +119,13 @@ def test_admin_filters(admin_client):
     def texts(**query):
         return sorted(r.text for r in admin_client.get(ADMIN, query).context["cl"].result_list)
 
-    assert texts(account__id__exact="beta") == ["B1", "B2"]
+    assert texts(account__id__exact="beta") == ["B1"]
+    assert texts(account__id__exact="beta", deleted="all") == ["B1", "B2"]
     assert texts(state__exact="Away") == ["A1"]
     assert texts(enabled__exact="0") == ["B1"]
-    assert texts(deleted__exact="1") == ["B2"]
+    assert texts(deleted="1") == ["B2"]
+    assert texts() == ["A1", "B1"]  # deleted reasons are hidden unless asked
+    assert texts(deleted="all") == ["A1", "B1", "B2"]
 
 
 def test_account_admin_shows_members_and_reasons(admin_client):

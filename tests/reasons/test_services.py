@@ -114,16 +114,16 @@ def test_restoring_a_look_alike_of_a_live_reason_is_a_conflict(account):
     assert deleted.deleted
 
 
-# --- order allocation ----------------------------------------------------------------------
+# --- order allocation (more in test_positions.py) -------------------------------------------
 
 
-def test_the_first_reasons_of_an_account_start_at_zero(account):
-    assert [reason.order for reason in create("A", "B", "C")] == [0, 1, 2]
+def test_the_first_reasons_of_an_account_are_one_two_three(account):
+    assert [reason.order for reason in create("A", "B", "C")] == [1, 2, 3]
 
 
 def test_new_reasons_go_first_in_the_order_given(account):
-    StatusReasonFactory(account=account, text="Existing", order=5)
-    StatusReasonFactory(account=account, text="Deleted", order=2, deleted=True)
+    create("Existing", "Deleted")
+    services.reason_delete(account=account, reason_id=StatusReason.objects.get(text="Deleted").pk)
     written = services.reason_create_many(
         account=account,
         items=[
@@ -132,30 +132,35 @@ def test_new_reasons_go_first_in_the_order_given(account):
             ReasonFields(text="Second", state="Occupied"),
         ],
     )
-    # Before the lowest order in use, deleted reasons included (a restore keeps its place).
+    # Before every live reason; an order past the end is the last position.
     assert [(r.text, r.order) for r in written.reasons] == [
-        ("First", 0),
-        ("Pinned", 40),
-        ("Second", 1),
+        ("First", 1),
+        ("Pinned", 4),
+        ("Second", 2),
     ]
     listed = StatusReason.objects.filter(deleted=False).order_by("order", "id")
-    assert [r.text for r in listed] == ["First", "Second", "Existing", "Pinned"]
+    assert [(r.text, r.order) for r in listed] == [
+        ("First", 1),
+        ("Second", 2),
+        ("Existing", 3),
+        ("Pinned", 4),
+    ]
 
 
-def test_no_room_before_the_lowest_order_writes_nothing(account):
-    StatusReasonFactory(account=account, text="Bottom", order=ORDER_MIN)
-    with pytest.raises(DomainError) as caught:
-        create("New")
-    assert caught.value.code == "no_room"
-    assert StatusReason.objects.count() == 1 and revision() == 0
-    # With its own order a reason still fits.
-    services.reason_create(account=account, fields=ReasonFields(text="New", state="Away", order=3))
-    assert revision() == 1
+def test_an_order_far_below_the_range_is_the_first_position(account):
+    create("Bottom")
+    services.reason_create(
+        account=account, fields=ReasonFields(text="Low", state="Away", order=ORDER_MIN)
+    )
+    create("New")  # there is always room at the top
+    listed = StatusReason.objects.order_by("order").values_list("text", "order")
+    assert list(listed) == [("New", 1), ("Low", 2), ("Bottom", 3)]
+    assert revision() == 3
 
 
 def test_an_update_without_order_keeps_the_reasons_place(account):
-    (reason,) = create("Lunch")
-    StatusReason.objects.filter(pk=reason.pk).update(order=7)
+    create("Tea", "Lunch", "Coffee")
+    reason = StatusReason.objects.get(text="Lunch")
     services.reason_update(
         account=account, reason_id=reason.pk, fields=ReasonFields(text="Dinner", state="Online")
     )
@@ -163,7 +168,7 @@ def test_an_update_without_order_keeps_the_reasons_place(account):
     assert (reason.text, reason.state, reason.order, reason.enabled) == (
         "Dinner",
         "Online",
-        7,
+        2,
         True,
     )
 
