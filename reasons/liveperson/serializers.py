@@ -49,7 +49,7 @@ REASON_FIELDS = ("id", "text", "state", "enabled", "deleted", "order")
 # Examples for the API documentation (core.schema.PortalAutoSchema).
 REASON_EXAMPLES = {"id": 1234, "text": "Lunch", "order": 1}
 # A bearer, csrf or session id: 64 hexadecimal digits.
-TOKEN_EXAMPLE = "3f9a0c2e7b1d4e6f8a5c9b2d0e7f1a3c5b8d2e4f6a9c1b3d5e7f9a2c4b6d8e0f"
+TOKEN_EXAMPLE = "3f9a0c2e7b1d4e6f8a5c9b2d0e7f1a3c5b8d2e4f6a9c1b3d5e7f9a2c4b6d8e0f"  # noqa: S105
 LOGIN_EXAMPLES = {
     "username": "maria",
     "password": "correct horse battery staple",
