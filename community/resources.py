@@ -1,7 +1,7 @@
 """CSV/JSON import and export of categories, through the community services."""
 
 from django.core.exceptions import ValidationError
-from import_export import fields
+from import_export import fields, widgets
 
 from community import services
 from community.models import Category
@@ -16,7 +16,9 @@ class CategoryResource(ServiceResource):
     (parent names joined by `|`, listed earlier in the file or already present); a row
     updates the category of the same name (name_key)."""
 
-    id = fields.Field(attribute="id", column_name="id", readonly=True)
+    id = fields.Field(
+        attribute="id", column_name="id", readonly=True, widget=widgets.IntegerWidget()
+    )
     parents = fields.Field(column_name="parents")
 
     class Meta(ServiceResource.Meta):

@@ -2,7 +2,7 @@
 
 from import_export import fields, widgets
 
-from core.resources import ServiceResource
+from core.resources import BooleanWidget, ServiceResource
 from core.text import name_key
 from reasons import services
 from reasons.models import Account, StatusReason
@@ -30,9 +30,13 @@ class StatusReasonResource(ServiceResource):
     """Columns `account`, `text`, `state`, `enabled`, `order`; a row updates the live
     reason of the same account and text (name_key). Each row is one revision."""
 
-    id = fields.Field(attribute="id", column_name="id", readonly=True)
+    id = fields.Field(
+        attribute="id", column_name="id", readonly=True, widget=widgets.IntegerWidget()
+    )
     account = fields.Field(attribute="account", column_name="account", widget=AccountWidget())
-    deleted = fields.Field(attribute="deleted", column_name="deleted", readonly=True)
+    deleted = fields.Field(
+        attribute="deleted", column_name="deleted", readonly=True, widget=BooleanWidget()
+    )
 
     class Meta(ServiceResource.Meta):
         model = StatusReason

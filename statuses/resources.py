@@ -1,6 +1,6 @@
 """CSV/JSON import and export of statuses (django-import-export), through the services."""
 
-from import_export import fields
+from import_export import fields, widgets
 
 from core.resources import ServiceResource
 from core.text import name_key
@@ -16,7 +16,9 @@ def _text(row, key):
 class ConversationStatusResource(ServiceResource):
     """Columns `name`, `category`; a row updates the status of the same name (name_key)."""
 
-    id = fields.Field(attribute="id", column_name="id", readonly=True)
+    id = fields.Field(
+        attribute="id", column_name="id", readonly=True, widget=widgets.IntegerWidget()
+    )
 
     class Meta(ServiceResource.Meta):
         model = ConversationStatus

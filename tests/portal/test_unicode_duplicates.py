@@ -93,7 +93,8 @@ def test_tag_admin(admin_client):
 
 
 def bad_rows(html):
-    return re.findall(r"<tr>\s*<td>\s*(\d+)\s*</td>\s*<td class=\"errors\">", html)
+    """The file lines of the rows the import preview refuses (the header is line 1)."""
+    return re.findall(r'<tbody class="invalid-row">\s*<tr>\s*<th scope="row">(\d+)</th>', html)
 
 
 def test_conversation_status_import_matches_a_look_alike_name(admin_client):
@@ -112,7 +113,7 @@ def test_user_status_import_of_a_look_alike_name_is_a_row_error(admin_client):
     content = f"id,name,status_type\n,Fine,busy\n{other.pk},ÄRGER,busy\n"
     response = preview(admin_client, "/admin/statuses/userstatus/", "a.csv", content, "csv")
     html = response.content.decode()
-    assert "already in use" in html and bad_rows(html) == ["2"]
+    assert "already in use" in html and bad_rows(html) == ["3"]
     assert 'name="import_file_name"' not in html
     assert sorted(UserStatus.objects.values_list("name", flat=True)) == ["Other", "Ärger"]
 
@@ -122,7 +123,7 @@ def test_reason_import_of_an_invisible_text_is_a_row_error(admin_client):
     content = "account,text,state,enabled,order\nacme,Fine,Away,true,1\nacme,\u200b,Away,true,2\n"
     response = preview(admin_client, "/admin/reasons/statusreason/", "a.csv", content, "csv")
     html = response.content.decode()
-    assert "text is required" in html and bad_rows(html) == ["2"]
+    assert "text is required" in html and bad_rows(html) == ["3"]
     assert not StatusReason.objects.exists()
 
 
