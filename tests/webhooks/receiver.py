@@ -23,6 +23,7 @@ class Receiver:
     status: int = 204
     reply: bytes = b""
     delay: float = 0.0
+    in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -48,17 +49,24 @@ def start_receiver() -> Receiver:
         def do_POST(self):
             receiver = holder["receiver"]
             started = time.monotonic()
+            with receiver.lock:
+                receiver.in_flight += 1
             length = int(self.headers.get("Content-Length") or 0)
             entry = Received(dict(self.headers.items()), self.rfile.read(length), started)
-            if receiver.delay:
-                time.sleep(receiver.delay)
-            self.send_response(receiver.status)
-            self.send_header("Content-Length", str(len(receiver.reply)))
-            self.end_headers()
-            self.wfile.write(receiver.reply)
-            entry.ended = time.monotonic()
-            with receiver.lock:
-                receiver.requests.append(entry)
+            try:
+                if receiver.delay:
+                    time.sleep(receiver.delay)
+                self.send_response(receiver.status)
+                self.send_header("Content-Length", str(len(receiver.reply)))
+                self.end_headers()
+                self.wfile.write(receiver.reply)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the sender was killed while it waited for the reply
+            finally:  # the sender may be gone (a killed worker): it was received all the same
+                entry.ended = time.monotonic()
+                with receiver.lock:
+                    receiver.in_flight -= 1
+                    receiver.requests.append(entry)
 
         def log_message(self, *args):
             pass
