@@ -160,7 +160,7 @@ class StatusReasonAdmin(PortalImportExportMixin, ServiceBackedAdmin):
     resource_classes = [StatusReasonResource]
     # The text's rules (and its uniqueness among the account's live reasons) are the
     # model's, so the form checks them as every other door does.
-    fields = ["account", "text", "state", "enabled", "order", "deleted"]
+    fields = ["account", "text", "state", "enabled", "order"]
     list_display = ["text", "account", "state", "enabled", "order"]
     list_editable = ["order"]
     list_filter = ["account", "state", "enabled", DeletedFilter]
@@ -168,6 +168,8 @@ class StatusReasonAdmin(PortalImportExportMixin, ServiceBackedAdmin):
     search_fields = ["text", "account__id", "account__name"]
     ordering = ["account", "order", "id"]
     actions = ["delete_selected", "enable", "disable", "restore"]
+    # The base of import-export's list template (which adds Import and Export to it).
+    change_list_template = "admin/reasons/statusreason/change_list.html"
     delete_selected_confirmation_template = (
         "admin/reasons/statusreason/soft_delete_selected_confirmation.html"
     )
@@ -229,8 +231,27 @@ class StatusReasonAdmin(PortalImportExportMixin, ServiceBackedAdmin):
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
 
+    def get_fields(self, request, obj=None):
+        # A deleted reason has no position among the live ones: its page says where
+        # Restore puts it back instead.
+        if obj is not None and obj.deleted:
+            return ["account", "text", "state", "enabled", "deletion"]
+        return self.fields
+
     def get_readonly_fields(self, request, obj=None):
-        return ["account", "deleted"] if obj else ["deleted"]
+        return ["account", "deletion"] if obj else []
+
+    @admin.display(description=_("deleted"))
+    def deletion(self, obj):
+        return format_html(
+            "<strong>{}</strong> {}",
+            _("Yes."),
+            _(
+                "LivePerson API clients no longer see it. Restore puts it back at position "
+                "%(position)d."
+            )
+            % {"position": obj.order},
+        )
 
     def has_change_permission(self, request, obj=None):
         # A deleted reason is shown read-only, with its Restore button (restore_view).

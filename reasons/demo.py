@@ -17,8 +17,8 @@ def load(*, admin):
     """The account `acme`, with the demo admin as a member, and its reasons."""
     account, _ = services.account_ensure(account_id="acme", name="Acme support", members=[admin])
     missing = [
-        services.ReasonFields(text=text, state=state, order=i)
-        for i, (text, state) in enumerate(REASONS)
+        services.ReasonFields(text=text, state=state, order=position)
+        for position, (text, state) in enumerate(REASONS, start=1)
         if not reason_text_taken(account_id=account.pk, text=text)
     ]
     if missing:

@@ -429,3 +429,14 @@ def test_a_hand_made_row_is_renumbered_by_the_next_write(account):
     StatusReasonFactory(account=account, text="Hand-made", order=40)
     create(account, "A", A=1)
     assert listed() == [("A", 1), ("Hand-made", 2)]
+
+
+def test_the_demo_reasons_are_numbered_from_one():
+    from reasons.demo import REASONS, load
+    from tests.factories import UserFactory
+
+    load(admin=UserFactory())
+    assert listed() == [(text, position) for position, (text, _state) in enumerate(REASONS, 1)]
+    load(admin=UserFactory())  # again: nothing new, nothing moved
+    assert len(listed()) == len(REASONS)
+    assert_dense()
