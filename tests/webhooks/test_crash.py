@@ -221,7 +221,10 @@ def test_killed_workers_lose_nothing_and_rolled_back_changes_send_nothing():
 def _postgres_database(name):
     import psycopg
 
-    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+    # The server's maintenance database: the one in DATABASE_URL may not exist (pytest-django
+    # works in test_<name>).
+    maintenance = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(maintenance, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
 
@@ -258,7 +261,7 @@ def test_two_app_servers_and_two_workers_deliver_every_event_once(django_db_bloc
             "'delivery_id', 'number', 'started_at', 'finished_at', 'worker'))"
             ", default=str))"
         )
-        attempts = json.loads(manage(env, "shell", "-c", code))
+        attempts = json.loads(manage(env, "shell", "-c", code).strip().splitlines()[-1])
         workers = {row[4] for row in attempts}
         assert len(workers) == 2, "both workers delivered"
         by_delivery = defaultdict(list)
