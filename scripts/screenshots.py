@@ -25,6 +25,16 @@ def free_port():
         return sock.getsockname()[1]
 
 
+IMPORT_PREVIEW_FILE = {
+    "name": "reasons.csv",
+    "mimeType": "text/csv",
+    "buffer": b"account,text,state,enabled,order\n"
+    b"acme,Lunch,Away,no,1\n"
+    b"acme,Coaching,Away,yes,3\n"
+    b"acme,Team meeting,Occupied,yes,5\n",
+}
+
+
 def main():
     from playwright.sync_api import sync_playwright
 
@@ -74,6 +84,13 @@ def main():
             page.click("a:text-is('Lunch')")
             page.wait_for_selector("#statusreason_form")
             page.screenshot(path=str(OUT / "reason-change-form.png"))
+            # An import preview: a changed boolean and state, and a new reason.
+            page.goto(f"{base}/admin/reasons/statusreason/import/")
+            page.set_input_files("#id_import_file", files=[IMPORT_PREVIEW_FILE])
+            page.select_option("#id_format", "0")
+            page.click("form[enctype='multipart/form-data'] input[type=submit]")
+            page.wait_for_selector("table.import-preview")
+            page.screenshot(path=str(OUT / "import-preview.png"))
             browser.close()
     finally:
         server.terminate()
