@@ -1,20 +1,41 @@
-"""Admin screens for credentials. A secret is shown once, in the message after it is made."""
+"""Admin screens for credentials. A secret is shown once, in the reply to the POST that made
+it. Anything that ends a working credential (a new API key replaces the old one at once)
+asks first, on a confirmation page of its own (POST, CSRF), never a script's confirm()."""
+
+from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from oauth2_provider import admin as oauth_admin
 from oauth2_provider import models as oauth_models
+from oauth2_provider.settings import oauth2_settings
 
-from access.models import ApiKey, LoginToken
+from access.models import (
+    ApiKey,
+    LoginToken,
+    OAuthAccessToken,
+    OAuthAuthorizationCode,
+    OAuthClientApp,
+    OAuthIDToken,
+    OAuthRefreshToken,
+)
 from access.services import api_key_issue, api_key_issue_allowed, api_key_revoke
 from core.errors import ForbiddenError
+
+# The one name of the action, on the user's page, its confirmation and in the README.
+GENERATE_API_KEY = _("Generate API key")
 
 
 def show_issued_keys(model_admin, request, issued_keys, done_url):
@@ -35,7 +56,7 @@ def show_issued_keys(model_admin, request, issued_keys, done_url):
 
 
 class ApiKeyAddForm(forms.ModelForm):
-    """The add form: the user must be one the manager may make a key for."""
+    """The add form: a user who has no key yet, and one the manager may make a key for."""
 
     class Meta:
         model = ApiKey
@@ -48,6 +69,16 @@ class ApiKeyAddForm(forms.ModelForm):
                 _("You may not make an API key for %(user)s.") % {"user": user},
                 code="permission_denied",
             )
+        if ApiKey.objects.filter(user=user).exists():
+            # Adding would replace the key without the confirmation that says so.
+            raise forms.ValidationError(
+                _(
+                    "%(user)s already has an API key. To replace it, use “%(action)s” on "
+                    "their user page, which asks first: the current key stops working at once."
+                )
+                % {"user": user, "action": GENERATE_API_KEY},
+                code="has_key",
+            )
         return user
 
 
@@ -59,6 +90,12 @@ class ApiKeyAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     readonly_fields = ["key", "created_at", "last_used_at"]
     actions = ["regenerate_keys", "revoke_keys"]
+
+    def get_actions(self, request):
+        # "Revoke" says what deleting a key does, and asks first; one action, not two.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -94,28 +131,80 @@ class ApiKeyAdmin(admin.ModelAdmin):
         for api_key in queryset.select_related("user"):
             api_key_revoke(user=api_key.user)
 
-    @admin.action(description=_("Generate a new key for the selected users"), permissions=["add"])
+    def confirm_action(self, request, queryset, *, action, title, question, button):
+        """The page that asks before an action ends the selected keys: it lists them and
+        posts the same action again with `post=yes`, as Django's delete action does."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "question": question,
+            "button": button,
+            "api_keys": queryset,
+            "action": action,
+            "opts": self.opts,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/access/apikey/confirm_action.html", context)
+
+    @admin.action(description=_("Generate API key for the selected users"), permissions=["add"])
     def regenerate_keys(self, request, queryset):
-        issued, refused = [], []
-        for api_key in queryset.select_related("user"):
-            try:
-                issued.append((api_key.user, api_key_issue(user=api_key.user, actor=request.user)))
-            except ForbiddenError:
-                refused.append(str(api_key.user))
+        keys = list(queryset.select_related("user"))
+        allowed = [k for k in keys if api_key_issue_allowed(actor=request.user, user=k.user)]
+        refused = [str(k.user) for k in keys if k not in allowed]
         if refused:
             self.message_user(
                 request,
                 _("Not allowed to make a key for: %(users)s.") % {"users": ", ".join(refused)},
                 messages.ERROR,
             )
-        if not issued:
+        if not allowed:
             return None
+        if request.POST.get("post") != "yes":
+            return self.confirm_action(
+                request,
+                allowed,
+                action="regenerate_keys",
+                title=GENERATE_API_KEY,
+                question=ngettext(
+                    "Generate a new API key for this user? Their current key stops working "
+                    "at once: every client using it is refused until it is given the new key "
+                    "and secret.",
+                    "Generate a new API key for each of these %(count)d users? Their current "
+                    "keys stop working at once: every client using them is refused until it "
+                    "is given the new key and secret.",
+                    len(allowed),
+                )
+                % {"count": len(allowed)},
+                button=_("Yes, generate API keys"),
+            )
+        issued = [(k.user, api_key_issue(user=k.user, actor=request.user)) for k in allowed]
         return show_issued_keys(self, request, issued, reverse("admin:access_apikey_changelist"))
 
-    @admin.action(description=_("Revoke the selected keys"), permissions=["delete"])
+    @admin.action(description=_("Revoke the selected API keys"), permissions=["delete"])
     def revoke_keys(self, request, queryset):
+        keys = list(queryset.select_related("user"))
+        if request.POST.get("post") != "yes":
+            return self.confirm_action(
+                request,
+                keys,
+                action="revoke_keys",
+                title=_("Revoke API keys"),
+                question=ngettext(
+                    "Revoke this API key? It stops working at once.",
+                    "Revoke these %(count)d API keys? They stop working at once.",
+                    len(keys),
+                )
+                % {"count": len(keys)},
+                button=_("Yes, revoke"),
+            )
         self.delete_queryset(request, queryset)
-        self.message_user(request, _("The selected keys were revoked."), messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d API key revoked.", "%(count)d API keys revoked.", len(keys))
+            % {"count": len(keys)},
+            messages.SUCCESS,
+        )
+        return None
 
 
 class SessionAdmin(admin.ModelAdmin):
@@ -140,49 +229,199 @@ class LoginTokenAdmin(SessionAdmin):
     fields = readonly_fields
 
 
+# --- django-oauth-toolkit, under "Access and credentials" ----------------------------------
+# The toolkit registers its five models as a section of their own ("Django OAuth Toolkit",
+# with Grants and Id tokens). Here they are the proxies of access.models instead, with the
+# toolkit's own admin behaviour (masked tokens, revoke actions, no hand-made tokens).
+
+for _toolkit_model in (
+    oauth_models.get_application_model(),
+    oauth_models.get_access_token_model(),
+    oauth_models.get_refresh_token_model(),
+    oauth_models.get_grant_model(),
+    oauth_models.get_id_token_model(),
+):
+    if admin.site.is_registered(_toolkit_model):
+        admin.site.unregister(_toolkit_model)
+
+
+class ProtocolInternalsAdmin:
+    """Short-lived protocol records a manager never needs: not in the sidebar or on the
+    admin's home (Django asks `has_module_permission` for that), yet their pages still
+    open by URL for whoever holds their permissions (a superuser tracing a login)."""
+
+    def has_module_permission(self, request):
+        return False
+
+
+admin.site.register(OAuthClientApp, oauth_admin.application_admin_class)
+admin.site.register(OAuthAccessToken, oauth_admin.access_token_admin_class)
+admin.site.register(OAuthRefreshToken, oauth_admin.refresh_token_admin_class)
+
+
+@admin.register(OAuthAuthorizationCode)
+class OAuthAuthorizationCodeAdmin(ProtocolInternalsAdmin, oauth_admin.grant_admin_class):
+    pass
+
+
+@admin.register(OAuthIDToken)
+class OAuthIDTokenAdmin(ProtocolInternalsAdmin, oauth_admin.id_token_admin_class):
+    pass
+
+
 # --- One page per user with every credential they hold -----------------------------------
 
 
-class CredentialInline(admin.TabularInline):
-    """A user's credentials of one kind: shown read-only, revoked by deleting."""
+def when(moment):
+    """A date and time as the admin shows them (the active time zone and locale)."""
+    return formats.localize(timezone.template_localtime(moment))
 
+
+class CredentialInline(admin.TabularInline):
+    """A user's working credentials of one kind, one row each: its kind, the client it was
+    given to, when it was made, last used and expires. Ticking *Revoke* and saving the
+    user ends it through `revoke`. A subclass says how its kind answers each column by
+    overriding `client`, `last_used` or `expires_at`. (The columns' names are no model
+    field's: the admin would show a field of that name instead of the method.)"""
+
+    template = "admin/access/credential_inline.html"
+    fields = ["client", "created_on", "last_used", "expires_on"]
     extra = 0
     max_num = 0
     can_delete = True
     show_change_link = False
 
     def get_readonly_fields(self, request, obj=None):
-        return self.fields
+        return self.get_fields(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return False  # credentials are issued by logging in or generating, never typed in
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.revoke = staticmethod(self.revoke)  # PortalUserAdmin.save_formset calls it
+        return formset
+
+    def revoke(self, credential):
+        """End `credential` at once."""
+        credential.delete()
+
+    @admin.display(description=_("client"))
+    def client(self, credential):
+        for name in ("application", "account"):
+            if getattr(credential, name, None) is not None:
+                return str(getattr(credential, name))
+        return "—"
+
+    @admin.display(description=_("created"))
+    def created_on(self, credential):
+        return when(getattr(credential, "created_at", None) or credential.created)
+
+    @admin.display(description=_("last used"))
+    def last_used(self, credential):
+        return _("not recorded")
+
+    def expires_at(self, credential):
+        """When `credential` stops working by itself; None if it never does."""
+        return getattr(credential, "expires", None)
+
+    @admin.display(description=_("expires"))
+    def expires_on(self, credential):
+        moment = self.expires_at(credential)
+        return _("never") if moment is None else when(moment)
 
 
 class ApiKeyInline(CredentialInline):
     model = ApiKey
-    fields = ["key", "created_at", "last_used_at"]
+    fields = ["key", "client", "created_on", "last_used", "expires_on"]
     verbose_name = _("Libredesk API key")
     verbose_name_plural = _("Libredesk API key")
+
+    def revoke(self, credential):
+        api_key_revoke(user=credential.user)
+
+    @admin.display(description=_("client"))
+    def client(self, credential):
+        return _("any client with the key and its secret")
+
+    @admin.display(description=_("last used"))
+    def last_used(self, credential):
+        return when(credential.last_used_at) if credential.last_used_at else _("never")
+
+    def expires_at(self, credential):
+        return None  # until it is replaced or revoked
+
+    @admin.display(description=_("expires"))
+    def expires_on(self, credential):
+        return _("never: until replaced or revoked")
 
 
 class LoginTokenInline(CredentialInline):
     model = LoginToken
-    fields = ["created_at", "user_agent"]
     verbose_name = _("Rocket.Chat login token")
     verbose_name_plural = _("Rocket.Chat login tokens")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(created_at__gte=timezone.now() - self.ttl())
+
+    @staticmethod
+    def ttl():
+        return timedelta(days=settings.LOGIN_TOKEN_TTL_DAYS)
+
+    @admin.display(description=_("client"))
+    def client(self, credential):
+        return credential.user_agent or _("unknown (no user agent sent)")
+
+    def expires_at(self, credential):
+        return credential.created_at + self.ttl()
+
 
 class OAuthAccessTokenInline(CredentialInline):
-    model = oauth_models.get_access_token_model()
+    model = OAuthAccessToken
     fk_name = "user"
-    fields = ["application", "scope", "created", "expires"]
     verbose_name = _("SelfCommunity OAuth2 access token")
     verbose_name_plural = _("SelfCommunity OAuth2 access tokens")
 
+    def get_queryset(self, request):
+        live = super().get_queryset(request).filter(expires__gt=timezone.now())
+        return live.select_related("application")
+
+    def revoke(self, credential):
+        # Its refresh token too: a refresh token left behind would mint a new access token.
+        oauth_models.revoke_access_token(credential)
+
 
 class OAuthRefreshTokenInline(CredentialInline):
-    model = oauth_models.get_refresh_token_model()
+    model = OAuthRefreshToken
     fk_name = "user"
-    fields = ["application", "created", "revoked"]
     verbose_name = _("SelfCommunity OAuth2 refresh token")
     verbose_name_plural = _("SelfCommunity OAuth2 refresh tokens")
+
+    def get_queryset(self, request):
+        # Working ones only: a used (rotated) token stays behind as a revoked row, and one
+        # whose access token is gone can no longer be refreshed (django-oauth-toolkit).
+        live = (
+            super().get_queryset(request).filter(revoked__isnull=True, access_token__isnull=False)
+        )
+        lifetime = oauth_models.refresh_token_expire_timedelta()
+        if lifetime:
+            live = live.filter(access_token__expires__gt=timezone.now() - lifetime)
+        return live.select_related("application", "access_token")
+
+    def revoke(self, credential):
+        credential.revoke()  # marks it revoked and deletes its access token
+
+    @admin.display(description=_("last used"))
+    def last_used(self, credential):
+        if oauth2_settings.ROTATE_REFRESH_TOKEN:
+            # Using one trades it for a new one and revokes it: a working one never was.
+            return _("never (a refresh token is replaced when used)")
+        return super().last_used(credential)
+
+    def expires_at(self, credential):
+        # django-oauth-toolkit refuses it this long after its access token expires.
+        lifetime = oauth_models.refresh_token_expire_timedelta()
+        return credential.access_token.expires + lifetime if lifetime else None
 
 
 User = get_user_model()
@@ -210,6 +449,24 @@ class PortalUserAdmin(DjangoUserAdmin):
         that app adds its inline, so access knows none of the apps that use it."""
         cls.inlines = [*cls.inlines, inline]
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The button only for whoever may use it (a superuser's key takes a superuser).
+        context["can_generate_api_key"] = obj is not None and api_key_issue_allowed(
+            actor=request.user, user=obj
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_formset(self, request, form, formset, change):
+        revoke = getattr(formset, "revoke", None)
+        if revoke is None:
+            return super().save_formset(request, form, formset, change)
+        # A credential ticked *Revoke* ends the way its kind ends (an OAuth2 access token
+        # takes its refresh token along), not by a bare delete of its row.
+        formset.save(commit=False)
+        for credential in formset.deleted_objects:
+            revoke(credential)
+        return None
+
     def get_urls(self):
         urls = [
             path(
@@ -221,16 +478,44 @@ class PortalUserAdmin(DjangoUserAdmin):
         return urls + super().get_urls()
 
     def generate_api_key_view(self, request, object_id):
-        """POST: issue a new API key for this user and show its secret once."""
+        """Generate API key for this user, and show its secret once.
+
+        A user who has a key is asked first, on a page that says the current key stops
+        working at once: GET shows it, and so does a POST that does not confirm replacing
+        the key the user has now (a key generated meanwhile by someone else is asked about
+        again, not replaced unseen). A user without a key gets one on the first POST.
+        """
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
         user = self.get_object(request, object_id)
         if user is None:
             raise Http404
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        try:
-            issued = api_key_issue(user=user, actor=request.user)
-        except ForbiddenError:
-            raise PermissionDenied from None
-        return show_issued_keys(
-            self, request, [(user, issued)], reverse("admin:auth_user_change", args=[user.pk])
-        )
+        if not api_key_issue_allowed(actor=request.user, user=user):
+            raise PermissionDenied
+        current = ApiKey.objects.filter(user=user).first()
+        if request.method == "POST":
+            if "replaces" in request.POST:
+                confirmed = request.POST["replaces"] == (current.key if current else "")
+            else:
+                confirmed = current is None
+            if confirmed:
+                try:
+                    issued = api_key_issue(user=user, actor=request.user)
+                except ForbiddenError:
+                    raise PermissionDenied from None
+                return show_issued_keys(
+                    self,
+                    request,
+                    [(user, issued)],
+                    reverse("admin:auth_user_change", args=[user.pk]),
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": GENERATE_API_KEY,
+            "subtitle": str(user),
+            "original": user,
+            "opts": self.opts,
+            "current_key": current,
+            "changed_meanwhile": request.method == "POST" and "replaces" in request.POST,
+        }
+        return TemplateResponse(request, "admin/access/apikey/confirm_generate.html", context)

@@ -81,10 +81,12 @@ def invalidate_on_change(*models, m2m=()):
 
 def register_access_models():
     """The user, group and permission tables, and this app's and django-oauth-toolkit's
-    credentials (called from AccessConfig.ready)."""
+    credentials (called from AccessConfig.ready). The admin works on the toolkit's tables
+    through proxies, whose saves and deletes send signals under the proxy's name: both
+    are watched."""
     from oauth2_provider.models import get_access_token_model, get_application_model
 
-    from access.models import ApiKey, LoginToken
+    from access.models import ApiKey, LoginToken, OAuthAccessToken, OAuthClientApp
 
     user = get_user_model()
     invalidate_on_change(
@@ -94,5 +96,7 @@ def register_access_models():
         LoginToken,
         get_access_token_model(),
         get_application_model(),
+        OAuthAccessToken,
+        OAuthClientApp,
         m2m=(user.groups.through, user.user_permissions.through, Group.permissions.through),
     )

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from oauth2_provider import models as oauth_models
 
 
 class ApiKey(models.Model):
@@ -48,3 +49,72 @@ class LoginToken(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- django-oauth-toolkit's models, as the admin shows them -------------------------------
+# Proxies (the same tables) give the toolkit's models names a support manager reads, and
+# put them under "Access and credentials" in the admin, next to the other credentials
+# (access/admin.py registers these instead of the toolkit's own). The toolkit's models are
+# not swapped in this project; these proxies assume so.
+
+
+class OAuthClientApp(oauth_models.Application):
+    """An OAuth2 client (a SelfCommunity front end) allowed to ask for tokens."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("OAuth2 client app")
+        verbose_name_plural = _("OAuth2 client apps")
+        ordering = ["name"]
+
+
+class OAuthAccessToken(oauth_models.AccessToken):
+    """A SelfCommunity OAuth2 bearer token (only its checksum is stored)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("OAuth2 access token")
+        verbose_name_plural = _("OAuth2 access tokens")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return _("OAuth2 access token #%(id)s") % {"id": self.pk}
+
+
+class OAuthRefreshToken(oauth_models.RefreshToken):
+    """A token a SelfCommunity client trades once for a new access token."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("OAuth2 refresh token")
+        verbose_name_plural = _("OAuth2 refresh tokens")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return _("OAuth2 refresh token #%(id)s") % {"id": self.pk}
+
+
+class OAuthAuthorizationCode(oauth_models.Grant):
+    """A one-time code of the authorization-code grant: lives seconds, then is traded."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("OAuth2 authorization code")
+        verbose_name_plural = _("OAuth2 authorization codes")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return _("OAuth2 authorization code #%(id)s") % {"id": self.pk}
+
+
+class OAuthIDToken(oauth_models.IDToken):
+    """An OpenID Connect ID token (unused by SelfCommunity's flows; kept for completeness)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("OpenID Connect ID token")
+        verbose_name_plural = _("OpenID Connect ID tokens")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return _("OpenID Connect ID token #%(id)s") % {"id": self.pk}

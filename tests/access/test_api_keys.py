@@ -167,16 +167,24 @@ def test_admin_generates_key_and_shows_secret_once(admin_client):
     assert key in reloaded
 
 
-def test_admin_regenerate_and_revoke_actions(admin_client):
+def test_admin_regenerate_and_revoke_actions_ask_first(admin_client):
     target = UserFactory()
     old = api_key_issue(user=target, actor=target)
     pk = ApiKey.objects.get(user=target).pk
-    response = admin_client.post(
-        "/admin/access/apikey/",
-        {"action": "regenerate_keys", "_selected_action": [pk]},
-        follow=True,
-    )
+    chosen = {"action": "regenerate_keys", "_selected_action": [pk]}
+    asked = admin_client.post("/admin/access/apikey/", chosen).content.decode()
+    assert "stops working at once" in asked and old.api_key in asked
+    assert '<input type="hidden" name="post" value="yes">' in asked
+    assert "api-secret" not in asked
+    assert api_key_authenticate(key=old.api_key, secret=old.api_secret) == target
+    response = admin_client.post("/admin/access/apikey/", {**chosen, "post": "yes"})
     assert "api-secret" in response.content.decode()
     assert api_key_authenticate(key=old.api_key, secret=old.api_secret) is None
-    admin_client.post("/admin/access/apikey/", {"action": "revoke_keys", "_selected_action": [pk]})
+
+    chosen = {"action": "revoke_keys", "_selected_action": [pk]}
+    asked = admin_client.post("/admin/access/apikey/", chosen).content.decode()
+    assert "Revoke this API key? It stops working at once." in asked
+    assert ApiKey.objects.filter(user=target).exists()
+    response = admin_client.post("/admin/access/apikey/", {**chosen, "post": "yes"}, follow=True)
+    assert "1 API key revoked." in response.content.decode()
     assert not ApiKey.objects.filter(user=target).exists()
