@@ -196,17 +196,18 @@ class StatusAdmin(admin.ModelAdmin):
             request, object_id, form_url, {**(extra_context or {}), "moderation": moderation}
         )
 
-    def _apply(self, request, queryset, service, done_message, **kwargs):
-        count = 0
+    def _apply(self, request, queryset, service, done_message, logged, **kwargs):
+        """Run a moderation service on each selected post, recording it in the post's admin
+        History (`logged`)."""
+        done = []
         for status in queryset:
             service(status=status, actor=request.user, **kwargs)
-            count += 1
-        self.message_user(request, done_message(count), messages.SUCCESS)
-        if "_from_post_page" in request.POST and count == 1:
+            self.log_change(request, status, str(logged))
+            done.append(status)
+        self.message_user(request, done_message(len(done)), messages.SUCCESS)
+        if "_from_post_page" in request.POST and len(done) == 1:
             # Sent by a button on the post's own page: back to that page.
-            return HttpResponseRedirect(
-                reverse("admin:community_status_change", args=[queryset.get().pk])
-            )
+            return HttpResponseRedirect(reverse("admin:community_status_change", args=[done[0].pk]))
         return None
 
     @admin.action(description=_("Delete selected posts (soft)"), permissions=["change"])
@@ -216,6 +217,7 @@ class StatusAdmin(admin.ModelAdmin):
             queryset,
             services.status_delete,
             lambda n: ngettext("%d post deleted.", "%d posts deleted.", n) % n,
+            _("Deleted (soft)."),
         )
 
     @admin.action(description=_("Restore selected posts"), permissions=["change"])
@@ -225,6 +227,7 @@ class StatusAdmin(admin.ModelAdmin):
             queryset,
             services.status_restore,
             lambda n: ngettext("%d post restored.", "%d posts restored.", n) % n,
+            _("Restored."),
         )
 
     @admin.action(description=_("Collapse selected posts"), permissions=["change"])
@@ -234,6 +237,7 @@ class StatusAdmin(admin.ModelAdmin):
             queryset,
             services.status_collapse,
             lambda n: ngettext("%d post collapsed.", "%d posts collapsed.", n) % n,
+            _("Collapsed."),
         )
 
     @admin.action(description=_("Expand selected posts"), permissions=["change"])
@@ -243,5 +247,6 @@ class StatusAdmin(admin.ModelAdmin):
             queryset,
             services.status_collapse,
             lambda n: ngettext("%d post expanded.", "%d posts expanded.", n) % n,
+            _("Expanded."),
             collapsed=False,
         )

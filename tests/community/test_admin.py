@@ -163,16 +163,16 @@ def test_status_post_page_offers_the_actions_that_apply(admin_client, flags, off
 
 
 @pytest.mark.parametrize(
-    ("action", "field", "before", "after", "message"),
+    ("action", "field", "before", "after", "message", "logged"),
     [
-        ("soft_delete", "deleted", False, True, "1 post deleted."),
-        ("restore", "deleted", True, False, "1 post restored."),
-        ("collapse", "collapsed", False, True, "1 post collapsed."),
-        ("expand", "collapsed", True, False, "1 post expanded."),
+        ("soft_delete", "deleted", False, True, "1 post deleted.", "Deleted (soft)."),
+        ("restore", "deleted", True, False, "1 post restored.", "Restored."),
+        ("collapse", "collapsed", False, True, "1 post collapsed.", "Collapsed."),
+        ("expand", "collapsed", True, False, "1 post expanded.", "Expanded."),
     ],
 )
 def test_status_post_page_buttons_run_the_action_and_come_back(
-    admin_client, admin_user, action, field, before, after, message
+    admin_client, admin_user, action, field, before, after, message, logged
 ):
     status = StatusFactory(**{field: before})
     other = StatusFactory(**{field: before})
@@ -187,6 +187,9 @@ def test_status_post_page_buttons_run_the_action_and_come_back(
     status.refresh_from_db()
     other.refresh_from_db()
     assert (getattr(status, field), getattr(other, field)) == (after, before)
+    # The post's admin History says who moderated it, and how.
+    history = admin_client.get(f"{STATUS_ADMIN}{status.pk}/history/").content.decode()
+    assert f"{logged}" in history and admin_user.username in history
 
 
 def test_status_post_page_offers_no_actions_to_a_viewer(client, django_user_model):
