@@ -101,7 +101,7 @@ def test_landing_page(audit_page, axe_path):
     assert_no_violations(audit_page, "landing", axe_path)
 
 
-def test_oauth_sign_in_blank_and_with_a_wrong_password(audit_page, axe_path, manager):
+def test_oauth_sign_in_blank_and_with_errors(audit_page, axe_path, manager):
     audit_page.goto("/oauth/login/")
     assert_no_violations(audit_page, "oauth sign-in", axe_path)
     audit_page.fill("#id_username", "manager")
@@ -109,6 +109,11 @@ def test_oauth_sign_in_blank_and_with_a_wrong_password(audit_page, axe_path, man
     audit_page.click("button[type=submit]")
     expect(audit_page.locator("[role=alert]")).to_be_visible()
     assert_no_violations(audit_page, "oauth sign-in with errors", axe_path)
+    audit_page.eval_on_selector("form", "form => { form.noValidate = true; }")
+    audit_page.fill("#id_password", "")
+    audit_page.click("button[type=submit]")
+    expect(audit_page.locator("#id_password-errors")).to_be_visible()
+    assert_no_violations(audit_page, "oauth sign-in with an empty field", axe_path)
 
 
 def test_dashboard(audit_page, axe_path, portal):
