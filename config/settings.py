@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from config.surfaces import OPENAPI_TAGS
 from core.exports import CSV, JSON
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -183,6 +184,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Files served at the site's root by WhiteNoise: /favicon.ico, which browsers ask for on
+# every page.
+WHITENOISE_ROOT = BASE_DIR / "core" / "public"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -261,7 +265,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, with each property's example from its serializer's field_examples.
+    "DEFAULT_SCHEMA_CLASS": "core.schema.PortalAutoSchema",
     "DEFAULT_METADATA_CLASS": "core.metadata.PortalMetadata",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # How many proxies in front of the app append to X-Forwarded-For; 0 trusts none, so
@@ -288,9 +293,24 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    # One tag per surface, in product order, each linking to its contract (config/surfaces.py);
+    # operations in the order their routes are declared (login before the routes it opens).
+    "TAGS": OPENAPI_TAGS,
+    "SORT_OPERATIONS": False,
+    # Swagger UI and ReDoc from drf-spectacular-sidecar: nothing is loaded from another site
+    # (ReDoc's bundle is served by core.apidocs without its CDN logo; system fonts).
     "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "/favicon.ico",
     "REDOC_DIST": "SIDECAR",
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+                "headings": {"fontFamily": "system-ui, -apple-system, 'Segoe UI', sans-serif"},
+                "code": {"fontFamily": "ui-monospace, 'SFMono-Regular', Menlo, monospace"},
+            }
+        },
+    },
     # The SelfCommunity surface's OAuth2 server (django-oauth-toolkit, under /oauth/).
     "OAUTH2_FLOWS": ["password", "authorizationCode"],
     "OAUTH2_AUTHORIZATION_URL": "/oauth/authorize/",
@@ -301,6 +321,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.schema.document_database_unavailable",
+        "core.schema.drop_implied_int64_bounds",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ConversationStatusCategoryEnum": "statuses.models.ConversationCategory",

@@ -1,34 +1,40 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerSplitView,
+from drf_spectacular.views import SpectacularAPIView
+
+from config.surfaces import SURFACES
+from core.apidocs import (
+    ApiIndexView,
+    RedocView,
+    SwaggerView,
+    project_document,
+    public_documents,
+    redoc_standalone,
 )
-
-from core.views import OptionsWithoutBodyMixin, landing, uploaded_file
-
-
-class SwaggerView(OptionsWithoutBodyMixin, SpectacularSwaggerSplitView):
-    """Swagger UI with its start-up script in a file of its own (no inline script: CSP)."""
-
-
-class RedocView(OptionsWithoutBodyMixin, SpectacularRedocView):
-    """ReDoc."""
-
+from core.views import landing, uploaded_file
 
 urlpatterns = [
     path("", landing, name="landing"),
     path("admin/", admin.site.urls),
+    path("api/", ApiIndexView.as_view(surfaces=SURFACES), name="api-index"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/redoc/redoc.standalone.js", redoc_standalone, name="redoc-bundle"),
+    # The contracts the API documentation links to, at their paths in the repository.
+    re_path(
+        r"^(?P<document>docs/(?:contracts/[a-z]+|names)\.md)$",
+        project_document,
+        {"allowed": public_documents(SURFACES)},
+        name="project-document",
+    ),
+    # The surfaces in product order (the OpenAPI document lists their routes in this order).
     path("api/v1/", include("statuses.libredesk.urls")),
     path("api/v1/", include("statuses.rocketchat.urls")),
-    path("oauth/", include("community.selfcommunity.oauth_urls")),
-    path("api/v2/", include("community.selfcommunity.urls")),
     path("api/", include("reasons.liveperson.urls")),
+    path("api/v2/", include("community.selfcommunity.urls")),
+    path("oauth/", include("community.selfcommunity.oauth_urls")),
 ]
 
 # Uploaded community images, unless MEDIA_URL points at another origin that serves them.

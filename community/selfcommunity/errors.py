@@ -82,11 +82,16 @@ def _field_errors(detail):
 
 
 class SCErrorMessageSerializer(serializers.Serializer):
+    field_examples = {"code": "required", "message": "This field is required."}
+
     code = serializers.CharField(help_text="Machine-readable, such as `required`.")
     message = serializers.CharField()
 
 
 class SCErrorItemSerializer(serializers.Serializer):
+    # A field error has `field` and `messages`; any other error `code` and `message`.
+    field_examples = {"field": "categories", "code": "not_found", "message": "Not found."}
+
     field = serializers.CharField(
         required=False, help_text="For field errors: the top-level request field."
     )

@@ -30,6 +30,73 @@ from core.serializers import (
 # The largest value of a PositiveIntegerField (`order`) on every database.
 MAX_ORDER = 2**31 - 1
 
+# Examples of the fields of each object for the API documentation
+# (core.schema.PortalAutoSchema); the ids refer to one another.
+TAG_EXAMPLES = {
+    "id": 12,
+    "name": "Release notes",
+    "description": "Posts about a new version",
+    "color": "#3366ff",
+    "created_at": "2026-10-02T10:00:00Z",
+}
+CATEGORY_EXAMPLES = {
+    "id": 3,
+    "order": 1,
+    "name": "Announcements",
+    "name_synonyms": "News, Updates",
+    "slug": "announcements",
+    "slogan": "What is new in the product",
+    "html_info": "<p>Product news from the team.</p>",
+    "seo_title": "Announcements",
+    "seo_description": "Product news and release announcements.",
+    "parents": [1],
+    "lastmod_datetime": "2026-11-20T09:30:00Z",
+}
+MEDIA_EXAMPLES = {
+    "id": 31,
+    "added_at": "2026-11-21T14:00:00Z",
+    "title": "Release 4.2",
+    "description": "What changed in 4.2",
+    "url": "https://example.com/blog/release-4-2",
+    "image": "https://portal.example.com/media/community/2026/11/5f2c1a.png",
+    "image_width": 1200,
+    "image_height": 630,
+    "order": 1,
+}
+LOCATION_EXAMPLES = {"location": "Lisbon", "lat": 38.7223, "lng": -9.1393}
+USER_EXAMPLES = {
+    "id": 42,
+    "username": "maria",
+    "real_name": "Maria Rossi",
+    "date_joined": "2026-01-15T08:00:00Z",
+    "bio": "Support lead",
+    "location": "Lisbon",
+    "description": "Answers questions about billing",
+    "gender": "Unspecified",
+    "website": "https://example.com/maria",
+    "avatar": "https://example.com/avatars/maria.png",
+    "ext_id": "crm-4711",
+    "reputation": 0,
+}
+STATUS_EXAMPLES = {
+    "id": 101,
+    "type": "status",
+    "action": "Release 4.2 is out",
+    "html": '<p>Release 4.2 is out, thanks <mention id="42" extid="crm-4711">@maria</mention>!</p>',
+    "summary": "Release 4.2 is out, thanks @maria!",
+    "slug": "release-42-is-out",
+    "added_at": "2026-11-21T14:05:12Z",
+    "last_activity_at": "2026-11-21T15:40:00Z",
+    "last_edited_at": "2026-11-21T14:05:12Z",
+    "comment_count": 0,
+    "view_count": 0,
+    "vote_count": 0,
+    "flag_count": 0,
+    "share_count": 0,
+    "follower_count": 0,
+    "reactions_count": [],
+}
+
 
 class SCBodySerializer(StrictSerializer):
     """A SelfCommunity request body or query. Its server is a DRF application: keys it does
@@ -74,6 +141,8 @@ class OmitWhenNull:
 class SCTagSerializer(serializers.ModelSerializer):
     """A Tag as SelfCommunity returns it (`SCTagType`); `color` is always `#rrggbb`."""
 
+    field_examples = TAG_EXAMPLES
+
     deleted = serializers.SerializerMethodField(help_text="Always false: deleting is final.")
 
     class Meta:
@@ -98,6 +167,8 @@ class SCTagSerializer(serializers.ModelSerializer):
 
 class SCCategorySerializer(serializers.ModelSerializer):
     """A Category as SelfCommunity returns it (`SCCategoryType`)."""
+
+    field_examples = CATEGORY_EXAMPLES
 
     parents = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     tags = SCTagSerializer(many=True, read_only=True)
@@ -131,6 +202,7 @@ class SCMediaSerializer(OmitWhenNull, serializers.ModelSerializer):
     an image."""
 
     omit_when_null = ("image", "image_width", "image_height")
+    field_examples = MEDIA_EXAMPLES
 
     url = serializers.CharField(read_only=True, help_text='The link; "" for an image media.')
     image = serializers.ImageField(required=False, help_text="Only for an image media.")
@@ -164,6 +236,7 @@ class SCUserSerializer(OmitWhenNull, serializers.Serializer):
     password hash. `ext_id` only when the member has one."""
 
     omit_when_null = ("ext_id",)
+    field_examples = USER_EXAMPLES
 
     id = serializers.IntegerField()
     username = serializers.CharField()
@@ -220,6 +293,8 @@ class SCUserSerializer(OmitWhenNull, serializers.Serializer):
 class SCLocationSerializer(serializers.Serializer):
     """Where a status was posted from; all three keys are present, each may be null."""
 
+    field_examples = LOCATION_EXAMPLES
+
     location = StrictCharField(allow_null=True, allow_blank=True, max_length=255)
     lat = StrictFloatField(allow_null=True, min_value=-90, max_value=90)
     lng = StrictFloatField(allow_null=True, min_value=-180, max_value=180)
@@ -230,6 +305,7 @@ class SCLocationReplySerializer(OmitWhenNull, serializers.Serializer):
     when known."""
 
     omit_when_null = ("lat", "lng")
+    field_examples = LOCATION_EXAMPLES
 
     location = serializers.CharField(help_text='The place\'s name; "" when only coordinates.')
     lat = serializers.FloatField(required=False)
@@ -239,6 +315,13 @@ class SCLocationReplySerializer(OmitWhenNull, serializers.Serializer):
 class SCReactionSerializer(serializers.Serializer):
     """A reaction (`SCReactionType`): every key optional. The portal has no reactions, so a
     status's `reaction` is always the empty object."""
+
+    field_examples = {
+        "id": 1,
+        "label": "Like",
+        "sentiment": 1,
+        "image": "https://example.com/reactions/like.png",
+    }
 
     id = serializers.IntegerField(required=False)
     label = serializers.CharField(required=False)
@@ -269,6 +352,7 @@ class SCStatusSerializer(OmitWhenNull, serializers.ModelSerializer):
     """A status post as SelfCommunity returns it (`SCFeedStatusType`)."""
 
     omit_when_null = ("location",)
+    field_examples = STATUS_EXAMPLES
 
     type = serializers.SerializerMethodField()
     slug = serializers.CharField(read_only=True, help_text='From `action` or the text; may be "".')
@@ -344,6 +428,15 @@ class SCStatusSerializer(OmitWhenNull, serializers.ModelSerializer):
 class SCStatusWriteSerializer(SCBodySerializer):
     """The body of a status create or update."""
 
+    field_examples = {
+        "action": STATUS_EXAMPLES["action"],
+        "text": "<p>Release 4.2 is out, thanks @maria!</p>",
+        "categories": [CATEGORY_EXAMPLES["id"]],
+        "medias": [MEDIA_EXAMPLES["id"]],
+        "addressing": [7],
+        "tags": [TAG_EXAMPLES["id"]],
+    }
+
     action = StrictCharField(
         required=False,
         allow_null=True,
@@ -388,6 +481,8 @@ class SCStatusListQuerySerializer(SCBodySerializer):
 class SCCategoryWriteSerializer(SCBodySerializer):
     """The body of a category create or update."""
 
+    field_examples = {**CATEGORY_EXAMPLES, "tags": [TAG_EXAMPLES["id"]]}
+
     name = VisibleNameField(max_length=Category.NAME_MAX_LENGTH)
     slug = serializers.SlugField(max_length=255, required=False, allow_unicode=True)
     name_synonyms = StrictCharField(max_length=255, required=False, allow_blank=True)
@@ -409,6 +504,8 @@ class SCCategoryWriteSerializer(SCBodySerializer):
 class SCTagWriteSerializer(SCBodySerializer):
     """The body of a tag create or update."""
 
+    field_examples = TAG_EXAMPLES
+
     name = VisibleNameField(max_length=Tag.NAME_MAX_LENGTH)
     type = serializers.ChoiceField(choices=TagType.choices)
     description = StrictCharField(max_length=255, required=False, allow_blank=True)
@@ -427,6 +524,8 @@ class SCTagListQuerySerializer(SCBodySerializer):
 
 class SCMediaWriteSerializer(SCBodySerializer):
     """The body of a media create: JSON for a `url`, multipart with a file for an `image`."""
+
+    field_examples = {key: MEDIA_EXAMPLES[key] for key in ("url", "title", "description")}
 
     type = serializers.ChoiceField(choices=[MediaType.URL, MediaType.IMAGE])
     url = serializers.URLField(max_length=2000, required=False)

@@ -1,7 +1,9 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from community.selfcommunity import views
 
+# Any other path under /api/v2/ is a 404 in SelfCommunity's shape from the portal's 404
+# handler (settings.API_ERROR_SHAPES), as for the other surfaces.
 urlpatterns = [
     path("status/", views.StatusListView.as_view(), name="selfcommunity-status-list"),
     path("status/search/", views.StatusSearchView.as_view(), name="selfcommunity-status-search"),
@@ -27,6 +29,4 @@ urlpatterns = [
     path(
         "media/<str:media_id>/", views.MediaDetailView.as_view(), name="selfcommunity-media-detail"
     ),
-    # Anything else under /api/v2/ is a 404 in SelfCommunity's shape, not Django's page.
-    re_path(r"^.*$", views.UnknownRouteView.as_view(), name="selfcommunity-unknown"),
 ]

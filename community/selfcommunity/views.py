@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import NotFound
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
@@ -23,10 +22,8 @@ from core.api import SurfaceView
 from core.ids import parse_digits
 from core.parsers import StrictJSONParser
 
-TAG_STATUS = "SelfCommunity: status posts"
-TAG_CATEGORY = "SelfCommunity: categories"
-TAG_TAG = "SelfCommunity: tags"
-TAG_MEDIA = "SelfCommunity: media"
+# The one OpenAPI tag of every SelfCommunity operation (config/surfaces.py orders the tags).
+TAG = "SelfCommunity"
 
 
 COUNT_DESCRIPTION = (
@@ -86,6 +83,16 @@ class StatusPagination(LimitOffsetPagination):
         reply = super().get_paginated_response_schema(schema)
         reply["properties"]["count"]["description"] = COUNT_DESCRIPTION
         return reply
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.limit_query_param: {"minimum": 1, "maximum": self.max_limit, "example": 20},
+            self.offset_query_param: {"minimum": 0, "example": 0},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
 
 
 class SelfCommunityView(SurfaceView):
@@ -149,7 +156,7 @@ class StatusListView(StatusView):
     reply_generations = (services.STATUS_LISTS,)
 
     @extend_schema(
-        tags=[TAG_STATUS],
+        tags=[TAG],
         summary="List status posts",
         operation_id="statusList",
         parameters=LIST_PARAMETERS,
@@ -163,7 +170,7 @@ class StatusListView(StatusView):
         return self.status_page(services.status_list(ordering=query["ordering"])).data
 
     @extend_schema(
-        tags=[TAG_STATUS],
+        tags=[TAG],
         summary="Create a status post",
         operation_id="statusCreate",
         request=sc.SCStatusWriteSerializer,
@@ -185,7 +192,7 @@ class StatusSearchView(StatusView):
     reply_generations = (services.STATUS_LISTS,)
 
     @extend_schema(
-        tags=[TAG_STATUS],
+        tags=[TAG],
         summary="Search status posts",
         operation_id="statusSearch",
         parameters=[
@@ -212,7 +219,7 @@ class StatusDetailView(StatusView):
     """Read, replace or soft-delete one status post."""
 
     @extend_schema(
-        tags=[TAG_STATUS],
+        tags=[TAG],
         summary="Get a status post",
         operation_id="statusRetrieve",
         responses={200: sc.SCStatusSerializer, **ERRORS.responses(401, 404)},
@@ -221,7 +228,7 @@ class StatusDetailView(StatusView):
         return reply(sc.SCStatusSerializer, services.status_get(status_id=status_id), self)
 
     @extend_schema(
-        tags=[TAG_STATUS],
+        tags=[TAG],
         summary="Update a status post",
         operation_id="statusUpdate",
         description="Its author only; the same body and rules as create.",
@@ -239,7 +246,7 @@ class StatusDetailView(StatusView):
         return reply(sc.SCStatusSerializer, status, self)
 
     @extend_schema(
-        tags=[TAG_STATUS],
+        tags=[TAG],
         summary="Delete a status post",
         operation_id="statusDelete",
         description="Soft delete, by its author or staff; `restore` undoes it.",
@@ -259,7 +266,7 @@ class StatusRestoreView(SelfCommunityView):
     serializer_class = None
 
     @extend_schema(
-        tags=[TAG_STATUS],
+        tags=[TAG],
         summary="Restore a status post",
         operation_id="statusRestore",
         request=None,
@@ -285,7 +292,7 @@ class CategoryListView(SelfCommunityView):
     serializer_class = sc.SCCategorySerializer
 
     @extend_schema(
-        tags=[TAG_CATEGORY],
+        tags=[TAG],
         summary="List categories",
         operation_id="categoryList",
         responses={200: sc.SCCategorySerializer(many=True), **ERRORS.responses(401)},
@@ -294,7 +301,7 @@ class CategoryListView(SelfCommunityView):
         return self.page(services.category_list(), sc.SCCategorySerializer)
 
     @extend_schema(
-        tags=[TAG_CATEGORY],
+        tags=[TAG],
         summary="Create a category",
         operation_id="categoryCreate",
         request=sc.SCCategoryWriteSerializer,
@@ -316,7 +323,7 @@ class CategoryDetailView(SelfCommunityView):
         return services.category_get(category_id=self.kwargs["category_id"])
 
     @extend_schema(
-        tags=[TAG_CATEGORY],
+        tags=[TAG],
         summary="Get a category",
         operation_id="categoryRetrieve",
         responses={200: sc.SCCategorySerializer, **ERRORS.responses(401, 404)},
@@ -325,7 +332,7 @@ class CategoryDetailView(SelfCommunityView):
         return reply(sc.SCCategorySerializer, self.get_object(), self)
 
     @extend_schema(
-        tags=[TAG_CATEGORY],
+        tags=[TAG],
         summary="Replace a category",
         operation_id="categoryUpdate",
         request=sc.SCCategoryWriteSerializer,
@@ -342,7 +349,7 @@ class CategoryDetailView(SelfCommunityView):
         return reply(sc.SCCategorySerializer, category, self)
 
     @extend_schema(
-        tags=[TAG_CATEGORY],
+        tags=[TAG],
         summary="Update some fields of a category",
         operation_id="categoryPartialUpdate",
         request=sc.SCCategoryWriteSerializer,
@@ -359,7 +366,7 @@ class CategoryDetailView(SelfCommunityView):
         return reply(sc.SCCategorySerializer, category, self)
 
     @extend_schema(
-        tags=[TAG_CATEGORY],
+        tags=[TAG],
         summary="Delete a category",
         operation_id="categoryDelete",
         responses={
@@ -380,7 +387,7 @@ class TagListView(SelfCommunityView):
     serializer_class = sc.SCTagSerializer
 
     @extend_schema(
-        tags=[TAG_TAG],
+        tags=[TAG],
         summary="List tags",
         operation_id="tagList",
         parameters=[OpenApiParameter("type", str, enum=["user", "category", "contribution"])],
@@ -391,7 +398,7 @@ class TagListView(SelfCommunityView):
         return self.page(services.tag_list(type=query.get("type")), sc.SCTagSerializer)
 
     @extend_schema(
-        tags=[TAG_TAG],
+        tags=[TAG],
         summary="Create a tag",
         operation_id="tagCreate",
         request=sc.SCTagWriteSerializer,
@@ -413,7 +420,7 @@ class TagDetailView(SelfCommunityView):
         return services.tag_get(tag_id=self.kwargs["tag_id"])
 
     @extend_schema(
-        tags=[TAG_TAG],
+        tags=[TAG],
         summary="Get a tag",
         operation_id="tagRetrieve",
         responses={200: sc.SCTagSerializer, **ERRORS.responses(401, 404)},
@@ -422,7 +429,7 @@ class TagDetailView(SelfCommunityView):
         return reply(sc.SCTagSerializer, self.get_object(), self)
 
     @extend_schema(
-        tags=[TAG_TAG],
+        tags=[TAG],
         summary="Replace a tag",
         operation_id="tagUpdate",
         request=sc.SCTagWriteSerializer,
@@ -433,7 +440,7 @@ class TagDetailView(SelfCommunityView):
         return reply(sc.SCTagSerializer, tag, self)
 
     @extend_schema(
-        tags=[TAG_TAG],
+        tags=[TAG],
         summary="Update some fields of a tag",
         operation_id="tagPartialUpdate",
         request=sc.SCTagWriteSerializer,
@@ -447,7 +454,7 @@ class TagDetailView(SelfCommunityView):
         return reply(sc.SCTagSerializer, services.tag_save(tag=tag, **body), self)
 
     @extend_schema(
-        tags=[TAG_TAG],
+        tags=[TAG],
         summary="Delete a tag",
         operation_id="tagDelete",
         responses={
@@ -470,7 +477,7 @@ class MediaCreateView(SelfCommunityView):
     serializer_class = sc.SCMediaSerializer
 
     @extend_schema(
-        tags=[TAG_MEDIA],
+        tags=[TAG],
         summary="Create a media",
         operation_id="mediaCreate",
         description="`type` `url` with a `url` (the server does not fetch it), or `image` "
@@ -502,7 +509,7 @@ class MediaDetailView(SelfCommunityView):
     serializer_class = sc.SCMediaSerializer
 
     @extend_schema(
-        tags=[TAG_MEDIA],
+        tags=[TAG],
         summary="Get one of your media",
         operation_id="mediaRetrieve",
         responses={200: sc.SCMediaSerializer, **ERRORS.responses(401, 404)},
@@ -510,14 +517,3 @@ class MediaDetailView(SelfCommunityView):
     def get(self, request, media_id):
         media = services.media_get(media_id=media_id, owner=request.user)
         return reply(sc.SCMediaSerializer, media, self)
-
-
-class UnknownRouteView(SelfCommunityView):
-    """Any other path under /api/v2/: a 404 in SelfCommunity's shape."""
-
-    authentication_classes = []
-    permission_classes = []
-    throttle_classes = []
-
-    def initial(self, request, *args, **kwargs):
-        raise NotFound()

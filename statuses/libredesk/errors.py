@@ -28,6 +28,8 @@ TEXTS = {
 class ErrorEnvelopeSerializer(serializers.Serializer):
     """Schema of Libredesk's error envelope."""
 
+    field_examples = {"message": "Status name already exists", "data": None}
+
     status = serializers.ChoiceField(choices=["error"])
     message = serializers.CharField()
     data = serializers.JSONField(allow_null=True, default=None, help_text="Always null.")

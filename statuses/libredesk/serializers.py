@@ -11,8 +11,19 @@ from statuses.models import ConversationStatus
 CATEGORIES = ", ".join(ConversationStatus.Category.values)
 
 
+# Examples of a status's fields for the API documentation (core.schema.PortalAutoSchema).
+STATUS_EXAMPLES = {
+    "id": 5,
+    "created_at": "2026-11-20T09:30:00Z",
+    "updated_at": "2026-11-21T14:05:12Z",
+    "name": "Waiting on customer",
+}
+
+
 class StatusSerializer(serializers.ModelSerializer):
     """A conversation status as Libredesk returns it."""
+
+    field_examples = STATUS_EXAMPLES
 
     class Meta:
         model = ConversationStatus
@@ -63,6 +74,7 @@ class StatusWriteSerializer(StrictSerializer):
     keys are ignored, as Libredesk does: its admin screen sends the whole row back."""
 
     reject_unknown = False
+    field_examples = STATUS_EXAMPLES
 
     name = VisibleNameField(
         max_length=ConversationStatus.NAME_MAX_LENGTH,
@@ -116,6 +128,11 @@ class TrueEnvelopeSerializer(serializers.Serializer):
 
 class ApiKeySerializer(serializers.Serializer):
     """A newly issued API key and its secret, shown once."""
+
+    field_examples = {
+        "api_key": "k3J9x2Lm8QpR4vT7wY1zA6bC0dE5fG2h",
+        "api_secret": "Zq8Wn2Kd5Rt7Yp1Xc4Vb6Nm9Lh3Jg0FsA2Sd4Fg6Hj8Kl0Qw3Er5Ty7Ui9Op1As3",
+    }
 
     api_key = serializers.CharField()
     api_secret = serializers.CharField()

@@ -49,6 +49,12 @@ AJV_TEXTS = {
 class RocketChatErrorSerializer(serializers.Serializer):
     """Schema of a Rocket.Chat error reply."""
 
+    field_examples = {
+        "error": f"The custom user status name is already in use [{NAME_IN_USE}]",
+        "errorType": NAME_IN_USE,
+        "details": {"method": SAVE_METHOD},
+    }
+
     success = serializers.BooleanField(default=False)
     error = serializers.CharField(help_text="The message, then the errorType in brackets.")
     errorType = serializers.CharField(required=False)
@@ -57,6 +63,8 @@ class RocketChatErrorSerializer(serializers.Serializer):
 
 class RocketChatUnauthorizedSerializer(serializers.Serializer):
     """Schema of Rocket.Chat's reply when the login headers are missing or wrong."""
+
+    field_examples = {"error": NOT_LOGGED_IN, "message": NOT_LOGGED_IN}
 
     success = serializers.BooleanField(default=False)
     status = serializers.ChoiceField(choices=["error"])

@@ -63,9 +63,32 @@ NAME_HELP = format_lazy(
 )
 STATUS_TYPE_HELP = _("Required: online, away, busy or offline.")
 
+# Examples of the fields of a custom user status for the API documentation
+# (core.schema.PortalAutoSchema): an _id is 17 characters of Rocket.Chat's alphabet.
+USER_STATUS_EXAMPLES = {
+    "_id": "7TeQbDFpHzZxKGWrn",
+    "customUserStatusId": "7TeQbDFpHzZxKGWrn",
+    "name": "In a meeting",
+    "statusType": "busy",
+    "_updatedAt": "2026-11-21T14:05:12.345Z",
+}
+USER_EXAMPLES = {
+    "_id": "42",
+    "userId": "42",
+    "username": "maria",
+    "user": "maria",
+    "name": "Maria Rossi",
+    "email": "maria@example.com",
+    "address": "maria@example.com",
+    "password": "correct horse battery staple",
+    "authToken": "9HqLlyZOugoStsXCUfD_0YdwnNnunAJF8V47U3QHXSq",
+}
+
 
 class UserStatusCreateSerializer(StrictSerializer):
     """`{"name", "statusType"}`: no other key."""
+
+    field_examples = USER_STATUS_EXAMPLES
 
     # Missing or null values are the rules' to report (after a taken name, say), so the
     # body lets them through.
@@ -76,6 +99,8 @@ class UserStatusCreateSerializer(StrictSerializer):
 class UserStatusUpdateSerializer(StrictSerializer):
     """`{"_id", "name", "statusType"}`: no other key; `_id` is required."""
 
+    field_examples = USER_STATUS_EXAMPLES
+
     # A null `_id` is let through to the look-up, which finds nothing.
     _id = BodyStringField(source="status_id", help_text="The status to change.")
     name = OptionalTextField(help_text=NAME_HELP)
@@ -84,6 +109,8 @@ class UserStatusUpdateSerializer(StrictSerializer):
 
 class UserStatusDeleteSerializer(StrictSerializer):
     """`{"customUserStatusId"}`: no other key."""
+
+    field_examples = USER_STATUS_EXAMPLES
 
     # Missing, null and "" all fail (`required`, `null`, `blank`): one reply for the three.
     customUserStatusId = BodyStringField(source="status_id", allow_null=False, allow_blank=False)
@@ -107,6 +134,7 @@ class RocketChatLoginBodySerializer(StrictSerializer):
 
     # Validated as `login`, `by_email` and `password`, each None when not given as a string.
     reject_unknown = False
+    field_examples = USER_EXAMPLES
 
     user = LoginCredentialField(help_text="A username, or an email if it has @.")
     username = LoginCredentialField()
@@ -281,6 +309,8 @@ class UserStatusSerializer(serializers.Serializer):
     """A custom user status as Rocket.Chat returns it (the schema of the replies, which
     are written by user_status_data and user_status_rows)."""
 
+    field_examples = USER_STATUS_EXAMPLES
+
     _id = serializers.CharField(source="id")
     name = serializers.CharField()
     statusType = serializers.CharField(source="status_type")
@@ -316,6 +346,8 @@ def user_status_rows(rows) -> list[dict]:
 
 
 class RocketChatStatusListSerializer(serializers.Serializer):
+    field_examples = {"count": 2, "offset": 0, "total": 2}
+
     statuses = UserStatusSerializer(many=True)
     count = serializers.IntegerField(help_text="Items in this page.")
     offset = serializers.IntegerField()
@@ -333,11 +365,15 @@ class RocketChatSuccessSerializer(serializers.Serializer):
 
 
 class RocketChatEmailSerializer(serializers.Serializer):
+    field_examples = USER_EXAMPLES
+
     address = serializers.CharField()
     verified = serializers.BooleanField()
 
 
 class RocketChatUserSettingsSerializer(serializers.Serializer):
+    field_examples = {"profile": {}, "preferences": {}, "calendar": {}}
+
     profile = serializers.DictField(help_text="Always empty.")
     preferences = serializers.DictField(help_text="Always empty.")
     calendar = serializers.DictField(help_text="Always empty.")
@@ -346,6 +382,17 @@ class RocketChatUserSettingsSerializer(serializers.Serializer):
 class RocketChatMeSerializer(serializers.Serializer):
     """The caller, as Rocket.Chat's /me returns it (`IMeApiUser` of
     `@rocket.chat/core-typings`; never a password or secret)."""
+
+    field_examples = {
+        **USER_EXAMPLES,
+        "roles": ["user"],
+        "status": "online",
+        "statusConnection": "online",
+        "utcOffset": 0,
+        "avatarUrl": "https://portal.example.com/avatar/maria",
+        "createdAt": "2026-01-15T08:00:00.000Z",
+        "lastLogin": "2026-11-21T14:05:12.345Z",
+    }
 
     _id = serializers.CharField()
     username = serializers.CharField()
@@ -366,6 +413,8 @@ class RocketChatMeSerializer(serializers.Serializer):
 
 
 class RocketChatLoginDataSerializer(serializers.Serializer):
+    field_examples = USER_EXAMPLES
+
     userId = serializers.CharField()
     authToken = serializers.CharField()
     me = RocketChatMeSerializer()
@@ -378,6 +427,8 @@ class RocketChatLoginReplySerializer(serializers.Serializer):
 
 
 class RocketChatLoginFailedSerializer(serializers.Serializer):
+    field_examples = {"error": "Unauthorized", "message": "Unauthorized"}
+
     status = serializers.ChoiceField(choices=["error"])
     error = serializers.CharField(default="Unauthorized")
     message = serializers.CharField(default="Unauthorized")
@@ -385,6 +436,8 @@ class RocketChatLoginFailedSerializer(serializers.Serializer):
 
 
 class RocketChatLogoutMessageSerializer(serializers.Serializer):
+    field_examples = {"message": "You've been logged out!"}
+
     message = serializers.CharField()
 
 

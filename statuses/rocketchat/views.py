@@ -16,8 +16,8 @@ from statuses.rocketchat import serializers as rc
 from statuses.rocketchat.errors import ERRORS
 from statuses.rocketchat.pagination import StatusPagination
 
-TAG_SESSION = "Rocket.Chat: session"
-TAG_STATUS = "Rocket.Chat: custom user statuses"
+# The one OpenAPI tag of every Rocket.Chat operation (config/surfaces.py orders the tags).
+TAG = "Rocket.Chat"
 
 
 class RocketChatView(SurfaceView):
@@ -38,7 +38,7 @@ class LoginView(RocketChatView):
     serializer_class = rc.RocketChatLoginBodySerializer
 
     @extend_schema(
-        tags=[TAG_SESSION],
+        tags=[TAG],
         summary="Log in",
         operation_id="login",
         description="Body: `{user, password}` (a `user` containing @ is an email), "
@@ -89,7 +89,7 @@ class MeView(RocketChatView):
     """The logged-in user."""
 
     @extend_schema(
-        tags=[TAG_SESSION],
+        tags=[TAG],
         summary="Who am I",
         operation_id="me",
         responses={200: rc.RocketChatMeSerializer, **ERRORS.responses(401)},
@@ -104,7 +104,7 @@ class LogoutView(RocketChatView):
     authentication_classes = [LoginTokenAuthentication]
 
     @extend_schema(
-        tags=[TAG_SESSION],
+        tags=[TAG],
         summary="Log out",
         operation_id="logout",
         request=None,
@@ -115,7 +115,7 @@ class LogoutView(RocketChatView):
         return Response({"status": "success", "data": {"message": _("You've been logged out!")}})
 
     @extend_schema(
-        tags=[TAG_SESSION],
+        tags=[TAG],
         summary="Log out (GET)",
         operation_id="logoutGet",
         description="The same as POST: Rocket.Chat serves both, and `@rocket.chat/sdk` "
@@ -138,12 +138,20 @@ class UserStatusListView(RocketChatView):
     reply_generations = ("user-statuses",)
 
     @extend_schema(
-        tags=[TAG_STATUS],
+        tags=[TAG],
         summary="List custom user statuses",
         operation_id="customUserStatusList",
         parameters=[
-            OpenApiParameter("offset", int, description="Default 0."),
-            OpenApiParameter("count", int, description="Default 50, at most 100; 0 means all."),
+            OpenApiParameter(
+                "offset",
+                {"type": "integer", "minimum": 0, "maximum": rc.MAX_OFFSET, "example": 0},
+                description="Default 0.",
+            ),
+            OpenApiParameter(
+                "count",
+                {"type": "integer", "minimum": 0, "example": 50},
+                description="Default 50, at most 100; 0 means all.",
+            ),
             OpenApiParameter("sort", str, description='JSON such as {"name":1}; 1 or -1.'),
             OpenApiParameter("name", str, description="Case-insensitive substring."),
             OpenApiParameter("_id", str, description="Exact id."),
@@ -172,7 +180,7 @@ class UserStatusCreateView(RocketChatView):
     serializer_class = rc.UserStatusCreateSerializer
 
     @extend_schema(
-        tags=[TAG_STATUS],
+        tags=[TAG],
         summary="Create a custom user status",
         operation_id="customUserStatusCreate",
         request=rc.UserStatusCreateSerializer,
@@ -193,7 +201,7 @@ class UserStatusUpdateView(RocketChatView):
     serializer_class = rc.UserStatusUpdateSerializer
 
     @extend_schema(
-        tags=[TAG_STATUS],
+        tags=[TAG],
         summary="Update a custom user status",
         operation_id="customUserStatusUpdate",
         request=rc.UserStatusUpdateSerializer,
@@ -218,7 +226,7 @@ class UserStatusDeleteView(RocketChatView):
     serializer_class = rc.UserStatusDeleteSerializer
 
     @extend_schema(
-        tags=[TAG_STATUS],
+        tags=[TAG],
         summary="Delete a custom user status",
         operation_id="customUserStatusDelete",
         request=rc.UserStatusDeleteSerializer,

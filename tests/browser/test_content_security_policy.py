@@ -29,10 +29,11 @@ def test_swagger_ui_renders_without_violations(page, csp_violations):
 
 def test_redoc_renders_without_violations(page, csp_violations):
     page.goto("/api/redoc/")
-    expect(page.locator("h1").first).to_contain_text("Status configuration portal")
-    expect(page.locator("text=Libredesk: conversation statuses").first).to_be_visible()
-    # ReDoc's "powered by" logo comes from its CDN: blocked on purpose (no third parties).
-    assert [v for v in csp_violations if "https://cdn.redoc.ly/" not in v] == []
+    # ReDoc builds the whole reference in the browser: seconds on a busy machine.
+    expect(page.locator("h1").first).to_contain_text("Status configuration portal", timeout=30_000)
+    expect(page.locator("[data-section-id='tag/Libredesk'] h2").first).to_be_visible()
+    # Started by a script file of the portal; its bundle asks no CDN for a logo any more.
+    assert csp_violations == []
 
 
 def test_admin_scripts_run_without_violations(login, page, csp_violations):
