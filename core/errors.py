@@ -18,7 +18,6 @@ Codes in use:
 - `default_protected`: a shipped default cannot be changed or deleted;
 - `stale_revision`: the caller's expected revision is not the current one;
 - `too_many` / `empty`: a batch is over its size limit, or has no items;
-- `no_room`: ordering has no space left before the first item;
 - `permission_denied`: a domain rule forbids the caller this action;
 - `invalid_credentials`: a login's username, password or membership does not match;
 - `too_large`: an uploaded file is over the size limit;

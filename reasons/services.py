@@ -270,15 +270,16 @@ def arrange(base: Sequence[T], placed: Sequence[tuple[T, int]]) -> list[T]:
     order and take the next free positions. The `base` items fill the positions left, in
     their order. So a reason moved to 3 is third, and the reasons it passed move by one."""
     size = len(base) + len(placed)
-    asks = sorted(range(len(placed)), key=lambda i: (min(max(placed[i][1], 1), size), i))
+    wanted = [min(max(position, 1), size) for _item, position in placed]
+    asks = sorted(range(len(placed)), key=lambda ask: (wanted[ask], ask))
     slots, last = [], 0
-    for i in asks:
-        last = max(min(max(placed[i][1], 1), size), last + 1)
+    for ask in asks:
+        last = max(wanted[ask], last + 1)
         slots.append(last)
     # Asks crowded at the end push back, so that none falls past it.
     for k in range(len(slots) - 1, -1, -1):
         slots[k] = min(slots[k], size - (len(slots) - 1 - k))
-    taken = {slot: placed[i][0] for i, slot in zip(asks, slots, strict=True)}
+    taken = {slot: placed[ask][0] for ask, slot in zip(asks, slots, strict=True)}
     rest = iter(base)
     return [taken[position] if position in taken else next(rest) for position in range(1, size + 1)]
 
