@@ -36,8 +36,8 @@ run: install .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	$(BIN)/python manage.py ensure_demo_admin --url http://$(HOST):$(PORT)
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	HTTPS=false $(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile -
+	@echo "Serving on http://$(HOST):$(PORT)/ with the webhooks worker  (Ctrl-C stops both)"
+	HTTPS=false WEBHOOKS_ALLOW_PRIVATE_TARGETS=true BIN=$(BIN) scripts/serve.sh $(HOST) $(PORT)
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own here).
 browser-deps:

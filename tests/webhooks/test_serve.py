@@ -1,0 +1,82 @@
+"""`make run`'s server script: gunicorn and the webhooks worker together, one Ctrl-C for
+both, and the worker really delivers what the server's writes emit."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.live import ROOT, answers_http, free_port, manage, portal_env
+from tests.webhooks.receiver import start_receiver
+from tests.webhooks.test_crash import EVENT_TYPES, SETUP, Api
+
+
+def children(pid):
+    try:
+        out = subprocess.run(
+            ["ps", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True
+        ).stdout
+    except FileNotFoundError:
+        return []
+    return [line.strip() for line in out.splitlines() if line.strip()]
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_serve_runs_gunicorn_and_the_worker_and_ctrl_c_stops_both():
+    receiver = start_receiver()
+    with tempfile.TemporaryDirectory(prefix="portal-serve-") as tmp:
+        env = portal_env(Path(tmp) / "db.sqlite3", WEBHOOKS_ALLOW_PRIVATE_TARGETS="true")
+        env["BIN"] = str(Path(sys.executable).parent)
+        manage(env, "migrate", "--noinput", "-v", "0")
+        setup = json.loads(
+            manage(env, "shell", "-c", SETUP.format(url=receiver.url, types=EVENT_TYPES))
+            .strip()
+            .splitlines()[-1]
+        )
+        port = free_port()
+        process = subprocess.Popen(
+            ["scripts/serve.sh", "127.0.0.1", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group, as a terminal gives it
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if answers_http(port):
+                        break
+                except OSError:
+                    assert time.monotonic() < deadline, "the server did not start"
+                    time.sleep(0.2)
+            running = children(process.pid)
+            assert any("webhooks_worker" in line for line in running), running
+            assert any("gunicorn" in line for line in running), running
+            api = Api(setup["key"], setup["secret"])
+            api.change(f"http://127.0.0.1:{port}", 0, [])
+            (request,) = receiver.wait_for(1, timeout=60)
+            assert json.loads(request.body)["type"] == "libredesk.status.created"
+            pids = [int(line.split()[0]) for line in running]
+            os.killpg(process.pid, signal.SIGINT)  # Ctrl-C
+            process.wait(timeout=30)
+            deadline = time.monotonic() + 10
+            while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert not any(alive(pid) for pid in pids), "Ctrl-C left a process running"
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+            receiver.server.shutdown()
