@@ -11,6 +11,8 @@ from rest_framework.test import APIClient
 
 from reasons import services
 from reasons.models import Account, StatusReason
+from tests.browser.axe_audit import audit, axe_installed
+from tests.browser.conftest import RESULTS
 
 LIST = "/admin/reasons/statusreason/"
 API = "/api/account/acme/configuration/le-agents/status-reasons?v=1"
@@ -162,3 +164,52 @@ def test_api_creates_are_numbered_from_one(login, acme):
     }
     assert positions == {"Meeting": "1", "Coffee": "2", "Lunch": "3", "Break": "6"}
     assert re.fullmatch(r"\d+", positions["Break"])
+
+
+# --- axe-core on the pages these items template ------------------------------------------
+
+
+@pytest.fixture
+def audit_page(browser, live_server, request):
+    """A page whose Content-Security-Policy lets Playwright inject axe (audits only)."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        RESULTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(RESULTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def test_the_soft_delete_pages_have_no_accessibility_violations(audit_page, acme):
+    axe = axe_installed()
+
+    def check(name):
+        violations = audit(audit_page, name, axe)
+        assert violations == [], f"axe on {name}:\n" + "\n".join(map(str, violations))
+
+    delete("Training")
+    audit_page.goto("/admin/login/")
+    audit_page.fill("#id_username", "manager")
+    audit_page.fill("#id_password", "manager-pass-123")
+    audit_page.click("input[type=submit]")
+    audit_page.wait_for_url("**/admin/")
+    audit_page.goto(f"{LIST}?deleted=all")
+    expect(audit_page.locator(".reason-deleted")).to_be_visible()
+    check("reasons list, deleted ones marked")
+    audit_page.get_by_role("link", name="Training", exact=True).click()
+    expect(audit_page.get_by_role("button", name="Restore")).to_be_visible()
+    check("deleted reason with Restore")
+    audit_page.goto(LIST)
+    row(audit_page, "Lunch").locator("input[name=_selected_action]").check()
+    audit_page.select_option("select[name=action]", "delete_selected")
+    audit_page.click("button[name=index]")
+    expect(audit_page.locator("h1")).to_have_text("Delete the selected status reasons?")
+    check("soft delete confirmation")
+    audit_page.goto(f"{LIST}{StatusReason.objects.get(text='Break').pk}/delete/")
+    expect(audit_page.locator("#content")).to_contain_text("soft-deleted")
+    check("one reason's soft delete confirmation")
