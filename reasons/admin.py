@@ -277,8 +277,9 @@ class StatusReasonAdmin(PortalImportExportMixin, ServiceBackedAdmin):
         if batch is not None:  # a row of the list: its position moves with the others'
             batch.save_positions()
             return
-        # The position only when the form changed it: otherwise the reason keeps its place.
-        order = obj.order if "order" in form.changed_data else None
+        # The position when the form changed it, or when reverting to a past version (its
+        # position too); otherwise the reason keeps its place, wherever others moved it.
+        order = obj.order if "order" in form.changed_data or self._reverting(request) else None
         fields = services.ReasonFields(
             text=obj.text, state=obj.state, enabled=obj.enabled, order=order
         )
@@ -288,6 +289,13 @@ class StatusReasonAdmin(PortalImportExportMixin, ServiceBackedAdmin):
             written = services.reason_create(account=obj.account, fields=fields)
             obj.pk = written.reasons[0].pk
         obj.order = written.reasons[0].order
+
+    def _reverting(self, request) -> bool:
+        """Whether this save reverts the reason to a past version (simple_history's form)."""
+        match, opts = request.resolver_match, self.opts
+        return (
+            bool(match) and match.url_name == f"{opts.app_label}_{opts.model_name}_simple_history"
+        )
 
     def delete_model(self, request, obj):
         # Deleting a reason is a soft delete, as in LivePerson; "Restore" brings it back.

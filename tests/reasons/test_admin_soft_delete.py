@@ -335,3 +335,21 @@ def test_the_account_page_lists_live_reasons_in_order(admin_client, acme):
     html = admin_client.get("/admin/reasons/account/acme/change/").content.decode()
     assert html.index("Training") < html.index("Break")
     assert "Lunch" not in html
+
+
+def test_reverting_to_a_past_version_restores_its_position_too(admin_client, acme):
+    lunch = reason("Lunch")
+    data = {"text": "Lunch", "state": "Away", "enabled": "on", "order": "3"}
+    admin_client.post(f"{ADMIN}{lunch.pk}/change/", data)
+    assert reason("Lunch").order == 3
+    first = StatusReason.history.filter(id=lunch.pk).earliest("history_date")
+    url = f"{ADMIN}{lunch.pk}/history/{first.history_id}/"
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data["enabled"] = "on"
+    assert admin_client.post(url, data).status_code == 302
+    assert list(StatusReason.objects.order_by("order").values_list("text", "order")) == [
+        ("Lunch", 1),
+        ("Training", 2),
+        ("Break", 3),
+    ]
