@@ -12,6 +12,10 @@ from access import credential_cache
 from access.services import api_key_authenticate, login_token_find
 
 INVALID_CREDENTIAL = _("Invalid credential")
+# An OAuth2 bearer that was sent but is refused (RFC 6750's `invalid_token`): unknown,
+# expired, revoked, or its user deactivated.
+INVALID_ACCESS_TOKEN = _("Invalid or expired access token.")
+INVALID_LOGIN_TOKEN = _("Invalid or expired login token.")
 
 
 class _ApiKeyAuthentication(BaseAuthentication):
@@ -71,7 +75,11 @@ class ApiKeyBasicAuthentication(_ApiKeyAuthentication):
 
 
 class LoginTokenAuthentication(BaseAuthentication):
-    """Rocket.Chat's header pair: `X-Auth-Token` and `X-User-Id`."""
+    """Rocket.Chat's header pair: `X-Auth-Token` and `X-User-Id`.
+
+    Rocket.Chat words a missing and a refused login alike (its 401 body is fixed); the
+    `WWW-Authenticate` challenge, which a 401 must carry (RFC 9110), tells them apart.
+    """
 
     def authenticate(self, request):
         token = request.META.get("HTTP_X_AUTH_TOKEN")
@@ -85,15 +93,27 @@ class LoginTokenAuthentication(BaseAuthentication):
 
         result = credential_cache.lookup("login-token", f"{user_id}:{token}", load)
         if result is None:
-            raise AuthenticationFailed()
+            raise AuthenticationFailed(INVALID_LOGIN_TOKEN)
         return (result[0], token)  # request.auth: the token (logout revokes it)
+
+    def authenticate_header(self, request):
+        challenge = 'X-Auth-Token realm="api"'
+        if request.META.get("HTTP_X_AUTH_TOKEN") or request.META.get("HTTP_X_USER_ID"):
+            challenge += f', error="invalid_token", error_description="{INVALID_LOGIN_TOKEN}"'
+        return challenge
 
 
 class ActiveUserOAuth2Authentication(OAuth2Authentication):
     """django-oauth-toolkit's bearer authentication, refusing users who were deactivated
     after their token was issued (the other surfaces check `is_active` too), with its
     answer for a bearer header kept in the credential cache (a token's own expiry
-    included)."""
+    included).
+
+    django-oauth-toolkit answers a bearer it refuses with None, as if none were sent, and
+    DRF then says "Authentication credentials were not provided". A bearer that was sent
+    and refused is RFC 6750's `invalid_token` instead: 401 with
+    `WWW-Authenticate: Bearer error="invalid_token"` and a message that says so.
+    """
 
     def authenticate(self, request):
         parts = get_authorization_header(request).split()
@@ -104,10 +124,22 @@ class ActiveUserOAuth2Authentication(OAuth2Authentication):
             result = self._check(request)
             return None if result is None else (*result, result[1].expires)
 
-        return credential_cache.lookup("oauth2", parts[1].decode("latin-1"), load)
+        result = credential_cache.lookup("oauth2", parts[1].decode("latin-1"), load)
+        if result is None:
+            self._refuse(request)
+        return result
 
     def _check(self, request):
         result = super().authenticate(request)
         if result is not None and not result[0].is_active:
-            raise AuthenticationFailed()
+            self._refuse(request)
         return result
+
+    def _refuse(self, request):
+        """Refuse the bearer sent: the challenge names the error, the message says which
+        (django-oauth-toolkit's "invalid" or "expired" where it told)."""
+        error = getattr(request, "oauth2_error", None) or {}
+        if error.get("error") != "invalid_token":
+            error = {"error": "invalid_token", "error_description": str(INVALID_ACCESS_TOKEN)}
+        request.oauth2_error = error
+        raise AuthenticationFailed(error.get("error_description") or INVALID_ACCESS_TOKEN)

@@ -356,3 +356,175 @@ def test_the_schema_documents_the_503_of_every_operation(client):
         assert "Retry-After" in responses["503"]["headers"]
         shape_of = next(responses[code] for code in ("401", "400") if code in responses)
         assert responses["503"]["content"] == shape_of["content"], (method, path)
+
+
+# --- a refused token says so (issue 14, item 17) -----------------------------------------------
+
+NOT_PROVIDED = "Authentication credentials were not provided."
+HTML = "text/html,application/xhtml+xml,*/*;q=0.8"
+
+
+def surface_routes(prefix, *, exclude=()):
+    return [path for path in api_routes() if path.startswith(prefix) and path not in exclude]
+
+
+SELFCOMMUNITY_ROUTES = surface_routes("/api/v2/")
+ROCKETCHAT_ROUTES = surface_routes(
+    "/api/v1/", exclude={"/api/v1/login", "/api/v1/statuses", "/api/v1/statuses/1"}
+)
+ROCKETCHAT_ROUTES = [path for path in ROCKETCHAT_ROUTES if "/agents/" not in path]
+
+
+@pytest.fixture
+def expired_bearer(oauth_app):
+    """An access token of an active user that expired a second ago."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken
+
+    from tests.conftest import issue_bearer
+
+    token = issue_bearer(UserFactory(), oauth_app)
+    AccessToken.objects.filter(token=token).update(
+        expires=timezone.now() - timedelta(seconds=1)
+    )
+    return token
+
+
+@pytest.fixture
+def revoked_bearer(oauth_app):
+    from oauth2_provider.models import AccessToken
+
+    from tests.conftest import issue_bearer
+
+    token = issue_bearer(UserFactory(), oauth_app)
+    AccessToken.objects.filter(token=token).delete()
+    return token
+
+
+@pytest.fixture
+def deactivated_bearer(oauth_app):
+    from tests.conftest import issue_bearer
+
+    user = UserFactory()
+    token = issue_bearer(user, oauth_app)
+    user.is_active = False
+    user.save()
+    return token
+
+
+def test_every_route_is_covered():
+    assert "/api/v2/status/1/restore/" in SELFCOMMUNITY_ROUTES and len(SELFCOMMUNITY_ROUTES) == 10
+    assert "/api/v1/custom-user-status.delete" in ROCKETCHAT_ROUTES and len(ROCKETCHAT_ROUTES) == 6
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", SELFCOMMUNITY_ROUTES)
+@pytest.mark.parametrize(
+    ("token", "says"),
+    [
+        ("not-a-token", "The access token is invalid."),
+        ("expired", "The access token has expired."),
+        ("revoked", "The access token is invalid."),
+        ("deactivated", "The access token is invalid."),
+    ],
+)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_refused_bearer_is_invalid_token_on_every_selfcommunity_route(
+    request, path, token, says, method
+):
+    if token != "not-a-token":
+        token = request.getfixturevalue(f"{token}_bearer")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = getattr(client, method)(path, {}, format="json")
+    assert response.status_code == 401, response.content
+    assert response.json() == {"errors": [{"code": "authentication_failed", "message": says}]}
+    challenge = response["WWW-Authenticate"]
+    assert challenge.startswith('Bearer realm="api"') and 'error="invalid_token"' in challenge
+    # The browsable API shows the same body, and DRF's "not provided" nowhere.
+    page = client.get(path, HTTP_ACCEPT=HTML)
+    assert page.status_code == 401 and page["Content-Type"].startswith("text/html")
+    html = page.content.decode()
+    assert "authentication_failed" in html and NOT_PROVIDED not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", SELFCOMMUNITY_ROUTES)
+def test_no_bearer_at_all_is_still_not_provided(path):
+    response = APIClient().get(path)
+    assert response.status_code == 401
+    assert response.json() == {"errors": [{"code": "not_authenticated", "message": NOT_PROVIDED}]}
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+@pytest.mark.django_db
+def test_a_good_bearer_after_a_refused_one_works(sc_login):
+    # A refusal is never cached: the same client with a valid token goes through.
+    member = sc_login()
+    bad = APIClient()
+    bad.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+    assert bad.get("/api/v2/status/").status_code == 401
+    assert member.get("/api/v2/status/").status_code == 200
+
+
+ROCKETCHAT_401 = {
+    "success": False,
+    "status": "error",
+    "error": "You must be logged in to do this.",
+    "message": "You must be logged in to do this.",
+}
+
+
+@pytest.fixture
+def expired_login(db, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from access.models import LoginToken
+    from access.services import login_token_issue
+
+    issued = login_token_issue(user=UserFactory())
+    LoginToken.objects.update(
+        created_at=timezone.now() - timedelta(days=settings.LOGIN_TOKEN_TTL_DAYS, seconds=1)
+    )
+    return {"HTTP_X_AUTH_TOKEN": issued.auth_token, "HTTP_X_USER_ID": issued.user_id}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ROCKETCHAT_ROUTES)
+@pytest.mark.parametrize("credentials", ["wrong", "expired", "token only", "user id only"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_refused_login_token_is_invalid_token_on_every_rocketchat_route(
+    request, path, credentials, method
+):
+    headers = {
+        "wrong": {"HTTP_X_AUTH_TOKEN": "not-a-token", "HTTP_X_USER_ID": "1"},
+        "token only": {"HTTP_X_AUTH_TOKEN": "not-a-token"},
+        "user id only": {"HTTP_X_USER_ID": "1"},
+    }.get(credentials) or request.getfixturevalue("expired_login")
+    client = APIClient()
+    response = getattr(client, method)(path, {}, format="json", **headers)
+    assert response.status_code == 401, response.content
+    # Rocket.Chat's body is fixed (CONTRACTS.md); the challenge says what was wrong.
+    assert response.json() == ROCKETCHAT_401
+    assert response["WWW-Authenticate"] == (
+        'X-Auth-Token realm="api", error="invalid_token", '
+        'error_description="Invalid or expired login token."'
+    )
+    page = client.get(path, HTTP_ACCEPT=HTML, **headers)
+    assert page.status_code == 401 and page["Content-Type"].startswith("text/html")
+    html = page.content.decode()
+    assert "You must be logged in to do this." in html and NOT_PROVIDED not in html
+    assert "Incorrect authentication credentials" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ROCKETCHAT_ROUTES)
+def test_no_login_headers_is_the_same_body_with_a_plain_challenge(path):
+    response = APIClient().get(path)
+    assert response.status_code == 401
+    assert response.json() == ROCKETCHAT_401
+    assert response["WWW-Authenticate"] == 'X-Auth-Token realm="api"'

@@ -112,7 +112,8 @@ class SelfCommunityErrors(ErrorShape):
     serializer = SCErrorsSerializer
     descriptions = {
         400: "Field errors (`field` + `messages`) or a malformed body (`parse_error`)",
-        401: "No or invalid bearer token — `not_authenticated`",
+        401: "No bearer token — `not_authenticated`; an invalid, expired or revoked one "
+        '— `authentication_failed`, with `WWW-Authenticate: Bearer error="invalid_token"`',
         403: "Authenticated but not allowed — `permission_denied`",
         404: "Unknown id — `not_found`",
         405: "Method not allowed — `method_not_allowed`",

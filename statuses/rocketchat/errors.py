@@ -91,7 +91,8 @@ class RocketChatErrors(ErrorShape):
     serializers = {401: RocketChatUnauthorizedSerializer}
     descriptions = {
         400: "A failed rule or bad params",
-        401: "Not logged in",
+        401: "Not logged in: no login headers, or a token that is invalid or expired "
+        '(`WWW-Authenticate` then says `error="invalid_token"`)',
         403: "`error-unauthorized`",
         413: "Body too large",
         415: "A body that is not JSON (or a form)",

@@ -128,7 +128,10 @@ def test_revocation_kills_the_token(client, oauth_client):
     assert response.status_code == 200
     response = api.get("/api/v2/status/")
     assert response.status_code == 401
-    assert response.json()["errors"][0]["code"] == "not_authenticated"
+    assert response.json()["errors"][0] == {
+        "code": "authentication_failed",
+        "message": "The access token is invalid.",
+    }
 
 
 def test_revoking_the_refresh_token_stops_refreshes(client, oauth_client):

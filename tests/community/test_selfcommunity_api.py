@@ -105,13 +105,17 @@ def test_every_route_needs_a_bearer(method, path):
 
 
 def test_a_wrong_or_expired_bearer_is_401(member):
+    # A bearer that was sent and refused is RFC 6750's invalid_token, not "not provided".
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
-    plain_error(client.get(STATUS), 401, "not_authenticated")
+    plain_error(client.get(STATUS), 401, "authentication_failed")
     from oauth2_provider.models import AccessToken
 
     AccessToken.objects.update(expires=timezone.now() - timedelta(seconds=1))
-    plain_error(member.get(STATUS), 401, "not_authenticated")
+    response = member.get(STATUS)
+    plain_error(response, 401, "authentication_failed")
+    assert response.json()["errors"][0]["message"] == "The access token has expired."
+    assert 'error="invalid_token"' in response["WWW-Authenticate"]
 
 
 def test_access_token_in_query_string_is_refused(sc_login, oauth_app):
