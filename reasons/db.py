@@ -18,67 +18,9 @@ from django.db import connections, models, router
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core import bulk
+from core.bulk import insert_rows, max_params
 from core.history import change_reason
-
-# Values that both drivers (sqlite3, psycopg) take as they are, exactly as the fields'
-# get_db_prep_save would give them.
-_PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
-# PostgreSQL takes at most 65,535 parameters in one statement.
-_POSTGRES_MAX_PARAMS = 65_535
-
-
-def _plain(field: models.Field) -> bool:
-    if field.is_relation:
-        field = field.target_field
-    return isinstance(field, _PLAIN_FIELDS)
-
-
-def _max_params(connection) -> int:
-    """The most parameters one statement may carry on this connection."""
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    return connection.features.max_query_params or _POSTGRES_MAX_PARAMS
-
-
-def _insert(connection, model, fields, columns, *, returning: str | None = None) -> list:
-    """INSERT rows given as `columns` (one list of prepared values per field of `fields`);
-    the `returning` column of each row, in the order of the rows.
-
-    On PostgreSQL, several rows go in as one array per column (`SELECT * FROM UNNEST(...)`,
-    as Django's own bulk_create does there): psycopg's work for a statement grows with its
-    placeholders. Elsewhere, `VALUES (...), (...)` in as few statements as the connection's
-    parameter limit allows."""
-    qn = connection.ops.quote_name
-    # Only quoted identifiers of the model go into the SQL; every value is a parameter.
-    table, names = qn(model._meta.db_table), ", ".join(qn(field.column) for field in fields)
-    head = f"INSERT INTO {table} ({names}) "
-    tail = f" RETURNING {qn(returning)}" if returning else ""
-    count = len(columns[0])
-    if connection.vendor == "postgresql" and count > 1:
-        # The array types without their modifiers (varchar[], not varchar(100)[]).
-        types = [field.db_type(connection).split("(")[0] for field in fields]
-        arrays = ", ".join(f"(%s)::{db_type}[]" for db_type in types)
-        unnest = f"SELECT * FROM UNNEST({arrays})"  # noqa: S608
-        statements = [(unnest, [list(column) for column in columns])]
-    else:
-        rows = list(zip(*columns, strict=True))
-        placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        per_statement = max(1, _max_params(connection) // len(fields))
-        statements = [
-            (
-                "VALUES " + ", ".join([placeholder] * len(chunk)),
-                [value for row in chunk for value in row],
-            )
-            for chunk in (rows[i : i + per_statement] for i in range(0, count, per_statement))
-        ]
-    returned = []
-    with connection.cursor() as cursor:
-        for body, params in statements:
-            cursor.execute(head + body + tail, params)
-            if returning:
-                returned.extend(row[0] for row in cursor.fetchall())
-    return returned
 
 
 def insert_with_history(objs: Sequence[models.Model], *, now: datetime | None = None) -> list:
@@ -97,10 +39,12 @@ def insert_with_history(objs: Sequence[models.Model], *, now: datetime | None = 
     pk = model._meta.pk
     fields = [field for field in model._meta.concrete_fields if field is not pk]
     prepared = {
-        field.attname: _prepared(field, [getattr(obj, field.attname) for obj in objs], connection)
+        field.attname: bulk.prepared(
+            field, [getattr(obj, field.attname) for obj in objs], connection
+        )
         for field in fields
     }
-    ids = _insert(connection, model, fields, list(prepared.values()), returning=pk.column)
+    ids = insert_rows(connection, model, fields, list(prepared.values()), returning=pk.column)
     for obj, obj_id in zip(objs, ids, strict=True):
         setattr(obj, pk.attname, obj_id)
         obj._state.adding, obj._state.db = False, connection.alias
@@ -110,30 +54,13 @@ def insert_with_history(objs: Sequence[models.Model], *, now: datetime | None = 
     return objs
 
 
-def _prepared(field, values: list, connection) -> list:
-    """The values as the field's get_db_prep_save gives them to the driver: as they are for
-    plain fields, else once for each distinct value (the batch's one timestamp)."""
-    if _plain(field):
-        return values
-    memo: dict = {}
-    prepared = []
-    for value in values:
-        try:
-            prepared.append(memo[value])
-        except KeyError:
-            prepared.append(memo.setdefault(value, field.get_db_prep_save(value, connection)))
-        except TypeError:  # unhashable
-            prepared.append(field.get_db_prep_save(value, connection))
-    return prepared
-
-
 def _insert_history(connection, model, objs, prepared, now) -> None:
     """The `+` history row of each obj, as simple_history's bulk_history_create makes it."""
     history = model.history.model
     # All objs are fresh and created by one request: one user for all of them.
     user = history.get_default_history_user(objs[0])
     extra = {
-        "history_date": _prepared(history._meta.get_field("history_date"), [now], connection)
+        "history_date": bulk.prepared(history._meta.get_field("history_date"), [now], connection)
         * len(objs),
         "history_change_reason": [change_reason(obj) for obj in objs],
         "history_type": ["+"] * len(objs),
@@ -141,7 +68,7 @@ def _insert_history(connection, model, objs, prepared, now) -> None:
     }
     fields = [field for field in history._meta.concrete_fields if not field.primary_key]
     columns = [prepared.get(field.attname) or extra[field.attname] for field in fields]
-    _insert(connection, history, fields, columns)
+    insert_rows(connection, history, fields, columns)
 
 
 def bump_revision(model, pk, *, field: str = "revision") -> int | None:
@@ -219,7 +146,7 @@ def set_values(model, field: str, values: dict) -> None:
         model._default_manager.bulk_update(rows, [field])
         return
     rows = list(values.items())
-    per_statement = max(1, _max_params(connection) // 2)
+    per_statement = max(1, max_params(connection) // 2)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]

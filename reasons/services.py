@@ -42,10 +42,13 @@ from reasons import db
 from reasons.db import bump_revision, insert_with_history
 from reasons.models import Account, AccountBearer, StatusReason
 from reasons.selectors import reason_get
+from webhooks.services import emit
 
 # The most reasons one write takes: enough for any account, and few enough that a batch
 # stays a handful of queries of bounded size.
 MAX_ITEMS = 1000
+# The kind of object these services report to webhook subscribers (webhooks.catalogue).
+STATUS_REASON = "status-reason"
 WRITABLE_FIELDS = ["text", "state", "enabled", "order"]
 
 
@@ -383,6 +386,7 @@ def reason_create_many(
                 insert_with_history(reasons, now=now)
             except IntegrityError as exc:
                 raise _TextRefused from exc
+            _report("created", account.pk, reasons, revision)
             return Written(reasons, revision)
     except _TextRefused:
         if len(items) == 1:  # no query needed to name the item
@@ -465,6 +469,7 @@ def reason_update_many(
                 StatusReason,
                 ["text", "text_key", "state", "enabled", "order", "updated_at"],
             )
+        _report("updated", account.pk, reasons, revision)
         return Written(reasons, revision)
 
 
@@ -495,6 +500,14 @@ def _free_texts_taken_within_batch(
         # so the placeholder keys can clash neither with real keys nor with each other.
         placeholder = Concat(Value("\u2063swap "), Cast("id", output_field=CharField()))
         StatusReason.objects.filter(pk__in=givers).update(text=placeholder, text_key=placeholder)
+
+
+def _report(action: str, account_id: str, reasons: Sequence[StatusReason], revision: int) -> None:
+    """Tell webhook subscribers, in the write's transaction, which reasons the write made,
+    changed or deleted, with the account's new revision. Reasons whose position moved only
+    because others were placed around them get no event of their own: the revision in the
+    event says the collection changed (docs/contracts/liveperson.md)."""
+    emit(STATUS_REASON, action, reasons, account_id=account_id, revision=revision)
 
 
 def _set_flags(
@@ -541,7 +554,9 @@ def reason_delete_many(
         revision = _lock(account.pk, if_match=if_match)
         # A bulk delete's items are the ids themselves: its errors name no field.
         found = _live_reasons(account, ids, field=None)
-        return Written(_delete(account.pk, list(found.values())), revision)
+        deleted = _delete(account.pk, list(found.values()))
+        _report("deleted", account.pk, deleted, revision)
+        return Written(deleted, revision)
 
 
 def reason_delete(
@@ -551,7 +566,9 @@ def reason_delete(
     with transaction.atomic():
         revision = _lock(account.pk, if_match=if_match)
         reason = reason_get(account=account, reason_id=reason_id)
-        return Written(_delete(account.pk, [reason]), revision)
+        deleted = _delete(account.pk, [reason])
+        _report("deleted", account.pk, deleted, revision)
+        return Written(deleted, revision)
 
 
 def reasons_set_flags(
@@ -569,7 +586,7 @@ def reasons_set_flags(
     changed = 0
     with transaction.atomic():
         for account_id, ids in sorted(by_account.items()):
-            _lock(account_id, if_match=None)
+            revision = _lock(account_id, if_match=None)
             group = [
                 reason
                 for reason in StatusReason.objects.filter(account_id=account_id, pk__in=ids)
@@ -578,11 +595,11 @@ def reasons_set_flags(
             if not group:
                 continue
             if deleted is True:
-                _delete(account_id, group)
+                _report("deleted", account_id, _delete(account_id, group), revision)
             elif deleted is False:
-                _restore(account_id, group)
+                _report("updated", account_id, _restore(account_id, group), revision)
             else:
-                _set_flags(group, **flags)
+                _report("updated", account_id, _set_flags(group, **flags), revision)
             changed += len(group)
     return changed
 
@@ -600,7 +617,7 @@ def reasons_place(*, account: Account, positions: dict[int, int]) -> Written:
         new = _renumber(account.pk, placed=placed, leave=set(found))
         moved = [reason for reason in found.values() if reason.order != new[reason.pk]]
         if moved:
-            _set_flags(moved, orders=new)
+            _report("updated", account.pk, _set_flags(moved, orders=new), revision)
         return Written(sorted(found.values(), key=lambda reason: reason.order), revision)
 
 

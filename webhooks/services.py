@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 from standardwebhooks.webhooks import Webhook
 
+from core.bulk import insert_objects
 from core.errors import DomainError
 from webhooks import catalogue, http, queue, secrets
 from webhooks.models import Attempt, Delivery, Event, ObjectSequence, Subscription
@@ -134,7 +135,7 @@ def emit(
                 created_at=now,
             )
         )
-    Event.objects.bulk_create(events)
+    insert_objects(events)
     _fan_out(events, subscribers, now)
     return events
 
@@ -146,7 +147,7 @@ def _fan_out(events: list[Event], subscribers: list[Subscription], now: datetime
         for subscription in subscribers
     ]
     if deliveries:
-        Delivery.objects.bulk_create(deliveries)
+        insert_objects(deliveries)
         queue.dispatch_later()
 
 

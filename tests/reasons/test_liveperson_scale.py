@@ -47,11 +47,35 @@ def test_create_query_count_does_not_depend_on_item_count(lp_login):
     # database's own parameter limit).
     large_write, large, response = write_statements(create(agent, 1000, "large"))
     # Raise and lock the account's revision, move the live reasons down by the number of
-    # new ones (one UPDATE), the reasons, their history; no text check (the unique
-    # constraint is the check) and no savepoint of its own.
-    assert small_write == ["SAVEPOINT", "UPDATE", "UPDATE", "INSERT", "INSERT", "RELEASE"]
+    # new ones (one UPDATE), the reasons, their history, the webhook subscriptions that
+    # want the events (none); no text check (the unique constraint is the check) and no
+    # savepoint of its own.
+    assert small_write == [
+        "SAVEPOINT", "UPDATE", "UPDATE", "INSERT", "INSERT", "SELECT", "RELEASE"
+    ]  # fmt: skip
     assert large_write == small_write and large == small
     assert len(response.json()) == 1000
+
+
+def test_a_subscribed_create_emits_every_event_in_a_constant_number_of_statements(lp_login):
+    from webhooks import services as webhooks
+    from webhooks.models import Delivery, Event
+
+    webhooks.subscription_create(
+        url="http://127.0.0.1:9/hook", event_types=["liveperson.reason.created"]
+    )
+    agent = lp_login()
+    agent.get(url())
+    small_write, small, _ = write_statements(create(agent, 1, "small"))
+    large_write, large, _ = write_statements(create(agent, 1000, "large"))
+    # ... then the objects' sequences (one upsert), the events, their deliveries and the
+    # one task row that will queue them.
+    assert small_write == [
+        "SAVEPOINT", "UPDATE", "UPDATE", "INSERT", "INSERT",
+        "SELECT", "INSERT", "INSERT", "INSERT", "INSERT", "RELEASE",
+    ]  # fmt: skip
+    assert large_write == small_write and large == small
+    assert Event.objects.count() == Delivery.objects.count() == 1001
 
 
 @pytest.mark.postgres
