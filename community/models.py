@@ -13,6 +13,7 @@ from core.text import (
     NameKeyMixin,
     NameKeyQuerySet,
     name_key_field,
+    validate_name_characters,
     visible_name_field,
 )
 
@@ -53,7 +54,9 @@ class Tag(NameKeyMixin, models.Model):
     Type = TagType
     NAME_MAX_LENGTH = 50
 
-    name = visible_name_field(_("name"), max_length=NAME_MAX_LENGTH)
+    name = visible_name_field(
+        _("name"), max_length=NAME_MAX_LENGTH, validators=[validate_name_characters]
+    )
     name_key = name_key_field()
     type = models.CharField(_("type"), max_length=16, choices=TagType.choices)
     description = models.CharField(_("description"), max_length=255, blank=True)
@@ -131,7 +134,9 @@ class Category(NameKeyMixin, models.Model):
 
     NAME_MAX_LENGTH = 255
 
-    name = visible_name_field(_("name"), max_length=NAME_MAX_LENGTH)
+    name = visible_name_field(
+        _("name"), max_length=NAME_MAX_LENGTH, validators=[validate_name_characters]
+    )
     name_key = name_key_field()
     name_synonyms = models.CharField(_("name synonyms"), max_length=255, blank=True)
     slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)

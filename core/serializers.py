@@ -14,7 +14,7 @@ from rest_framework.fields import empty
 from rest_framework.settings import api_settings
 
 from core.ids import MAX_ID
-from core.text import name_key
+from core.text import name_key, validate_name_characters
 
 # Sent by the browsable API's HTML forms, never part of a vendor's body.
 FORM_NOISE = frozenset({"csrfmiddlewaretoken"})
@@ -37,6 +37,18 @@ class VisibleNameField(StrictCharField):
         if isinstance(data, str) and not name_key(data):
             self.fail("blank")
         return super().run_validation(data)
+
+
+class NameField(VisibleNameField):
+    """A name shown in the admin and by the clients: something visible in it, at most
+    `max_length` characters, then the portal's character rule (no control characters, no
+    `<` or `>`: core.text.validate_name_characters), in that order. The model checks the
+    same rule for every other door (admin, imports)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # After the length check that CharField adds, so a name breaking both is too long.
+        self.validators.append(validate_name_characters)
 
 
 class StrictIntegerField(serializers.IntegerField):

@@ -128,6 +128,31 @@ class NameKeyQuerySet(models.QuerySet):
 
 VISIBLE_NAME_REQUIRED = _("The name needs at least one visible character.")
 
+# The portal's rule for the characters of a name shown in the admin and by the clients
+# (docs/names.md): no control characters, no `<` or `>`. LivePerson's reason texts have
+# had it from the start (reasons.models, in LivePerson's words); Rocket.Chat refuses more
+# (statuses.models.validate_user_status_name).
+NAME_CONTROL_CHARACTERS = _(
+    "A name cannot contain control characters (tabs, line breaks and the like)."
+)
+NAME_ANGLE_BRACKETS = _("A name cannot contain < or >.")
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether `text` has a control character (Unicode Cc: C0 with tab and line feed,
+    DEL, C1). Format characters (Cf) such as a zero-width space are not controls."""
+    return any(unicodedata.category(char) == "Cc" for char in text)
+
+
+def validate_name_characters(value: str) -> None:
+    """A name has no control characters (they break a line or a table cell wherever it
+    is shown) and no `<` or `>` (some clients show names as HTML). Codes `control` and
+    `angle_brackets`, as a LivePerson reason's text."""
+    if has_control_characters(value):
+        raise ValidationError(NAME_CONTROL_CHARACTERS, code="control")
+    if "<" in value or ">" in value:
+        raise ValidationError(NAME_ANGLE_BRACKETS, code="angle_brackets")
+
 
 def visible_name_field(verbose_name, *, max_length, validators=(), error_messages=None):
     """A name column whose value must have something visible in it (`validate_visible`),

@@ -10,7 +10,9 @@ from core.history import HistoricalRecords
 from core.text import (
     NameKeyMixin,
     NameKeyQuerySet,
+    has_control_characters,
     name_key_field,
+    validate_name_characters,
     visible_name_field,
 )
 
@@ -29,7 +31,9 @@ class ConversationStatus(NameKeyMixin, models.Model):
     NAME_MAX_LENGTH = 25
     Category = ConversationCategory
 
-    name = visible_name_field(_("name"), max_length=NAME_MAX_LENGTH)
+    name = visible_name_field(
+        _("name"), max_length=NAME_MAX_LENGTH, validators=[validate_name_characters]
+    )
     name_key = name_key_field()
     category = models.CharField(_("category"), max_length=16, choices=ConversationCategory.choices)
     is_default = models.BooleanField(
@@ -113,13 +117,19 @@ USER_STATUS_NAME_FORBIDDEN = frozenset("><&\"'")
 
 
 def validate_user_status_name(value: str) -> None:
-    """A custom user status name has none of `> < & " '` and at most 120 characters.
+    """A custom user status name has none of `> < & " '` (Rocket.Chat's rule), no control
+    character (the portal's rule for every name, core.text.validate_name_characters) and
+    at most 120 characters.
 
-    Both break the same rule ("not a valid name", code `invalid`): the length is checked
-    here too, ahead of the field's own max_length check, so that a too-long name is
-    reported like a forbidden character rather than with a second wording.
+    All break the same rule ("not a valid name", code `invalid`, Rocket.Chat's words): the
+    length is checked here too, ahead of the field's own max_length check, so that a
+    too-long name is reported like a forbidden character rather than with a second wording.
     """
-    if USER_STATUS_NAME_FORBIDDEN & set(value) or len(value) > USER_STATUS_NAME_MAX_LENGTH:
+    if (
+        USER_STATUS_NAME_FORBIDDEN & set(value)
+        or has_control_characters(value)
+        or len(value) > USER_STATUS_NAME_MAX_LENGTH
+    ):
         raise ValidationError(
             _("%(value)s is not a valid name"), code="invalid", params={"value": value}
         )

@@ -20,11 +20,11 @@ from community.models import (
 from community.services import STATUS_ORDERINGS
 from core.serializers import (
     IdField,
+    NameField,
     StrictCharField,
     StrictFloatField,
     StrictIntegerField,
     StrictSerializer,
-    VisibleNameField,
 )
 
 # The largest value of a PositiveIntegerField (`order`) on every database.
@@ -483,7 +483,7 @@ class SCCategoryWriteSerializer(SCBodySerializer):
 
     field_examples = {**CATEGORY_EXAMPLES, "tags": [TAG_EXAMPLES["id"]]}
 
-    name = VisibleNameField(max_length=Category.NAME_MAX_LENGTH)
+    name = NameField(max_length=Category.NAME_MAX_LENGTH)
     slug = serializers.SlugField(max_length=255, required=False, allow_unicode=True)
     name_synonyms = StrictCharField(max_length=255, required=False, allow_blank=True)
     slogan = StrictCharField(max_length=255, required=False, allow_blank=True)
@@ -506,7 +506,7 @@ class SCTagWriteSerializer(SCBodySerializer):
 
     field_examples = TAG_EXAMPLES
 
-    name = VisibleNameField(max_length=Tag.NAME_MAX_LENGTH)
+    name = NameField(max_length=Tag.NAME_MAX_LENGTH)
     type = serializers.ChoiceField(choices=TagType.choices)
     description = StrictCharField(max_length=255, required=False, allow_blank=True)
     color = StrictCharField(

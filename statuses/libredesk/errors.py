@@ -20,6 +20,9 @@ ERROR_TYPES = {
 # Libredesk's own texts for the domain codes whose wording its clients see.
 TEXTS = {
     ("name_taken", None): _("Status name already exists"),
+    # The portal's rule for the characters of a name (docs/names.md), in Libredesk's style.
+    ("control", None): _("`name` must not contain control characters"),
+    ("angle_brackets", None): _("`name` must not contain < or >"),
     ("default_protected", "update"): _("Cannot update default conversation status"),
     ("default_protected", "delete"): _("Cannot delete default conversation status"),
 }

@@ -5,7 +5,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.serializers import StrictSerializer, VisibleNameField
+from core.serializers import NameField, StrictSerializer
 from statuses.models import ConversationStatus
 
 CATEGORIES = ", ".join(ConversationStatus.Category.values)
@@ -76,7 +76,7 @@ class StatusWriteSerializer(StrictSerializer):
     reject_unknown = False
     field_examples = STATUS_EXAMPLES
 
-    name = VisibleNameField(
+    name = NameField(
         max_length=ConversationStatus.NAME_MAX_LENGTH,
         error_messages={
             "required": _("`name` empty"),
