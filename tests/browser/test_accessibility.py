@@ -1,7 +1,8 @@
 """Accessibility of every page the project templates itself (docs/accessibility.md).
 
 axe-core (WCAG 2.0/2.1 A and AA, and best practice) runs in a real Chromium on: the landing
-page, the OAuth sign-in (blank, with a wrong password, with an empty field), the admin
+page, the OAuth sign-in (blank, with a wrong password, with an empty field) and the OAuth
+Authorize page (django-oauth-toolkit's, templated over), the admin
 dashboard, a user's credentials page, the API-key confirmation and secret pages, the API
 keys' action confirmation, and the reasons list. Any violation in our markup fails; the
 violations of Django's own widgets are listed once, in tests/browser/axe_audit.py.
@@ -301,3 +302,29 @@ def test_revoke_a_credential_with_the_keyboard_alone(login, manager):
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     assert not ApiKey.objects.filter(user=manager).exists()
     expect(page.locator("#login_tokens-group")).to_contain_text("rocketchat-py/1.0")
+
+
+def test_oauth_authorize_page(audit_page, axe_path, manager):
+    """django-oauth-toolkit's Authorize page, which the project templates over
+    (templates/oauth2_provider/): a title, one <main>, a level-one heading."""
+    application = Application.objects.create(
+        name="Community front end",
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris="https://client.example/callback",
+    )
+    audit_page.goto("/oauth/login/")
+    audit_page.fill("#id_username", "manager")
+    audit_page.fill("#id_password", PASSWORD)
+    audit_page.click("button[type=submit]")
+    audit_page.goto(
+        "/oauth/authorize/?response_type=code&client_id="
+        f"{application.client_id}&redirect_uri=https://client.example/callback"
+        "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        "&code_challenge_method=S256&scope=read&state=xyz"
+    )
+    expect(audit_page.locator("h1")).to_have_text("Authorise Community front end?")
+    assert audit_page.title().startswith("Authorise Community front end")
+    assert_no_violations(audit_page, "oauth authorize", axe_path)
+    audit_page.goto("/oauth/authorize/?response_type=code&client_id=nobody")
+    assert_no_violations(audit_page, "oauth authorize error", axe_path)
