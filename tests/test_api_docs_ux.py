@@ -348,10 +348,25 @@ def test_favicon_is_served_at_the_site_root(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/", "/api/"])
-def test_documentation_pages_link_the_favicon(client, path):
-    html = client.get(path, HTTP_ACCEPT="text/html").content.decode()
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/docs/",
+        "/api/redoc/",
+        "/api/",
+        "/admin/",
+        "/admin/statuses/conversationstatus/",
+        "/admin/statuses/conversationstatus/add/",
+    ],
+)
+def test_the_portals_pages_link_the_favicon(admin_client, path):
+    html = admin_client.get(path, HTTP_ACCEPT="text/html").content.decode()
     assert 'rel="icon"' in html
+
+
+@pytest.mark.django_db
+def test_the_admin_sign_in_page_links_the_favicon(client):
+    assert 'rel="icon"' in client.get("/admin/login/").content.decode()
 
 
 # --- item 13: ReDoc offline -------------------------------------------------------------------
