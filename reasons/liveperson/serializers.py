@@ -170,7 +170,9 @@ class ReasonWriteSerializer(StrictSerializer):
         allow_null=True,
         min_value=ORDER_MIN,
         max_value=ORDER_MAX,
-        help_text="Items created without one go before all existing items.",
+        help_text="The position asked for (1 is the first; clamped to the list, the other "
+        "reasons make room). Items created without one go before all existing items; an "
+        "update without one keeps the reason's place.",
         error_messages={
             "invalid": _("order must be an integer"),
             "min_value": ORDER_OUT_OF_RANGE,
