@@ -386,9 +386,7 @@ def expired_bearer(oauth_app):
     from tests.conftest import issue_bearer
 
     token = issue_bearer(UserFactory(), oauth_app)
-    AccessToken.objects.filter(token=token).update(
-        expires=timezone.now() - timedelta(seconds=1)
-    )
+    AccessToken.objects.filter(token=token).update(expires=timezone.now() - timedelta(seconds=1))
     return token
 
 
