@@ -55,7 +55,7 @@ def seed(*, statuses=24, user_statuses=20, reasons=100, posts=1000):
                 account=account,
                 text=f"Bench reason {i:04d}",
                 state=StatusReason.State.AWAY,
-                order=i,
+                order=i + 1,  # positions 1..N, as the services keep them
             )
             for i in range(reasons)
         )
