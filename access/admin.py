@@ -372,6 +372,10 @@ class LoginTokenInline(CredentialInline):
     def client(self, credential):
         return credential.user_agent or _("unknown (no user agent sent)")
 
+    @admin.display(description=_("last used"))
+    def last_used(self, credential):
+        return when(credential.last_used_at) if credential.last_used_at else _("never")
+
     def expires_at(self, credential):
         return credential.created_at + self.ttl()
 

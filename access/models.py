@@ -41,6 +41,8 @@ class LoginToken(models.Model):
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     user_agent = models.CharField(_("user agent"), max_length=255, blank=True, editable=False)
+    # Written at most once a minute (access.services.touch_last_used), not on every request.
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("login token")

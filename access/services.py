@@ -87,18 +87,19 @@ def api_key_authenticate(*, key, secret):
         return None
     if not api_key.user.is_active:
         return None
-    _touch_last_used(api_key)
+    touch_last_used(api_key)
     return api_key.user
 
 
-def _touch_last_used(api_key):
-    # Writing on every request would turn each read into a write; a minute's
-    # resolution is enough to tell which keys are in use.
+def touch_last_used(credential):
+    """Record that `credential` (a row with `last_used_at`) was just used. Writing on every
+    request would turn each read into a write; a minute's resolution is enough to tell
+    which credentials are in use. An UPDATE: no signal, so no cached credential ends."""
     now = timezone.now()
     resolution = timedelta(seconds=settings.API_KEY_LAST_USED_RESOLUTION_SECONDS)
-    if api_key.last_used_at is None or now - api_key.last_used_at >= resolution:
-        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
-        api_key.last_used_at = now
+    if credential.last_used_at is None or now - credential.last_used_at >= resolution:
+        type(credential).objects.filter(pk=credential.pk).update(last_used_at=now)
+        credential.last_used_at = now
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ def login_token_find(*, user_id, token):
     )
     if login is not None:
         login.expires_at = login.created_at + ttl
+        touch_last_used(login)
     return login
 
 

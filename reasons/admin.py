@@ -10,11 +10,12 @@ from django.forms.models import BaseModelFormSet
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from access.admin import CredentialInline, PortalUserAdmin, SessionAdmin
+from access.admin import CredentialInline, PortalUserAdmin, SessionAdmin, when
 from core.admin import PortalImportExportMixin, ServiceBackedAdmin
 from core.errors import DomainError
 from reasons import services
@@ -415,9 +416,21 @@ class AccountBearerAdmin(SessionAdmin):
 
 class AccountBearerInline(CredentialInline):
     model = AccountBearer
-    fields = ["account", "created_at"]
     verbose_name = _("LivePerson bearer")
     verbose_name_plural = _("LivePerson bearers")
+
+    def get_queryset(self, request):
+        live = timezone.now() - services.session_ttl()
+        return (
+            super().get_queryset(request).filter(refreshed_at__gte=live).select_related("account")
+        )
+
+    @admin.display(description=_("last used"))
+    def last_used(self, credential):
+        return when(credential.last_used_at) if credential.last_used_at else _("never")
+
+    def expires_at(self, credential):
+        return credential.refreshed_at + services.session_ttl()
 
 
 PortalUserAdmin.add_credential_inline(AccountBearerInline)

@@ -199,6 +199,8 @@ class AccountBearer(models.Model):
     refreshed_at = models.DateTimeField(
         _("refreshed at"), default=timezone.now, db_index=True, editable=False
     )
+    # Written at most once a minute (access.services.touch_last_used).
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
 
     class Meta:
         # The model lived in `access` until the bearers moved next to their accounts; the

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from access.services import hash_secret, user_authenticate_password
+from access.services import hash_secret, touch_last_used, user_authenticate_password
 from core.cache import bump as retire
 from core.db import domain_error_from, raise_on_integrity_error
 from core.errors import ConflictError, DomainError, ItemError, NotFoundError
@@ -678,7 +678,10 @@ def account_bearer_authenticate(*, token: str) -> AccountBearer | None:
     indexed query."""
     if not token:
         return None
-    return _live_sessions().filter(token_hash=hash_secret(token)).first()
+    bearer = _live_sessions().filter(token_hash=hash_secret(token)).first()
+    if bearer is not None:
+        touch_last_used(bearer)
+    return bearer
 
 
 def account_session_authenticate(*, session_id: str, csrf: str) -> AccountBearer | None:
@@ -694,6 +697,7 @@ def account_session_authenticate(*, session_id: str, csrf: str) -> AccountBearer
         raise DomainError(
             _("The csrf does not match the session's"), code="csrf_invalid", field="csrf"
         )
+    touch_last_used(session)
     return session
 
 

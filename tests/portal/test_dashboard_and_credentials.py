@@ -258,7 +258,7 @@ def test_each_credential_shows_kind_client_created_last_used_and_expiry(
     (token,) = credential_rows(html, "login_tokens")
     assert token["kind"] == "Rocket.Chat login token" and token["client"] == "rocketchat-py/1.0"
     expected = user.login_tokens.get().created_at + timedelta(days=90)
-    assert token["expires_on"] == when(expected) and token["last_used"] == "not recorded"
+    assert token["expires_on"] == when(expected) and token["last_used"] == "never"
     (access,) = credential_rows(html, "oauth2_provider_accesstoken")
     assert access["kind"] == "SelfCommunity OAuth2 access token" and access["client"] == "tests"
     (refresh,) = credential_rows(html, "oauth2_provider_refreshtoken")
