@@ -44,9 +44,10 @@ def browser():
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
-@pytest.fixture
-def page(browser, live_server, request):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+def _page(browser, live_server, request, **options):
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, **options
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
@@ -55,6 +56,18 @@ def page(browser, live_server, request):
         RESULTS.mkdir(exist_ok=True)
         page.screenshot(path=str(RESULTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    yield from _page(browser, live_server, request)
+
+
+@pytest.fixture
+def audit_page(browser, live_server, request):
+    """A page whose Content-Security-Policy lets Playwright inject axe-core: for the
+    accessibility audits only (tests/browser/axe_audit.py)."""
+    yield from _page(browser, live_server, request, bypass_csp=True)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -23,7 +23,6 @@ from access.models import ApiKey
 from access.services import api_key_authenticate, api_key_issue, login_token_issue
 from reasons.services import account_bearer_issue
 from tests.browser.axe_audit import audit, axe_installed
-from tests.browser.conftest import RESULTS
 from tests.factories import AccountFactory, StatusReasonFactory
 
 PASSWORD = "manager-pass-123"
@@ -32,22 +31,6 @@ PASSWORD = "manager-pass-123"
 @pytest.fixture(scope="session")
 def axe_path():
     return axe_installed()
-
-
-@pytest.fixture
-def audit_page(browser, live_server, request):
-    """A page whose Content-Security-Policy lets Playwright inject axe (for audits only)."""
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, bypass_csp=True
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        RESULTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(RESULTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
 
 
 @pytest.fixture

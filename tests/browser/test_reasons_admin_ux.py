@@ -12,7 +12,6 @@ from rest_framework.test import APIClient
 from reasons import services
 from reasons.models import Account, StatusReason
 from tests.browser.axe_audit import audit, axe_installed
-from tests.browser.conftest import RESULTS
 
 LIST = "/admin/reasons/statusreason/"
 API = "/api/account/acme/configuration/le-agents/status-reasons?v=1"
@@ -167,22 +166,6 @@ def test_api_creates_are_numbered_from_one(login, acme):
 
 
 # --- axe-core on the pages these items template ------------------------------------------
-
-
-@pytest.fixture
-def audit_page(browser, live_server, request):
-    """A page whose Content-Security-Policy lets Playwright inject axe (audits only)."""
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, bypass_csp=True
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        RESULTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(RESULTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
 
 
 def test_the_soft_delete_pages_have_no_accessibility_violations(audit_page, acme):
