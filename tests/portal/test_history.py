@@ -159,8 +159,9 @@ def test_history_page_hides_empty_reasons_and_never_says_none(admin_client, admi
 
 
 def test_history_page_names_the_management_command(admin_client, capsys, monkeypatch):
-    import manage
     from django.db import connections
+
+    import manage
 
     # A command run from the command line closes every connection when it ends
     # (BaseCommand.run_from_argv); on PostgreSQL that would end the test's transaction.
