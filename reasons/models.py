@@ -137,7 +137,11 @@ class StatusReason(NameKeyMixin, models.Model):
         verbose_name = _("status reason")
         verbose_name_plural = _("status reasons")
         ordering = ["account_id", "order", "id"]
-        indexes = [models.Index(fields=["account", "order", "id"], name="reason_account_order")]
+        # No index holds `order`: a create without one moves every live reason of the account
+        # down a place (positions are 1..N), and an UPDATE that changes no indexed column is
+        # a heap-only (HOT) update on PostgreSQL, with no index entries to write for each
+        # row. An account's reasons are found by the account's foreign-key index and sorted
+        # in memory (tens of rows).
         constraints = [
             models.UniqueConstraint(
                 fields=["account", "text_key"],
