@@ -388,7 +388,12 @@ class OAuthAccessTokenInline(CredentialInline):
 
     def get_queryset(self, request):
         live = super().get_queryset(request).filter(expires__gt=timezone.now())
-        return live.select_related("application")
+        return live.select_related("application", "use")
+
+    @admin.display(description=_("last used"))
+    def last_used(self, credential):
+        use = getattr(credential, "use", None)
+        return when(use.last_used_at) if use is not None else _("never")
 
     def revoke(self, credential):
         # Its refresh token too: a refresh token left behind would mint a new access token.

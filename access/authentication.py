@@ -9,7 +9,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 
 from access import credential_cache
-from access.services import api_key_authenticate, login_token_find
+from access.services import api_key_authenticate, login_token_find, oauth_token_used
 
 INVALID_CREDENTIAL = _("Invalid credential")
 # An OAuth2 bearer that was sent but is refused (RFC 6750's `invalid_token`): unknown,
@@ -122,7 +122,10 @@ class ActiveUserOAuth2Authentication(OAuth2Authentication):
 
         def load():
             result = self._check(request)
-            return None if result is None else (*result, result[1].expires)
+            if result is None:
+                return None
+            oauth_token_used(result[1])
+            return (*result, result[1].expires)
 
         result = credential_cache.lookup("oauth2", parts[1].decode("latin-1"), load)
         if result is None:

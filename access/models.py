@@ -120,3 +120,24 @@ class OAuthIDToken(oauth_models.IDToken):
 
     def __str__(self):
         return _("OpenID Connect ID token #%(id)s") % {"id": self.pk}
+
+
+class OAuthTokenUse(models.Model):
+    """When a SelfCommunity OAuth2 access token was last used: django-oauth-toolkit's token
+    has no such column. Written when the token is checked against the database (once per
+    CREDENTIAL_CACHE_SECONDS at most, with the credential cache on), in one upsert."""
+
+    access_token = models.OneToOneField(
+        oauth_models.AccessToken,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="use",
+    )
+    last_used_at = models.DateTimeField(_("last used at"))
+
+    class Meta:
+        verbose_name = _("OAuth2 access token use")
+        verbose_name_plural = _("OAuth2 access token uses")
+
+    def __str__(self):
+        return f"{self.access_token_id} @ {self.last_used_at:%Y-%m-%d %H:%M}"

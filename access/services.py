@@ -12,7 +12,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access.models import ApiKey, LoginToken
+from access.models import ApiKey, LoginToken, OAuthTokenUse
 from core.errors import ForbiddenError
 from core.ids import parse_id
 
@@ -89,6 +89,16 @@ def api_key_authenticate(*, key, secret):
         return None
     touch_last_used(api_key)
     return api_key.user
+
+
+def oauth_token_used(access_token):
+    """Record that an OAuth2 access token was just used (one upsert)."""
+    OAuthTokenUse.objects.bulk_create(
+        [OAuthTokenUse(access_token=access_token, last_used_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["access_token"],
+        update_fields=["last_used_at"],
+    )
 
 
 def touch_last_used(credential):

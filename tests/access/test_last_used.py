@@ -65,3 +65,33 @@ def test_the_credentials_page_shows_last_use_and_expiry(admin_client):
     token, session = rows()
     assert token["last_used"] not in ("never", "not recorded")
     assert session["last_used"] not in ("never", "not recorded")
+
+
+def test_an_oauth2_access_token_records_its_last_use(admin_client, oauth_app):
+    from rest_framework.test import APIClient
+
+    from access.models import OAuthTokenUse
+    from tests.conftest import issue_bearer
+    from tests.portal.test_dashboard_and_credentials import credential_rows
+
+    user = UserFactory(username="member")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {issue_bearer(user, oauth_app)}")
+
+    def access_row():
+        html = admin_client.get(f"/admin/auth/user/{user.pk}/change/").content.decode()
+        (row,) = credential_rows(html, "oauth2_provider_accesstoken")
+        return row
+
+    assert access_row()["last_used"] == "never"
+    assert client.get("/api/v2/status/").status_code == 200
+    (use,) = OAuthTokenUse.objects.all()
+    assert timezone.now() - use.last_used_at < timedelta(seconds=5)
+    assert access_row()["last_used"] not in ("never", "not recorded")
+    # Used again: the same row, a later time (one upsert).
+    OAuthTokenUse.objects.update(last_used_at=use.last_used_at - timedelta(hours=1))
+    from django.core.cache import cache
+
+    cache.clear()  # the credential cache would answer without the database
+    assert client.get("/api/v2/status/").status_code == 200
+    assert OAuthTokenUse.objects.get().last_used_at > use.last_used_at - timedelta(seconds=1)
