@@ -224,6 +224,9 @@ def category_save(
 @transaction.atomic
 def category_delete(*, category: Category) -> None:
     """Delete a category; posts keep their other categories."""
+    # Locked first, so that of two racing deletes only one reports it.
+    if not Category.objects.select_for_update().filter(pk=category.pk).exists():
+        raise NotFoundError(_("Category not found."))
     emit(COMMUNITY_CATEGORY, "deleted", [category])
     category.delete()
 
@@ -639,7 +642,9 @@ def _set_flags(*, status: Status, **flags: bool) -> Status:
     cache.bump(STATUS_LISTS)  # an UPDATE sends no signal (community/apps.py)
     for key, value in flags.items():
         setattr(status, key, value)
-    # A soft delete is a deletion to subscribers; a restore or a collapse, an update.
+    # A soft delete is a deletion to subscribers; a restore or a collapse, an update. The
+    # event's post is read again in this transaction (the UPDATE above holds its row), so
+    # an edit committed since `status` was read is in it.
     emit(COMMUNITY_STATUS, "deleted" if flags.get("deleted") else "updated", [status])
     return status
 

@@ -6,18 +6,21 @@ metadata address 169.254.169.254 — shared, reserved or multicast address), unl
 WEBHOOKS_ALLOW_PRIVATE_TARGETS is on. The connection then goes to the address that was
 checked, not to a second lookup that DNS could answer differently (DNS rebinding), with the
 host name kept for the Host header, SNI and the certificate check. Timeouts are 10 s to
-connect and 10 s per read, with 30 s for the whole reply; redirects are not followed; at
-most 64 KB of the reply is read.
+connect and 10 s per read, with 30 s for the whole exchange (a watchdog); redirects are
+not followed; at most 64 KB of the reply is read.
 """
 
+import contextlib
 import ipaddress
 import socket
-import time
+import threading
+import urllib.parse
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import certifi
 import urllib3
+import urllib3.connection
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -64,17 +67,38 @@ def parse(url: str) -> Target:
     except ValueError:
         raise Refused(_("The target URL's port is not valid.")) from None
     host = parts.hostname
+    if not host.isascii():  # an internationalised name: its ASCII (IDNA) form on the wire
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise Refused(_("The target's host name is not valid.")) from None
     shown = f"[{host}]" if ":" in host else host
     default_port = {"https": 443, "http": 80}[scheme]
     host_header = shown if port == default_port else f"{shown}:{port}"
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    if not path.isascii():
+        path = urllib.parse.quote(path, safe="/?&=%:@!$'()*+,;~-._")
     return Target(scheme, host, port, path, host_header)
+
+
+# IPv6 prefixes that carry an IPv4 address (NAT64) or are deprecated site-local ones, which
+# Python's `is_global` calls global.
+_NAT64 = [ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48")]
+_SITE_LOCAL = ipaddress.ip_network("fec0::/10")
 
 
 def _forbidden(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if ip.version == 6 and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if ip.version == 6:
+        if ip.teredo is not None or ip in _SITE_LOCAL:
+            return True
+        # An IPv4 address inside an IPv6 one (mapped, 6to4, NAT64) is judged as itself.
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        elif ip.sixtofour is not None:
+            ip = ip.sixtofour
+        elif any(ip in network for network in _NAT64):
+            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     return not ip.is_global or ip.is_multicast
 
 
@@ -104,56 +128,75 @@ def check(url: str) -> None:
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> Reply:
-    """POST `body` to `url` once; never raises for what the network or the target does."""
+    """POST `body` to `url` once; never raises for what the network or the target does.
+
+    A watchdog closes the connection when the whole exchange (connect, TLS, request, reply)
+    has taken TOTAL_SECONDS, however slowly the target dribbles bytes: the per-read timeout
+    alone would let a target that sends a byte every few seconds hold the worker for hours.
+    """
     try:
         target = parse(url)
         address = resolve(target)
     except Refused as refused:
         return Reply(None, str(refused), "")
-    timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT, read=READ_TIMEOUT)
-    options = {"timeout": timeout, "retries": False, "maxsize": 1, "block": False}
+    # One socket timeout for connecting and for each read (both 10 s).
+    timeout = max(CONNECT_TIMEOUT, READ_TIMEOUT)
     if target.scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(
+        connection = urllib3.connection.HTTPSConnection(
             address,
             target.port,
+            timeout=timeout,
             server_hostname=target.host,
             assert_hostname=target.host,
             cert_reqs="CERT_REQUIRED",
             ca_certs=certifi.where(),
-            **options,
         )
     else:
-        pool = urllib3.HTTPConnectionPool(address, target.port, **options)
-    deadline = time.monotonic() + TOTAL_SECONDS
+        connection = urllib3.connection.HTTPConnection(address, target.port, timeout=timeout)
+    expired = threading.Event()
+
+    def expire():
+        expired.set()
+        sock = connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    watchdog = threading.Timer(TOTAL_SECONDS, expire)
+    watchdog.daemon = True
+    watchdog.start()
     try:
-        with pool:
-            response = pool.urlopen(
-                "POST",
-                target.path,
-                body=body,
-                headers={**headers, "Host": target.host_header},
-                redirect=False,
-                assert_same_host=False,
-                preload_content=False,
-            )
-            try:
-                data = _read(response, deadline)
-            finally:
-                response.close()
-    except urllib3.exceptions.HTTPError as exc:
-        return Reply(None, _describe(exc), "")
-    except OSError as exc:
+        connection.request(
+            "POST",
+            target.path,
+            body=body,
+            headers={**headers, "Host": target.host_header},
+            preload_content=False,
+        )
+        response = connection.getresponse()
+        data = _read(response)
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        if expired.is_set():
+            return Reply(None, _("No reply within %(s)d s.") % {"s": TOTAL_SECONDS}, "")
+        if isinstance(exc, urllib3.exceptions.HTTPError):
+            return Reply(None, _describe(exc), "")
         return Reply(None, str(exc)[:300] or type(exc).__name__, "")
+    finally:
+        watchdog.cancel()
+        connection.close()
     excerpt = data[:EXCERPT_BYTES].decode("utf-8", errors="replace")
     return Reply(response.status, "", excerpt)
 
 
-def _read(response, deadline: float) -> bytes:
+def _read(response) -> bytes:
+    """At most MAX_REPLY_BYTES of the reply, returning as soon as each piece arrives (the
+    watchdog ends a reply that never does)."""
     chunks, size = [], 0
     while size < MAX_REPLY_BYTES:
-        if time.monotonic() > deadline:
-            break
-        chunk = response.read(min(8192, MAX_REPLY_BYTES - size))
+        try:
+            chunk = response.read1(min(8192, MAX_REPLY_BYTES - size))
+        except (urllib3.exceptions.HTTPError, OSError):
+            break  # what came before the connection ended (or was ended) is kept
         if not chunk:
             break
         chunks.append(chunk)

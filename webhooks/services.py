@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.mail import mail_managers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -212,7 +213,11 @@ def subscription_update(*, subscription: Subscription, url_changed: bool) -> Sub
     )
     if subscription.is_active:
         subscription.paused_reason = ""
-    subscription.save()
+    # Only what the form edits: a pause or a rotation committed meanwhile stays.
+    subscription.save(
+        update_fields=["url", "description", "event_types", "account_id", "is_active",
+                       "paused_reason", "updated_at"]
+    )  # fmt: skip
     if resumed:
         subscription.failing_since = None
         Subscription.objects.filter(pk=subscription.pk).update(failing_since=None)
@@ -235,12 +240,13 @@ def secret_rotate(*, subscription: Subscription) -> IssuedSecret:
     return IssuedSecret(subscription, secret)
 
 
-def signing_secrets(subscription: Subscription, *, at: datetime) -> list[str]:
-    found = [secrets.decrypt(subscription.secret_encrypted)]
+def signing_secrets(subscription: Subscription, *, at: datetime, decrypt=True) -> list[str]:
+    """The secrets that sign now (encrypted as stored, with `decrypt=False`)."""
+    found = [subscription.secret_encrypted]
     expires = subscription.previous_secret_expires_at
     if subscription.previous_secret_encrypted and expires and expires > at:
-        found.append(secrets.decrypt(subscription.previous_secret_encrypted))
-    return found
+        found.append(subscription.previous_secret_encrypted)
+    return [secrets.decrypt(token) for token in found] if decrypt else found
 
 
 @transaction.atomic
@@ -272,7 +278,9 @@ def send_test_event(*, subscription: Subscription) -> Event:
 def delivery_resend(*, deliveries: Sequence[Delivery]) -> int:
     """Send these deliveries again now (same webhook-id): a manager's resend."""
     now = timezone.now()
-    count = Delivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
+    # Not one a worker is sending now: its lease would be cleared and a second send start.
+    idle = Q(leased_until__isnull=True) | Q(leased_until__lt=now)
+    count = Delivery.objects.filter(idle, pk__in=[d.pk for d in deliveries]).update(
         state=Delivery.State.PENDING,
         next_attempt_at=now,
         queued_at=None,
@@ -312,7 +320,10 @@ def claim(delivery_id: int) -> Claim | None:
             Delivery.objects.filter(pk=delivery_id, state=Delivery.State.PENDING)
             .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + EARLY))
-            .filter(subscription__is_active=True)
+            # A subquery on the other table, not a join: with a join Django writes the UPDATE
+            # as `id IN (SELECT ...)`, and a PostgreSQL UPDATE that waited for the row lock
+            # would not check the lease again, so two workers could both take it.
+            .filter(subscription_id__in=Subscription.objects.filter(is_active=True).values("pk"))
             .update(leased_until=now + lease_seconds, lease=lease, attempts=F("attempts") + 1)
         )
         if not taken:
@@ -326,7 +337,7 @@ def claim(delivery_id: int) -> Claim | None:
         url=subscription.url,
         body=delivery.event.body,
         webhook_id=delivery.event.webhook_id,
-        secrets=signing_secrets(subscription, at=now),
+        secrets=signing_secrets(subscription, at=now, decrypt=False),
         event_created_at=delivery.event.created_at,
         subscription_id=subscription.pk,
     )
@@ -336,8 +347,8 @@ def signed_headers(claim: Claim, *, at: datetime) -> dict[str, str]:
     """The Standard Webhooks headers, signed with every secret in force (after a rotation,
     the new and the old one, space-separated as the specification allows)."""
     signatures = " ".join(
-        Webhook(secret).sign(msg_id=claim.webhook_id, timestamp=at, data=claim.body)
-        for secret in claim.secrets
+        Webhook(secrets.decrypt(token)).sign(msg_id=claim.webhook_id, timestamp=at, data=claim.body)
+        for token in claim.secrets
     )
     return {
         "Content-Type": "application/json",
@@ -359,7 +370,11 @@ def backoff(attempt: int) -> timedelta:
 def attempt(claim_: Claim, *, worker: str = "") -> Attempt:
     """Send a claimed delivery once and record what happened."""
     started = timezone.now()
-    reply = http.post(claim_.url, claim_.body.encode(), signed_headers(claim_, at=started))
+    try:
+        reply = http.post(claim_.url, claim_.body.encode(), signed_headers(claim_, at=started))
+    except Exception as exc:  # anything at all: logged as a failed attempt, then retried
+        logger.exception("Webhook delivery %s failed before a reply", claim_.delivery_id)
+        reply = http.Reply(None, f"{type(exc).__name__}: {exc}"[:300], "")
     return record(claim_, reply, started=started, finished=timezone.now(), worker=worker)
 
 
@@ -406,21 +421,38 @@ def record(claim_: Claim, reply: http.Reply, *, started, finished, worker: str =
 
 
 def _note_failure(subscription_id: int, now: datetime) -> None:
-    """Mark a subscription failing; pause it once it has failed without a break for
-    WEBHOOKS_PAUSE_AFTER_DAYS (the dashboard lists both)."""
-    Subscription.objects.filter(pk=subscription_id, failing_since__isnull=True).update(
-        failing_since=now
+    """Mark a subscription failing; pause it once its deliveries have failed attempt after
+    attempt for WEBHOOKS_PAUSE_AFTER_DAYS, and tell the managers (the dashboard lists it;
+    MANAGERS get an email when mail is set up)."""
+    quiet = now - timedelta(seconds=2 * settings.WEBHOOKS_RETRY_MAX_SECONDS)
+    previous = (
+        Attempt.objects.filter(delivery__subscription_id=subscription_id)
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
     )
+    failing = Subscription.objects.filter(pk=subscription_id)
+    if previous is None or previous < quiet:
+        # After a quiet spell (no attempt for longer than the longest retry wait) the count
+        # starts again: two failures days apart are not a failing streak.
+        failing.update(failing_since=now)
+    else:
+        failing.filter(failing_since__isnull=True).update(failing_since=now)
     limit = now - timedelta(days=settings.WEBHOOKS_PAUSE_AFTER_DAYS)
-    paused = Subscription.objects.filter(
-        pk=subscription_id, is_active=True, failing_since__lte=limit
-    ).update(
-        is_active=False,
-        paused_reason=_("Paused automatically: every delivery failed for %(days)d days.")
-        % {"days": settings.WEBHOOKS_PAUSE_AFTER_DAYS},
+    reason = _("Paused automatically: every delivery failed for %(days)d days.") % {
+        "days": settings.WEBHOOKS_PAUSE_AFTER_DAYS
+    }
+    paused = failing.filter(is_active=True, failing_since__lte=limit).update(
+        is_active=False, paused_reason=reason
     )
     if paused:
         logger.warning("Webhook subscription %s paused after failing for days", subscription_id)
+        subscription = Subscription.objects.get(pk=subscription_id)
+        mail_managers(
+            _("Webhook subscription paused: %(target)s") % {"target": subscription.url},
+            f"{reason}\n\n{subscription.url}\n{subscription.description}",
+            fail_silently=True,
+        )
 
 
 # --- Recovery ------------------------------------------------------------------------------

@@ -193,6 +193,15 @@ def test_retries_stop_after_a_day_and_a_subscription_failing_for_days_is_paused(
         services.emit("conversation-status", "created", [ConversationStatusFactory()])
     Event.objects.update(created_at=timezone.now() - timedelta(hours=25))
     Subscription.objects.update(failing_since=timezone.now() - timedelta(days=3, minutes=1))
+    # ... failing attempt after attempt: the last one half an hour ago.
+    Attempt.objects.create(
+        delivery=Delivery.objects.get(),
+        number=99,
+        started_at=timezone.now() - timedelta(minutes=30),
+        finished_at=timezone.now() - timedelta(minutes=30),
+        latency_ms=5,
+        status_code=500,
+    )
     deliver_all()
     receiver.wait_for(1)
     assert Delivery.objects.get().state == "failed"
@@ -263,3 +272,84 @@ def test_a_test_event_and_a_resend_reach_the_receiver_with_the_same_id(receiver)
     second = receiver.wait_for(2)[1]
     assert first.headers["webhook-id"] == second.headers["webhook-id"] == event.webhook_id
     assert Delivery.objects.get().attempts == 2
+
+
+def test_a_failure_after_a_quiet_spell_starts_the_failing_count_again(receiver):
+    receiver.status = 500
+    subscribe(receiver.url)
+    with transaction.atomic():
+        services.emit("conversation-status", "created", [ConversationStatusFactory()])
+    # It failed days ago, then nothing was sent for days: one new failure is no streak.
+    Subscription.objects.update(failing_since=timezone.now() - timedelta(days=4))
+    deliver_all()
+    receiver.wait_for(1)
+    subscription = Subscription.objects.get()
+    assert subscription.is_active
+    assert timezone.now() - subscription.failing_since < timedelta(minutes=1)
+
+
+def test_an_error_before_any_reply_is_a_logged_failed_attempt(receiver):
+    subscribe(receiver.url)
+    with transaction.atomic():
+        services.emit("conversation-status", "created", [ConversationStatusFactory()])
+    Subscription.objects.update(secret_encrypted="not a Fernet token")
+    deliver_all()
+    attempt = Attempt.objects.get()
+    assert attempt.status_code is None and "InvalidToken" in attempt.error
+    assert attempt.next_retry_at is not None
+    assert Delivery.objects.get().state == "pending" and receiver.requests == []
+
+
+def test_a_reply_that_never_ends_is_cut_off_by_the_watchdog(settings, monkeypatch):
+    import socket
+    import threading
+
+    from webhooks import http
+
+    monkeypatch.setattr(http, "TOTAL_SECONDS", 1.0)
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def dribble():
+        conn, _ = server.accept()
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+        for _ in range(40):  # a byte every 0.1 s: no read ever waits 10 s
+            try:
+                conn.sendall(b"x")
+            except OSError:
+                break
+            threading.Event().wait(0.1)
+        conn.close()
+
+    threading.Thread(target=dribble, daemon=True).start()
+    started = timezone.now()
+    reply = http.post(f"http://127.0.0.1:{port}/slow", b"{}", {})
+    assert (timezone.now() - started).total_seconds() < 3
+    assert reply.status_code == 200 and 0 < len(reply.excerpt) < 40
+    server.close()
+
+
+def test_a_resend_leaves_a_delivery_that_is_being_sent_alone(receiver):
+    subscribe(receiver.url)
+    with transaction.atomic():
+        services.emit("conversation-status", "created", [ConversationStatusFactory()])
+    held = services.claim(Delivery.objects.get().pk)
+    assert services.delivery_resend(deliveries=list(Delivery.objects.all())) == 0
+    assert Delivery.objects.get().lease == held.lease
+
+
+def test_the_claim_is_one_update_of_the_delivery_table_alone(receiver):
+    """On PostgreSQL an UPDATE rewritten as `id IN (SELECT ...)` (what a join makes Django
+    write) is not rechecked after waiting for the row: two workers could both take it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    subscribe(receiver.url)
+    with transaction.atomic():
+        services.emit("conversation-status", "created", [ConversationStatusFactory()])
+    with CaptureQueriesContext(connection) as ctx:
+        services.claim(Delivery.objects.get().pk)
+    (update,) = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("UPDATE")]
+    assert '"webhooks_delivery"."id" IN (SELECT' not in update
+    assert "leased_until" in update.split("WHERE", 1)[1]

@@ -26,6 +26,10 @@ PRIVATE = [
     "http://[::ffff:127.0.0.1]/hook",  # IPv4-mapped loopback
     "http://[fe80::1]/hook",
     "http://224.0.0.1/hook",
+    "http://[2002:a9fe:a9fe::]/hook",  # 6to4 of 169.254.169.254
+    "http://[64:ff9b::a9fe:a9fe]/hook",  # NAT64 of 169.254.169.254
+    "http://[fec0::1]/hook",  # deprecated site-local
+    "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook",  # Teredo
 ]
 
 
@@ -75,3 +79,9 @@ def test_production_targets_must_use_https(settings):
 def test_other_schemes_credentials_and_hostless_urls_are_refused(url):
     with pytest.raises(DomainError):
         services.subscription_create(url=url, event_types=["libredesk.status.created"])
+
+
+def test_an_internationalised_host_goes_out_in_its_ascii_form():
+    target = http.parse("https://例え.jp/ほげ?x=1")
+    assert target.host == "xn--r8jz45g.jp" and target.host_header == "xn--r8jz45g.jp"
+    assert target.path.isascii() and target.path.endswith("?x=1")
