@@ -44,7 +44,7 @@ def worker(env, log):
     """A `manage.py webhooks_worker` process; yields its Popen."""
     process = subprocess.Popen(
         [sys.executable, "manage.py", "webhooks_worker", "--interval", "0.05",
-         "--no-startup-delay", "-v", "0"],
+         "--no-startup-delay", "-v", "1"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
@@ -146,7 +146,7 @@ class Api:
         self.committed.append(("libredesk.status.created", reply["data"]["id"]))
 
 
-def check_received(receiver, secret, committed, *, timeout=90.0, forbidden_names=()):
+def check_received(receiver, secret, committed, *, timeout=180.0, forbidden_names=(), log=None):
     """Wait until every committed change arrived; check signatures, dedup and sequences."""
     deadline = time.monotonic() + timeout
     while True:
@@ -163,8 +163,9 @@ def check_received(receiver, secret, committed, *, timeout=90.0, forbidden_names
         assert seen == payload, "a retry must carry the same event"
     events = list(by_id.values())
     received = sorted((e["type"], e["data"]["object"]["id"]) for e in events)
+    worker_log = Path(log).read_text(errors="replace")[-3000:] if log else ""
     assert received == sorted(committed), (
-        f"{len(received)} events for {len(committed)} committed changes"
+        f"{len(received)} events for {len(committed)} committed changes\n{worker_log}"
     )
     sequences = defaultdict(list)
     for event in events:
@@ -211,7 +212,13 @@ def test_killed_workers_lose_nothing_and_rolled_back_changes_send_nothing():
                 kills += 1
                 current = stack.enter_context(worker(env, log))
         assert kills == 2
-        requests = check_received(receiver, secret, api.committed, forbidden_names=rolled_back)
+        requests = check_received(
+            receiver,
+            secret,
+            api.committed,
+            forbidden_names=rolled_back,
+            log=Path(tmp) / "worker.log",
+        )
         assert len(api.committed) >= 150
         # The kills interrupted deliveries, so some were received more than once.
         assert len(requests) >= len({r.headers["webhook-id"] for r in requests})
@@ -253,7 +260,7 @@ def test_two_app_servers_and_two_workers_deliver_every_event_once(django_db_bloc
         live: list[int] = []
         for i in range(400):
             api.change(servers[i % 2], i, live)
-        check_received(receiver, secret, api.committed, timeout=120)
+        check_received(receiver, secret, api.committed, log=Path(tmp) / "workers.log")
         # Each delivery went out in attempts numbered 1, 2, ... with no two at once.
         code = (
             "from webhooks.models import Attempt; import json; "

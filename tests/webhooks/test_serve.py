@@ -45,12 +45,17 @@ def test_serve_runs_gunicorn_and_the_worker_and_ctrl_c_stops_both():
             .splitlines()[-1]
         )
         port = free_port()
+        log = open(Path(tmp) / "serve.log", "wb")  # noqa: SIM115 (closed below)
+
+        def output():
+            return (Path(tmp) / "serve.log").read_text(errors="replace")[-3000:]
+
         process = subprocess.Popen(
             ["scripts/serve.sh", "127.0.0.1", str(port)],
             cwd=ROOT,
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, as a terminal gives it
         )
         try:
@@ -60,23 +65,29 @@ def test_serve_runs_gunicorn_and_the_worker_and_ctrl_c_stops_both():
                     if answers_http(port):
                         break
                 except OSError:
-                    assert time.monotonic() < deadline, "the server did not start"
+                    assert time.monotonic() < deadline, f"the server did not start\n{output()}"
                     time.sleep(0.2)
             running = children(process.pid)
-            assert any("webhooks_worker" in line for line in running), running
-            assert any("gunicorn" in line for line in running), running
+            assert any("webhooks_worker" in line for line in running), (running, output())
+            assert any("gunicorn" in line for line in running), (running, output())
             api = Api(setup["key"], setup["secret"])
             api.change(f"http://127.0.0.1:{port}", 0, [])
-            (request,) = receiver.wait_for(1, timeout=60)
+            received = receiver.wait_for(1, timeout=60)
+            assert len(received) == 1, output()
+            (request,) = received
             assert json.loads(request.body)["type"] == "libredesk.status.created"
             pids = [int(line.split()[0]) for line in running]
             os.killpg(process.pid, signal.SIGINT)  # Ctrl-C
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                raise AssertionError(f"Ctrl-C did not stop the script\n{output()}") from None
             deadline = time.monotonic() + 10
             while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
                 time.sleep(0.1)
-            assert not any(alive(pid) for pid in pids), "Ctrl-C left a process running"
+            assert not any(alive(pid) for pid in pids), f"Ctrl-C left a process\n{output()}"
         finally:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
             receiver.server.shutdown()
+            log.close()
