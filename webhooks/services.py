@@ -240,37 +240,35 @@ def secret_rotate(*, subscription: Subscription) -> IssuedSecret:
     return IssuedSecret(subscription, secret)
 
 
-def signing_secrets(subscription: Subscription, *, at: datetime, decrypt=True) -> list[str]:
-    """The secrets that sign now (encrypted as stored, with `decrypt=False`)."""
+def _signing_tokens(subscription: Subscription, *, at: datetime) -> list[str]:
+    """The secrets that sign now, encrypted as stored (decrypted only to sign, inside the
+    attempt, so that a secret that no longer decrypts is a logged failed attempt)."""
     found = [subscription.secret_encrypted]
     expires = subscription.previous_secret_expires_at
     if subscription.previous_secret_encrypted and expires and expires > at:
         found.append(subscription.previous_secret_encrypted)
-    return [secrets.decrypt(token) for token in found] if decrypt else found
+    return found
 
 
 @transaction.atomic
 def send_test_event(*, subscription: Subscription) -> Event:
     """A `webhook.test` event for this subscription alone, delivered like any other."""
     now = timezone.now()
-    sequence = _next_sequences([f"{TEST_OBJECT_KEY}:{subscription.pk}"])
     key = f"{TEST_OBJECT_KEY}:{subscription.pk}"
+    (sequence,) = _next_sequences([key])[key]
     data = {
         "object": {"subscription": subscription.pk, "message": "This is a test event."},
         "actor": current_actor(),
-        "sequence": sequence[key][0],
+        "sequence": sequence,
     }
     event = Event.objects.create(
         type=catalogue.TEST_EVENT,
         object_key=key,
-        sequence=sequence[key][0],
+        sequence=sequence,
         body=_body(catalogue.TEST_EVENT, now, data),
         created_at=now,
     )
-    Delivery.objects.create(
-        event=event, subscription=subscription, created_at=now, next_attempt_at=now
-    )
-    queue.dispatch_later()
+    _fan_out([event], [subscription], now)
     return event
 
 
@@ -304,7 +302,7 @@ class Claim:
     url: str
     body: str
     webhook_id: str
-    secrets: list[str]
+    secret_tokens: list[str]  # encrypted
     event_created_at: datetime
     subscription_id: int
 
@@ -337,7 +335,7 @@ def claim(delivery_id: int) -> Claim | None:
         url=subscription.url,
         body=delivery.event.body,
         webhook_id=delivery.event.webhook_id,
-        secrets=signing_secrets(subscription, at=now, decrypt=False),
+        secret_tokens=_signing_tokens(subscription, at=now),
         event_created_at=delivery.event.created_at,
         subscription_id=subscription.pk,
     )
@@ -348,7 +346,7 @@ def signed_headers(claim: Claim, *, at: datetime) -> dict[str, str]:
     the new and the old one, space-separated as the specification allows)."""
     signatures = " ".join(
         Webhook(secrets.decrypt(token)).sign(msg_id=claim.webhook_id, timestamp=at, data=claim.body)
-        for token in claim.secrets
+        for token in claim.secret_tokens
     )
     return {
         "Content-Type": "application/json",
