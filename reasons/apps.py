@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReasonsConfig(AppConfig):
@@ -12,7 +13,9 @@ class ReasonsConfig(AppConfig):
         from core.cache import bump_on_change
         from reasons import schema, signals  # noqa: F401  OpenAPI bearer scheme; revocation
         from reasons.models import Account, AccountBearer, StatusReason
+        from reasons.selectors import account_list_for, account_visible_to
         from reasons.services import ALL_REASON_LISTS
+        from webhooks.catalogue import Scope, register_scope
 
         # A bearer is valid while its user is a member of its account.
         invalidate_on_change(Account, AccountBearer, m2m=(Account.members.through,))
@@ -20,3 +23,12 @@ class ReasonsConfig(AppConfig):
         # no model instance); a save or delete through the model (the admin, an account's
         # deletion) retires every account's, which all belong to ALL_REASON_LISTS.
         bump_on_change(ALL_REASON_LISTS, StatusReason, Account)
+        # Webhook subscribers see a reason's events only for accounts their owner may see.
+        register_scope(
+            Scope(
+                "account",
+                _("LivePerson account"),
+                visible_for=lambda user: account_list_for(user=user),
+                visible_to=account_visible_to,
+            )
+        )

@@ -3,9 +3,10 @@
 from collections.abc import Sequence
 from functools import cache
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import connections, models, router
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.errors import NotFoundError
@@ -21,6 +22,19 @@ def account_list_for(*, user) -> QuerySet[Account]:
     if not (user and user.is_authenticated):
         return Account.objects.none()
     return Account.objects.filter(members=user)
+
+
+def account_visible_to(account_id: str, user_id) -> Q:
+    """The rule of `account_list_for` as a condition on a user id (an OuterRef): the user
+    is a superuser or a member of `account_id`. Checks many users in one query."""
+    User = get_user_model()
+    return Q(
+        Exists(
+            User.objects.filter(pk=user_id).filter(
+                Q(is_superuser=True) | Q(liveperson_accounts=account_id)
+            )
+        )
+    )
 
 
 REASON_PERMISSIONS = (

@@ -66,3 +66,8 @@ class StatusReasonFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Reason {n:04d}")
     state = StatusReason.State.AWAY
     order = factory.Sequence(lambda n: n)
+
+
+def webhook_owner():
+    """The superuser who owns the webhook subscriptions of a test (sees every event)."""
+    return UserFactory(username="webhook-owner", is_superuser=True, is_staff=True)

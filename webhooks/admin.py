@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django_tasks_db.models import DBTaskResult
 
 from core.errors import DomainError
-from webhooks import catalogue, services
+from webhooks import catalogue, selectors, services
 from webhooks.models import Attempt, Delivery, Subscription
 
 
@@ -30,12 +30,37 @@ class SubscriptionForm(forms.ModelForm):
         label=_("Event types"),
         choices=catalogue.event_type_choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Every change of these kinds is sent to the target URL."),
+        help_text=_(
+            "Every change of these kinds is sent to the target URL, of the objects the "
+            "subscription's owner may view."
+        ),
     )
+    account_id = forms.ChoiceField(
+        label=_("LivePerson account"),
+        required=False,
+        help_text=_(
+            "Only the LivePerson reasons of this account; none for those of every account "
+            "the owner may see. Events of the other surfaces are not filtered."
+        ),
+    )
+    owner = None  # set by SubscriptionAdmin.get_form: the user the events are filtered for
 
     class Meta:
         model = Subscription
         fields = ["url", "description", "event_types", "account_id", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "account_id" in self.fields:
+            accounts = (
+                catalogue.SCOPES["account"].visible_for(self.owner)
+                if self.owner is not None
+                else []
+            )
+            self.fields["account_id"].choices = [
+                ("", _("Every account of the owner's")),
+                *((account.pk, str(account)) for account in accounts),
+            ]
 
     def clean_url(self):
         url = self.cleaned_data["url"]
@@ -86,15 +111,33 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "url", "is_active", "event_type_count", "health", "last_attempt"]
     list_filter = ["is_active", FailingFilter]
     search_fields = ["url", "description"]
-    readonly_fields = ["health", "paused_reason", "created_at", "secret_rotation"]
+    readonly_fields = ["owner", "health", "paused_reason", "created_at", "secret_rotation"]
     change_form_template = "admin/webhooks/subscription/change_form.html"
 
     def get_queryset(self, request):
+        # A manager sees, edits, tests and resends only their own; a superuser all.
         return (
-            super()
-            .get_queryset(request)
+            selectors.subscription_list_for(user=request.user)
+            .select_related("owner")
             .annotate(last_attempt_at=Max("deliveries__attempt_log__started_at"))
         )
+
+    def get_list_display(self, request):
+        if request.user.is_superuser:
+            return [*self.list_display, "owner"]
+        return self.list_display
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only the owner may point a subscription elsewhere: its events are what the owner
+        # may see (a superuser may still pause, rotate or delete another's).
+        if obj is not None and obj.owner_id != request.user.pk:
+            return ["url", *self.readonly_fields]
+        return self.readonly_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.owner = obj.owner if obj is not None else request.user
+        return form
 
     def get_fieldsets(self, request, obj=None):
         main = ["url", "description", "event_types", "account_id", "is_active"]
@@ -102,8 +145,15 @@ class SubscriptionAdmin(admin.ModelAdmin):
             return [(None, {"fields": main})]
         return [
             (None, {"fields": main}),
-            (_("State"), {"fields": ["health", "paused_reason", "secret_rotation", "created_at"]}),
-        ]
+            (
+                _("State"),
+                {
+                    "fields": [
+                        "owner", "health", "paused_reason", "secret_rotation", "created_at"
+                    ]
+                },
+            ),
+        ]  # fmt: skip
 
     @admin.display(description=_("event types"))
     def event_type_count(self, obj):
@@ -137,9 +187,15 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            services.subscription_update(subscription=obj, url_changed="url" in form.changed_data)
+            services.subscription_update(
+                subscription=obj,
+                actor=request.user,
+                url_changed="url" in form.changed_data,
+                account_changed="account_id" in form.changed_data,
+            )
         else:
             issued = services.subscription_create(
+                owner=request.user,
                 url=obj.url,
                 description=obj.description,
                 event_types=obj.event_types,
@@ -173,7 +229,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
         return own + super().get_urls()
 
     def _changeable(self, request, object_id):
-        subscription = get_object_or_404(Subscription, pk=object_id)
+        subscription = get_object_or_404(self.get_queryset(request), pk=object_id)
         if not self.has_change_permission(request, subscription):
             raise PermissionDenied
         return subscription
@@ -243,7 +299,7 @@ class DeliveryAdmin(admin.ModelAdmin):
         "last_latency",
         "next_attempt",
     ]
-    list_filter = ["state", "subscription", "event__type"]
+    list_filter = ["state", ("subscription", admin.RelatedOnlyFieldListFilter), "event__type"]
     search_fields = ["event__type", "event__object_key", "subscription__url"]
     list_select_related = ["event", "subscription"]
     date_hierarchy = "created_at"
@@ -264,14 +320,12 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         last = Attempt.objects.filter(delivery=OuterRef("pk")).order_by("-number")
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                last_status_code=Subquery(last.values("status_code")[:1]),
-                last_latency_ms=Subquery(last.values("latency_ms")[:1]),
-                last_error=Subquery(last.values("error")[:1]),
-            )
+        # Only what the user may read: their own subscriptions' deliveries of objects they
+        # may view (a delivery's body is the object, its attempts quote the target).
+        return selectors.delivery_list_for(user=request.user).annotate(
+            last_status_code=Subquery(last.values("status_code")[:1]),
+            last_latency_ms=Subquery(last.values("latency_ms")[:1]),
+            last_error=Subquery(last.values("error")[:1]),
         )
 
     def has_add_permission(self, request):

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = ("created", "updated", "deleted")
@@ -24,18 +25,77 @@ class Kind:
     name: str  # the domain's name, used by the services
     prefix: str  # the event type's prefix, e.g. "libredesk.status"
     label: str
+    model: str  # "app_label.Model": a subscription's owner needs its view permission
+    scope: str = ""  # the Scope its events carry (an account), checked against the owner
 
 
 KINDS = {
     kind.name: kind
     for kind in (
-        Kind("conversation-status", "libredesk.status", _("Libredesk conversation status")),
-        Kind("user-status", "rocketchat.user_status", _("Rocket.Chat custom user status")),
-        Kind("status-reason", "liveperson.reason", _("LivePerson status reason")),
-        Kind("community-status", "community.status", _("SelfCommunity status post")),
-        Kind("community-category", "community.category", _("SelfCommunity category")),
+        Kind(
+            "conversation-status",
+            "libredesk.status",
+            _("Libredesk conversation status"),
+            "statuses.ConversationStatus",
+        ),
+        Kind(
+            "user-status",
+            "rocketchat.user_status",
+            _("Rocket.Chat custom user status"),
+            "statuses.UserStatus",
+        ),
+        Kind(
+            "status-reason",
+            "liveperson.reason",
+            _("LivePerson status reason"),
+            "reasons.StatusReason",
+            scope="account",
+        ),
+        Kind(
+            "community-status",
+            "community.status",
+            _("SelfCommunity status post"),
+            "community.Status",
+        ),
+        Kind(
+            "community-category",
+            "community.category",
+            _("SelfCommunity category"),
+            "community.Category",
+        ),
     )
 }
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A part of the data that only some users may see (a LivePerson account), registered
+    by the domain app that owns it, so that this app applies the app's own rule."""
+
+    name: str
+    label: str
+    # The scope values `user` may see, as a queryset of model objects (value: pk).
+    visible_for: Callable[[object], QuerySet]
+    # The condition that the user whose id is `user_id` (an OuterRef) may see `value`.
+    visible_to: Callable[[str, object], Q]
+
+
+SCOPES: dict[str, Scope] = {}
+
+
+def register_scope(scope: Scope) -> None:
+    SCOPES[scope.name] = scope
+
+
+def event_types_of_models(model_labels: set[str]) -> list[str]:
+    """The event types whose objects are of one of these models ("app_label.Model")."""
+    return [
+        f"{kind.prefix}.{action}"
+        for kind in KINDS.values()
+        if kind.model in model_labels
+        for action in ACTIONS
+    ]
+
 
 EVENT_TYPES = [f"{kind.prefix}.{action}" for kind in KINDS.values() for action in ACTIONS]
 

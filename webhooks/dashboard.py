@@ -4,12 +4,13 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.dashboard import Domain, card, link
+from webhooks import selectors
 from webhooks.models import Subscription
 
 
 @card(order=90)
 def subscriptions(user):
-    counts = Subscription.objects.aggregate(
+    counts = selectors.subscription_list_for(user=user).aggregate(
         active=Count("id", filter=Q(is_active=True)),
         failing=Count("id", filter=Q(is_active=True, failing_since__isnull=False)),
         paused=Count("id", filter=Q(is_active=False)),

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +12,18 @@ from core.history import HistoricalRecords
 
 class Subscription(models.Model):
     """Where events of chosen types go, signed with a secret only the subscriber and the
-    portal know (stored encrypted: it must be readable to sign; docs/security.md)."""
+    portal know (stored encrypted: it must be readable to sign; docs/security.md). It gets
+    only the events of objects its owner may view (webhooks.services.emit)."""
 
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,  # a deleted owner's subscriptions stay, for their log, and get nothing
+        related_name="webhook_subscriptions",
+        editable=False,
+        help_text=_("Who made it: it gets only the events of objects this user may view."),
+    )
     url = models.URLField(_("target URL"), max_length=2000)
     description = models.CharField(_("description"), max_length=200, blank=True)
     event_types = models.JSONField(_("event types"), default=list)
@@ -22,8 +33,8 @@ class Subscription(models.Model):
         blank=True,
         validators=[RegexValidator(r"^[A-Za-z0-9_]{1,20}$")],
         help_text=_(
-            "Only LivePerson reasons of this account (its site id); empty for every account. "
-            "Events of the other surfaces are not filtered."
+            "Only LivePerson reasons of this account (one of the owner's); empty for every "
+            "account of the owner's. Events of the other surfaces are not filtered."
         ),
     )
     is_active = models.BooleanField(

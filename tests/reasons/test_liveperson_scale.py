@@ -4,6 +4,8 @@ import json
 import threading
 
 import pytest
+
+from tests.factories import webhook_owner
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -62,7 +64,9 @@ def test_a_subscribed_create_emits_every_event_in_a_constant_number_of_statement
     from webhooks.models import Delivery, Event
 
     webhooks.subscription_create(
-        url="http://127.0.0.1:9/hook", event_types=["liveperson.reason.created"]
+        owner=webhook_owner(),
+        url="http://127.0.0.1:9/hook",
+        event_types=["liveperson.reason.created"],
     )
     agent = lp_login()
     agent.get(url())

@@ -51,9 +51,9 @@ def test_a_private_target_is_refused_in_the_form_when_not_allowed(admin_client, 
     assert not Subscription.objects.exists()
 
 
-def test_rotation_asks_first_then_shows_the_new_secret_once(admin_client):
+def test_rotation_asks_first_then_shows_the_new_secret_once(admin_client, admin_user):
     issued = services.subscription_create(
-        url="http://127.0.0.1:9/hook", event_types=["libredesk.status.created"]
+        owner=admin_user, url="http://127.0.0.1:9/hook", event_types=["libredesk.status.created"]
     )
     url = f"/admin/webhooks/subscription/{issued.subscription.pk}/rotate-secret/"
     confirm = admin_client.get(url)
@@ -68,11 +68,11 @@ def test_rotation_asks_first_then_shows_the_new_secret_once(admin_client):
     assert stored.previous_secret_expires_at > timezone.now() + timedelta(hours=23)
 
 
-def test_send_test_event_and_resend_from_the_delivery_log(admin_client):
+def test_send_test_event_and_resend_from_the_delivery_log(admin_client, admin_user):
     receiver = start_receiver()
     try:
         issued = services.subscription_create(
-            url=receiver.url, event_types=["libredesk.status.created"]
+            owner=admin_user, url=receiver.url, event_types=["libredesk.status.created"]
         )
         pk = issued.subscription.pk
         assert admin_client.get(f"/admin/webhooks/subscription/{pk}/send-test/").status_code == 405
@@ -105,11 +105,11 @@ def test_send_test_event_and_resend_from_the_delivery_log(admin_client):
 
 
 def test_permissions_gate_subscriptions_and_their_secrets(client):
+    viewer = UserFactory(is_staff=True)
     issued = services.subscription_create(
-        url="http://127.0.0.1:9/hook", event_types=["libredesk.status.created"]
+        owner=viewer, url="http://127.0.0.1:9/hook", event_types=["libredesk.status.created"]
     )
     pk = issued.subscription.pk
-    viewer = UserFactory(is_staff=True)
     client.force_login(viewer)
     assert client.get("/admin/webhooks/subscription/").status_code == 403
     viewer.user_permissions.add(Permission.objects.get(codename="view_subscription"))
@@ -120,13 +120,16 @@ def test_permissions_gate_subscriptions_and_their_secrets(client):
     assert Subscription.objects.get().previous_secret_encrypted == ""
 
 
-def test_the_dashboard_names_failing_and_paused_subscriptions(admin_client):
+def test_the_dashboard_names_failing_and_paused_subscriptions(admin_client, admin_user):
     failing = services.subscription_create(
-        url="http://127.0.0.1:9/a", event_types=["libredesk.status.created"]
+        owner=admin_user, url="http://127.0.0.1:9/a", event_types=["libredesk.status.created"]
     ).subscription
     Subscription.objects.filter(pk=failing.pk).update(failing_since=timezone.now())
     services.subscription_create(
-        url="http://127.0.0.1:9/b", event_types=["libredesk.status.created"], is_active=False
+        owner=admin_user,
+        url="http://127.0.0.1:9/b",
+        event_types=["libredesk.status.created"],
+        is_active=False,
     )
     page = admin_client.get("/admin/").text
     card = page[page.index('data-surface="Webhooks"') :]
@@ -137,9 +140,9 @@ def test_the_dashboard_names_failing_and_paused_subscriptions(admin_client):
     assert "http://127.0.0.1:9/a" in listed and "http://127.0.0.1:9/b" not in listed
 
 
-def test_resuming_a_paused_subscription_sends_what_waited(admin_client):
+def test_resuming_a_paused_subscription_sends_what_waited(admin_client, admin_user):
     issued = services.subscription_create(
-        url="http://127.0.0.1:9/hook", event_types=["libredesk.status.created"]
+        owner=admin_user, url="http://127.0.0.1:9/hook", event_types=["libredesk.status.created"]
     )
     subscription = issued.subscription
     services.send_test_event(subscription=subscription)

@@ -66,7 +66,7 @@ from access.services import api_key_issue
 from webhooks import services
 user = get_user_model().objects.create_superuser("admin", "admin@example.com", "admin")
 issued = api_key_issue(user=user, actor=None)
-secret = services.subscription_create(url={url!r}, event_types={types!r}).secret
+secret = services.subscription_create(owner=user, url={url!r}, event_types={types!r}).secret
 print(json.dumps({{"key": issued.api_key, "secret": issued.api_secret, "signing": secret}}))
 """
 

@@ -7,7 +7,7 @@ import pytest
 
 from reasons import services as reasons
 from tests.community.factories import CategoryFactory
-from tests.factories import StatusReasonFactory
+from tests.factories import StatusReasonFactory, webhook_owner
 from webhooks import catalogue, services
 from webhooks.models import Event
 
@@ -21,7 +21,9 @@ RC = ["statuses.add_userstatus", "statuses.change_userstatus", "statuses.delete_
 @pytest.fixture(autouse=True)
 def subscribed():
     """A subscription to every event type, so that every change is an event."""
-    services.subscription_create(url="http://127.0.0.1:9/hook", event_types=catalogue.EVENT_TYPES)
+    services.subscription_create(
+        owner=webhook_owner(), url="http://127.0.0.1:9/hook", event_types=catalogue.EVENT_TYPES
+    )
 
 
 def events(type_prefix=""):

@@ -10,7 +10,12 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from standardwebhooks import Webhook
 
-from tests.factories import ConversationStatusFactory, StatusReasonFactory
+from tests.factories import (
+    AccountFactory,
+    ConversationStatusFactory,
+    StatusReasonFactory,
+    webhook_owner,
+)
 from tests.webhooks.receiver import start_receiver
 from webhooks import queue, recovery, secrets, services
 from webhooks.models import Attempt, Delivery, Event, Subscription
@@ -26,7 +31,9 @@ def receiver():
 
 
 def subscribe(url, types=("libredesk.status.created",), **fields):
-    return services.subscription_create(url=url, event_types=list(types), **fields)
+    return services.subscription_create(
+        owner=webhook_owner(), url=url, event_types=list(types), **fields
+    )
 
 
 def deliver_all():
@@ -82,6 +89,7 @@ def test_sequences_rise_per_object_and_only_matching_subscriptions_get_deliverie
 
 
 def test_a_liveperson_subscription_can_be_limited_to_one_account(receiver):
+    AccountFactory(id="acme")
     acme = subscribe(receiver.url, ["liveperson.reason.created"], account_id="acme")
     every = subscribe(receiver.url, ["liveperson.reason.created"])
     reason = StatusReasonFactory(account__id="other")
