@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from community import selectors
+from community.images import read_image_header
 from community.models import Category, Media, MediaType, Status, Tag, TagType
 from community.sanitize import clean as clean_html
 from community.sanitize import render_text, summarize
@@ -296,14 +297,29 @@ def _invalid_image() -> DomainError:
     )
 
 
+def _too_many_pixels(limit: int) -> TooLargeError:
+    return TooLargeError(
+        _("The image has more than %(limit)s pixels.") % {"limit": limit},
+        field="image",
+        params={"limit": limit},
+    )
+
+
 def image_checked(upload: File) -> File:
     """`upload` renamed for storage, once Pillow has decoded it as a PNG, JPEG, GIF or WebP.
 
     Neither the client's file name nor its content type is trusted: the format comes from
     decoding the pixels, and the stored name is random, with that format's extension, so
     a polyglot such as `x.html` can never be stored (or served) as anything but an image.
-    A file over COMMUNITY_IMAGE_MAX_BYTES is `too_large`; one that is no such image is
-    `invalid_image`.
+    A file over COMMUNITY_IMAGE_MAX_BYTES, or whose header claims more than IMAGE_MAX_PIXELS
+    pixels, is `too_large`; one that is no such image is `invalid_image`.
+
+    The pixel size is read from the header (community.images) before Pillow opens the file,
+    and Pillow's own reading of it is checked again before it decodes: decoding costs up to
+    4 bytes a pixel, so a small file claiming a large size (an image bomb: 344 KB of PNG
+    can claim 9,400 x 9,400 pixels, 345 MB decoded) is refused before any bitmap exists.
+    Every way in (the API, the admin) calls this before the file reaches the model's
+    ImageField, which reads an assigned file's dimensions with Pillow.
     """
     limit = settings.COMMUNITY_IMAGE_MAX_BYTES
     if upload.size > limit:
@@ -312,18 +328,28 @@ def image_checked(upload: File) -> File:
             field="image",
             params={"limit": limit},
         )
+    upload.seek(0)
+    header = read_image_header(upload)
+    if header is None:
+        raise _invalid_image()
+    pixel_limit = settings.IMAGE_MAX_PIXELS
+    if header.width * header.height > pixel_limit:
+        raise _too_many_pixels(pixel_limit)
     try:
         upload.seek(0)
-        with Image.open(upload, formats=list(IMAGE_FORMATS)) as probe:
+        with Image.open(upload, formats=[header.format]) as probe:
+            width, height = probe.size  # Pillow's own reading of the header, before it decodes
+            if width * height > pixel_limit:
+                raise _too_many_pixels(pixel_limit)
             probe.verify()
         upload.seek(0)
-        with Image.open(upload, formats=list(IMAGE_FORMATS)) as probe:
+        with Image.open(upload, formats=[header.format]) as probe:
             image_format = probe.format
-            width, height = probe.size
-            if width * height > Image.MAX_IMAGE_PIXELS:
-                raise DomainError(_("The image is too large."), field="image", code="invalid")
             probe.load()  # decode the pixels, not just the header
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        # Pillow's own ceiling, twice Image.MAX_IMAGE_PIXELS, if IMAGE_MAX_PIXELS is above it.
+        raise _too_many_pixels(min(pixel_limit, 2 * Image.MAX_IMAGE_PIXELS)) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise _invalid_image() from None
     if image_format not in IMAGE_FORMATS:
         raise _invalid_image()
@@ -332,9 +358,16 @@ def image_checked(upload: File) -> File:
     return upload
 
 
-def media_save(*, media: Media) -> Media:
-    """Save a media from the admin or the API; a new image file is checked and renamed first."""
-    if media.image and not media.image._committed:
+def media_save(*, media: Media, image: File | None = None) -> Media:
+    """Save a media from the admin or the API; a new image file is checked and renamed first.
+
+    A new upload is passed as `image` (or, as the admin's form does, assigned once it passed
+    `image_checked`): assigning a file to the model's ImageField makes Django read its
+    dimensions with Pillow, which must not happen to an image bomb.
+    """
+    if image is not None:
+        media.image = image_checked(image)
+    elif media.image and not media.image._committed:
         media.image.file = image_checked(media.image.file)
         media.image.name = media.image.file.name
     media.save()
@@ -347,8 +380,7 @@ def media_create_image(
     """An image media from an uploaded file, checked to be a real image of bounded size."""
     media = Media(owner=owner, type=MediaType.IMAGE, title=title, description=description)
     check_fields(media, fields=["type", "title", "description"])
-    media.image = image
-    return media_save(media=media)
+    return media_save(media=media, image=image)
 
 
 # --- status posts --------------------------------------------------------------------------

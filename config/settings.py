@@ -386,6 +386,9 @@ LOGIN_URL = "/oauth/login/"
 
 # Largest image a community member may upload as a media.
 COMMUNITY_IMAGE_MAX_BYTES = env.int("COMMUNITY_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+# Largest image, in pixels (width x height), that any upload may claim in its header: it
+# is refused before it is decoded, as decoding costs up to 4 bytes a pixel (100 MB at 25M).
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=25_000_000)
 
 # Where no view's own handler runs (unknown paths, a refused Host header, a database
 # outage), an /api/ path still answers in its surface's error shape: the first pattern

@@ -481,7 +481,10 @@ class MediaCreateView(SelfCommunityView):
         summary="Create a media",
         operation_id="mediaCreate",
         description="`type` `url` with a `url` (the server does not fetch it), or `image` "
-        "with a multipart `image` file (checked to be a real image of bounded size).",
+        "with a multipart `image` file (checked to be a real image of bounded size). A file "
+        "over `COMMUNITY_IMAGE_MAX_BYTES` bytes, or whose header claims more than "
+        "`IMAGE_MAX_PIXELS` pixels, is a 413 `file_too_large` on `image`; the pixels of "
+        "such an image are never decoded.",
         request={
             "application/json": sc.SCMediaWriteSerializer,
             "multipart/form-data": sc.SCMediaWriteSerializer,
