@@ -1,10 +1,13 @@
 """What a worker does besides running tasks: every WEBHOOKS_SWEEP_SECONDS, find work that a
-dead worker left behind (`manage.py webhooks_worker` runs this in a thread).
+dead worker left behind, and once an hour delete rows older than WEBHOOKS_RETENTION_DAYS
+(`manage.py webhooks_worker` runs this in a thread).
 
 - A task row a killed worker had claimed stays RUNNING for ever: past the lease it is
   marked FAILED, so the task list tells the truth.
 - The delivery it was sending is pending with an expired lease, or a delivery's task was
   never queued: `services.requeue_stranded` queues it again.
+- Finished deliveries, bare events and finished task rows past the retention limit go
+  (`webhooks.retention`, at the first sweep and then hourly, in bounded batches).
 """
 
 import logging
@@ -16,7 +19,7 @@ from django.db import close_old_connections, connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from webhooks import queue, services
+from webhooks import queue, retention, services
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +42,14 @@ def sweep() -> tuple[int, int]:
 
 
 class Sweeper(threading.Thread):
-    """A daemon thread that sweeps now and then every `interval` seconds until stopped."""
+    """A daemon thread that sweeps now and then every `interval` seconds until stopped, and
+    prunes old rows at its first sweep and then every `prune_every` seconds."""
 
-    def __init__(self, interval: float):
+    def __init__(self, interval: float, prune_every: float = retention.PRUNE_EVERY_SECONDS):
         super().__init__(name="webhooks-sweeper", daemon=True)
         self.interval = interval
         self.stopped = threading.Event()
+        self.prune = retention.PruneEvery(prune_every)
 
     def run(self):
         while not self.stopped.is_set():
@@ -59,6 +64,10 @@ class Sweeper(threading.Thread):
                     )
             except Exception:  # a database hiccup must not end the thread
                 logger.exception("Webhook sweep failed; trying again later")
+            try:
+                self.prune()
+            except Exception:
+                logger.exception("Webhook pruning failed; trying again later")
             finally:
                 connections.close_all()
             self.stopped.wait(self.interval)
