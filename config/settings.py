@@ -436,9 +436,16 @@ WEBHOOKS_ENCRYPTION_KEYS = env.list("WEBHOOKS_ENCRYPTION_KEYS", default=[])
 # to connect, 30 s for the reply), and how often workers look for abandoned ones.
 WEBHOOKS_LEASE_SECONDS = env.int("WEBHOOKS_LEASE_SECONDS", default=60)
 WEBHOOKS_SWEEP_SECONDS = env.float("WEBHOOKS_SWEEP_SECONDS", default=15)
+# Each worker process sends on this many threads, and a subscription has at most this many
+# deliveries being sent at once: a target that answers slowly holds up only its own queue.
+WEBHOOKS_WORKER_THREADS = env.int("WEBHOOKS_WORKER_THREADS", default=8)
+WEBHOOKS_SENDS_PER_SUBSCRIPTION = env.int("WEBHOOKS_SENDS_PER_SUBSCRIPTION", default=2)
 # Retries: exponential from BASE, capped at MAX, with jitter, for RETRY_FOR_HOURS after the
 # event; a subscription failing without a break for PAUSE_AFTER_DAYS is paused.
 WEBHOOKS_RETRY_BASE_SECONDS = env.float("WEBHOOKS_RETRY_BASE_SECONDS", default=5)
 WEBHOOKS_RETRY_MAX_SECONDS = env.float("WEBHOOKS_RETRY_MAX_SECONDS", default=3600)
 WEBHOOKS_RETRY_FOR_HOURS = env.float("WEBHOOKS_RETRY_FOR_HOURS", default=24)
 WEBHOOKS_PAUSE_AFTER_DAYS = env.int("WEBHOOKS_PAUSE_AFTER_DAYS", default=3)
+# Workers delete finished deliveries (with their attempts), events left without deliveries,
+# and the queue's finished task rows once they are this many days old (webhooks/retention.py).
+WEBHOOKS_RETENTION_DAYS = env.int("WEBHOOKS_RETENTION_DAYS", default=30)

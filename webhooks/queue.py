@@ -12,8 +12,6 @@ import os
 import socket
 from datetime import datetime
 
-from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
 
 QUEUE = "webhooks"
@@ -35,31 +33,22 @@ def deliver_at(delivery_id: int, when: datetime) -> None:
 
 @task(queue_name=QUEUE)
 def dispatch() -> int:
-    """Queue one `deliver` task per pending delivery that has none yet."""
-    from webhooks.models import Delivery
+    """Queue one `deliver` task per pending delivery that has none yet (as many at a time
+    per subscription as it may have in flight)."""
+    from webhooks import services
 
-    with transaction.atomic():
-        ids = list(
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(state=Delivery.State.PENDING, queued_at__isnull=True)
-            .order_by("id")
-            .values_list("pk", flat=True)[:DISPATCH_BATCH]
-        )
-        Delivery.objects.filter(pk__in=ids).update(queued_at=timezone.now())
-        for delivery_id in ids:
-            deliver_now(delivery_id)
-        if len(ids) == DISPATCH_BATCH:
-            dispatch_later()
-    return len(ids)
+    return services.queue_pending(limit=DISPATCH_BATCH)
 
 
 @task(queue_name=QUEUE)
 def deliver(delivery_id: int) -> str:
-    """One attempt at one delivery, if it is still due and no other worker holds it."""
+    """One attempt at one delivery, if it is still due and no other worker holds it; then
+    the next of its subscription's waiting deliveries is queued."""
     from webhooks import services
 
     claim = services.claim(delivery_id)
     if claim is None:
         return "skipped"
     attempt = services.attempt(claim, worker=f"{socket.gethostname()}:{os.getpid()}")
+    services.queue_pending(subscription_id=claim.subscription_id, limit=DISPATCH_BATCH)
     return "delivered" if attempt.succeeded else "failed"

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.mail import mail_managers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
@@ -27,6 +27,7 @@ from standardwebhooks.webhooks import Webhook
 
 from core.bulk import insert_objects
 from core.errors import DomainError
+from core.permissions import may_view_model
 from webhooks import catalogue, http, queue, secrets
 from webhooks.models import Attempt, Delivery, Event, ObjectSequence, Subscription
 
@@ -73,13 +74,23 @@ def _next_sequences(keys: list[str]) -> dict[str, list[int]]:
 
 
 def _subscribers(event_type: str, *, kind: str, account_id: str) -> list[Subscription]:
+    """The active subscriptions to `event_type` whose owner may view the objects now: the
+    model's view permission, and for a scoped kind (a LivePerson account) the domain app's
+    own rule for that scope. One query, however many subscriptions and owners."""
+    of_kind = catalogue.KINDS[kind]
+    subscriptions = Subscription.objects.filter(is_active=True).filter(
+        may_view_model(OuterRef("owner_id"), of_kind.model)
+    )
+    if of_kind.scope:
+        scope = catalogue.SCOPES[of_kind.scope]
+        subscriptions = subscriptions.filter(
+            Q(account_id="") | Q(account_id=account_id),
+            scope.visible_to(account_id, OuterRef("owner_id")),
+        )
     return [
         subscription
-        for subscription in Subscription.objects.filter(is_active=True).only(
-            "id", "event_types", "account_id"
-        )
+        for subscription in subscriptions.only("id", "event_types", "account_id")
         if event_type in subscription.event_types
-        and (kind != "status-reason" or subscription.account_id in ("", account_id))
     ]
 
 
@@ -182,31 +193,56 @@ def check_target(url: str) -> None:
         raise DomainError(str(refused), code="invalid", field="url") from None
 
 
+def check_scope(account_id: str, *, owner) -> str:
+    """DomainError unless `account_id` is empty or a scope value `owner` may see."""
+    if account_id:
+        scope = catalogue.SCOPES["account"]
+        if not scope.visible_for(owner).filter(pk=account_id).exists():
+            raise DomainError(
+                _("Choose one of your own accounts, or none."), code="invalid", field="account_id"
+            )
+    return account_id
+
+
 def subscription_create(
     *,
+    owner,
     url: str,
     description: str = "",
     event_types: Sequence[str],
     account_id: str = "",
     is_active: bool = True,
 ) -> IssuedSecret:
+    """A subscription owned by `owner`: it will get only what `owner` may view."""
     check_target(url)
     secret = secrets.new_secret()
     subscription = Subscription.objects.create(
+        owner=owner,
         url=url,
         description=description,
         event_types=check_event_types(event_types),
-        account_id=account_id,
+        account_id=check_scope(account_id, owner=owner),
         is_active=is_active,
         secret_encrypted=secrets.encrypt(secret),
     )
     return IssuedSecret(subscription, secret)
 
 
-def subscription_update(*, subscription: Subscription, url_changed: bool) -> Subscription:
-    """Save a subscription edited in the admin; resuming one sends what waited."""
+def subscription_update(
+    *, subscription: Subscription, actor, url_changed: bool, account_changed: bool = False
+) -> Subscription:
+    """Save a subscription edited in the admin; resuming one sends what waited. Only its
+    owner may point it somewhere else: its events are what the owner may see."""
     if url_changed:
+        if subscription.owner_id != actor.pk:
+            raise DomainError(
+                _("Only the owner of a subscription may change its target URL."),
+                code="permission_denied",
+                field="url",
+            )
         check_target(subscription.url)
+    if account_changed and subscription.owner is not None:
+        check_scope(subscription.account_id, owner=subscription.owner)
     subscription.event_types = check_event_types(subscription.event_types)
     resumed = subscription.is_active and (
         Subscription.objects.filter(pk=subscription.pk, is_active=False).exists()
@@ -309,14 +345,38 @@ class Claim:
 
 def claim(delivery_id: int) -> Claim | None:
     """Take a due delivery for one attempt, or None if it is done, not due, held by another
-    worker whose lease has not run out, or its subscription is paused."""
+    worker whose lease has not run out, its subscription is paused, or its subscription
+    already has WEBHOOKS_SENDS_PER_SUBSCRIPTION deliveries being sent (a slow target holds
+    up only its own queue: this one waits, unqueued, for `queue_pending` after one of those
+    attempts ends)."""
     now = timezone.now()
     lease = uuid.uuid4()
     lease_seconds = timedelta(seconds=settings.WEBHOOKS_LEASE_SECONDS)
     with transaction.atomic():
+        # The delivery's row, then its subscription's: claims of one subscription's
+        # deliveries wait for each other here, so the count of those being sent holds until
+        # this one is taken (`record` locks in the same order: a delivery, then its
+        # subscription). SQLite runs one write transaction at a time anyway.
+        subscription_id = (
+            Delivery.objects.select_for_update()
+            .filter(pk=delivery_id, state=Delivery.State.PENDING)
+            .values_list("subscription_id", flat=True)
+            .first()
+        )
+        if subscription_id is None:
+            return None
+        list(Subscription.objects.select_for_update().filter(pk=subscription_id).values("pk"))
+        idle = Q(leased_until__isnull=True) | Q(leased_until__lt=now)
+        sending = (
+            Delivery.objects.filter(subscription_id=subscription_id, leased_until__gt=now)
+            .exclude(pk=delivery_id)
+            .count()
+        )
+        if sending >= settings.WEBHOOKS_SENDS_PER_SUBSCRIPTION:
+            Delivery.objects.filter(idle, pk=delivery_id).update(queued_at=None)
+            return None
         taken = (
-            Delivery.objects.filter(pk=delivery_id, state=Delivery.State.PENDING)
-            .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
+            Delivery.objects.filter(idle, pk=delivery_id, state=Delivery.State.PENDING)
             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + EARLY))
             # A subquery on the other table, not a join: with a join Django writes the UPDATE
             # as `id IN (SELECT ...)`, and a PostgreSQL UPDATE that waited for the row lock
@@ -372,12 +432,16 @@ def attempt(claim_: Claim, *, worker: str = "") -> Attempt:
         reply = http.post(claim_.url, claim_.body.encode(), signed_headers(claim_, at=started))
     except Exception as exc:  # anything at all: logged as a failed attempt, then retried
         logger.exception("Webhook delivery %s failed before a reply", claim_.delivery_id)
-        reply = http.Reply(None, f"{type(exc).__name__}: {exc}"[:300], "")
+        reply = http.Reply(None, f"{type(exc).__name__}: {exc}", "")  # cleaned by Reply
     return record(claim_, reply, started=started, finished=timezone.now(), worker=worker)
 
 
 @transaction.atomic
 def record(claim_: Claim, reply: http.Reply, *, started, finished, worker: str = "") -> Attempt:
+    """Move the delivery on (delivered, retried later, or given up after a day) and log the
+    attempt. The move commits even when the log cannot: a row the database refuses once
+    rolled the whole record back, and the delivery was sent again every minute for ever,
+    never given up and never logged (issue 21)."""
     succeeded = reply.status_code is not None and 200 <= reply.status_code < 300
     now = timezone.now()
     still_ours = Delivery.objects.select_for_update().filter(
@@ -403,19 +467,57 @@ def record(claim_: Claim, reply: http.Reply, *, started, finished, worker: str =
                 next_attempt_at=next_retry, leased_until=None, lease=None, queued_at=now
             ):
                 queue.deliver_at(claim_.delivery_id, next_retry)
-        _note_failure(claim_.subscription_id, now)
-    return Attempt.objects.create(
+        try:
+            with transaction.atomic():
+                _note_failure(claim_.subscription_id, now)
+        except Exception:  # the pause bookkeeping must not undo the retry
+            logger.exception("Webhook subscription %s: failure not noted", claim_.subscription_id)
+    return _log_attempt(
         delivery_id=claim_.delivery_id,
         number=claim_.number,
         started_at=started,
         finished_at=finished,
         latency_ms=max(0, round((finished - started).total_seconds() * 1000)),
         status_code=reply.status_code,
-        error=reply.error[:300],
-        response_excerpt=reply.excerpt,
+        error=http.storable(reply.error, http.ERROR_CHARS),
+        response_excerpt=http.storable(reply.excerpt, http.EXCERPT_BYTES),
         next_retry_at=next_retry,
-        worker=worker[:100],
+        worker=http.storable(worker, 100),
     )
+
+
+def _log_attempt(**fields) -> Attempt:
+    """The attempt's row, each try in a savepoint so that a refused row leaves the
+    delivery's move intact: as it came; else without the target's words; else none (the
+    worker's log says so, and the unsaved Attempt still tells the worker how it went)."""
+    delivery_id, number = fields["delivery_id"], fields["number"]
+    try:
+        with transaction.atomic():
+            return Attempt.objects.create(**fields)
+    except Exception:
+        logger.exception(
+            "Webhook delivery %s: attempt %s could not be stored as it came; "
+            "storing it without the reply",
+            delivery_id,
+            number,
+        )
+    minimal = {
+        **fields,
+        "error": _("The reply could not be stored (see the worker's log)."),
+        "response_excerpt": "",
+        "worker": "",
+    }
+    try:
+        with transaction.atomic():
+            return Attempt.objects.create(**minimal)
+    except Exception:
+        logger.exception(
+            "Webhook delivery %s: attempt %s not logged (status %s); the delivery moved on",
+            delivery_id,
+            number,
+            fields["status_code"],
+        )
+    return Attempt(**minimal)
 
 
 def _note_failure(subscription_id: int, now: datetime) -> None:
@@ -456,22 +558,58 @@ def _note_failure(subscription_id: int, now: datetime) -> None:
 # --- Recovery ------------------------------------------------------------------------------
 
 
+def queue_pending(*, subscription_id: int | None = None, limit: int = 500) -> int:
+    """Queue a task for each due pending delivery that has none, oldest first, as long as
+    its subscription has fewer than WEBHOOKS_SENDS_PER_SUBSCRIPTION deliveries being sent
+    or queued and due: the others wait, unqueued, until one of those ends (the worker calls
+    this for that subscription after each attempt). So a target that answers slowly fills
+    its own slots, never every worker thread. The number queued."""
+    now = timezone.now()
+    per_subscription = settings.WEBHOOKS_SENDS_PER_SUBSCRIPTION
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + EARLY)
+    pending = Delivery.objects.filter(state=Delivery.State.PENDING)
+    if subscription_id is not None:
+        pending = pending.filter(subscription_id=subscription_id)
+    busy = dict(
+        pending.filter(Q(leased_until__gt=now) | Q(due, queued_at__isnull=False))
+        .order_by()
+        .values("subscription_id")
+        .annotate(held=Count("pk"))
+        .values_list("subscription_id", "held")
+    )
+    full = [pk for pk, held in busy.items() if held >= per_subscription]
+    with transaction.atomic():
+        waiting = list(
+            pending.filter(due, queued_at__isnull=True, subscription__is_active=True)
+            .exclude(subscription_id__in=full)
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("id")
+            .values_list("pk", "subscription_id")[:limit]
+        )
+        free = Counter({pk: per_subscription - held for pk, held in busy.items()})
+        chosen = []
+        for delivery_id, owner in waiting:
+            if free.setdefault(owner, per_subscription) > 0:
+                free[owner] -= 1
+                chosen.append(delivery_id)
+        if chosen:
+            Delivery.objects.filter(pk__in=chosen).update(queued_at=now)
+            for delivery_id in chosen:
+                queue.deliver_now(delivery_id)
+    if chosen and len(waiting) == limit:
+        queue.dispatch_later()  # more may wait behind this batch
+    return len(chosen)
+
+
 def requeue_stranded(*, limit: int = 500) -> int:
     """Queue again the pending deliveries nobody is working on: a worker died while it
     held one (its lease ran out), or the task that was to send it was lost. Extra tasks for
     one delivery are harmless: `claim` lets one of them through at a time."""
     now = timezone.now()
     grace = now - timedelta(seconds=settings.WEBHOOKS_LEASE_SECONDS)
-    stranded = list(
-        Delivery.objects.filter(state=Delivery.State.PENDING, subscription__is_active=True)
-        .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=grace))
-        .filter(Q(queued_at__isnull=True) | Q(queued_at__lte=grace))
-        .values_list("pk", flat=True)[:limit]
+    Delivery.objects.filter(state=Delivery.State.PENDING, queued_at__lte=grace).filter(
+        Q(leased_until__isnull=True) | Q(leased_until__lt=now)
+    ).filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=grace)).update(
+        queued_at=None
     )
-    if stranded:
-        with transaction.atomic():
-            Delivery.objects.filter(pk__in=stranded).update(queued_at=now)
-            for delivery_id in stranded:
-                queue.deliver_now(delivery_id)
-    return len(stranded)
+    return queue_pending(limit=limit)
