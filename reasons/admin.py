@@ -7,7 +7,7 @@ from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.forms.models import BaseModelFormSet
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,6 +22,29 @@ from reasons import services
 from reasons.models import Account, AccountBearer, StatusReason
 from reasons.resources import StatusReasonResource
 from reasons.selectors import account_list_for
+
+
+class MemberAccountsOnly:
+    """An admin (or inline) of rows that belong to an account: a manager sees the rows of
+    the accounts they are a member of, as the API's members do; a superuser sees all."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(account__in=account_list_for(user=request.user))
+
+
+class MemberAccountFilter(admin.RelatedFieldListFilter):
+    """The account filter of a list, offering the accounts the user is a member of (all to
+    a superuser): Django's own offers every account, naming those of other customers."""
+
+    def field_choices(self, field, request, model_admin):
+        accounts = account_list_for(user=request.user)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            accounts = accounts.order_by(*ordering)
+        return [(account.pk, str(account)) for account in accounts]
 
 
 class StatusReasonInline(admin.TabularInline):
@@ -157,14 +180,14 @@ class ReasonPositionFormSet(BaseModelFormSet):
 
 
 @admin.register(StatusReason)
-class StatusReasonAdmin(PortalImportExportMixin, ServiceBackedAdmin):
+class StatusReasonAdmin(MemberAccountsOnly, PortalImportExportMixin, ServiceBackedAdmin):
     resource_classes = [StatusReasonResource]
     # The text's rules (and its uniqueness among the account's live reasons) are the
     # model's, so the form checks them as every other door does.
     fields = ["account", "text", "state", "enabled", "order"]
     list_display = ["text", "account", "state", "enabled", "order"]
     list_editable = ["order"]
-    list_filter = ["account", "state", "enabled", DeletedFilter]
+    list_filter = [("account", MemberAccountFilter), "state", "enabled", DeletedFilter]
     list_select_related = ["account"]
     search_fields = ["text", "account__id", "account__name"]
     ordering = ["account", "order", "id"]
@@ -174,13 +197,6 @@ class StatusReasonAdmin(PortalImportExportMixin, ServiceBackedAdmin):
     delete_selected_confirmation_template = (
         "admin/reasons/statusreason/soft_delete_selected_confirmation.html"
     )
-
-    def get_queryset(self, request):
-        # A manager sees the reasons of their own accounts, as the API's members do.
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(account__in=account_list_for(user=request.user))
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -403,18 +419,28 @@ class StatusReasonAdmin(PortalImportExportMixin, ServiceBackedAdmin):
 
 
 @admin.register(AccountBearer)
-class AccountBearerAdmin(SessionAdmin):
-    """LivePerson sessions per account: see who is logged in, and revoke by deleting."""
+class AccountBearerAdmin(MemberAccountsOnly, SessionAdmin):
+    """LivePerson sessions per account: see who is logged in, and revoke by deleting. A
+    manager sees (and ends) the sessions of their own accounts only; the bulk delete
+    selects from this same scoped list, so forged ids of other sessions match nothing."""
 
     list_display = ["user", "account", "created_at", "refreshed_at"]
-    list_filter = ["account", "created_at"]
+    list_filter = [("account", MemberAccountFilter), "created_at"]
     search_fields = ["user__username", "account__id"]
     list_select_related = ["user", "account"]
     readonly_fields = ["user", "account", "created_at", "refreshed_at"]
     fields = readonly_fields
 
+    def get_object(self, request, object_id, from_field=None):
+        # Another account's session, or one that never existed: 404 alike on its change,
+        # delete and history pages (not the admin's redirect to its index).
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
 
-class AccountBearerInline(CredentialInline):
+
+class AccountBearerInline(MemberAccountsOnly, CredentialInline):
     model = AccountBearer
     verbose_name = _("LivePerson bearer")
     verbose_name_plural = _("LivePerson bearers")
