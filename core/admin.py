@@ -14,6 +14,7 @@ from import_export.formats.base_formats import BINARY_FORMATS
 from import_export.forms import ImportForm
 from import_export.tmp_storages import CacheStorage
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import get_history_model_for_model
 
 from core.errors import DomainError
 
@@ -75,6 +76,10 @@ class ServiceBackedAdmin(SimpleHistoryAdmin):
         """The form of one past version. Viewing it needs the view permission; reverting
         (POST) needs the change permission, as any other change does."""
         exists = self._refuse_out_of_scope(request, object_id)
+        try:  # simple_history looks `version_id` up as it comes: "abc" was a ValueError
+            version_id = get_history_model_for_model(self.model)._meta.pk.to_python(version_id)
+        except ValidationError:
+            raise Http404 from None
         if request.method == "POST":
             if not exists:
                 self.message_user(
