@@ -109,6 +109,11 @@ class ActiveUserOAuth2Authentication(OAuth2Authentication):
     answer for a bearer header kept in the credential cache (a token's own expiry
     included).
 
+    A token of the client-credentials grant has no user (the toolkit saves it with
+    user=None): it acts as its application's `user`, and is refused while the application
+    has none or an inactive one. That user is cached with the token like any other, and
+    the cache ends the entry when the user or the application changes.
+
     django-oauth-toolkit answers a bearer it refuses with None, as if none were sent, and
     DRF then says "Authentication credentials were not provided". A bearer that was sent
     and refused is RFC 6750's `invalid_token` instead: 401 with
@@ -134,9 +139,14 @@ class ActiveUserOAuth2Authentication(OAuth2Authentication):
 
     def _check(self, request):
         result = super().authenticate(request)
-        if result is not None and not result[0].is_active:
+        if result is None:
+            return None
+        user, token = result
+        if user is None and token.application is not None:
+            user = token.application.user
+        if user is None or not user.is_active:
             self._refuse(request)
-        return result
+        return (user, token)
 
     def _refuse(self, request):
         """Refuse the bearer sent: the challenge names the error, the message says which

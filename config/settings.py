@@ -90,7 +90,7 @@ MIDDLEWARE = [
     # Lets every change record who made it (admin user or API caller).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Turns a locked-out admin login into the lockout page (last, as django-axes asks).
+    # Turns a locked-out sign-in into the lockout page (last, as django-axes asks).
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -159,20 +159,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    # Refuses admin logins while their username and address are locked out (django-axes).
-    "access.lockout.AdminLoginBackend",
+    # Refuses password sign-ins (admin, OAuth sign-in page, OAuth password grant) while
+    # their username and address are locked out (django-axes).
+    "access.lockout.PasswordLockoutBackend",
     # Reads a user's own and group permissions in one query instead of two.
     "access.backends.PermissionsInOneQueryBackend",
 ]
 
-# Brute-force protection of the admin login (django-axes): after ADMIN_LOGIN_FAILURES
-# failed logins, that username from that address is locked out for the cool-off time.
+# Brute-force protection of every password sign-in that has a request (django-axes): the
+# admin login, the OAuth sign-in page and the OAuth password grant share one count. After
+# ADMIN_LOGIN_FAILURES failed logins, that username from that address is locked out of all
+# of them for the cool-off time. (The names keep "ADMIN" so deployments keep working.)
 AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURES", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("ADMIN_LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_ONLY_ADMIN_SITE = True
 AXES_RESET_ON_SUCCESS = True
-AXES_HANDLER = "access.lockout.AdminLoginHandler"
+AXES_HANDLER = "access.lockout.PasswordLoginHandler"
 AXES_CLIENT_IP_CALLABLE = "access.lockout.client_ip"
 AXES_LOCKOUT_CALLABLE = "access.lockout.lockout_response"
 AXES_VERBOSE = False
@@ -338,7 +340,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # django-axes logs every failed admin login at INFO; lockouts are WARNINGs.
+    # django-axes logs every failed sign-in at INFO; lockouts are WARNINGs.
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
