@@ -607,9 +607,11 @@ def requeue_stranded(*, limit: int = 500) -> int:
     one delivery are harmless: `claim` lets one of them through at a time."""
     now = timezone.now()
     grace = now - timedelta(seconds=settings.WEBHOOKS_LEASE_SECONDS)
-    Delivery.objects.filter(state=Delivery.State.PENDING, queued_at__lte=grace).filter(
-        Q(leased_until__isnull=True) | Q(leased_until__lt=now)
-    ).filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=grace)).update(
-        queued_at=None
+    # Queued long ago, due long ago, and not being sent: its task was lost with a worker.
+    lost = (
+        Delivery.objects.filter(state=Delivery.State.PENDING, queued_at__lte=grace)
+        .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=grace))
     )
+    lost.update(queued_at=None)
     return queue_pending(limit=limit)

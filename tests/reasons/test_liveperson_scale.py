@@ -4,14 +4,13 @@ import json
 import threading
 
 import pytest
-
-from tests.factories import webhook_owner
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from reasons.models import Account, StatusReason
 from tests.conftest import CACHE_TABLE, data_statements
+from tests.factories import webhook_owner
 from tests.reasons.test_liveperson_api import url
 
 pytestmark = pytest.mark.django_db

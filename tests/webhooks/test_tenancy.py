@@ -133,7 +133,7 @@ def test_fan_out_is_a_constant_number_of_queries_however_many_subscriptions(acco
         return len(ctx.captured_queries)
 
     def owners(n):
-        for i in range(n):
+        for _ in range(n):
             user = UserFactory(perms=["reasons.view_statusreason"])
             accounts[0].members.add(user)
             subscribe(user)
