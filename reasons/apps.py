@@ -14,8 +14,8 @@ class ReasonsConfig(AppConfig):
         from reasons import schema, signals  # noqa: F401  OpenAPI bearer scheme; revocation
         from reasons.models import Account, AccountBearer, StatusReason
         from reasons.selectors import account_list_for, account_visible_to
-        from reasons.services import ALL_REASON_LISTS
-        from webhooks.catalogue import Scope, register_scope
+        from reasons.services import ALL_REASON_LISTS, STATUS_REASON
+        from webhooks.catalogue import Kind, Scope, register_kind, register_scope
 
         # A bearer is valid while its user is a member of its account.
         invalidate_on_change(Account, AccountBearer, m2m=(Account.members.through,))
@@ -24,10 +24,11 @@ class ReasonsConfig(AppConfig):
         # deletion) retires every account's, which all belong to ALL_REASON_LISTS.
         bump_on_change(ALL_REASON_LISTS, StatusReason, Account)
         # Webhook subscribers see a reason's events only for accounts their owner may see.
+        register_kind(Kind(STATUS_REASON, "reasons.StatusReason", scope="account"))
         register_scope(
             Scope(
                 "account",
-                _("LivePerson account"),
+                _("Account"),
                 visible_for=lambda user: account_list_for(user=user),
                 visible_to=account_visible_to,
             )

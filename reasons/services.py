@@ -507,7 +507,13 @@ def _report(action: str, account_id: str, reasons: Sequence[StatusReason], revis
     changed or deleted, with the account's new revision. Reasons whose position moved only
     because others were placed around them get no event of their own: the revision in the
     event says the collection changed (docs/contracts/liveperson.md)."""
-    emit(STATUS_REASON, action, reasons, account_id=account_id, revision=revision)
+    emit(
+        STATUS_REASON,
+        action,
+        reasons,
+        scope=account_id,
+        extra={"account": account_id, "revision": revision},
+    )
 
 
 def _set_flags(

@@ -10,7 +10,12 @@ class StatusesConfig(AppConfig):
     def ready(self):
         from core.cache import bump_on_change
         from statuses.models import ConversationStatus, UserStatus
+        from statuses.services import CONVERSATION_STATUS, USER_STATUS
+        from webhooks.catalogue import Kind, register_kind
 
         # The list replies cached by the Libredesk and Rocket.Chat list routes.
         bump_on_change("conversation-statuses", ConversationStatus)
         bump_on_change("user-statuses", UserStatus)
+        # The kinds of object whose changes webhook subscribers get (webhooks.catalogue).
+        register_kind(Kind(CONVERSATION_STATUS, "statuses.ConversationStatus"))
+        register_kind(Kind(USER_STATUS, "statuses.UserStatus"))

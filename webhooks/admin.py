@@ -35,31 +35,34 @@ class SubscriptionForm(forms.ModelForm):
             "subscription's owner may view."
         ),
     )
-    account_id = forms.ChoiceField(
-        label=_("LivePerson account"),
+    scope = forms.ChoiceField(
+        label=_("Scope"),
         required=False,
         help_text=_(
-            "Only the LivePerson reasons of this account; none for those of every account "
-            "the owner may see. Events of the other surfaces are not filtered."
+            "Only the events of objects in this scope (an account), one the owner may see; "
+            "none for every scope the owner may see. Events of kinds without a scope are not "
+            "filtered."
         ),
     )
     owner = None  # set by SubscriptionAdmin.get_form: the user the events are filtered for
 
     class Meta:
         model = Subscription
-        fields = ["url", "description", "event_types", "account_id", "is_active"]
+        fields = ["url", "description", "event_types", "scope", "is_active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "account_id" in self.fields:
-            accounts = (
-                catalogue.SCOPES["account"].visible_for(self.owner)
-                if self.owner is not None
-                else []
-            )
-            self.fields["account_id"].choices = [
-                ("", _("Every account of the owner's")),
-                *((account.pk, str(account)) for account in accounts),
+        if "scope" in self.fields:
+            scopes = catalogue.SCOPES.values()
+            self.fields["scope"].label = ", ".join(str(s.label) for s in scopes) or _("Scope")
+            self.fields["scope"].choices = [
+                ("", _("All of the owner's")),
+                *(
+                    (value.pk, str(value))
+                    for scope in scopes
+                    if self.owner is not None
+                    for value in scope.visible_for(self.owner)
+                ),
             ]
 
     def clean_url(self):
@@ -140,7 +143,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
         return form
 
     def get_fieldsets(self, request, obj=None):
-        main = ["url", "description", "event_types", "account_id", "is_active"]
+        main = ["url", "description", "event_types", "scope", "is_active"]
         if obj is None:
             return [(None, {"fields": main})]
         return [
@@ -191,7 +194,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
                 subscription=obj,
                 actor=request.user,
                 url_changed="url" in form.changed_data,
-                account_changed="account_id" in form.changed_data,
+                scope_changed="scope" in form.changed_data,
             )
         else:
             issued = services.subscription_create(
@@ -199,7 +202,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
                 url=obj.url,
                 description=obj.description,
                 event_types=obj.event_types,
-                account_id=obj.account_id,
+                scope=obj.scope,
                 is_active=obj.is_active,
             )
             obj.pk = issued.subscription.pk

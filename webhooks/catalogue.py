@@ -1,20 +1,24 @@
-"""The event types a subscriber can choose, and the domain kinds they come from.
+"""The registry of what can be sent: kinds of object, the shapes they are sent in, and the
+scopes that limit who may see them. This app fills none of it and knows no vendor.
 
-The services speak the domain: they emit a *kind* of object (`conversation-status`) and
-an *action* (created, updated, deleted). Each kind has one public event-type prefix, named
-after the surface whose shape the event carries (`libredesk.status`), and one function
-that renders objects of the kind in that shape. The vendor folders provide those functions
-(`WEBHOOKS_EVENT_SHAPES` in settings names their modules, which register here), so neither
-this app nor the services import a vendor.
+- A domain app registers each **kind** of object its services emit (`conversation-status`)
+  with the model whose view permission a subscription's owner needs, and the **scope** its
+  events carry, if any (an account), with the app's own rule for who may see a scope.
+- A surface registers a **shape** for a kind: a prefix naming the event types
+  (`<prefix>.created`, `.updated`, `.deleted`) and a function that renders objects of the
+  kind as its API replies with them. A kind may have a shape per surface: each change of
+  the object is then one event per shape that somebody subscribed to, all with the same
+  sequence number. The surfaces' modules are named in the WEBHOOKS_EVENT_SHAPES setting and
+  imported on first use, so neither this app nor the services import a vendor.
 """
 
 import importlib
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 ACTIONS = ("created", "updated", "deleted")
 TEST_EVENT = "webhook.test"
@@ -22,55 +26,31 @@ TEST_EVENT = "webhook.test"
 
 @dataclass(frozen=True)
 class Kind:
+    """A kind of object the domain's services emit events for."""
+
     name: str  # the domain's name, used by the services
-    prefix: str  # the event type's prefix, e.g. "libredesk.status"
-    label: str
     model: str  # "app_label.Model": a subscription's owner needs its view permission
-    scope: str = ""  # the Scope its events carry (an account), checked against the owner
+    scope: str = ""  # the Scope its events carry, checked against the owner
 
 
-KINDS = {
-    kind.name: kind
-    for kind in (
-        Kind(
-            "conversation-status",
-            "libredesk.status",
-            _("Libredesk conversation status"),
-            "statuses.ConversationStatus",
-        ),
-        Kind(
-            "user-status",
-            "rocketchat.user_status",
-            _("Rocket.Chat custom user status"),
-            "statuses.UserStatus",
-        ),
-        Kind(
-            "status-reason",
-            "liveperson.reason",
-            _("LivePerson status reason"),
-            "reasons.StatusReason",
-            scope="account",
-        ),
-        Kind(
-            "community-status",
-            "community.status",
-            _("SelfCommunity status post"),
-            "community.Status",
-        ),
-        Kind(
-            "community-category",
-            "community.category",
-            _("SelfCommunity category"),
-            "community.Category",
-        ),
-    )
-}
+@dataclass(frozen=True)
+class Shape:
+    """One surface's shape of a kind: its event types and how objects are rendered."""
+
+    kind: str
+    prefix: str  # the event types' prefix, e.g. "<surface>.status"
+    label: str
+    render: Callable[[Sequence], list[dict]]
+    module: str  # the module that registered it: in use while WEBHOOKS_EVENT_SHAPES names it
+
+    def event_type(self, action: str) -> str:
+        return f"{self.prefix}.{action}"
 
 
 @dataclass(frozen=True)
 class Scope:
-    """A part of the data that only some users may see (a LivePerson account), registered
-    by the domain app that owns it, so that this app applies the app's own rule."""
+    """A part of the data that only some users may see (an account), registered by the
+    domain app that owns it, so that this app applies the app's own rule."""
 
     name: str
     label: str
@@ -80,54 +60,86 @@ class Scope:
     visible_to: Callable[[str, object], Q]
 
 
+KINDS: dict[str, Kind] = {}
 SCOPES: dict[str, Scope] = {}
+_shapes: dict[str, list[Shape]] = {}
+_loaded = threading.Lock()
+_loaded_modules: list[str] = []
+
+
+def register_kind(kind: Kind) -> None:
+    KINDS[kind.name] = kind
 
 
 def register_scope(scope: Scope) -> None:
     SCOPES[scope.name] = scope
 
 
-def event_types_of_models(model_labels: set[str]) -> list[str]:
-    """The event types whose objects are of one of these models ("app_label.Model")."""
-    return [
-        f"{kind.prefix}.{action}"
-        for kind in KINDS.values()
-        if kind.model in model_labels
-        for action in ACTIONS
-    ]
+def shape(kind: str, *, prefix: str, label: str):
+    """A decorator: the function renders objects of `kind` as its surface's API does, for
+    the event types `<prefix>.<action>`."""
 
-
-EVENT_TYPES = [f"{kind.prefix}.{action}" for kind in KINDS.values() for action in ACTIONS]
-
-
-def event_type_choices() -> list[tuple[str, str]]:
-    return [
-        (f"{kind.prefix}.{action}", f"{kind.prefix}.{action} ({kind.label}, {action})")
-        for kind in KINDS.values()
-        for action in ACTIONS
-    ]
-
-
-# kind name -> a function from a sequence of model instances to their vendor shapes.
-Shape = Callable[[Sequence], list[dict]]
-_shapes: dict[str, Shape] = {}
-
-
-def shape(kind: str):
-    """A decorator: the function renders objects of `kind` as its surface's API does."""
-    if kind not in KINDS:
-        raise ValueError(f"Unknown event kind {kind!r}")
-
-    def register(function: Shape) -> Shape:
-        _shapes[kind] = function
+    def register(function):
+        shapes = _shapes.setdefault(kind, [])
+        if not any(existing.prefix == prefix for existing in shapes):
+            shapes.append(Shape(kind, prefix, label, function, function.__module__))
         return function
 
     return register
 
 
-def render(kind: str, objects: Sequence) -> list[dict]:
-    """`objects` of `kind` in their surface's shape, in order."""
-    if kind not in _shapes:
+def _load() -> None:
+    """Import the surfaces' shape modules (once; a test may add more)."""
+    if _loaded_modules == list(settings.WEBHOOKS_EVENT_SHAPES):
+        return
+    with _loaded:
         for module in settings.WEBHOOKS_EVENT_SHAPES:
             importlib.import_module(module)
-    return _shapes[kind](objects)
+        _loaded_modules[:] = list(settings.WEBHOOKS_EVENT_SHAPES)
+
+
+def shapes_of(kind: str) -> list[Shape]:
+    """The shapes of `kind` in use, in the order the surfaces registered them."""
+    if kind not in KINDS:
+        raise ValueError(f"Unknown event kind {kind!r}")
+    _load()
+    modules = settings.WEBHOOKS_EVENT_SHAPES
+    return [shape for shape in _shapes.get(kind, ()) if shape.module in modules]
+
+
+def all_shapes() -> list[Shape]:
+    """Every shape in use, kind by kind in the order the kinds were registered."""
+    return [shape for kind in KINDS for shape in shapes_of(kind)]
+
+
+def event_types() -> list[str]:
+    """Every event type a subscriber can choose, in the catalogue's order."""
+    return [shape.event_type(action) for shape in all_shapes() for action in ACTIONS]
+
+
+def event_type_choices() -> list[tuple[str, str]]:
+    return [
+        (shape.event_type(action), f"{shape.event_type(action)} ({shape.label}, {action})")
+        for shape in all_shapes()
+        for action in ACTIONS
+    ]
+
+
+def event_types_of_models(model_labels: set[str]) -> list[str]:
+    """The event types whose objects are of one of these models ("app_label.Model")."""
+    return [
+        shape.event_type(action)
+        for shape in all_shapes()
+        if KINDS[shape.kind].model in model_labels
+        for action in ACTIONS
+    ]
+
+
+def scoped_event_types() -> dict[str, list[str]]:
+    """The event types of each scope's kinds: scope name -> event types."""
+    found: dict[str, list[str]] = {}
+    for shape in all_shapes():
+        scope = KINDS[shape.kind].scope
+        if scope:
+            found.setdefault(scope, []).extend(shape.event_type(a) for a in ACTIONS)
+    return found

@@ -27,14 +27,14 @@ class Subscription(models.Model):
     url = models.URLField(_("target URL"), max_length=2000)
     description = models.CharField(_("description"), max_length=200, blank=True)
     event_types = models.JSONField(_("event types"), default=list)
-    account_id = models.CharField(
-        _("LivePerson account"),
+    scope = models.CharField(
+        _("scope"),
         max_length=20,
         blank=True,
         validators=[RegexValidator(r"^[A-Za-z0-9_]{1,20}$")],
         help_text=_(
-            "Only LivePerson reasons of this account (one of the owner's); empty for every "
-            "account of the owner's. Events of the other surfaces are not filtered."
+            "Only events of objects in this scope (an account, one of the owner's); empty for "
+            "every scope the owner may see. Events of kinds without a scope are not filtered."
         ),
     )
     is_active = models.BooleanField(
@@ -77,8 +77,8 @@ class Event(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     type = models.CharField(_("type"), max_length=64)
     object_key = models.CharField(max_length=120)
-    sequence = models.BigIntegerField()
-    account_id = models.CharField(max_length=20, blank=True)
+    sequence = models.BigIntegerField()  # one per change of the object, whatever the shape
+    scope = models.CharField(max_length=20, blank=True)
     body = models.TextField(_("body"))  # the exact JSON sent, the same on every attempt
     created_at = models.DateTimeField(_("created at"), db_index=True)
 
@@ -88,7 +88,8 @@ class Event(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["object_key", "sequence"], name="webhooks_event_object_sequence"
+                fields=["object_key", "type", "sequence"],
+                name="webhooks_event_object_type_sequence",
             )
         ]
 

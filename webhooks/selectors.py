@@ -34,16 +34,18 @@ def visible_event_types(*, user) -> list[str]:
 def delivery_list_for(*, user) -> QuerySet[Delivery]:
     """The deliveries (and so the event bodies and attempts) `user` may read: for a
     superuser all; for anyone else those of their own subscriptions whose object they may
-    view now, in an account (scope) they may see."""
+    view now, and of a kind with a scope (an account) only in scopes they may see."""
     if user.is_superuser:
         return Delivery.objects.all()
     if not (user and user.is_authenticated):
         return Delivery.objects.none()
-    scoped = Q(event__account_id="")
-    for scope in catalogue.SCOPES.values():
-        scoped |= Q(event__account_id__in=scope.visible_for(user).values("pk"))
+    scoped_types = catalogue.scoped_event_types()
+    in_scope = ~Q(event__type__in=[t for types in scoped_types.values() for t in types])
+    for name, types in scoped_types.items():
+        visible = catalogue.SCOPES[name].visible_for(user).values("pk")
+        in_scope |= Q(event__type__in=types, event__scope__in=visible)
     return Delivery.objects.filter(
-        scoped,
+        in_scope,
         subscription__owner=user,
         event__type__in=visible_event_types(user=user),
     )

@@ -73,24 +73,24 @@ def _next_sequences(keys: list[str]) -> dict[str, list[int]]:
     return {key: list(range(last[key] - n + 1, last[key] + 1)) for key, n in counts.items()}
 
 
-def _subscribers(event_type: str, *, kind: str, account_id: str) -> list[Subscription]:
-    """The active subscriptions to `event_type` whose owner may view the objects now: the
-    model's view permission, and for a scoped kind (a LivePerson account) the domain app's
-    own rule for that scope. One query, however many subscriptions and owners."""
+def _subscribers(event_types: list[str], *, kind: str, scope: str) -> list[Subscription]:
+    """The active subscriptions to any of `event_types` whose owner may view the objects
+    now: the model's view permission, and for a kind whose events carry a scope, the rule
+    its domain app registered for that scope. One query, however many subscriptions and
+    owners."""
     of_kind = catalogue.KINDS[kind]
     subscriptions = Subscription.objects.filter(is_active=True).filter(
         may_view_model(OuterRef("owner_id"), of_kind.model)
     )
     if of_kind.scope:
-        scope = catalogue.SCOPES[of_kind.scope]
         subscriptions = subscriptions.filter(
-            Q(account_id="") | Q(account_id=account_id),
-            scope.visible_to(account_id, OuterRef("owner_id")),
+            Q(scope="") | Q(scope=scope),
+            catalogue.SCOPES[of_kind.scope].visible_to(scope, OuterRef("owner_id")),
         )
     return [
         subscription
-        for subscription in subscriptions.only("id", "event_types", "account_id")
-        if event_type in subscription.event_types
+        for subscription in subscriptions.only("id", "event_types", "scope")
+        if not set(event_types).isdisjoint(subscription.event_types)
     ]
 
 
@@ -108,55 +108,63 @@ def emit(
     action: str,
     objects: Sequence,
     *,
-    account_id: str = "",
-    revision: int | None = None,
+    scope: str = "",
+    extra: dict | None = None,
 ) -> list[Event]:
     """Record that `objects` (model instances of one `kind`) were created, updated or
-    deleted, in the caller's transaction: one event per object for the active subscriptions
-    that want it, each with the object in its surface's shape as it is now (before the row
-    goes, for a delete). With no such subscription that is one SELECT and nothing is
-    written. A constant number of statements whatever the number of objects."""
+    deleted, in the caller's transaction: for each shape of the kind that an active
+    subscription wants, one event per object with the object in that shape as it is now
+    (before the row goes, for a delete). `scope` is the scope value the objects are in (an
+    account), for a kind that has one; `extra` adds fields to each event's data. Each
+    object's change gets one sequence number, the same in every shape. With no such
+    subscription that is one SELECT and nothing is written. A constant number of statements
+    whatever the number of objects."""
     if not objects:
         return []
     if not connection.in_atomic_block:
         raise RuntimeError("webhooks.emit must run inside the change's transaction")
-    event_type = f"{catalogue.KINDS[kind].prefix}.{action}"
     if action not in catalogue.ACTIONS:
         raise ValueError(f"Unknown action {action!r}")
-    subscribers = _subscribers(event_type, kind=kind, account_id=account_id)
-    if not subscribers:
+    shapes = {shape.event_type(action): shape for shape in catalogue.shapes_of(kind)}
+    subscribers = _subscribers(list(shapes), kind=kind, scope=scope)
+    wanted = [
+        (event_type, shape, [s for s in subscribers if event_type in s.event_types])
+        for event_type, shape in shapes.items()
+    ]
+    wanted = [(event_type, shape, who) for event_type, shape, who in wanted if who]
+    if not wanted:
         return []
     keys = [f"{kind}:{obj.pk}" for obj in objects]
-    # An object's sequence rises with each of its events, whoever they go to.
-    sequences = _next_sequences(keys)
-    shapes = catalogue.render(kind, objects)
+    # An object's sequence rises with each of its changes, whoever the events go to.
+    numbers = _next_sequences(keys)
+    sequences = [numbers[key].pop(0) for key in keys]
     now = timezone.now()
     actor = current_actor()
-    extra = {"account": account_id, "revision": revision} if kind == "status-reason" else {}
-    events = []
-    for key, shape in zip(keys, shapes, strict=True):
-        sequence = sequences[key].pop(0)
-        data = {"object": shape, "actor": actor, "sequence": sequence, **extra}
-        events.append(
-            Event(
+    events, pairs = [], []
+    for event_type, shape, who in wanted:
+        rendered = shape.render(objects)
+        for key, sequence, shaped in zip(keys, sequences, rendered, strict=True):
+            data = {"object": shaped, "actor": actor, "sequence": sequence, **(extra or {})}
+            event = Event(
                 type=event_type,
                 object_key=key,
                 sequence=sequence,
-                account_id=account_id,
+                scope=scope,
                 body=_body(event_type, now, data),
                 created_at=now,
             )
-        )
+            events.append(event)
+            pairs.extend((event, subscription) for subscription in who)
     insert_objects(events)
-    _fan_out(events, subscribers, now)
+    _fan_out(pairs, now)
     return events
 
 
-def _fan_out(events: list[Event], subscribers: list[Subscription], now: datetime) -> None:
+def _fan_out(pairs: list[tuple[Event, Subscription]], now: datetime) -> None:
+    """One delivery per (event, subscription), in one INSERT, and one task to queue them."""
     deliveries = [
         Delivery(event=event, subscription=subscription, created_at=now, next_attempt_at=now)
-        for event in events
-        for subscription in subscribers
+        for event, subscription in pairs
     ]
     if deliveries:
         insert_objects(deliveries)
@@ -173,7 +181,8 @@ class IssuedSecret:
 
 
 def check_event_types(event_types: Sequence[str]) -> list[str]:
-    unknown = sorted(set(event_types) - set(catalogue.EVENT_TYPES))
+    known = catalogue.event_types()
+    unknown = sorted(set(event_types) - set(known))
     if unknown:
         raise DomainError(
             _("Unknown event types: %(types)s.") % {"types": ", ".join(unknown)},
@@ -182,7 +191,7 @@ def check_event_types(event_types: Sequence[str]) -> list[str]:
         )
     if not event_types:
         raise DomainError(_("Choose at least one event type."), code="blank", field="event_types")
-    return [t for t in catalogue.EVENT_TYPES if t in set(event_types)]
+    return [t for t in known if t in set(event_types)]
 
 
 def check_target(url: str) -> None:
@@ -193,15 +202,16 @@ def check_target(url: str) -> None:
         raise DomainError(str(refused), code="invalid", field="url") from None
 
 
-def check_scope(account_id: str, *, owner) -> str:
-    """DomainError unless `account_id` is empty or a scope value `owner` may see."""
-    if account_id:
-        scope = catalogue.SCOPES["account"]
-        if not scope.visible_for(owner).filter(pk=account_id).exists():
-            raise DomainError(
-                _("Choose one of your own accounts, or none."), code="invalid", field="account_id"
-            )
-    return account_id
+def check_scope(scope: str, *, owner) -> str:
+    """DomainError unless `scope` is empty or a scope value `owner` may see."""
+    if scope and not any(
+        registered.visible_for(owner).filter(pk=scope).exists()
+        for registered in catalogue.SCOPES.values()
+    ):
+        raise DomainError(
+            _("Choose one of your own accounts, or none."), code="invalid", field="scope"
+        )
+    return scope
 
 
 def subscription_create(
@@ -210,7 +220,7 @@ def subscription_create(
     url: str,
     description: str = "",
     event_types: Sequence[str],
-    account_id: str = "",
+    scope: str = "",
     is_active: bool = True,
 ) -> IssuedSecret:
     """A subscription owned by `owner`: it will get only what `owner` may view."""
@@ -221,7 +231,7 @@ def subscription_create(
         url=url,
         description=description,
         event_types=check_event_types(event_types),
-        account_id=check_scope(account_id, owner=owner),
+        scope=check_scope(scope, owner=owner),
         is_active=is_active,
         secret_encrypted=secrets.encrypt(secret),
     )
@@ -229,7 +239,7 @@ def subscription_create(
 
 
 def subscription_update(
-    *, subscription: Subscription, actor, url_changed: bool, account_changed: bool = False
+    *, subscription: Subscription, actor, url_changed: bool, scope_changed: bool = False
 ) -> Subscription:
     """Save a subscription edited in the admin; resuming one sends what waited. Only its
     owner may point it somewhere else: its events are what the owner may see."""
@@ -241,8 +251,8 @@ def subscription_update(
                 field="url",
             )
         check_target(subscription.url)
-    if account_changed and subscription.owner is not None:
-        check_scope(subscription.account_id, owner=subscription.owner)
+    if scope_changed and subscription.owner is not None:
+        check_scope(subscription.scope, owner=subscription.owner)
     subscription.event_types = check_event_types(subscription.event_types)
     resumed = subscription.is_active and (
         Subscription.objects.filter(pk=subscription.pk, is_active=False).exists()
@@ -251,7 +261,7 @@ def subscription_update(
         subscription.paused_reason = ""
     # Only what the form edits: a pause or a rotation committed meanwhile stays.
     subscription.save(
-        update_fields=["url", "description", "event_types", "account_id", "is_active",
+        update_fields=["url", "description", "event_types", "scope", "is_active",
                        "paused_reason", "updated_at"]
     )  # fmt: skip
     if resumed:
@@ -304,7 +314,7 @@ def send_test_event(*, subscription: Subscription) -> Event:
         body=_body(catalogue.TEST_EVENT, now, data),
         created_at=now,
     )
-    _fan_out([event], [subscription], now)
+    _fan_out([(event, subscription)], now)
     return event
 
 

@@ -24,7 +24,7 @@ def form(url, **extra):
         "url": url,
         "description": "BI pipeline",
         "event_types": ["libredesk.status.created", "liveperson.reason.updated"],
-        "account_id": "",
+        "scope": "",
         "is_active": "on",
         **extra,
     }

@@ -90,12 +90,16 @@ def test_sequences_rise_per_object_and_only_matching_subscriptions_get_deliverie
 
 def test_a_liveperson_subscription_can_be_limited_to_one_account(receiver):
     AccountFactory(id="acme")
-    acme = subscribe(receiver.url, ["liveperson.reason.created"], account_id="acme")
+    acme = subscribe(receiver.url, ["liveperson.reason.created"], scope="acme")
     every = subscribe(receiver.url, ["liveperson.reason.created"])
     reason = StatusReasonFactory(account__id="other")
     with transaction.atomic():
         (event,) = services.emit(
-            "status-reason", "created", [reason], account_id="other", revision=7
+            "status-reason",
+            "created",
+            [reason],
+            scope="other",
+            extra={"account": "other", "revision": 7},
         )
     assert list(Delivery.objects.values_list("subscription", flat=True)) == [every.subscription.pk]
     data = json.loads(event.body)["data"]

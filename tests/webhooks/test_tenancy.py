@@ -51,7 +51,13 @@ def emit_reason(account_id):
         account__id=account_id, text=f"Secret of {account_id} #{next(NUMBERS)}"
     )
     with transaction.atomic():
-        return services.emit("status-reason", "created", [reason], account_id=account_id)
+        return services.emit(
+            "status-reason",
+            "created",
+            [reason],
+            scope=account_id,
+            extra={"account": account_id, "revision": 1},
+        )
 
 
 def subscribe(owner, types=REASON_EVENTS, **fields):
@@ -81,13 +87,13 @@ def test_a_filter_for_an_account_the_owner_is_not_a_member_of_is_refused(manager
     from core.errors import DomainError
 
     with pytest.raises(DomainError) as refused:
-        subscribe(manager, account_id="acc_b")
-    assert refused.value.field == "account_id"
+        subscribe(manager, scope="acc_b")
+    assert refused.value.field == "scope"
     assert not Subscription.objects.exists()
 
 
 def test_a_filter_made_before_the_owner_left_gets_nothing_after(manager, accounts):
-    only_a = subscribe(manager, account_id="acc_a").subscription
+    only_a = subscribe(manager, scope="acc_a").subscription
     emit_reason("acc_a")
     accounts[0].members.remove(manager)
     emit_reason("acc_a")
@@ -129,7 +135,7 @@ def test_fan_out_is_a_constant_number_of_queries_however_many_subscriptions(acco
     def queries_of_one_emit():
         reason = StatusReasonFactory(account=accounts[0])
         with CaptureQueriesContext(connection) as ctx, transaction.atomic():
-            services.emit("status-reason", "created", [reason], account_id="acc_a")
+            services.emit("status-reason", "created", [reason], scope="acc_a")
         return len(ctx.captured_queries)
 
     def owners(n):
@@ -137,7 +143,7 @@ def test_fan_out_is_a_constant_number_of_queries_however_many_subscriptions(acco
             user = UserFactory(perms=["reasons.view_statusreason"])
             accounts[0].members.add(user)
             subscribe(user)
-            subscribe(user, account_id="acc_a")
+            subscribe(user, scope="acc_a")
             not_member = UserFactory(perms=["reasons.view_statusreason"])
             subscribe(not_member, types=["liveperson.reason.created"])
 
@@ -146,13 +152,13 @@ def test_fan_out_is_a_constant_number_of_queries_however_many_subscriptions(acco
     owners(20)
     many = queries_of_one_emit()
     assert many == few
-    assert Delivery.objects.filter(event__account_id="acc_a").count() == 2 + 2 * 21
+    assert Delivery.objects.filter(event__scope="acc_a").count() == 2 + 2 * 21
 
 
 def test_no_subscription_wanting_the_event_is_still_one_select(accounts):
     reason = StatusReasonFactory(account=accounts[0])
     with CaptureQueriesContext(connection) as ctx, transaction.atomic():
-        assert services.emit("status-reason", "created", [reason], account_id="acc_a") == []
+        assert services.emit("status-reason", "created", [reason], scope="acc_a") == []
     statements = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert len(statements) == 1 and statements[0].startswith("SELECT")
 
@@ -165,7 +171,7 @@ def form(url=HOOK, **extra):
         "url": url,
         "description": "mine",
         "event_types": REASON_EVENTS,
-        "account_id": "",
+        "scope": "",
         "is_active": "on",
         **extra,
     }
@@ -175,16 +181,16 @@ def test_the_account_filter_offers_only_the_owners_accounts(client, manager):
     client.force_login(manager)
     page = client.get("/admin/webhooks/subscription/add/")
     assert 'value="acc_a"' in page.text and 'value="acc_b"' not in page.text
-    refused = client.post("/admin/webhooks/subscription/add/", form(account_id="acc_b"))
+    refused = client.post("/admin/webhooks/subscription/add/", form(scope="acc_b"))
     assert refused.status_code == 200 and "acc_b is not one of the available" in refused.text
     assert not Subscription.objects.exists()
-    made = client.post("/admin/webhooks/subscription/add/", form(account_id="acc_a"))
+    made = client.post("/admin/webhooks/subscription/add/", form(scope="acc_a"))
     assert made.status_code == 200  # the secret page
     assert Subscription.objects.get().owner == manager
 
 
 def test_a_manager_sees_and_works_on_only_their_own_subscriptions(client, manager, accounts):
-    theirs = subscribe(webhook_owner(), account_id="acc_b").subscription
+    theirs = subscribe(webhook_owner(), scope="acc_b").subscription
     mine = subscribe(manager).subscription
     client.force_login(manager)
     listed = client.get("/admin/webhooks/subscription/")
