@@ -1,11 +1,14 @@
 """Translation between Libredesk's JSON and the conversation-status services."""
 
+from typing import TypedDict
+
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.serializers import NameField, StrictSerializer
+from core.shapes import reply_serializer, shape_keys
 from statuses.models import ConversationStatus
 
 CATEGORIES = ", ".join(ConversationStatus.Category.values)
@@ -20,18 +23,22 @@ STATUS_EXAMPLES = {
 }
 
 
-class StatusSerializer(serializers.ModelSerializer):
+class Status(TypedDict):
     """A conversation status as Libredesk returns it."""
 
-    field_examples = STATUS_EXAMPLES
+    id: int
+    created_at: str
+    updated_at: str
+    name: str
+    category: str
 
-    class Meta:
-        model = ConversationStatus
-        fields = ["id", "created_at", "updated_at", "name", "category"]
 
+# The documentation of a Status (the OpenAPI component `Status`); the replies are written by
+# status_data and status_rows.
+StatusSerializer = reply_serializer(Status, model=ConversationStatus, examples=STATUS_EXAMPLES)
 
 # The columns of a Status, in the order of its keys.
-STATUS_COLUMNS = ("id", "created_at", "updated_at", "name", "category")
+STATUS_COLUMNS = shape_keys(Status)
 
 
 def _datetime_text(value, zone):
@@ -41,7 +48,7 @@ def _datetime_text(value, zone):
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def status_rows(queryset) -> list[dict]:
+def status_rows(queryset) -> list[Status]:
     """Every status of `queryset` as StatusSerializer(many=True) would write it, read with
     one `values_list` query of the reply's columns (no model instances, no DRF fields)."""
     zone = timezone.get_current_timezone()
@@ -57,7 +64,7 @@ def status_rows(queryset) -> list[dict]:
     ]
 
 
-def status_data(status: ConversationStatus) -> dict:
+def status_data(status: ConversationStatus) -> Status:
     """One status as StatusSerializer(status).data, without building the serializer."""
     zone = timezone.get_current_timezone()
     return {
