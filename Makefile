@@ -15,8 +15,8 @@ BENCH_ARGS ?=
 CACHE ?= database
 BENCH_CACHE := $(if $(filter redis,$(CACHE)),scripts/with-redis.sh,)
 
-.PHONY: install browser-deps run test test-sqlite test-postgres lint format screenshots clean \
-	bench bench-deps
+.PHONY: install browser-deps run check test test-sqlite test-postgres lint format screenshots \
+	clean bench bench-deps
 
 install: $(STAMP)
 
@@ -51,9 +51,19 @@ browser-deps:
 	  fi; \
 	fi
 
-# The whole suite on SQLite (with the default database cache), then again on a private
-# PostgreSQL server with a private Redis server as the cache.
-test: install browser-deps test-sqlite test-postgres
+# What the tests do not run: ruff (lint and format), import-linter's layer contracts
+# (pyproject.toml), and no model change without its migration. Without the developer's .env,
+# as the tests run.
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	env -u DATABASE_URL -u CACHE_URL ENV_FILE=/dev/null SECRET_KEY=check \
+	  $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The checks, then the whole suite on SQLite (with the default database cache), then again on
+# a private PostgreSQL server with a private Redis server as the cache.
+test: install browser-deps check test-sqlite test-postgres
 
 test-sqlite: install
 	env -u DATABASE_URL -u CACHE_URL $(BIN)/pytest -q $(PYTEST_ARGS)

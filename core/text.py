@@ -129,9 +129,9 @@ class NameKeyQuerySet(models.QuerySet):
 VISIBLE_NAME_REQUIRED = _("The name needs at least one visible character.")
 
 # The portal's rule for the characters of a name shown in the admin and by the clients
-# (docs/names.md): no control characters, no `<` or `>`. LivePerson's reason texts have
-# had it from the start (reasons.models, in LivePerson's words); Rocket.Chat refuses more
-# (statuses.models.validate_user_status_name).
+# (docs/names.md): no control characters, no `<` or `>`. Agent status reason texts have
+# had it from the start (reasons.models, in their surface's words); custom user statuses
+# refuse more (statuses.models.validate_user_status_name).
 NAME_CONTROL_CHARACTERS = _(
     "A name cannot contain control characters (tabs, line breaks and the like)."
 )
@@ -147,7 +147,7 @@ def has_control_characters(text: str) -> bool:
 def validate_name_characters(value: str) -> None:
     """A name has no control characters (they break a line or a table cell wherever it
     is shown) and no `<` or `>` (some clients show names as HTML). Codes `control` and
-    `angle_brackets`, as a LivePerson reason's text."""
+    `angle_brackets`, as an agent status reason's text."""
     if has_control_characters(value):
         raise ValidationError(NAME_CONTROL_CHARACTERS, code="control")
     if "<" in value or ">" in value:

@@ -1,8 +1,12 @@
-"""Dependencies point one way (config → vendor folders → domain apps → access → core), and
-services speak the domain, never a vendor (docs/architecture.md)."""
+"""Dependencies point one way (config → vendor folders → domain apps → webhooks | access →
+core), `core` names no vendor, and services speak the domain, never a vendor
+(docs/architecture.md). import-linter checks the same layers with the contracts in
+pyproject.toml (`make check`); these tests keep them without it."""
 
 import ast
+import io
 import re
+import tokenize
 from io import StringIO
 from pathlib import Path
 
@@ -11,20 +15,53 @@ from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN_APPS = {"statuses", "reasons", "community"}
+# Each domain app's vendor folders: the surfaces it serves.
+VENDOR_FOLDERS = {
+    "statuses.libredesk",
+    "statuses.rocketchat",
+    "reasons.liveperson",
+    "community.selfcommunity",
+}
+
+
+def imported_modules(path):
+    """The dotted names of the modules `path` imports (`from a import b` names `a.b` too, as
+    b may be a module); relative imports resolved against the file's package."""
+    tree = ast.parse(path.read_text())
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+    if path.name != "__init__.py":
+        package = package.rpartition(".")[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}".rstrip(".")
+            yield base
+            yield from (f"{base}.{alias.name}" for alias in node.names)
 
 
 def imported_top_level_packages(path):
-    tree = ast.parse(path.read_text())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            yield from (alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            yield node.module.split(".")[0]
+    return (module.split(".")[0] for module in imported_modules(path))
 
 
-def test_core_imports_no_domain_app():
+def unit_of(module):
+    """The layering unit a module belongs to: its vendor folder, or else its top package."""
+    parts = module.split(".")
+    folder = ".".join(parts[:2])
+    return folder if folder in VENDOR_FOLDERS else parts[0]
+
+
+def test_core_imports_no_app():
+    """`core` knows no domain app, and neither `access`, `webhooks` nor `config` (the demo
+    admin's API key comes from access through core.demo's registry)."""
     offenders = {
-        str(path.relative_to(ROOT)): sorted(set(imported_top_level_packages(path)) & DOMAIN_APPS)
+        str(path.relative_to(ROOT)): sorted(
+            set(imported_top_level_packages(path))
+            & (DOMAIN_APPS | {"access", "webhooks", "config"})
+        )
         for path in (ROOT / "core").rglob("*.py")
     }
     assert {path: apps for path, apps in offenders.items() if apps} == {}
@@ -50,6 +87,97 @@ def test_no_two_apps_import_each_other():
     assert imports["webhooks"] == set()
     below = {"access", "webhooks"}
     assert {app: deps - below for app, deps in imports.items() if deps - below} == {}
+
+
+# Higher layers may import lower ones; one layer's units import none of each other.
+LAYER = {
+    "config": 0,
+    **dict.fromkeys(VENDOR_FOLDERS, 1),
+    **dict.fromkeys(DOMAIN_APPS, 2),
+    "webhooks": 3,
+    "access": 3,
+    "core": 4,
+}
+# Known edge, to go when the surface registry loads each surface's OpenAPI extensions (the
+# same one is ignored in pyproject.toml's import-linter contract).
+KNOWN_UPWARD = {("community/apps.py", "community.selfcommunity")}
+
+
+def test_every_import_points_down_the_layers():
+    """config → vendor folders → domain apps → webhooks | access → core: a domain app imports
+    none of its vendor folders, no vendor folder imports another, nothing imports config."""
+    upward = {
+        (str(path.relative_to(ROOT)), unit_of(module))
+        for unit in LAYER
+        for path in (ROOT / unit.replace(".", "/")).rglob("*.py")
+        if unit_of(".".join(path.relative_to(ROOT).with_suffix("").parts)) == unit
+        for module in imported_modules(path)
+        if unit_of(module) in LAYER
+        and unit_of(module) != unit
+        and LAYER[unit_of(module)] <= LAYER[unit]
+    }
+    assert upward - KNOWN_UPWARD == set()
+
+
+# Vendor names, however spelt: `core` is shared by every surface, so its code names none.
+VENDOR_NAME = re.compile(
+    r"libre[\W_]*desk|rocket[\W_]*chat|live[\W_]*person|self[\W_]*community|zendesk|genesys",
+    re.IGNORECASE,
+)
+
+
+def vendor_names_in_code(source):
+    """`line: token` for each identifier or string literal of `source` that names a vendor.
+    Comments and docstrings (string statements) may name one: they explain, not decide."""
+    documentation = [
+        (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    ]
+    code = {tokenize.NAME, tokenize.STRING, getattr(tokenize, "FSTRING_MIDDLE", tokenize.STRING)}
+    return [
+        f"{token.start[0]}: {token.string}"
+        for token in tokenize.generate_tokens(io.StringIO(source).readline)
+        if token.type in code
+        and VENDOR_NAME.search(token.string)
+        and not any(
+            (first, first_col) <= token.start and token.end <= (last, last_col)
+            for first, first_col, last, last_col in documentation
+        )
+    ]
+
+
+def test_the_vendor_finder_reads_code_not_comments():
+    source = (
+        '"""A module about LivePerson."""\n'
+        "# Rocket.Chat's words\n"
+        "def f(zendesk_id):\n"
+        '    """Genesys too."""\n'
+        "    return f'{zendesk_id} on Self-Community', \"libredesk\"\n"
+        "TAG = 'Rocket.Chat'\n"
+    )
+    found = vendor_names_in_code(source)
+    # Not the docstrings (lines 1 and 4) nor the comment (line 2).
+    assert sorted({int(hit.split(":")[0]) for hit in found}) == [3, 5, 6]
+    assert {"3: zendesk_id", '5: "libredesk"', "6: 'Rocket.Chat'"} <= set(found)
+    # An f-string's text counts (one token before Python 3.12, several after).
+    assert any("Self-Community" in hit for hit in found)
+
+
+# The lead adds "webhooks" once its code is neutral.
+NEUTRAL_PACKAGES = ["core"]
+
+
+@pytest.mark.parametrize("package", NEUTRAL_PACKAGES)
+def test_shared_code_names_no_vendor(package):
+    found = {
+        str(path.relative_to(ROOT)): names
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if (names := vendor_names_in_code(path.read_text()))
+    }
+    assert found == {}
 
 
 def test_access_models_point_at_no_domain_app():

@@ -3,8 +3,7 @@ import json
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from access.models import ApiKey
-from access.services import api_key_issue
+from core.demo import ensure_demo_credentials
 
 
 class Command(BaseCommand):
@@ -32,27 +31,15 @@ class Command(BaseCommand):
         if created:
             user.set_password(password)
             user.save(update_fields=["password"])
-        # A key made on an earlier start keeps working: clients set up with it must not
-        # break on the next `make run`. Only a missing key (first start, or revoked) is new.
-        existing = ApiKey.objects.filter(user=user).values_list("key", flat=True).first()
-        issued = None if existing else api_key_issue(user=user, actor=None)
-        api_key = issued.api_key if issued else existing
-        api_secret = issued.api_secret if issued else None
-        if options["json"]:
-            self.stdout.write(
-                json.dumps(
-                    {
-                        "username": username,
-                        "created": created,
-                        "api_key": api_key,
-                        "api_secret": api_secret,
-                        "key_created": issued is not None,
-                    }
-                )
-            )
-            return
         url = url.rstrip("/")
-        new_key = f".venv/bin/python manage.py create_api_key {username}"
+        # Each app keeps its own credentials for the demo admin (access: the API key).
+        credentials = ensure_demo_credentials(user=user, url=url)
+        if options["json"]:
+            reply = {"username": username, "created": created}
+            for credential in credentials:
+                reply.update(credential.fields)
+            self.stdout.write(json.dumps(reply))
+            return
         lines = [
             "",
             "Demo admin " + ("created" if created else "already exists") + ".",
@@ -60,20 +47,9 @@ class Command(BaseCommand):
             f"  Username:   {username}",
             "  Password:   " + (password if created else "(unchanged; the password you set)"),
         ]
-        if issued:
-            lines += [
-                "  API key, made now (the secret is shown only this once; keep it):",
-                f"    export KEY={api_key}",
-                f"    export SECRET={api_secret}",
-                "  Try it:",
-                f'    curl -H "Authorization: token $KEY:$SECRET" {url}/api/v1/statuses',
-            ]
-        else:
-            lines += [
-                f"  API key:    {api_key} (unchanged; its secret was shown when it was made)",
-            ]
+        for credential in credentials:
+            lines += credential.lines
         lines += [
-            f"  A new key (the old one stops working at once): {new_key}",
             f"  API docs:   {url}/api/docs/",
             "",
         ]
