@@ -28,7 +28,7 @@ from typing import Annotated, NotRequired, Required, get_args, get_origin, get_t
 
 from rest_framework import serializers
 
-__all__ = ["reply_serializer", "shape_keys", "shape_problems"]
+__all__ = ["reply_serializer", "shape_columns", "shape_keys", "shape_problems"]
 
 # The serializer made for each shape, so that a nested shape is one component.
 _SERIALIZERS: dict[type, type[serializers.Serializer]] = {}
@@ -60,6 +60,16 @@ def _hints(shape) -> dict:
 def shape_keys(shape) -> tuple[str, ...]:
     """The keys of `shape`, in wire order."""
     return tuple(_hints(shape))
+
+
+def shape_columns(shape) -> tuple[str, ...]:
+    """The model attribute each key of `shape` is read from, in wire order: its documenting
+    field's `source` when it has one, else the key (the columns of a `values_list`)."""
+    columns = []
+    for key, hint in _hints(shape).items():
+        field = _unwrap(hint)[1]
+        columns.append(field.source if field is not None and field.source else key)
+    return tuple(columns)
 
 
 def _field_for(hint, *, required=True, nullable=False) -> serializers.Field:

@@ -6,6 +6,7 @@ ignores them.
 """
 
 from collections.abc import Iterable, Mapping
+from typing import TypedDict
 
 from django.core.validators import MaxLengthValidator
 from django.utils.text import format_lazy
@@ -21,6 +22,7 @@ from core.serializers import (
     StrictSerializer,
     VisibleNameField,
 )
+from core.shapes import reply_serializer, shape_keys
 from reasons.models import (
     ORDER_MAX,
     ORDER_MIN,
@@ -43,8 +45,6 @@ def is_many(data) -> bool:
     is refused unless it is an array)."""
     return not isinstance(data, Mapping)
 
-
-REASON_FIELDS = ("id", "text", "state", "enabled", "deleted", "order")
 
 # Examples for the API documentation (core.schema.PortalAutoSchema).
 REASON_EXAMPLES = {"id": 1234, "text": "Lunch", "order": 1}
@@ -72,19 +72,29 @@ LOGIN_EXAMPLES = {
 }
 
 
-class ReasonSerializer(serializers.ModelSerializer):
+class ReasonReply(TypedDict):
     """A status reason as LivePerson returns it (its schema; the replies are made by
     reason_reply and reason_replies, which give the same dicts without DRF's per-field
     work)."""
 
-    field_examples = REASON_EXAMPLES
+    id: int
+    text: str
+    state: str
+    enabled: bool
+    deleted: bool
+    order: int
 
-    class Meta:
-        model = StatusReason
-        fields = list(REASON_FIELDS)
+
+# The documentation of a ReasonReply (the OpenAPI component `Reason`).
+ReasonSerializer = reply_serializer(
+    ReasonReply, model=StatusReason, examples=REASON_EXAMPLES, component="Reason"
+)
+
+# The columns of a ReasonReply, in the order of its keys.
+REASON_FIELDS = shape_keys(ReasonReply)
 
 
-def reason_reply(reason: StatusReason) -> dict:
+def reason_reply(reason: StatusReason) -> ReasonReply:
     """ReasonSerializer(reason).data, as a plain dict."""
     return {
         "id": reason.pk,
@@ -96,7 +106,7 @@ def reason_reply(reason: StatusReason) -> dict:
     }
 
 
-def reason_replies(rows: Iterable[tuple]) -> list[dict]:
+def reason_replies(rows: Iterable[tuple]) -> list[ReasonReply]:
     """ReasonSerializer(reasons, many=True).data from rows of the REASON_FIELDS columns
     (values_list), as plain dicts."""
     return [dict(zip(REASON_FIELDS, row, strict=True)) for row in rows]

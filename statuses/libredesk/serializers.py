@@ -23,7 +23,7 @@ STATUS_EXAMPLES = {
 }
 
 
-class Status(TypedDict):
+class StatusReply(TypedDict):
     """A conversation status as Libredesk returns it."""
 
     id: int
@@ -33,12 +33,14 @@ class Status(TypedDict):
     category: str
 
 
-# The documentation of a Status (the OpenAPI component `Status`); the replies are written by
-# status_data and status_rows.
-StatusSerializer = reply_serializer(Status, model=ConversationStatus, examples=STATUS_EXAMPLES)
+# The documentation of a StatusReply (the OpenAPI component `Status`); the replies are
+# written by status_data and status_rows.
+StatusSerializer = reply_serializer(
+    StatusReply, model=ConversationStatus, examples=STATUS_EXAMPLES, component="Status"
+)
 
-# The columns of a Status, in the order of its keys.
-STATUS_COLUMNS = shape_keys(Status)
+# The columns of a StatusReply, in the order of its keys.
+STATUS_COLUMNS = shape_keys(StatusReply)
 
 
 def _datetime_text(value, zone):
@@ -48,7 +50,7 @@ def _datetime_text(value, zone):
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def status_rows(queryset) -> list[Status]:
+def status_rows(queryset) -> list[StatusReply]:
     """Every status of `queryset` as StatusSerializer(many=True) would write it, read with
     one `values_list` query of the reply's columns (no model instances, no DRF fields)."""
     zone = timezone.get_current_timezone()
@@ -64,7 +66,7 @@ def status_rows(queryset) -> list[Status]:
     ]
 
 
-def status_data(status: ConversationStatus) -> Status:
+def status_data(status: ConversationStatus) -> StatusReply:
     """One status as StatusSerializer(status).data, without building the serializer."""
     zone = timezone.get_current_timezone()
     return {

@@ -7,6 +7,7 @@ refused (`not_a_string`). `statuses.rocketchat.errors` words these as ajv does.
 
 import json
 from datetime import UTC
+from typing import Annotated, TypedDict
 from urllib.parse import quote
 
 import re2
@@ -17,6 +18,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.fields import empty
 
 from core.serializers import StrictCharField, StrictSerializer
+from core.shapes import reply_serializer, shape_columns
 from statuses.models import UserStatus
 
 # --- request bodies ---------------------------------------------------------------------
@@ -305,23 +307,26 @@ class MillisecondDateTimeField(serializers.DateTimeField):
         return millisecond_text(value)
 
 
-class UserStatusSerializer(serializers.Serializer):
+class UserStatusReply(TypedDict):
     """A custom user status as Rocket.Chat returns it (the schema of the replies, which
     are written by user_status_data and user_status_rows)."""
 
-    field_examples = USER_STATUS_EXAMPLES
-
-    _id = serializers.CharField(source="id")
-    name = serializers.CharField()
-    statusType = serializers.CharField(source="status_type")
-    _updatedAt = MillisecondDateTimeField(source="updated_at")
+    _id: Annotated[str, serializers.CharField(source="id")]
+    name: str
+    statusType: Annotated[str, serializers.CharField(source="status_type")]
+    _updatedAt: Annotated[str, MillisecondDateTimeField(source="updated_at")]
 
 
-# The columns of S, in the order of its keys.
-USER_STATUS_COLUMNS = ("id", "name", "status_type", "updated_at")
+# The documentation of a UserStatusReply (the OpenAPI component `UserStatus`).
+UserStatusSerializer = reply_serializer(
+    UserStatusReply, examples=USER_STATUS_EXAMPLES, component="UserStatus"
+)
+
+# The columns of a UserStatusReply, in the order of its keys.
+USER_STATUS_COLUMNS = shape_columns(UserStatusReply)
 
 
-def user_status_data(status: UserStatus) -> dict:
+def user_status_data(status: UserStatus) -> UserStatusReply:
     """One status as UserStatusSerializer(status).data, without building the serializer."""
     return {
         "_id": status.id,
@@ -331,7 +336,7 @@ def user_status_data(status: UserStatus) -> dict:
     }
 
 
-def user_status_rows(rows) -> list[dict]:
+def user_status_rows(rows) -> list[UserStatusReply]:
     """Rows of USER_STATUS_COLUMNS (from `values_list`) as UserStatusSerializer(many=True)
     writes the statuses: no model instances, no DRF fields."""
     return [

@@ -12,7 +12,7 @@ from rest_framework.settings import api_settings
 from core.db import check_fields
 from reasons import services
 from reasons.liveperson import serializers as lp
-from reasons.models import ORDER_MAX, ORDER_MIN, StatusReason
+from reasons.models import ORDER_MAX, ORDER_MIN, TEXT_MAX_LENGTH, StatusReason
 from reasons.selectors import reason_list, reason_list_values
 from tests.factories import AccountFactory, StatusReasonFactory
 from tests.reasons.test_liveperson_api import url
@@ -157,3 +157,27 @@ def test_item_checks_are_the_models_clean_fields(fields):
         want.message,
         want.params,
     )
+
+
+def test_the_reason_shape_is_what_the_replies_write_and_the_document_declares():
+    """The parity test of the Reason shape (reasons.liveperson.serializers.ReasonReply): what
+    reason_reply and reason_replies write has its keys and types, is valid by the `Reason`
+    component, and is what its documenting serializer writes; on edge values (the longest
+    text, unicode, the extreme orders, every state, disabled and deleted reasons)."""
+    from tests.shapes import reply_problems
+
+    acme = AccountFactory(id="acme")
+    rich_reasons(acme)
+    longest = "Ä🍕" + "x" * (TEXT_MAX_LENGTH - 2)
+    for index, state in enumerate(StatusReason.State.values):
+        StatusReasonFactory(account=acme, text=longest[:-1] + str(index), state=state)
+    _revision, rows = reason_list_values(
+        account_id="acme", fields=lp.REASON_FIELDS, include_deleted=True
+    )
+    reasons = reason_list(account=acme, include_deleted=True)
+    replies = lp.reason_replies(rows)
+    assert len(replies) == 3 + len(StatusReason.State.values)
+    assert {reply["text"] for reply in replies} >= {longest[:-1] + "0", *RICH_TEXTS}
+    for reply, reason in zip(replies, reasons, strict=True):
+        assert reply_problems(reply, lp.ReasonReply) == []
+        assert reply == lp.reason_reply(reason) == lp.ReasonSerializer(reason).data

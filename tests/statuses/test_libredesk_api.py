@@ -433,11 +433,16 @@ def test_lean_replies_equal_the_serializer(zone):
 
 
 def test_the_status_shape_is_what_the_replies_write_and_the_document_declares(db):
-    """The parity test of the Status shape (statuses.libredesk.serializers.Status): what
+    """The parity test of the Status shape (statuses.libredesk.serializers.StatusReply): what
     status_data and status_rows write has its keys and types, is valid by the `Status`
     component, and is what its documenting serializer writes; on edge values (the longest
     name, unicode beyond the BMP, every category, microseconds)."""
-    from statuses.libredesk.serializers import Status, StatusSerializer, status_data, status_rows
+    from statuses.libredesk.serializers import (
+        StatusReply,
+        StatusSerializer,
+        status_data,
+        status_rows,
+    )
     from tests.shapes import reply_problems
 
     longest = "Ä🍕" + "x" * (ConversationStatus.NAME_MAX_LENGTH - 2)
@@ -448,5 +453,5 @@ def test_the_status_shape_is_what_the_replies_write_and_the_document_declares(db
     rows = status_rows(statuses)
     assert {row["name"] for row in rows} >= {longest[:-1] + "0", longest[:-1] + "2"}
     for row, status in zip(rows, statuses, strict=True):
-        assert reply_problems(row, Status) == []
+        assert reply_problems(row, StatusReply) == []
         assert row == status_data(status) == StatusSerializer(status).data

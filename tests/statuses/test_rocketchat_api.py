@@ -687,6 +687,35 @@ def test_lean_replies_equal_the_serializer(db):
         assert user_status_rows(statuses.values_list(*USER_STATUS_COLUMNS)) == expected
 
 
+def test_the_user_status_shape_is_what_the_replies_write_and_the_document_declares(db):
+    """The parity test of the UserStatus shape (statuses.rocketchat.serializers.UserStatusReply):
+    what user_status_data and user_status_rows write has its keys and types, is valid by
+    the `UserStatus` component, and is what its documenting serializer writes; on edge
+    values (the longest name, unicode beyond the BMP, every status type, a time whose
+    microseconds are cut to milliseconds)."""
+    from statuses.models import UserStatusType
+    from statuses.rocketchat.serializers import (
+        USER_STATUS_COLUMNS,
+        UserStatusReply,
+        UserStatusSerializer,
+        user_status_data,
+        user_status_rows,
+    )
+    from tests.shapes import reply_problems
+
+    longest = "Ä🍕" + "x" * (UserStatus.NAME_MAX_LENGTH - 3)
+    for index, status_type in enumerate(UserStatusType.values):
+        UserStatusFactory(name=longest + str(index), status_type=status_type)
+    UserStatus.objects.update(updated_at="2024-06-07T08:09:10.999999Z")
+    statuses = UserStatus.objects.order_by("id")
+    rows = user_status_rows(statuses.values_list(*USER_STATUS_COLUMNS))
+    assert len(rows) == len(UserStatusType.values)
+    assert rows[0]["_updatedAt"] == "2024-06-07T08:09:10.999Z"
+    for row, status in zip(rows, statuses, strict=True):
+        assert reply_problems(row, UserStatusReply) == []
+        assert row == user_status_data(status) == UserStatusSerializer(status).data
+
+
 # --- browsable API ------------------------------------------------------------------------
 
 
