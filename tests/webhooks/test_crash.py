@@ -40,10 +40,11 @@ FAST = {
 
 
 @contextmanager
-def worker(env, log):
-    """A `manage.py webhooks_worker` process; yields its Popen."""
+def worker(env, log, *, interval="0.05"):
+    """A `manage.py webhooks_worker` process; yields its Popen. Each of its threads looks
+    for a task every `interval` seconds when idle."""
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "webhooks_worker", "--interval", "0.05",
+        [sys.executable, "manage.py", "webhooks_worker", "--interval", interval,
          "--no-startup-delay", "-v", "1"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
