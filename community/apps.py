@@ -11,7 +11,6 @@ class CommunityConfig(AppConfig):
         from django.contrib.auth import get_user_model
 
         from community.models import Category, Media, MemberProfile, Status, Tag
-        from community.selfcommunity import schema  # noqa: F401  registers the OAuth2 scheme
         from community.services import COMMUNITY_CATEGORY, COMMUNITY_STATUS, STATUS_LISTS
         from core.cache import bump_on_change, many_to_many_of
         from webhooks.catalogue import Kind, register_kind

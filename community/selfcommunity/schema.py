@@ -1,4 +1,5 @@
-"""OpenAPI extensions of the SelfCommunity surface (loaded by CommunityConfig.ready)."""
+"""OpenAPI extensions of the SelfCommunity surface (registered when its views are imported,
+which the URLconf does before any schema is generated)."""
 
 from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension

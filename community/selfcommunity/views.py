@@ -15,6 +15,7 @@ from access.permissions import OAuthScopeForMethod
 from community import selectors, services
 from community.models import Category, MediaType, Tag
 from community.selfcommunity import replies
+from community.selfcommunity import schema as openapi_extensions  # noqa: F401  on import
 from community.selfcommunity import serializers as sc
 from community.selfcommunity.errors import ERRORS
 from community.selfcommunity.throttling import WriteRateThrottle
