@@ -29,7 +29,14 @@ from community.sanitize import clean as clean_html
 from community.sanitize import render_text, summarize
 from core import cache
 from core.db import check_fields, raise_on_integrity_error
-from core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError, TooLargeError
+from core.errors import (
+    ConflictError,
+    DomainError,
+    ErrorCode,
+    ForbiddenError,
+    NotFoundError,
+    TooLargeError,
+)
 from core.ids import parse_id
 from core.text import name_key
 from webhooks.services import emit
@@ -66,7 +73,7 @@ def _resolve_ids(queryset: QuerySet, ids: Iterable[int], *, field: str) -> list:
         if pk not in found:
             raise DomainError(
                 _("There is no such object with id %(value)s.") % {"value": pk},
-                code="not_found",
+                code=ErrorCode.NOT_FOUND,
                 field=field,
                 params={"value": pk},
             )
@@ -156,7 +163,7 @@ def _check_parents(*, category: Category, parents: Sequence[Category]) -> None:
             raise DomainError(
                 _("A category cannot be its own parent or ancestor."),
                 field="parents",
-                code="invalid",
+                code=ErrorCode.INVALID,
             )
         seen |= frontier
         frontier = (
@@ -293,7 +300,7 @@ def _invalid_image() -> DomainError:
             "not an image, an image of another format, or a corrupted image."
         ),
         field="image",
-        code="invalid_image",
+        code=ErrorCode.INVALID_IMAGE,
     )
 
 
@@ -487,7 +494,9 @@ def _resolve_categories(*, ids: Sequence[int], actor: User) -> dict[int, dict]:
     ones need staff."""
     if not ids:
         raise DomainError(
-            _("A status post needs at least one category."), field="categories", code="empty"
+            _("A status post needs at least one category."),
+            field="categories",
+            code=ErrorCode.EMPTY,
         )
     wanted = list(dict.fromkeys(ids))
     closure = selectors.category_closure(wanted)
@@ -495,7 +504,7 @@ def _resolve_categories(*, ids: Sequence[int], actor: User) -> dict[int, dict]:
         if pk not in closure:
             raise DomainError(
                 _("There is no such object with id %(value)s.") % {"value": pk},
-                code="not_found",
+                code=ErrorCode.NOT_FOUND,
                 field="categories",
                 params={"value": pk},
             )
@@ -504,7 +513,7 @@ def _resolve_categories(*, ids: Sequence[int], actor: User) -> dict[int, dict]:
         raise DomainError(
             _('Category "%(name)s" is not active.') % {"name": inactive[0]["name"]},
             field="categories",
-            code="inactive",
+            code=ErrorCode.INACTIVE,
             params={"value": inactive[0]["id"]},
         )
     if not actor.is_staff:
@@ -525,7 +534,9 @@ def _resolve_medias(*, ids: Sequence[int], actor: User) -> list[Media]:
     medias = _resolve_ids(Media.objects.filter(owner=actor), ids, field="medias")
     if sum(1 for media in medias if media.type == MediaType.SHARE) > 1:
         raise DomainError(
-            _("A status can contain at most one share media."), field="medias", code="invalid"
+            _("A status can contain at most one share media."),
+            field="medias",
+            code=ErrorCode.INVALID,
         )
     return medias
 
@@ -538,7 +549,7 @@ def _resolve_tags(*, ids: Sequence[int], field: str, tag_type: str) -> list[Tag]
         raise DomainError(
             _('Tag %(pk)s is not of type "%(type)s".') % {"pk": wrong[0].pk, "type": tag_type},
             field=field,
-            code="invalid",
+            code=ErrorCode.INVALID,
             params={"value": wrong[0].pk},
         )
     return tags

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 
 
 @contextmanager
@@ -40,7 +40,9 @@ def check_fields(instance, *, fields=None):
 
 
 def domain_error_from(exc):
-    """The first error of a Django ValidationError as a DomainError."""
+    """The first error of a Django ValidationError as a DomainError. Its code (a model
+    validator's, or one of Django's own field rules) must be an ErrorCode: a model rule
+    with a new code fails loudly (tests/core/test_error_codes.py checks every model's)."""
     field, errors = (
         next(iter(exc.error_dict.items()))
         if hasattr(exc, "error_dict")
@@ -53,7 +55,7 @@ def domain_error_from(exc):
     message = error.message % error.params if error.params else error.message
     return DomainError(
         message,
-        code=error.code or "invalid",
+        code=error.code or ErrorCode.INVALID,
         field=None if field == NON_FIELD_ERRORS else field,
         params=dict(error.params or {}),
     )

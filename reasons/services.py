@@ -36,7 +36,7 @@ from simple_history.utils import bulk_update_with_history
 from access.services import hash_secret, touch_last_used, user_authenticate_password
 from core.cache import bump as retire
 from core.db import domain_error_from, raise_on_integrity_error
-from core.errors import ConflictError, DomainError, ItemError, NotFoundError
+from core.errors import ConflictError, DomainError, ErrorCode, ItemError, NotFoundError
 from core.text import name_key
 from reasons import db
 from reasons.db import bump_revision, insert_with_history
@@ -119,7 +119,7 @@ def _lock(account_id: str, *, if_match: int | None) -> int:
         raise ConflictError(
             _("Revision %(given)s is stale; the current revision is %(current)s")
             % {"given": if_match, "current": current},
-            code="stale_revision",
+            code=ErrorCode.STALE_REVISION,
             params={"given": if_match, "current": current},
         )
     return revision
@@ -137,11 +137,11 @@ def _raise_for(failures: list[ItemError], error_class: type[DomainError] = Domai
 
 def _check_count(items: Sequence) -> None:
     if not items:
-        raise DomainError(_("Nothing to write: no reasons given"), code="empty")
+        raise DomainError(_("Nothing to write: no reasons given"), code=ErrorCode.EMPTY)
     if len(items) > MAX_ITEMS:
         raise DomainError(
             _("At most %(max)d reasons in one write") % {"max": MAX_ITEMS},
-            code="too_many",
+            code=ErrorCode.TOO_MANY,
             params={"max": MAX_ITEMS},
         )
 
@@ -189,7 +189,9 @@ def _checked(items: Sequence[Item]) -> list[Item]:
 
 def _text_taken() -> ConflictError:
     """A text taken by another live reason, as the database's unique constraint saw it."""
-    return ConflictError(_("A status reason with this text already exists"), code="name_taken")
+    return ConflictError(
+        _("A status reason with this text already exists"), code=ErrorCode.NAME_TAKEN
+    )
 
 
 def _check_duplicates(keys: list[str]) -> None:
@@ -200,7 +202,7 @@ def _check_duplicates(keys: list[str]) -> None:
     for index, key in enumerate(keys):
         if key in seen:
             duplicates.append(
-                ItemError(index, "text", "duplicate", _("duplicate text in this request"))
+                ItemError(index, "text", ErrorCode.DUPLICATE, _("duplicate text in this request"))
             )
         seen.add(key)
     _raise_for(duplicates)
@@ -230,10 +232,11 @@ def _name_taken(indexes: list[int]) -> ConflictError:
     """`name_taken` for the items at these indexes."""
     return ConflictError(
         _("A status reason with this text already exists"),
-        code="name_taken",
+        code=ErrorCode.NAME_TAKEN,
         field="text",
         items=[
-            ItemError(index, "text", "name_taken", _("text already exists")) for index in indexes
+            ItemError(index, "text", ErrorCode.NAME_TAKEN, _("text already exists"))
+            for index in indexes
         ],
     )
 
@@ -418,7 +421,7 @@ def _live_reasons(
             ItemError(
                 index,
                 field,
-                "not_found",
+                ErrorCode.NOT_FOUND,
                 _("status reason %(id)s not found") % {"id": reason_id},
                 {"value": reason_id},
             )
@@ -442,7 +445,7 @@ def reason_update_many(
     for index, item in enumerate(items):
         if item.id in seen:
             duplicates.append(
-                ItemError(index, "id", "duplicate", _("duplicate id in this request"))
+                ItemError(index, "id", ErrorCode.DUPLICATE, _("duplicate id in this request"))
             )
         seen.add(item.id)
     _raise_for(duplicates)
@@ -654,7 +657,8 @@ def account_bearer_issue(*, account_id: str, username: str, password: str) -> Is
     account = user.liveperson_accounts.filter(pk=account_id).first() if user else None
     if account is None:
         raise DomainError(
-            _("Wrong username or password, or not a member"), code="invalid_credentials"
+            _("Wrong username or password, or not a member"),
+            code=ErrorCode.INVALID_CREDENTIALS,
         )
     bearer, csrf, session_id = (secrets.token_hex(32) for _secret in range(3))
     AccountBearer.objects.create(
@@ -701,7 +705,9 @@ def account_session_authenticate(*, session_id: str, csrf: str) -> AccountBearer
         return None
     if not (csrf and hmac.compare_digest(session.csrf_hash, hash_secret(csrf))):
         raise DomainError(
-            _("The csrf does not match the session's"), code="csrf_invalid", field="csrf"
+            _("The csrf does not match the session's"),
+            code=ErrorCode.CSRF_INVALID,
+            field="csrf",
         )
     touch_last_used(session)
     return session

@@ -9,6 +9,12 @@ from core.admin import PortalImportExportMixin, ServiceBackedAdmin
 from statuses import services
 from statuses.models import ConversationStatus, UserStatus
 from statuses.resources import ConversationStatusResource, UserStatusResource
+from statuses.services import (
+    ConversationStatusFields,
+    UserStatusFields,
+    field_names,
+    fields_of,
+)
 
 
 @admin.register(ConversationStatus)
@@ -18,7 +24,8 @@ class ConversationStatusAdmin(PortalImportExportMixin, ServiceBackedAdmin):
     list_filter = ["category", "is_default"]
     search_fields = ["name"]
     readonly_fields = ["is_default", "created_at", "updated_at"]
-    fields = ["name", "category", *readonly_fields]
+    # The form edits what a write sets (services.ConversationStatusFields), no more, no less.
+    fields = [*field_names(ConversationStatusFields), *readonly_fields]
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_default:
@@ -31,11 +38,12 @@ class ConversationStatusAdmin(PortalImportExportMixin, ServiceBackedAdmin):
         return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        fields = {"name": obj.name, "category": obj.category}
+        # The form has set its cleaned data on `obj`.
+        fields = fields_of(ConversationStatusFields, obj)
         if change:
-            services.conversation_status_update(status=obj, **fields)
+            services.conversation_status_update(status=obj, fields=fields)
         else:
-            created = services.conversation_status_create(**fields)
+            created = services.conversation_status_create(fields=fields)
             obj.pk, obj.created_at, obj.updated_at = (
                 created.pk,
                 created.created_at,
@@ -101,7 +109,7 @@ class ConversationStatusAdmin(PortalImportExportMixin, ServiceBackedAdmin):
 @admin.register(UserStatus)
 class UserStatusAdmin(PortalImportExportMixin, ServiceBackedAdmin):
     """Custom user statuses. The form gets the model's field rules; saves go through the
-    services, which apply them again together with the Rocket.Chat API's order."""
+    services, which apply them again."""
 
     resource_classes = [UserStatusResource]
     list_display = ["name", "status_type", "id", "updated_at"]
@@ -110,16 +118,17 @@ class UserStatusAdmin(PortalImportExportMixin, ServiceBackedAdmin):
     readonly_fields = ["id", "updated_at"]
 
     def get_fields(self, request, obj=None):
-        return (
-            ["name", "status_type"] if obj is None else ["id", "name", "status_type", "updated_at"]
-        )
+        # The form edits what a write sets (services.UserStatusFields), no more, no less.
+        editable = field_names(UserStatusFields)
+        return editable if obj is None else ["id", *editable, "updated_at"]
 
     def save_model(self, request, obj, form, change):
-        fields = {"name": obj.name, "status_type": obj.status_type}
+        # The form has set its cleaned data on `obj`.
+        fields = fields_of(UserStatusFields, obj)
         if change:
-            services.user_status_update(status=obj, **fields)
+            services.user_status_update(status=obj, fields=fields)
         else:
-            created = services.user_status_create(**fields)
+            created = services.user_status_create(fields=fields)
             obj.pk, obj.updated_at = created.pk, created.updated_at
 
     def delete_model(self, request, obj):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import ErrorCode
 from core.history import HistoricalRecords
 from core.text import (
     NameKeyMixin,
@@ -131,7 +132,7 @@ def validate_user_status_name(value: str) -> None:
         or len(value) > USER_STATUS_NAME_MAX_LENGTH
     ):
         raise ValidationError(
-            _("%(value)s is not a valid name"), code="invalid", params={"value": value}
+            _("%(value)s is not a valid name"), code=ErrorCode.INVALID, params={"value": value}
         )
 
 

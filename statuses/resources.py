@@ -6,6 +6,12 @@ from core.resources import ServiceResource
 from core.text import name_key
 from statuses import services
 from statuses.models import ConversationStatus, UserStatus
+from statuses.services import (
+    ConversationStatusFields,
+    UserStatusFields,
+    field_names,
+    fields_of,
+)
 
 
 def _text(row, key):
@@ -14,7 +20,8 @@ def _text(row, key):
 
 
 class ConversationStatusResource(ServiceResource):
-    """Columns `name`, `category`; a row updates the status of the same name (name_key)."""
+    """Columns `id` (exported only) and those of services.ConversationStatusFields (`name`,
+    `category`); a row updates the status of the same name (name_key)."""
 
     id = fields.Field(
         attribute="id", column_name="id", readonly=True, widget=widgets.IntegerWidget()
@@ -22,7 +29,7 @@ class ConversationStatusResource(ServiceResource):
 
     class Meta(ServiceResource.Meta):
         model = ConversationStatus
-        fields = ["id", "name", "category"]
+        fields = ["id", *field_names(ConversationStatusFields)]
         import_id_fields = ["name"]
 
     def get_instance(self, instance_loader, row):
@@ -30,22 +37,23 @@ class ConversationStatusResource(ServiceResource):
         return ConversationStatus.objects.filter(name_key=name_key(name)).first() if name else None
 
     def save_through_service(self, instance, is_create):
-        values = {"name": instance.name, "category": instance.category}
+        given = fields_of(ConversationStatusFields, instance)
         if is_create:
-            instance.pk = services.conversation_status_create(**values).pk
+            instance.pk = services.conversation_status_create(fields=given).pk
         else:
-            services.conversation_status_update(status=instance, **values)
+            services.conversation_status_update(status=instance, fields=given)
 
 
 class UserStatusResource(ServiceResource):
-    """Columns `id` (optional), `name`, `status_type`; matched by id, else by name."""
+    """Columns `id` (optional) and those of services.UserStatusFields (`name`,
+    `status_type`); matched by id, else by name."""
 
     class Meta(ServiceResource.Meta):
         model = UserStatus
-        fields = ["id", "name", "status_type"]
+        fields = ["id", *field_names(UserStatusFields)]
         import_id_fields = ["id"]
-        # The services check every row (in the order the API reports); cleaning the
-        # instance first would word the status type's error differently.
+        # The services check every row (in their order); cleaning the instance first would
+        # word the status type's error differently.
         clean_model_instances = False
 
     def get_instance(self, instance_loader, row):
@@ -55,8 +63,10 @@ class UserStatusResource(ServiceResource):
         return UserStatus.objects.filter(name_key=name_key(name)).first() if name else None
 
     def save_through_service(self, instance, is_create):
-        values = {"name": instance.name or "", "status_type": instance.status_type or ""}
+        # A column the file lacks is "" for the rules to report (the instance is not
+        # cleaned first).
+        given = fields_of(UserStatusFields, instance, none_as_blank=True)
         if is_create:
-            instance.pk = services.user_status_create(**values).pk
+            instance.pk = services.user_status_create(fields=given).pk
         else:
-            services.user_status_update(status=instance, **values)
+            services.user_status_update(status=instance, fields=given)

@@ -1,14 +1,16 @@
 """Rules for statuses. The admin and every API surface change statuses through these."""
 
+import dataclasses
 from collections.abc import Sequence
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core.db import check_fields, raise_on_integrity_error
-from core.errors import ConflictError, DomainError, NotFoundError
+from core.errors import ConflictError, DomainError, ErrorCode, NotFoundError
 from core.ids import parse_id
 from core.text import name_key
 from statuses.models import ConversationStatus, UserStatus
@@ -17,6 +19,70 @@ from webhooks.services import emit
 # The kinds of object these services report to webhook subscribers (webhooks.catalogue).
 CONVERSATION_STATUS = "conversation-status"
 USER_STATUS = "user-status"
+
+
+# --- what a write sets ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConversationStatusFields:
+    """What a create or update sets on a conversation status: every editable field of
+    ConversationStatus (tests/statuses/test_fields.py holds the two lists equal). The
+    admin, the import and the Libredesk API each build one and pass it to the service."""
+
+    name: str
+    category: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserStatusFields:
+    """What a create or update sets on a custom user status: every editable field of
+    UserStatus (tests/statuses/test_fields.py holds the two lists equal). The admin, the
+    import and the Rocket.Chat API each build one and pass it to the service."""
+
+    name: str
+    status_type: str
+
+
+Fields = TypeVar("Fields", ConversationStatusFields, UserStatusFields)
+
+
+def field_names(fields_class: type[Fields]) -> list[str]:
+    """The names of a fields class, in order: the admin's form fields and the import's
+    columns are these, so a field added to the class reaches both."""
+    return [field.name for field in dataclasses.fields(fields_class)]
+
+
+def fields_of(fields_class: type[Fields], source: object, *, none_as_blank=False) -> Fields:
+    """`fields_class` with the same-named attributes of `source` (a model instance that
+    an admin form or an import row has filled in); `none_as_blank`: a missing text
+    (None) is "", for the rules to report."""
+    values = {name: getattr(source, name) for name in field_names(fields_class)}
+    if none_as_blank:
+        values = {name: "" if value is None else value for name, value in values.items()}
+    return fields_class(**values)
+
+
+def _fields(fields_class: type[Fields], given: Fields | None, values: dict[str, Any]) -> Fields:
+    """The fields object of a write: `given`, or one built from keyword values (the
+    shorthand `name=..., category=...` of scripts and tests)."""
+    if given is None:
+        return fields_class(**values)
+    if values:
+        raise TypeError(f"pass either fields or {', '.join(values)}, not both")
+    return given
+
+
+def _assign(instance, given: ConversationStatusFields | UserStatusFields) -> list[str]:
+    """Set every field of `given` on `instance` (the name trimmed); their names."""
+    names = field_names(type(given))
+    for name in names:
+        value = getattr(given, name)
+        setattr(instance, name, value.strip() if name == "name" else value)
+    return names
+
+
+# --- conversation statuses ------------------------------------------------------------------
 
 
 def conversation_status_get(*, status_id: object) -> ConversationStatus:
@@ -29,22 +95,30 @@ def conversation_status_get(*, status_id: object) -> ConversationStatus:
 
 def _conversation_status_name_taken() -> ConflictError:
     return ConflictError(
-        _("A conversation status with this name already exists."), code="name_taken", field="name"
+        _("A conversation status with this name already exists."),
+        code=ErrorCode.NAME_TAKEN,
+        field="name",
     )
 
 
 def _conversation_status_protect(status: ConversationStatus, *, action: str) -> None:
+    # The portal's words, which the admin and the import show; the Libredesk API words
+    # the code in statuses.libredesk.errors.
     if status.is_default:
         message = {
             "update": _("Cannot update default conversation status"),
             "delete": _("Cannot delete default conversation status"),
         }[action]
-        raise DomainError(message, code="default_protected", params={"action": action})
+        raise DomainError(message, code=ErrorCode.DEFAULT_PROTECTED, params={"action": action})
 
 
-def conversation_status_create(*, name: str, category: str) -> ConversationStatus:
+def conversation_status_create(
+    *, fields: ConversationStatusFields | None = None, **values: Any
+) -> ConversationStatus:
     """Create a conversation status; a name already used (by name_key) is `name_taken`."""
-    status = ConversationStatus(name=name.strip(), category=category)
+    given = _fields(ConversationStatusFields, fields, values)
+    status = ConversationStatus()
+    _assign(status, given)
     check_fields(status)
     with raise_on_integrity_error(_conversation_status_name_taken()):
         status.save()
@@ -53,14 +127,18 @@ def conversation_status_create(*, name: str, category: str) -> ConversationStatu
 
 
 def conversation_status_update(
-    *, status: ConversationStatus, name: str, category: str
+    *,
+    status: ConversationStatus,
+    fields: ConversationStatusFields | None = None,
+    **values: Any,
 ) -> ConversationStatus:
-    """Replace a status's name and category; the defaults are `default_protected`."""
+    """Replace a status's fields; the defaults are `default_protected`."""
+    given = _fields(ConversationStatusFields, fields, values)
     _conversation_status_protect(status, action="update")
-    status.name, status.category = name.strip(), category
+    names = _assign(status, given)
     check_fields(status)
     with raise_on_integrity_error(_conversation_status_name_taken()):
-        status.save(update_fields=["name", "category", "updated_at"])
+        status.save(update_fields=[*names, "updated_at"])
         emit(CONVERSATION_STATUS, "updated", [status])
     return status
 
@@ -76,38 +154,46 @@ def conversation_status_delete(*, status: ConversationStatus) -> None:
         status.delete()
 
 
-# --- Rocket.Chat custom user statuses ---------------------------------------------------
+# --- custom user statuses -------------------------------------------------------------------
 
 
 def _user_status_name_taken() -> ConflictError:
+    # The portal's words, as the model's unique constraint says them to the admin's form;
+    # the Rocket.Chat API words it in statuses.rocketchat.errors.
     return ConflictError(
-        _("The custom user status name is already in use"), code="name_taken", field="name"
+        _("The custom user status name is already in use."),
+        code=ErrorCode.NAME_TAKEN,
+        field="name",
     )
 
 
-def user_status_check(*, name: str, status_type: str, exclude_id: str | None = None) -> str:
-    """Check a custom user status's name and type; return the name as stored (trimmed).
+def user_status_check(
+    *, fields: UserStatusFields | None = None, exclude_id: str | None = None, **values: Any
+) -> str:
+    """Check a custom user status's fields; return the name as stored (trimmed).
 
-    The checks run in a fixed order, because API clients see only the first failure:
-    the name (`blank`, then `invalid`: the model's rules), whether another status
-    (`exclude_id` is the status itself) has it (`name_taken`), then the status type
-    (`required`, then `invalid`).
+    Fields are checked one at a time, in the model's order, each completely (its own
+    rules, then whether another status has the value: `exclude_id` is the status itself)
+    before the next, and only the first failure is raised: the name (`blank`, then
+    `invalid`), whether it is taken (`name_taken`), then the status type (`required`,
+    then `invalid`).
     """
-    stored = _user_status_name_checked(name)
+    given = _fields(UserStatusFields, fields, values)
+    stored = _user_status_name_checked(given.name)
     if _user_status_name_in_use(stored, exclude_id=exclude_id):
         raise _user_status_name_taken()
-    _user_status_type_check(status_type)
+    _user_status_type_check(given.status_type)
     return stored
 
 
-def _user_status_write_check(*, name: str, status_type: str, exclude_id: str | None) -> str:
+def _user_status_write_check(given: UserStatusFields, *, exclude_id: str | None) -> str:
     """user_status_check for a write that the unique constraint guards: the same errors in
-    the same order, with the look-up of a taken name only when the type is wrong too (the
-    name is reported first). Otherwise the write's IntegrityError reports it, and a valid
-    write runs no SELECT before its INSERT or UPDATE."""
-    stored = _user_status_name_checked(name)
+    the same order, with the look-up of a taken name only when a later field fails too
+    (the name is reported first). Otherwise the write's IntegrityError reports it, and a
+    valid write runs no SELECT before its INSERT or UPDATE."""
+    stored = _user_status_name_checked(given.name)
     try:
-        _user_status_type_check(status_type)
+        _user_status_type_check(given.status_type)
     except DomainError:
         if _user_status_name_in_use(stored, exclude_id=exclude_id):
             raise _user_status_name_taken() from None
@@ -129,11 +215,13 @@ def _user_status_name_in_use(name: str, *, exclude_id: str | None) -> bool:
 
 def _user_status_type_check(status_type: str) -> None:
     if not status_type:
-        raise DomainError(_("The status type is required."), code="required", field="status_type")
+        raise DomainError(
+            _("The status type is required."), code=ErrorCode.REQUIRED, field="status_type"
+        )
     if status_type not in UserStatus.Type.values:
         raise DomainError(
             _("%(value)s is not a valid status type") % {"value": status_type},
-            code="invalid",
+            code=ErrorCode.INVALID,
             field="status_type",
             params={"value": status_type},
         )
@@ -186,22 +274,27 @@ def user_status_get(*, status_id: str | None) -> UserStatus:
     return status
 
 
-def user_status_create(*, name: str, status_type: str) -> UserStatus:
+def user_status_create(*, fields: UserStatusFields | None = None, **values: Any) -> UserStatus:
     """Create a custom user status; names are unique as compared by core.text.name_key."""
-    name = _user_status_write_check(name=name, status_type=status_type, exclude_id=None)
-    status = UserStatus(name=name, status_type=status_type)
+    given = _fields(UserStatusFields, fields, values)
+    _user_status_write_check(given, exclude_id=None)
+    status = UserStatus()
+    _assign(status, given)
     with raise_on_integrity_error(_user_status_name_taken()):
         status.save(force_insert=True)
         emit(USER_STATUS, "created", [status])
     return status
 
 
-def user_status_update(*, status: UserStatus, name: str, status_type: str) -> UserStatus:
+def user_status_update(
+    *, status: UserStatus, fields: UserStatusFields | None = None, **values: Any
+) -> UserStatus:
     """Rename a custom user status and/or change its type, under the create rules."""
-    status.name = _user_status_write_check(name=name, status_type=status_type, exclude_id=status.pk)
-    status.status_type = status_type
+    given = _fields(UserStatusFields, fields, values)
+    _user_status_write_check(given, exclude_id=status.pk)
+    names = _assign(status, given)
     with raise_on_integrity_error(_user_status_name_taken()):
-        status.save(update_fields=["name", "status_type", "updated_at"])
+        status.save(update_fields=[*names, "updated_at"])
         emit(USER_STATUS, "updated", [status])
     return status
 

@@ -17,6 +17,7 @@ from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
 
 from core.api import ApiProblem, ErrorShape
+from core.errors import ErrorCode
 
 # SelfCommunity's code for each kind of problem that is not about one field.
 CODES = {
@@ -35,22 +36,22 @@ CODES = {
 
 # SelfCommunity's code for a domain code on a field, where the two differ.
 FIELD_CODES = {
-    "name_taken": "unique",
-    "not_found": "does_not_exist",
-    "too_large": "file_too_large",
+    ErrorCode.NAME_TAKEN: "unique",
+    ErrorCode.NOT_FOUND: "does_not_exist",
+    ErrorCode.TOO_LARGE: "file_too_large",
 }
 
 # SelfCommunity's (DRF's) texts for domain codes on a field, whichever the field.
 FIELD_TEXTS = {
-    "not_found": _('Invalid pk "%(value)s" - object does not exist.'),
-    "blank": _("This field may not be blank."),
-    "required": _("This field is required."),
-    "empty": _("This list may not be empty."),
+    ErrorCode.NOT_FOUND: _('Invalid pk "%(value)s" - object does not exist.'),
+    ErrorCode.BLANK: _("This field may not be blank."),
+    ErrorCode.REQUIRED: _("This field is required."),
+    ErrorCode.EMPTY: _("This list may not be empty."),
 }
 
 # SelfCommunity's texts for other domain errors, by (code, params["model"]).
 TEXTS = {
-    ("not_found", "status"): _("Not found."),
+    (ErrorCode.NOT_FOUND, "status"): _("Not found."),
 }
 
 # An author-only or staff-only action refused: DRF's own sentence, whatever the action.
@@ -151,7 +152,7 @@ class SelfCommunityErrors(ErrorShape):
             with suppress(KeyError, TypeError):
                 message = str(FIELD_TEXTS[code]) % problem.params
         # A taken name is a field error like any other in SelfCommunity: a 400, not a 409.
-        status = 400 if code == "name_taken" else problem.status
+        status = 400 if code == ErrorCode.NAME_TAKEN else problem.status
         return replace(problem, status=status, code=FIELD_CODES.get(code, code), message=message)
 
     def render(self, problem: ApiProblem) -> dict:

@@ -8,7 +8,7 @@ The Login Service routes (login, refresh, logout): `{"error": {"time", "message"
 "internalCode", "responseStatus"}}` (`LOGIN_ERRORS`).
 """
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from http import HTTPStatus
 
@@ -17,7 +17,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from core.api import ApiProblem, ErrorShape, first_error_message
-from core.errors import ItemError
+from core.errors import ErrorCode, ItemError
 
 # LivePerson's words for what went wrong before any rule of the domain was asked.
 TEXTS = {
@@ -29,7 +29,19 @@ TEXTS = {
 BODY_NOT_AN_OBJECT = _("The body must be a JSON object")
 ITEM_NOT_AN_OBJECT = _("must be a JSON object")
 # Statuses of the domain codes that are not the service error's own.
-STATUSES = {"invalid_credentials": 401}
+STATUSES = {ErrorCode.INVALID_CREDENTIALS: 401}
+
+
+@dataclass(frozen=True)
+class BodyItemError:
+    """A serializer's refusal of one field of the body or of one item of an array body:
+    rendered as a service's ItemError, but its code is the serializer's (DRF's), not a
+    domain code."""
+
+    index: int | None
+    field: str | None
+    code: str
+    message: str
 
 
 class LivePersonFieldErrorSerializer(serializers.Serializer):
@@ -57,21 +69,21 @@ def _code(detail) -> str:
     return getattr(detail, "code", None) or "invalid"
 
 
-def _item_errors(index: int | None, detail) -> list[ItemError]:
+def _item_errors(index: int | None, detail) -> list[BodyItemError]:
     """The errors of one object (the body, or the item `index` of an array body): the
     first message of each field, in the serializer's field order."""
     if isinstance(detail, list):  # an item that is a bare value, such as an id
-        return [ItemError(index, None, _code(detail), first_error_message(detail))]
+        return [BodyItemError(index, None, _code(detail), first_error_message(detail))]
     errors = []
     for field, messages in detail.items():
         code = _code(messages)
         if field == api_settings.NON_FIELD_ERRORS_KEY:
             message = ITEM_NOT_AN_OBJECT if code == "not_an_object" else None
             errors.append(
-                ItemError(index, None, code, str(message or first_error_message(messages)))
+                BodyItemError(index, None, code, str(message or first_error_message(messages)))
             )
         else:
-            errors.append(ItemError(index, field, code, first_error_message(messages)))
+            errors.append(BodyItemError(index, field, code, first_error_message(messages)))
     return errors
 
 
@@ -134,7 +146,7 @@ class LivePersonErrors(ErrorShape):
         return {"message": problem.message, "errors": errors}
 
 
-def _path(item: ItemError) -> str:
+def _path(item: ItemError | BodyItemError) -> str:
     """`text` for the body, `[2].text` for a field of an array's item, `[2]` for the item."""
     if item.index is None:
         return item.field
@@ -151,7 +163,7 @@ ERRORS = LivePersonErrors()
 CSRF_INVALID = _(
     "CSRF token invalid! The CSRF token on request does not match the CSRF token on the session"
 )
-INTERNAL_CODES = {"csrf_invalid": 10}
+INTERNAL_CODES = {ErrorCode.CSRF_INVALID: 10}
 # What `internalCode` says when LivePerson documents no code for the error.
 NO_INTERNAL_CODE = 0
 LOGIN_TEXTS = {
@@ -206,7 +218,7 @@ class LoginServiceErrors(ErrorShape):
 
     def translate(self, problem: ApiProblem) -> ApiProblem:
         code = _detail_code(problem)
-        if code == "csrf_invalid":
+        if code == ErrorCode.CSRF_INVALID:
             return replace(problem, status=401, code=code, message=str(CSRF_INVALID))
         if problem.code in STATUSES:
             return replace(problem, status=STATUSES[problem.code])

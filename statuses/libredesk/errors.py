@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api import ApiProblem, ErrorShape
+from core.errors import ErrorCode
 
 ERROR_TYPES = {
     400: "InputException",
@@ -19,12 +20,12 @@ ERROR_TYPES = {
 
 # Libredesk's own texts for the domain codes whose wording its clients see.
 TEXTS = {
-    ("name_taken", None): _("Status name already exists"),
+    (ErrorCode.NAME_TAKEN, None): _("Status name already exists"),
     # The portal's rule for the characters of a name (docs/names.md), in Libredesk's style.
-    ("control", None): _("`name` must not contain control characters"),
-    ("angle_brackets", None): _("`name` must not contain < or >"),
-    ("default_protected", "update"): _("Cannot update default conversation status"),
-    ("default_protected", "delete"): _("Cannot delete default conversation status"),
+    (ErrorCode.CONTROL, None): _("`name` must not contain control characters"),
+    (ErrorCode.ANGLE_BRACKETS, None): _("`name` must not contain < or >"),
+    (ErrorCode.DEFAULT_PROTECTED, "update"): _("Cannot update default conversation status"),
+    (ErrorCode.DEFAULT_PROTECTED, "delete"): _("Cannot delete default conversation status"),
 }
 
 

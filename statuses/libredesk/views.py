@@ -75,7 +75,8 @@ class StatusListView(LibredeskView):
         responses={200: StatusEnvelopeSerializer, **errors(400, 401, 403, 409, 413, 415)},
     )
     def post(self, request):
-        status = services.conversation_status_create(**self.read(StatusWriteSerializer))
+        fields = services.ConversationStatusFields(**self.read(StatusWriteSerializer))
+        status = services.conversation_status_create(fields=fields)
         return success(status_data(status))
 
 
@@ -104,8 +105,8 @@ class StatusDetailView(LibredeskView):
         responses={200: StatusEnvelopeSerializer, **errors(400, 401, 403, 404, 409, 413, 415)},
     )
     def put(self, request, status_id):
-        body = self.read(StatusWriteSerializer)
-        status = services.conversation_status_update(status=self.get_object(), **body)
+        fields = services.ConversationStatusFields(**self.read(StatusWriteSerializer))
+        status = services.conversation_status_update(status=self.get_object(), fields=fields)
         return success(status_data(status))
 
     @extend_schema(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api import ApiProblem, ErrorShape
+from core.errors import ErrorCode
 
 NOT_LOGGED_IN = gettext_noop("You must be logged in to do this.")
 NOT_PERMITTED = gettext_noop("User does not have the permissions required for this action")
@@ -135,22 +136,22 @@ class RocketChatErrors(ErrorShape):
     def _domain(self, problem: ApiProblem) -> ApiProblem:
         """A domain code of statuses.services (or a plain HTTP problem, kept as it is)."""
         field, code, params = problem.field, problem.code, problem.params
-        if code in ("required", "blank") and field in FIELDS:
+        if code in (ErrorCode.REQUIRED, ErrorCode.BLANK) and field in FIELDS:
             details = {"method": SAVE_METHOD, "field": FIELDS[field]}
             return _failure(problem, REQUIRED_TEXTS[field], REQUIRED, details=details)
-        if code == "invalid" and field in FIELDS:
+        if code == ErrorCode.INVALID and field in FIELDS:
             value = params["value"]
             details = {"method": SAVE_METHOD, "input": value, "field": FIELDS[field]}
             text = NOT_VALID_TEXTS[field] % {"value": value}
             return _failure(problem, text, NOT_VALID, details=details)
-        if code == "name_taken":
+        if code == ErrorCode.NAME_TAKEN:
             text = _("The custom user status name is already in use")
             return _failure(problem, text, NAME_IN_USE, details={"method": SAVE_METHOD})
-        if code == "not_found" and params.get("action") == "delete":
+        if code == ErrorCode.NOT_FOUND and params.get("action") == "delete":
             details = {"method": DELETE_METHOD}
             text = _("Invalid user status")
             return _failure(problem, text, INVALID_USER_STATUS, details=details)
-        if code == "not_found" and "id" in params:
+        if code == ErrorCode.NOT_FOUND and "id" in params:
             text = _('No custom user status found with the id of "%(id)s".') % params
             return _failure(problem, text)
         return replace(problem, params={})

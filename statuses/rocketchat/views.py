@@ -190,7 +190,8 @@ class UserStatusCreateView(RocketChatView):
         },
     )
     def post(self, request):
-        status = services.user_status_create(**self.read(rc.UserStatusCreateSerializer))
+        fields = services.UserStatusFields(**self.read(rc.UserStatusCreateSerializer))
+        status = services.user_status_create(fields=fields)
         return status_reply(status)
 
 
@@ -213,9 +214,8 @@ class UserStatusUpdateView(RocketChatView):
     def post(self, request):
         body = self.read(rc.UserStatusUpdateSerializer)
         status = services.user_status_get(status_id=body["status_id"])
-        status = services.user_status_update(
-            status=status, name=body["name"], status_type=body["status_type"]
-        )
+        fields = services.UserStatusFields(name=body["name"], status_type=body["status_type"])
+        status = services.user_status_update(status=status, fields=fields)
         return status_reply(status)
 
 
