@@ -11,7 +11,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from config.surfaces import OPENAPI_TAGS
+from config.surfaces import ERROR_SHAPES, OPENAPI_DESCRIPTION, OPENAPI_TAGS
 from core.exports import CSV, JSON
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -286,11 +286,9 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Status configuration portal",
-    "DESCRIPTION": (
-        "Status APIs wire-compatible with Libredesk (conversation statuses), "
-        "Rocket.Chat (custom user statuses), LivePerson (agent status reasons) and "
-        "SelfCommunity (community status posts)."
-    ),
+    # "Status APIs wire-compatible with Libredesk (conversation statuses), ...": the surfaces
+    # of config/surfaces.py that name their objects, in product order.
+    "DESCRIPTION": OPENAPI_DESCRIPTION,
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
@@ -393,18 +391,11 @@ COMMUNITY_IMAGE_MAX_BYTES = env.int("COMMUNITY_IMAGE_MAX_BYTES", default=5 * 102
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=25_000_000)
 
 # Where no view's own handler runs (unknown paths, a refused Host header, a database
-# outage), an /api/ path still answers in its surface's error shape: the first pattern
-# that matches the path (re.match). Libredesk and Rocket.Chat share /api/v1/: Rocket.Chat's
-# routes are its method names (`custom-user-status.list`, `channels.info`: a dot) and
-# `login`, `me`, `logout`; Libredesk's are nouns (`statuses`, `agents`, ...).
-API_ERROR_SHAPES = [
-    (r"/api/v1/(?:[^/]*\.[^/]*|login|me|logout)(?:/|$)", "statuses.rocketchat.errors.ERRORS"),
-    (r"/api/v1/", "statuses.libredesk.errors.ERRORS"),
-    (r"/api/v2/", "community.selfcommunity.errors.ERRORS"),
-    # LivePerson's Login Service (login, refresh, logout) has an error body of its own.
-    (r"/api/account/[^/]+/(?:login|refresh|logout)/?$", "reasons.liveperson.errors.LOGIN_ERRORS"),
-    (r"/api/account/", "reasons.liveperson.errors.ERRORS"),
-]
+# outage), a surface's path still answers in its error shape: the first pattern that
+# matches the path (re.match), as (pattern, dotted ErrorShape). Each surface of
+# config/surfaces.py declares its own (`errors`); a fallback such as Libredesk's /api/v1/,
+# which Rocket.Chat's method names share, is tried after every other pattern.
+API_ERROR_SHAPES = ERROR_SHAPES
 # What Retry-After says while the database cannot be reached.
 DATABASE_RETRY_AFTER_SECONDS = 5
 

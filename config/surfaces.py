@@ -1,8 +1,24 @@
-"""The API surfaces the portal serves, in the order they are documented: the /api/ index
-page lists them, the OpenAPI document has one tag per entry (SPECTACULAR_SETTINGS["TAGS"]),
-and each names the contract document that the portal serves at the same path."""
+"""The API surfaces the portal serves, in the order they are documented: the one list of them.
 
-from core.surfaces import Surface, openapi_tags
+From it come the URLconf (config/urls.py mounts each surface's URLs in this order), the
+error shape of every path no view answers (settings.API_ERROR_SHAPES), the OpenAPI
+document's tags and description (SPECTACULAR_SETTINGS), the /api/ index page, the contract
+documents the portal serves, and the cross-surface tests (each entry's `tests`).
+docs/adding-a-surface.md says how to add one."""
+
+from core.surfaces import (
+    ErrorPaths,
+    Surface,
+    SurfaceTests,
+    error_shapes,
+    openapi_description,
+    openapi_tags,
+)
+
+NOT_PROVIDED = "Authentication credentials were not provided."
+NOT_FOUND = "Not found."
+UNAVAILABLE = "The service is temporarily unavailable; try again shortly."
+LIVEPERSON_REASONS = "/api/account/acme/configuration/le-agents/status-reasons?v=1"
 
 LIBREDESK = Surface(
     tag="Libredesk",
@@ -15,6 +31,44 @@ LIBREDESK = Surface(
     credentials="An agent's API key and secret, made on the admin's Credentials page or "
     "with POST /api/v1/agents/{id}/api-key; the secret is shown once.",
     contract="docs/contracts/libredesk.md",
+    objects="conversation statuses",
+    urls=(("api/v1/", "statuses.libredesk.urls"),),
+    # Libredesk's routes are nouns under /api/v1/; Rocket.Chat's method names share it.
+    errors=(ErrorPaths(r"/api/v1/", "statuses.libredesk.errors.ERRORS", fallback=True),),
+    tests=SurfaceTests(
+        client="make_agent",
+        perms=("statuses.add_conversationstatus", "statuses.change_conversationstatus"),
+        read="/api/v1/statuses",
+        write="/api/v1/statuses",
+        unauthenticated={
+            "status": "error",
+            "message": NOT_PROVIDED,
+            "data": None,
+            "error_type": "UnauthorizedException",
+        },
+        challenge='token realm="api"',
+        not_found={
+            "status": "error",
+            "message": NOT_FOUND,
+            "data": None,
+            "error_type": "NotFoundException",
+        },
+        unavailable={
+            "status": "error",
+            "message": UNAVAILABLE,
+            "data": None,
+            "error_type": "GeneralException",
+        },
+        # Nouns with or without a trailing slash.
+        unknown=(
+            "/api/v1/nope",
+            "/api/v1/statuses/",
+            "/api/v1/",
+            "/api/v1/agents",
+            "/api/v1/conversations",
+            "/api/v1/agents/1/api-keys",
+        ),
+    ),
 )
 
 ROCKETCHAT = Surface(
@@ -29,7 +83,42 @@ ROCKETCHAT = Surface(
     authentication=(("X-Auth-Token: <authToken>", "X-User-Id: <userId>"),),
     credentials="The authToken and userId of the reply of POST /api/v1/login.",
     contract="docs/contracts/rocketchat.md",
+    objects="custom user statuses",
     notes="The other custom user status routes are `.create`, `.update` and `.delete`, all POST.",
+    urls=(("api/v1/", "statuses.rocketchat.urls"),),
+    # Rocket.Chat's routes are method names (`custom-user-status.list`, `channels.info`: a
+    # dot) and `login`, `me`, `logout`.
+    errors=(
+        ErrorPaths(
+            r"/api/v1/(?:[^/]*\.[^/]*|login|me|logout)(?:/|$)", "statuses.rocketchat.errors.ERRORS"
+        ),
+    ),
+    tests=SurfaceTests(
+        client="rc_login",
+        perms=("statuses.add_userstatus",),
+        read="/api/v1/custom-user-status.list",
+        write="/api/v1/custom-user-status.create",
+        unauthenticated={
+            "success": False,
+            "status": "error",
+            "error": "You must be logged in to do this.",
+            "message": "You must be logged in to do this.",
+        },
+        challenge='X-Auth-Token realm="api"',
+        not_found={"success": False, "error": "Not found. [not_found]", "errorType": "not_found"},
+        unavailable={
+            "success": False,
+            "error": UNAVAILABLE + " [unavailable]",
+            "errorType": "unavailable",
+        },
+        unknown=(
+            "/api/v1/custom-user-status.nope",
+            "/api/v1/channels.list",
+            "/api/v1/me/",
+            "/api/v1/login/x",
+        ),
+        public=("/api/v1/login",),
+    ),
 )
 
 LIVEPERSON = Surface(
@@ -42,6 +131,28 @@ LIVEPERSON = Surface(
     authentication=(("Authorization: Bearer <bearer>",),),
     credentials="The bearer from POST /api/account/{accountId}/login, valid for that account only.",
     contract="docs/contracts/liveperson.md",
+    objects="agent status reasons",
+    urls=(("api/", "reasons.liveperson.urls"),),
+    errors=(
+        # The Login Service (login, refresh, logout) has an error body of its own.
+        ErrorPaths(
+            r"/api/account/[^/]+/(?:login|refresh|logout)/?$",
+            "reasons.liveperson.errors.LOGIN_ERRORS",
+        ),
+        ErrorPaths(r"/api/account/", "reasons.liveperson.errors.ERRORS"),
+    ),
+    tests=SurfaceTests(
+        client="lp_login",  # a member of the account "acme" with every reason permission
+        read=LIVEPERSON_REASONS,
+        write=LIVEPERSON_REASONS,
+        unauthenticated={"message": "Authentication required", "errors": []},
+        challenge='Bearer realm="api"',
+        not_found={"message": NOT_FOUND, "errors": []},
+        unavailable={"message": UNAVAILABLE, "errors": []},
+        unknown=("/api/account/", "/api/account/acme/nope"),
+        public=("/api/account/1/login", "/api/account/1/refresh", "/api/account/1/logout"),
+        query="v=1",
+    ),
 )
 
 SELFCOMMUNITY = Surface(
@@ -52,6 +163,20 @@ SELFCOMMUNITY = Surface(
     authentication=(("Authorization: Bearer <access_token>",),),
     credentials="An access token from the portal's OAuth2 server (see OAuth2).",
     contract="docs/contracts/selfcommunity.md",
+    objects="community status posts",
+    urls=(("api/v2/", "community.selfcommunity.urls"),),
+    errors=(ErrorPaths(r"/api/v2/", "community.selfcommunity.errors.ERRORS"),),
+    tests=SurfaceTests(
+        client="sc_login",
+        perms=("community.add_category", "community.change_category"),
+        read="/api/v2/status/",
+        write="/api/v2/status/",
+        unauthenticated={"errors": [{"code": "not_authenticated", "message": NOT_PROVIDED}]},
+        challenge='Bearer realm="api"',
+        not_found={"errors": [{"code": "not_found", "message": NOT_FOUND}]},
+        unavailable={"errors": [{"code": "service_unavailable", "message": UNAVAILABLE}]},
+        unknown=("/api/v2/nope/",),
+    ),
 )
 
 OAUTH2 = Surface(
@@ -68,9 +193,13 @@ OAUTH2 = Surface(
     '(`{"error": "invalid_grant", ...}`), as RFC 6749 and RFC 7009 say. Swagger UI\'s '
     "*Authorize* button runs these flows for you.",
     trait=True,
+    urls=(("oauth/", "community.selfcommunity.oauth_urls"),),
 )
 
 SURFACES = (LIBREDESK, ROCKETCHAT, LIVEPERSON, SELFCOMMUNITY, OAUTH2)
 
-# SPECTACULAR_SETTINGS["TAGS"]
+# SPECTACULAR_SETTINGS["TAGS"] and ["DESCRIPTION"]
 OPENAPI_TAGS = openapi_tags(SURFACES)
+OPENAPI_DESCRIPTION = openapi_description(SURFACES)
+# settings.API_ERROR_SHAPES
+ERROR_SHAPES = error_shapes(SURFACES)

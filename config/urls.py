@@ -29,12 +29,9 @@ urlpatterns = [
         {"allowed": public_documents(SURFACES)},
         name="project-document",
     ),
-    # The surfaces in product order (the OpenAPI document lists their routes in this order).
-    path("api/v1/", include("statuses.libredesk.urls")),
-    path("api/v1/", include("statuses.rocketchat.urls")),
-    path("api/", include("reasons.liveperson.urls")),
-    path("api/v2/", include("community.selfcommunity.urls")),
-    path("oauth/", include("community.selfcommunity.oauth_urls")),
+    # The surfaces in product order (the OpenAPI document lists their routes in this order),
+    # each mounting its URLconfs (config/surfaces.py).
+    *(path(prefix, include(urlconf)) for surface in SURFACES for prefix, urlconf in surface.urls),
 ]
 
 # Uploaded community images, unless MEDIA_URL points at another origin that serves them.

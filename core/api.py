@@ -146,13 +146,22 @@ def render_for_path(path, problem):
     """`(problem, body)` for `problem` in the error shape of the surface serving `path`.
 
     Used where no view's exception handler runs: unknown paths, a refused Host header,
-    a database outage seen by middleware. `API_ERROR_SHAPES` maps path patterns to each
-    surface's ErrorShape; other paths under /api/ get a plain `{"message": ...}` body.
+    a database outage seen by middleware. `API_ERROR_SHAPES` (derived from the surface
+    registry, config/surfaces.py) maps path patterns to each surface's ErrorShape; other
+    paths under /api/ get a plain `{"message": ...}` body.
     """
     for pattern, dotted in settings.API_ERROR_SHAPES:
         if re.match(pattern, path):
             return import_string(dotted).reply(problem)
     return problem, {"message": problem.message, "success": False}
+
+
+def is_api_path(path):
+    """Whether an error at `path` is answered in JSON: anything under /api/, and any path a
+    surface's error shape owns (`API_ERROR_SHAPES`), wherever the surface is mounted."""
+    return path.startswith("/api/") or any(
+        re.match(pattern, path) for pattern, _dotted in settings.API_ERROR_SHAPES
+    )
 
 
 def api_error_response(request, problem):

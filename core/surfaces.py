@@ -1,9 +1,58 @@
-"""How an API surface describes itself to its readers: the /api/ index page, the OpenAPI
-document's tags (one per surface, in this order) and the contract documents the portal
-serves. Plain data, so that the settings can read it (config/surfaces.py lists the
-surfaces)."""
+"""How an API surface registers itself: where its routes are mounted, which paths answer
+errors in its shape, how it describes itself to its readers (the /api/ index page, the
+OpenAPI document's tags and description, the contract documents the portal serves) and
+what the cross-surface tests need to call it. Plain data, so that the settings can read it
+(config/surfaces.py lists the surfaces; config/urls.py and config/settings.py derive the
+URLconf, `API_ERROR_SHAPES` and the OpenAPI tags from that list)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ErrorPaths:
+    """Paths whose errors one of the surface's error shapes writes where no view of the
+    surface answers: unknown paths, a refused Host header, a database outage seen by
+    middleware (`core.api.render_for_path`)."""
+
+    # A regular expression matched at the start of the path (`re.match`).
+    pattern: str
+    # The dotted path of the `core.api.ErrorShape` instance, such as "x.errors.ERRORS".
+    shape: str
+    # The rest of a prefix that another surface shares, such as Libredesk's `/api/v1/`
+    # (Rocket.Chat's method names live there too): tried after every other surface's
+    # patterns, so the narrower ones win.
+    fallback: bool = False
+
+
+@dataclass(frozen=True)
+class SurfaceTests:
+    """What the cross-surface tests (tests/test_hardening.py, test_unauthenticated_errors.py,
+    test_schemathesis.py, test_api_docs_ux.py) need to call a surface. Every route of the
+    surface is found in the URLconf; these are only what differs from surface to surface."""
+
+    # A fixture of tests/conftest.py returning `make(*perms)`, which makes a user with those
+    # permissions and an APIClient signed in with the surface's credentials.
+    client: str
+    # A route that a client of `client` reads with a 200: a list, with its query.
+    read: str
+    # The body of a 401 to a request without any credentials, and its WWW-Authenticate.
+    unauthenticated: dict
+    challenge: str
+    # The body of a 404 at an unknown path under the surface's prefixes.
+    not_found: dict
+    # The body of the 503 while the database cannot be reached.
+    unavailable: dict
+    # Unknown paths that the surface owns (their 404 is in its shape).
+    unknown: tuple[str, ...]
+    # A route that creates an object from a JSON object body, with its query (None for a
+    # surface that only reads).
+    write: str | None = None
+    # The permissions given to `client`: enough to read and write (none: the fixture's own).
+    perms: tuple[str, ...] = ()
+    # Routes that answer without credentials (a login), as concrete paths.
+    public: tuple[str, ...] = ()
+    # A query every request needs (such as an API version), without the `?`.
+    query: str = ""
 
 
 @dataclass(frozen=True)
@@ -23,11 +72,19 @@ class Surface:
     credentials: str
     # The repository path of its contract, served by the portal at the same path.
     contract: str
+    # Its URLconfs: (prefix, dotted module), mounted in the order of SURFACES.
+    urls: tuple[tuple[str, str], ...] = ()
+    # Which paths answer errors in which of its error shapes, in the order tried.
+    errors: tuple[ErrorPaths, ...] = ()
+    # What its objects are, for the OpenAPI document's description ("conversation statuses").
+    objects: str = ""
     # A sentence or two more for the API documentation (Markdown).
     notes: str = ""
     # A section of documentation only, with no operations of its own (ReDoc's
     # `x-traitTag`), such as the OAuth2 server that issues a surface's tokens.
     trait: bool = False
+    # How the cross-surface tests call it; None for a trait.
+    tests: SurfaceTests | None = field(default=None, compare=False)
 
     @property
     def anchor(self) -> str:
@@ -58,3 +115,20 @@ class Surface:
 def openapi_tags(surfaces) -> list[dict]:
     """SPECTACULAR_SETTINGS["TAGS"]: one tag per surface, in the order given."""
     return [surface.openapi_tag() for surface in surfaces]
+
+
+def openapi_description(surfaces) -> str:
+    """SPECTACULAR_SETTINGS["DESCRIPTION"]: the vendors and what each serves."""
+    named = [f"{s.tag} ({s.objects})" for s in surfaces if s.objects]
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return f"Status APIs wire-compatible with {listed}."
+
+
+def error_shapes(surfaces) -> list[tuple[str, str]]:
+    """settings.API_ERROR_SHAPES: (pattern, dotted error shape) in the order tried, first
+    every surface's own patterns in the order of `surfaces`, then the fallbacks."""
+    routes = [route for surface in surfaces for route in surface.errors]
+    return [
+        (route.pattern, route.shape)
+        for route in sorted(routes, key=lambda route: route.fallback)  # stable
+    ]

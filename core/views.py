@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.views import defaults
 from django.views.static import serve
 
-from core.api import ApiProblem, api_error_response, database_unavailable
+from core.api import ApiProblem, api_error_response, database_unavailable, is_api_path
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def uploaded_file(request, path):
 
 
 def _is_api(request):
-    return request.path.startswith("/api/")
+    return is_api_path(request.path)
 
 
 def bad_request(request, exception=None):

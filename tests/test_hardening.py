@@ -1,8 +1,10 @@
 """Hostile input on every surface: always a 4xx in that surface's shape, never a 500."""
 
 import json
+import re
 
 import pytest
+from django.utils.module_loading import import_string
 from rest_framework.test import APIClient
 
 from access.models import ApiKey
@@ -10,6 +12,15 @@ from access.services import api_key_issue
 from reasons.models import StatusReason
 from tests.conftest import issue_bearer
 from tests.factories import AccountFactory, StatusReasonFactory, UserFactory
+from tests.surfaces import (
+    TESTED,
+    by_surface,
+    each_surface,
+    error_shape_of,
+    signed_in,
+    signs_in,
+    surface_routes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -17,24 +28,12 @@ NESTED = "[" * 50_000 + "]" * 50_000
 LP = "/api/account/acme/configuration/le-agents/status-reasons"
 
 
-@pytest.fixture
-def clients(make_agent, rc_login, lp_login, sc_login):
-    return {
-        "libredesk": (make_agent("statuses.add_conversationstatus"), "/api/v1/statuses"),
-        "rocketchat": (
-            rc_login("statuses.add_userstatus"),
-            "/api/v1/custom-user-status.create",
-        ),
-        "liveperson": (lp_login(), f"{LP}?v=1"),
-        "selfcommunity": (sc_login(), "/api/v2/status/"),
-    }
-
-
 @pytest.mark.parametrize("body", [NESTED, '{"name": "a\\u0000b", "text": "a\\u0000"}'])
-@pytest.mark.parametrize("surface", ["libredesk", "rocketchat", "liveperson", "selfcommunity"])
-def test_deep_nesting_and_nul_characters_are_parse_errors(clients, surface, body):
-    client, path = clients[surface]
-    response = client.post(path, body, content_type="application/json")
+@pytest.mark.parametrize("surface", each_surface([s for s in TESTED if s.tests.write]))
+@signs_in
+def test_deep_nesting_and_nul_characters_are_parse_errors(request, surface, body):
+    client = signed_in(request, surface)
+    response = client.post(surface.tests.write, body, content_type="application/json")
     assert response.status_code == 400, response.content
     assert response["Content-Type"].startswith("application/json")
 
@@ -248,7 +247,9 @@ def test_reason_admin_shows_only_the_managers_accounts(client):
 
 
 def test_nothing_returns_html_errors_on_api_paths(client):
-    for path in ["/api/v1/nope", "/api/v2/nope/", "/api/account/acme/nope"]:
+    paths = [path for surface in TESTED for path in surface.tests.unknown]
+    assert {"/api/v1/nope", "/api/v2/nope/", "/api/account/acme/nope"} <= set(paths)
+    for path in paths:
         response = client.get(path)
         assert response.status_code == 404
         assert response["Content-Type"].startswith("application/json")
@@ -265,35 +266,39 @@ def test_oauth_login_page_is_rate_limited(client):
     assert set(codes[:30]) == {200} and codes[30] == 429
 
 
-@pytest.mark.parametrize(
-    ("path", "surface"),
-    [
-        # Libredesk's routes are nouns under /api/v1/, with or without a trailing slash.
-        ("/api/v1/statuses/", "libredesk"),
-        ("/api/v1/", "libredesk"),
-        ("/api/v1/agents", "libredesk"),
-        ("/api/v1/conversations", "libredesk"),
-        ("/api/v1/agents/1/api-keys", "libredesk"),
-        # Rocket.Chat's are method names (with a dot), and login, me and logout.
-        ("/api/v1/custom-user-status.nope", "rocketchat"),
-        ("/api/v1/channels.list", "rocketchat"),
-        ("/api/v1/me/", "rocketchat"),
-        ("/api/v1/login/x", "rocketchat"),
-        ("/api/account/", "liveperson"),
-        ("/api/account/acme/nope", "liveperson"),
-        ("/api/v2/nope/", "selfcommunity"),
-    ],
-)
-def test_an_unknown_path_answers_in_the_shape_of_the_surface_that_owns_it(client, path, surface):
+# Each surface's unknown paths (config/surfaces.py): Libredesk's routes are nouns under
+# /api/v1/, with or without a trailing slash; Rocket.Chat's are method names (with a dot),
+# and login, me and logout.
+@pytest.mark.parametrize(("surface", "path"), by_surface(lambda surface: surface.tests.unknown))
+def test_an_unknown_path_answers_in_the_shape_of_the_surface_that_owns_it(client, surface, path):
     response = client.get(path)
     assert response.status_code == 404
-    body = response.json()
-    shape = {
-        "libredesk": lambda: (
-            body["status"] == "error" and body["error_type"] == "NotFoundException"
-        ),
-        "rocketchat": lambda: body["success"] is False and body["errorType"] == "not_found",
-        "liveperson": lambda: set(body) == {"message", "errors"},
-        "selfcommunity": lambda: body["errors"][0]["code"] == "not_found",
-    }[surface]
-    assert shape(), body
+    assert response.json() == surface.tests.not_found
+
+
+def test_the_unknown_paths_of_each_surface_are_as_before():
+    unknown = {surface.tag: set(surface.tests.unknown) for surface in TESTED}
+    assert unknown["Libredesk"] >= {
+        "/api/v1/statuses/",
+        "/api/v1/",
+        "/api/v1/agents",
+        "/api/v1/conversations",
+        "/api/v1/agents/1/api-keys",
+    }
+    assert unknown["Rocket.Chat"] >= {
+        "/api/v1/custom-user-status.nope",
+        "/api/v1/channels.list",
+        "/api/v1/me/",
+        "/api/v1/login/x",
+    }
+    assert unknown["LivePerson"] >= {"/api/account/", "/api/account/acme/nope"}
+    assert unknown["SelfCommunity"] >= {"/api/v2/nope/"}
+
+
+def test_every_path_of_a_surface_answers_errors_in_the_shape_the_surface_names(settings):
+    # settings.API_ERROR_SHAPES is derived from config/surfaces.py: no other surface's
+    # pattern takes a surface's routes or unknown paths (Libredesk's /api/v1/ is tried last).
+    for surface in TESTED:
+        for path in [*surface_routes(surface), *surface.tests.unknown]:
+            dotted = next(d for pattern, d in settings.API_ERROR_SHAPES if re.match(pattern, path))
+            assert import_string(dotted) is error_shape_of(surface, path), (surface.tag, path)

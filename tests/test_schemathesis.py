@@ -1,11 +1,12 @@
 """Schemathesis over the portal's own OpenAPI document.
 
-Every operation of the four surfaces is called in-process (the Django WSGI app, inside the
-test's database transaction) with real credentials of a user who holds all of that
-surface's permissions, and with ids of objects that exist, so that writes and detail
-routes are reached and not only answered 401, 403 or 404. Each reply is checked against
-the document: no 5xx, a documented status code, a body that matches the documented
-schema, a documented content type.
+Every operation of every surface (config/surfaces.py) is called in-process (the Django
+WSGI app, inside the test's database transaction) with real credentials of a user who holds
+all of that surface's permissions (a new surface that reuses a credential gets that
+credential's, by the operation's security scheme), and with ids of objects that exist, so
+that writes and detail routes are reached and not only answered 401, 403 or 404. Each
+reply is checked against the document: no 5xx, a documented status code, a body that
+matches the documented schema, a documented content type.
 
 The run is deterministic and bounded: derandomized Hypothesis with a fixed seed and no
 example database, `MAX_EXAMPLES` generated cases per operation besides Schemathesis's
@@ -35,6 +36,7 @@ from schemathesis.specs.openapi.checks import (
 
 from access.services import api_key_issue, login_token_issue
 from community.models import Category, Media, Status, Tag
+from config.surfaces import LIBREDESK, LIVEPERSON, ROCKETCHAT, SELFCOMMUNITY
 from config.wsgi import application
 from reasons.models import Account, StatusReason
 from reasons.services import account_bearer_issue
@@ -48,6 +50,7 @@ from tests.factories import (
     UserFactory,
     UserStatusFactory,
 )
+from tests.surfaces import TESTED, openapi_paths
 
 MAX_EXAMPLES = 10
 SEED = 20240601
@@ -101,6 +104,14 @@ def load_schema():
 
 
 schema = load_schema()
+# The surface of each path of the document (config/surfaces.py): every operation has one.
+SURFACE_OF = {path: surface for surface in TESTED for path in openapi_paths(surface)}
+
+
+def first_scheme(case):
+    """The first security scheme the operation accepts (its surface's own credentials)."""
+    security = schema.raw_schema["paths"][case.path][case.method.lower()].get("security", [])
+    return next(iter(security[0])) if security and security[0] else None
 
 
 class Choice:
@@ -136,6 +147,14 @@ class Portal:
         self.account.members.add(self.lp_user)
         AccountFactory(id="elsewhere")  # exists, but lp_user is not a member
         self.sc_user = UserFactory(perms=SELFCOMMUNITY_PERMS, is_staff=True)
+        # The credentials of each OpenAPI security scheme: a surface that reuses one is
+        # called with it, with no line here (config/surfaces.py registers the surface).
+        self.credentials = {
+            "tokenAuth": self.api_key,
+            "basicAuth": self.api_key,
+            "authToken": self.login_token,
+            "oauth2": self.oauth2_bearer,
+        }
         self.ids = {}
         self.kinds = {
             # kind: (the live objects of that kind, how to make one)
@@ -179,25 +198,33 @@ class Portal:
     def headers(self, case):
         """Fresh credentials for the operation's surface: logout and the key routes revoke
         them, so none is reused from an earlier example."""
-        path = case.path
-        if path.startswith(("/api/v1/statuses", "/api/v1/agents/")):
-            issued = api_key_issue(user=self.agent, actor=self.agent)
-            return {"Authorization": f"token {issued.api_key}:{issued.api_secret}"}
-        if path.startswith("/api/v1/"):
-            issued = login_token_issue(user=self.rc_user)
-            return {"X-Auth-Token": issued.auth_token, "X-User-Id": issued.user_id}
-        if path.startswith("/api/account/"):
+        surface = SURFACE_OF[case.path]
+        if surface is LIVEPERSON:
             issued = account_bearer_issue(
                 account_id=ACCOUNT, username=self.lp_user.username, password=PASSWORD
             )
+            path = case.path
             if path.endswith("/refresh") and isinstance(case.body, dict) and "csrf" in case.body:
                 case.body["csrf"] = issued.csrf  # the session's own (refresh takes no bearer)
             # The Login Service's refresh takes the cookie (plus the body's csrf) only.
             case.cookies = {**(case.cookies or {}), "Session_id": issued.session_id}
             return {"Authorization": f"Bearer {issued.bearer}"}
-        if path.startswith("/api/v2/"):
-            return {"Authorization": f"Bearer {issue_bearer(self.sc_user, self.oauth_app)}"}
-        raise AssertionError(f"no credentials for {path}")
+        # Rocket.Chat's login route has no security of its own: its surface's headers.
+        scheme = {LIBREDESK: "tokenAuth", ROCKETCHAT: "authToken", SELFCOMMUNITY: "oauth2"}.get(
+            surface
+        ) or first_scheme(case)
+        return self.credentials[scheme]()
+
+    def api_key(self):
+        issued = api_key_issue(user=self.agent, actor=self.agent)
+        return {"Authorization": f"token {issued.api_key}:{issued.api_secret}"}
+
+    def login_token(self):
+        issued = login_token_issue(user=self.rc_user)
+        return {"X-Auth-Token": issued.auth_token, "X-User-Id": issued.user_id}
+
+    def oauth2_bearer(self):
+        return {"Authorization": f"Bearer {issue_bearer(self.sc_user, self.oauth_app)}"}
 
     def prepare(self, case):
         """Point the generated request at real things.
@@ -219,7 +246,7 @@ class Portal:
         if "agent_id" in path and choice.of("agent_id", [True, True, False]):
             path["agent_id"] = str(self.other_agent.pk)
         if case.meta is None or case.meta.generation.mode.is_positive:
-            if case.path.startswith("/api/account/"):
+            if SURFACE_OF[case.path] is LIVEPERSON:
                 self.liveperson_version_and_revision(case, choice)
             fix = BODY_FIXES.get((case.method, case.path))
             if fix is not None:
@@ -377,10 +404,12 @@ def explicit_case(portal, method, path):
             ids[name] = ACCOUNT
         elif name == "agent_id":
             ids[name] = str(portal.other_agent.pk)
-        else:
+        elif name in PATH_IDS:
             kind = PATH_IDS[name]
             ids[name] = str(portal.existing(kind(path) if callable(kind) else kind))
-    query = {"v": "1.0"} if path.startswith("/api/account/") else None
+        else:
+            ids[name] = "1"
+    query = {"v": "1.0"} if SURFACE_OF[path] is LIVEPERSON else None
     return schema[path][method].Case(path_parameters=ids, query=query)
 
 

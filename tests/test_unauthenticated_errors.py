@@ -3,11 +3,23 @@
 import pytest
 from django.db import connection
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
+from config.surfaces import ROCKETCHAT, SELFCOMMUNITY
 from statuses.models import ConversationStatus
 from tests.factories import AccountFactory, StatusReasonFactory, UserFactory
+from tests.surfaces import (
+    TESTED,
+    api_routes,
+    body_keys,
+    by_surface,
+    each_surface,
+    error_shape_of,
+    signed_in,
+    signs_in,
+    surface_of,
+    surface_routes,
+)
 
 LP = "/api/account/acme/configuration/le-agents/status-reasons"
 SURROGATE_LOGIN = '{"user":"\\ud800","username":"\\ud800","password":"x"}'
@@ -181,44 +193,16 @@ def test_a_content_length_of_superscript_digits_is_not_a_500(sc_login):
 HTML_PAGES = {"/api/docs/", "/api/redoc/", "/api/schema/", "/api/redoc/redoc.standalone.js"}
 
 
-def api_routes():
-    """Every concrete path of the API, with `1` for each path parameter."""
-    found = []
-
-    def walk(patterns, prefix):
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                walk(entry.url_patterns, prefix + str(entry.pattern))
-            elif isinstance(entry, URLPattern):
-                route = prefix + str(entry.pattern)
-                if route.startswith("api/") and "^" not in route:
-                    found.append(
-                        "/"
-                        + route.replace("<str:", "<").split("<")[0]
-                        + "1" * ("<" in route)
-                        + (route.split(">", 1)[1] if ">" in route else "")
-                    )
-
-    walk(get_resolver().url_patterns, "")
-    return sorted(set(found))
-
-
 @pytest.mark.django_db
-def test_options_on_every_api_route_is_never_a_server_error(
-    make_agent, rc_login, lp_login, sc_login
-):
-    clients = [
-        APIClient(),
-        make_agent("statuses.add_conversationstatus", "statuses.change_conversationstatus"),
-        rc_login("statuses.add_userstatus"),
-        lp_login(),
-        sc_login("community.add_category", "community.change_category"),
-    ]
+@signs_in
+def test_options_on_every_api_route_is_never_a_server_error(request):
+    clients = [APIClient(), *(signed_in(request, surface) for surface in TESTED)]
     routes = api_routes()
     assert "/api/v2/status/1/" in routes and "/api/v1/statuses/1" in routes
     for path in routes:
+        surface = surface_of(path)
+        query = f"?{surface.tests.query}" if surface and surface.tests.query else ""
         for client in clients:
-            query = "?v=1" if path.startswith("/api/account/") else ""
             response = client.options(path + query)
             assert response.status_code < 500, (path, response.status_code, response.content)
             if path not in HTML_PAGES:
@@ -236,22 +220,26 @@ def test_options_on_a_status_post_describes_the_update_body(sc_login):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("path", "key"),
-    [
-        ("/api/v1/statuses", "error_type"),
-        ("/api/v1/custom-user-status.list", "success"),
-        ("/api/v2/status/", "errors"),
-        ("/api/account/acme/configuration/le-agents/status-reasons?v=1", "errors"),
-        # LivePerson's Login Service answers in its own `{"error": {...}}` body.
-        ("/api/account/acme/login", "error"),
-        ("/api/account/acme/refresh", "error"),
-    ],
-)
-def test_a_disallowed_host_on_an_api_path_is_a_json_400(client, path, key):
-    response = client.get(path, HTTP_HOST="evil.example")
+@pytest.mark.parametrize(("surface", "path"), by_surface(surface_routes))
+def test_a_disallowed_host_on_an_api_path_is_a_json_400(client, surface, path):
+    # In the error shape the surface names for the path: LivePerson's Login Service (login,
+    # refresh, logout) answers in its own `{"error": {...}}` body.
+    query = f"?{surface.tests.query}" if surface.tests.query else ""
+    response = client.get(path + query, HTTP_HOST="evil.example")
     assert response.status_code == 400
-    assert is_json(response) and key in response.json()
+    assert is_json(response) and set(response.json()) == body_keys(error_shape_of(surface, path))
+
+
+def test_the_disallowed_host_paths_are_those_of_before():
+    covered = {path for _surface, path in (param.values for param in by_surface(surface_routes))}
+    assert covered >= {
+        "/api/v1/statuses",
+        "/api/v1/custom-user-status.list",
+        "/api/v2/status/",
+        "/api/account/1/configuration/le-agents/status-reasons",
+        "/api/account/1/login",
+        "/api/account/1/refresh",
+    }
 
 
 @pytest.mark.django_db
@@ -283,46 +271,22 @@ def database_outage(settings):
 
 @pytest.mark.postgres  # SQLite's in-memory test database cannot be made unreachable
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize(
-    ("surface", "path", "check"),
-    [
-        (
-            "libredesk",
-            "/api/v1/statuses",
-            lambda body: body["error_type"] == "GeneralException" and body["status"] == "error",
-        ),
-        ("rocketchat", "/api/v1/custom-user-status.list", lambda body: body["success"] is False),
-        (
-            "liveperson",
-            f"{LP}?v=1",
-            lambda body: set(body) == {"message", "errors"},
-        ),
-        (
-            "selfcommunity",
-            "/api/v2/status/",
-            lambda body: body["errors"][0]["code"] == "service_unavailable",
-        ),
-    ],
-)
+@pytest.mark.parametrize("surface", each_surface())
+@signs_in
 def test_an_unreachable_database_is_a_503_that_recovers_by_itself(
-    make_agent, rc_login, lp_login, sc_login, database_outage, surface, path, check, settings
+    request, database_outage, surface, settings
 ):
     # Lists are built afresh: a reply cached in Redis would still be served without the
     # database (tests/core/test_reply_cache.py covers the cache).
     settings.REPLY_CACHE_SECONDS = 0
-    client = {
-        "libredesk": lambda: make_agent(),
-        "rocketchat": lambda: rc_login(),
-        "liveperson": lambda: lp_login(),
-        "selfcommunity": lambda: sc_login(),
-    }[surface]()
+    client, path = signed_in(request, surface), surface.tests.read
     assert client.get(path).status_code == 200
     break_it, restore = database_outage
     break_it()
     response = client.get(path)
     assert response.status_code == 503, response.content
     assert response["Retry-After"] == "5"
-    assert is_json(response) and check(response.json())
+    assert is_json(response) and response.json() == surface.tests.unavailable
     restore()
     assert client.get(path).status_code == 200
 
@@ -364,15 +328,8 @@ NOT_PROVIDED = "Authentication credentials were not provided."
 HTML = "text/html,application/xhtml+xml,*/*;q=0.8"
 
 
-def surface_routes(prefix, *, exclude=()):
-    return [path for path in api_routes() if path.startswith(prefix) and path not in exclude]
-
-
-SELFCOMMUNITY_ROUTES = surface_routes("/api/v2/")
-ROCKETCHAT_ROUTES = surface_routes(
-    "/api/v1/", exclude={"/api/v1/login", "/api/v1/statuses", "/api/v1/statuses/1"}
-)
-ROCKETCHAT_ROUTES = [path for path in ROCKETCHAT_ROUTES if "/agents/" not in path]
+SELFCOMMUNITY_ROUTES = surface_routes(SELFCOMMUNITY)
+ROCKETCHAT_ROUTES = surface_routes(ROCKETCHAT, public=False)
 
 
 @pytest.fixture
@@ -449,12 +406,26 @@ def test_a_refused_bearer_is_invalid_token_on_every_selfcommunity_route(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", SELFCOMMUNITY_ROUTES)
-def test_no_bearer_at_all_is_still_not_provided(path):
-    response = APIClient().get(path)
-    assert response.status_code == 401
-    assert response.json() == {"errors": [{"code": "not_authenticated", "message": NOT_PROVIDED}]}
-    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+@pytest.mark.parametrize(
+    ("surface", "path"), by_surface(lambda surface: surface_routes(surface, public=False))
+)
+def test_no_credentials_at_all_is_the_surfaces_401_with_a_plain_challenge(surface, path):
+    # SelfCommunity still says DRF's "not provided"; Rocket.Chat's body is the one of a
+    # refused token (CONTRACTS.md).
+    query = f"?{surface.tests.query}" if surface.tests.query else ""
+    response = APIClient().get(path + query)
+    assert response.status_code == 401, response.content
+    assert response.json() == surface.tests.unauthenticated
+    assert response["WWW-Authenticate"] == surface.tests.challenge
+
+
+def test_no_credentials_bodies_are_those_of_before():
+    assert SELFCOMMUNITY.tests.unauthenticated == {
+        "errors": [{"code": "not_authenticated", "message": NOT_PROVIDED}]
+    }
+    assert SELFCOMMUNITY.tests.challenge == 'Bearer realm="api"'
+    assert ROCKETCHAT.tests.unauthenticated == ROCKETCHAT_401
+    assert ROCKETCHAT.tests.challenge == 'X-Auth-Token realm="api"'
 
 
 @pytest.mark.django_db
@@ -517,12 +488,3 @@ def test_a_refused_login_token_is_invalid_token_on_every_rocketchat_route(
     html = page.content.decode()
     assert "You must be logged in to do this." in html and NOT_PROVIDED not in html
     assert "Incorrect authentication credentials" not in html
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("path", ROCKETCHAT_ROUTES)
-def test_no_login_headers_is_the_same_body_with_a_plain_challenge(path):
-    response = APIClient().get(path)
-    assert response.status_code == 401
-    assert response.json() == ROCKETCHAT_401
-    assert response["WWW-Authenticate"] == 'X-Auth-Token realm="api"'
