@@ -110,7 +110,8 @@ SURFACE_OF = {path: surface for surface in TESTED for path in openapi_paths(surf
 
 def first_scheme(case):
     """The first security scheme the operation accepts (its surface's own credentials)."""
-    security = schema.raw_schema["paths"][case.path][case.method.lower()].get("security", [])
+    operation = schema.raw_schema["paths"][case.path][case.operation.method.lower()]
+    security = operation.get("security", [])
     return next(iter(security[0])) if security and security[0] else None
 
 
