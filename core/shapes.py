@@ -10,6 +10,8 @@ tests, a second opinion).
 
 How each key is documented, first that applies:
 - `Annotated[type, field]`: the DRF `field` (its help text, format, choices, `source`);
+- `Annotated[type, {arguments}]`: the field the type gives, with these arguments
+  (`help_text`, `read_only`, ...);
 - a field of `model` of that name: documented as a `ModelSerializer` would (read-only,
   `maxLength`, choices as an enum component), exactly as the hand-written serializers did;
 - the Python type: `bool`, `int`, `float`, `str`, `dict`, `list[...]`, or another shape
@@ -35,22 +37,22 @@ _SERIALIZERS: dict[type, type[serializers.Serializer]] = {}
 
 
 def _unwrap(hint):
-    """(type, DRF field or None, required, nullable) of one annotation."""
-    field, required, nullable = None, True, False
+    """(type, documenting field or a dict of its arguments or None, nullable) of one
+    annotation. Whether the key is required is the shape's `__required_keys__`."""
+    field, nullable = None, False
     while True:
         origin = get_origin(hint)
         if origin is Annotated:
             hint, *extras = get_args(hint)
-            field = next((x for x in extras if isinstance(x, serializers.Field)), field)
-        elif origin is NotRequired:
-            required, hint = False, get_args(hint)[0]
-        elif origin is Required:
+            documented = (serializers.Field, dict)
+            field = next((x for x in extras if isinstance(x, documented)), field)
+        elif origin in (NotRequired, Required):
             hint = get_args(hint)[0]
         elif origin in (typing.Union, types.UnionType) and type(None) in get_args(hint):
             others = [arg for arg in get_args(hint) if arg is not type(None)]
             nullable, hint = True, functools.reduce(operator.or_, others)
         else:
-            return hint, field, required, nullable
+            return hint, field, nullable
 
 
 def _hints(shape) -> dict:
@@ -68,13 +70,13 @@ def shape_columns(shape) -> tuple[str, ...]:
     columns = []
     for key, hint in _hints(shape).items():
         field = _unwrap(hint)[1]
-        columns.append(field.source if field is not None and field.source else key)
+        source = field.get("source") if isinstance(field, dict) else getattr(field, "source", None)
+        columns.append(source or key)
     return tuple(columns)
 
 
-def _field_for(hint, *, required=True, nullable=False) -> serializers.Field:
-    """The DRF field that documents a value of type `hint`."""
-    kwargs = {}
+def _field_for(hint, *, required=True, nullable=False, **kwargs) -> serializers.Field:
+    """The DRF field that documents a value of type `hint` (`kwargs` are its arguments)."""
     if not required:
         kwargs["required"] = False
     if nullable:
@@ -100,21 +102,28 @@ def _field_for(hint, *, required=True, nullable=False) -> serializers.Field:
 
 
 def reply_serializer(
-    shape, *, model=None, examples=None, component=None
+    shape, *, model=None, examples=None, component=None, read_only=False, build=None
 ) -> type[serializers.Serializer]:
-    """The serializer class that documents `shape` (made once per shape)."""
+    """The serializer class that documents `shape` (made once per shape; later calls with
+    the shape alone return it). `read_only` marks the keys documented from `model` read-only
+    (every key is in every reply). With `build(instance, context)`, the shape's fast
+    function, the class also writes replies, through it alone: a route that renders with
+    the class (a single object, a page) gives what the fast paths give."""
     if shape in _SERIALIZERS:
         return _SERIALIZERS[shape]
     model_fields = {f.name for f in model._meta.get_fields()} if model is not None else set()
-    declared, from_model = {}, []
+    declared = {}
     for key, hint in _hints(shape).items():
-        python_type, field, required, nullable = _unwrap(hint)
-        if field is not None:
+        python_type, field, nullable = _unwrap(hint)
+        required = key in shape.__required_keys__
+        if isinstance(field, serializers.Field):
             declared[key] = copy.deepcopy(field)
-        elif key in model_fields:
-            from_model.append(key)
+        elif field is None and key in model_fields:
+            continue  # documented from the model
         else:
-            declared[key] = _field_for(python_type, required=required, nullable=nullable)
+            declared[key] = _field_for(
+                python_type, required=required, nullable=nullable, **(field or {})
+            )
     attrs = {
         **declared,
         "__doc__": shape.__doc__,
@@ -122,19 +131,21 @@ def reply_serializer(
         "__qualname__": f"{component or shape.__name__}Serializer",
         "field_examples": dict(examples or {}),
     }
+    if build is not None:
+        attrs["to_representation"] = lambda self, instance: build(instance, self.context)
     base = serializers.Serializer
     if model is not None:
         base = serializers.ModelSerializer
-        attrs["Meta"] = type("Meta", (), {"model": model, "fields": list(_hints(shape))})
-    elif from_model:  # pragma: no cover - a definition error
-        raise TypeError(f"{shape.__name__}: {from_model} need a model")
+        keys = list(_hints(shape))
+        meta = {"model": model, "fields": keys, **({"read_only_fields": keys} if read_only else {})}
+        attrs["Meta"] = type("Meta", (), meta)
     serializer = type(attrs["__qualname__"], (base,), attrs)
     _SERIALIZERS[shape] = serializer
     return serializer
 
 
 def _type_problems(value, hint, where) -> list[str]:
-    python_type, _field, _required, nullable = _unwrap(hint)
+    python_type, _field, nullable = _unwrap(hint)
     if value is None:
         return [] if nullable else [f"{where}: null"]
     if typing.is_typeddict(python_type):
@@ -159,7 +170,7 @@ def shape_problems(value, shape, where="reply") -> list[str]:
     if not isinstance(value, dict):
         return [f"{where}: {value!r} is not an object"]
     hints = _hints(shape)
-    expected = [key for key in hints if key in value or _unwrap(hints[key])[2]]
+    expected = [key for key in hints if key in value or key in shape.__required_keys__]
     if list(value) != expected:
         return [f"{where}: keys {list(value)}, expected {expected}"]
     return [p for key in value for p in _type_problems(value[key], hints[key], f"{where}.{key}")]

@@ -1,18 +1,180 @@
-"""Status post replies built straight from values, for the list, the search and create.
+"""SelfCommunity's reply shapes, each written once: a TypedDict (the keys in wire order,
+their types, how the OpenAPI document describes them; `core.shapes`) and the plain
+function that builds it.
 
-`serializers.SCStatusSerializer` stays the definition of a status reply (the OpenAPI
-document is made from it, and the single-post routes use it); these functions produce the
-same JSON, key for key and in the same order (`tests/community/test_replies.py` compares
-them on rich posts), from the dicts of `community.selectors.status_page`, without DRF's
-per-field machinery.
+The functions build from the dicts of `community.selectors` (`status_page`,
+`category_details`): the list, the search, create and the webhook events. The `*_row`
+functions give those dicts from model instances, for the routes of one object and the
+category and tag pages (`serializers.SCStatusSerializer` and the others are made from the
+shapes and write their replies through these functions). `tests/community/test_replies.py`
+holds them to what the DRF serializers wrote, key for key and in the same order.
 """
 
-from django.utils import timezone
+from typing import Annotated, NotRequired, TypedDict
 
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from community import selectors
 from community.models import Media
-from community.selfcommunity.serializers import GENDER_UNSPECIFIED
 
 _image_storage = Media._meta.get_field("image").storage
+
+# The member fields SelfCommunity's types require and the portal does not keep.
+GENDER_UNSPECIFIED = "Unspecified"
+
+# Every reply object matches the JSON Schema that ts-json-schema-generator makes from the
+# vendor's TypeScript types (`@selfcommunity/types`; checked by tests/selfcommunity_sdk): every
+# key a type requires is always present with a value of its declared type, and a key the
+# type marks optional (`image?: string`) is left out when the portal has no value for it,
+# because `null` is not a value of that type. Such keys are `NotRequired`, so the OpenAPI
+# document shows them as optional and non-nullable.
+
+READ_ONLY = {"read_only": True}
+
+
+class SCTag(TypedDict):
+    """A Tag as SelfCommunity returns it (`SCTagType`); `color` is always `#rrggbb`."""
+
+    id: int
+    type: str
+    name: str
+    description: str
+    color: str
+    visible: bool
+    active: bool
+    deleted: Annotated[bool, {**READ_ONLY, "help_text": "Always false: deleting is final."}]
+    created_at: str
+
+
+class SCCategory(TypedDict):
+    """A Category as SelfCommunity returns it (`SCCategoryType`)."""
+
+    id: int
+    tags: Annotated[list[SCTag], READ_ONLY]
+    order: int
+    name: str
+    name_synonyms: str
+    slug: str
+    slogan: str
+    html_info: str
+    seo_title: str
+    seo_description: str
+    auto_follow: str
+    active: bool
+    content_only_staff: bool
+    parents: Annotated[list[int], READ_ONLY]
+    lastmod_datetime: str
+    stream_order_by: str
+
+
+ONLY_FOR_AN_IMAGE = "Only for an image media."
+
+
+class SCMedia(TypedDict):
+    """A Media as SelfCommunity returns it (`SCMediaType`); the image keys only when it has
+    an image."""
+
+    id: int
+    added_at: str
+    type: str
+    title: str
+    description: str
+    url: Annotated[str, {**READ_ONLY, "help_text": 'The link; "" for an image media.'}]
+    image: NotRequired[
+        Annotated[str, serializers.ImageField(required=False, help_text=ONLY_FOR_AN_IMAGE)]
+    ]
+    image_width: NotRequired[Annotated[int, {"help_text": ONLY_FOR_AN_IMAGE}]]
+    image_height: NotRequired[Annotated[int, {"help_text": ONLY_FOR_AN_IMAGE}]]
+    order: int
+
+
+class SCUser(TypedDict):
+    """A community member as SelfCommunity shows one (`SCUserType`): never an email or a
+    password hash. `ext_id` only when the member has one."""
+
+    id: int
+    username: str
+    real_name: Annotated[str, READ_ONLY]
+    date_joined: Annotated[str, serializers.DateTimeField()]
+    bio: Annotated[str, READ_ONLY]
+    location: Annotated[str, READ_ONLY]
+    description: Annotated[str, READ_ONLY]
+    gender: Annotated[str, {**READ_ONLY, "help_text": 'Always "Unspecified".'}]
+    website: Annotated[str, READ_ONLY]
+    avatar: Annotated[str, READ_ONLY]
+    ext_id: NotRequired[
+        Annotated[
+            str,
+            {"help_text": "The member's id in the embedding site; left out when there is none."},
+        ]
+    ]
+    tags: Annotated[list[SCTag], {**READ_ONLY, "help_text": "Always empty."}]
+    reputation: Annotated[int, {**READ_ONLY, "help_text": "Always 0."}]
+
+
+class SCLocationReply(TypedDict):
+    """A status's location in a reply (`SCContributionLocation`): `lat` and `lng` only
+    when known."""
+
+    location: Annotated[str, {"help_text": 'The place\'s name; "" when only coordinates.'}]
+    lat: NotRequired[float]
+    lng: NotRequired[float]
+
+
+class SCReaction(TypedDict, total=False):
+    """A reaction (`SCReactionType`): every key optional. The portal has no reactions, so a
+    status's `reaction` is always the empty object."""
+
+    id: int
+    label: str
+    sentiment: int
+    image: str
+    active: bool
+
+
+@extend_schema_field({"type": "array", "items": {"type": "object"}})
+class ObjectListField(serializers.Field):
+    """Documents a list of objects of any keys."""
+
+
+class SCStatus(TypedDict):
+    """A status post as SelfCommunity returns it (`SCFeedStatusType`)."""
+
+    id: int
+    type: Annotated[str, READ_ONLY]
+    action: str | None
+    html: str
+    summary: str
+    slug: Annotated[str, {**READ_ONLY, "help_text": 'From `action` or the text; may be "".'}]
+    categories: Annotated[list[SCCategory], READ_ONLY]
+    medias: Annotated[list[SCMedia], READ_ONLY]
+    location: NotRequired[
+        Annotated[SCLocationReply, {"help_text": "Left out when the status has no location."}]
+    ]
+    addressing: Annotated[list[SCTag], READ_ONLY]
+    tags: Annotated[list[SCTag], READ_ONLY]
+    author: Annotated[SCUser, READ_ONLY]
+    added_at: str
+    last_activity_at: str
+    last_edited_at: Annotated[
+        str,
+        serializers.DateTimeField(
+            read_only=True,
+            help_text="When the content was last written: `added_at` until the first edit.",
+        ),
+    ]
+    deleted: bool
+    collapsed: bool
+    comment_count: int
+    view_count: int
+    vote_count: int
+    flag_count: int
+    share_count: int
+    follower_count: Annotated[int, {**READ_ONLY, "help_text": "Always 0."}]
+    reaction: Annotated[SCReaction, {**READ_ONLY, "help_text": "Always {}: no reactions."}]
+    reactions_count: Annotated[list[dict], ObjectListField(read_only=True, help_text="Always [].")]
 
 
 def iso(value):
@@ -27,7 +189,7 @@ def iso(value):
     return text
 
 
-def tag_reply(tag: dict) -> dict:
+def tag_reply(tag: dict) -> SCTag:
     return {
         "id": tag["id"],
         "type": tag["type"],
@@ -41,7 +203,7 @@ def tag_reply(tag: dict) -> dict:
     }
 
 
-def category_reply(category: dict) -> dict:
+def category_reply(category: dict) -> SCCategory:
     return {
         "id": category["id"],
         "tags": [tag_reply(tag) for tag in category["tags"]],
@@ -62,7 +224,7 @@ def category_reply(category: dict) -> dict:
     }
 
 
-def media_reply(media: dict, request) -> dict:
+def media_reply(media: dict, request) -> SCMedia:
     reply = {
         "id": media["id"],
         "added_at": iso(media["added_at"]),
@@ -83,7 +245,7 @@ def media_reply(media: dict, request) -> dict:
     return reply
 
 
-def author_reply(author: dict) -> dict:
+def author_reply(author: dict) -> SCUser:
     profile = author["profile"] or {}
     reply = {
         "id": author["id"],
@@ -104,7 +266,7 @@ def author_reply(author: dict) -> dict:
     return reply
 
 
-def location_reply(status: dict) -> dict | None:
+def location_reply(status: dict) -> SCLocationReply | None:
     place, lat, lng = status["location"], status["location_lat"], status["location_lng"]
     if place is None and lat is None and lng is None:
         return None
@@ -116,8 +278,8 @@ def location_reply(status: dict) -> dict | None:
     return reply
 
 
-def status_reply(status: dict, request) -> dict:
-    """One status of `selectors.status_page` as `SCStatusSerializer` renders it."""
+def status_reply(status: dict, request) -> SCStatus:
+    """One status of `selectors.status_page` (or `status_row`) as its reply."""
     reply = {
         "id": status["id"],
         "type": "status",
@@ -152,3 +314,43 @@ def status_reply(status: dict, request) -> dict:
         }
     )
     return reply
+
+
+# --- the dicts of `community.selectors`, from model instances ---------------------------------
+#
+# Each reads the same relations the DRF serializers read (`.all()` of each, served by the
+# queryset's prefetches), so a route makes the queries it made.
+
+
+def tag_row(tag) -> dict:
+    return {name: getattr(tag, name) for name in selectors.TAG_COLUMNS}
+
+
+def category_row(category) -> dict:
+    row = {name: getattr(category, name) for name in selectors.CATEGORY_COLUMNS}
+    row["tags"] = [tag_row(tag) for tag in category.tags.all()]
+    row["parents"] = [parent.pk for parent in category.parents.all()]
+    return row
+
+
+def media_row(media) -> dict:
+    row = {name: getattr(media, name) for name in selectors.MEDIA_COLUMNS}
+    row["image"] = media.image.name or ""
+    return row
+
+
+def status_row(status) -> dict:
+    row = {name: getattr(status, name) for name in selectors.STATUS_COLUMNS}
+    row["categories"] = [category_row(category) for category in status.categories.all()]
+    row["medias"] = [media_row(media) for media in status.medias.all()]
+    row["addressing"] = [tag_row(tag) for tag in status.addressing.all()]
+    row["tags"] = [tag_row(tag) for tag in status.tags.all()]
+    author = status.author
+    row["author"] = {name: getattr(author, name) for name in selectors.AUTHOR_COLUMNS}
+    profile = getattr(author, "community_profile", None)
+    row["author"]["profile"] = (
+        None
+        if profile is None
+        else {name: getattr(profile, name) for name in selectors.PROFILE_COLUMNS}
+    )
+    return row

@@ -1,8 +1,6 @@
 """Translation between SelfCommunity's JSON and the community services."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.fields import empty
@@ -17,6 +15,7 @@ from community.models import (
     Tag,
     TagType,
 )
+from community.selfcommunity import replies
 from community.services import STATUS_ORDERINGS
 from core.serializers import (
     IdField,
@@ -26,6 +25,7 @@ from core.serializers import (
     StrictIntegerField,
     StrictSerializer,
 )
+from core.shapes import reply_serializer
 
 # The largest value of a PositiveIntegerField (`order`) on every database.
 MAX_ORDER = 2**31 - 1
@@ -115,181 +115,6 @@ class SCBodySerializer(StrictSerializer):
         return super().run_validation(data)
 
 
-# --- replies --------------------------------------------------------------------------------
-#
-# Every reply object matches the JSON Schema that ts-json-schema-generator makes from the
-# vendor's TypeScript types (`@selfcommunity/types`; checked by tests/selfcommunity_sdk): every
-# key a type requires is always present with a value of its declared type, and a key the
-# type marks optional (`image?: string`) is left out when the portal has no value for it,
-# because `null` is not a value of that type. Such fields are declared `required=False` and
-# not read-only, so the OpenAPI document shows them as optional and non-nullable.
-
-
-class OmitWhenNull:
-    """Leaves out the keys in `omit_when_null` whose value is None."""
-
-    omit_when_null: tuple[str, ...] = ()
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        for key in self.omit_when_null:
-            if data.get(key, "") is None:
-                del data[key]
-        return data
-
-
-class SCTagSerializer(serializers.ModelSerializer):
-    """A Tag as SelfCommunity returns it (`SCTagType`); `color` is always `#rrggbb`."""
-
-    field_examples = TAG_EXAMPLES
-
-    deleted = serializers.SerializerMethodField(help_text="Always false: deleting is final.")
-
-    class Meta:
-        model = Tag
-        fields = [
-            "id",
-            "type",
-            "name",
-            "description",
-            "color",
-            "visible",
-            "active",
-            "deleted",
-            "created_at",
-        ]
-        # Every key is in every reply (the OpenAPI document marks them required).
-        read_only_fields = fields
-
-    def get_deleted(self, tag) -> bool:
-        return False
-
-
-class SCCategorySerializer(serializers.ModelSerializer):
-    """A Category as SelfCommunity returns it (`SCCategoryType`)."""
-
-    field_examples = CATEGORY_EXAMPLES
-
-    parents = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    tags = SCTagSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Category
-        fields = [
-            "id",
-            "tags",
-            "order",
-            "name",
-            "name_synonyms",
-            "slug",
-            "slogan",
-            "html_info",
-            "seo_title",
-            "seo_description",
-            "auto_follow",
-            "active",
-            "content_only_staff",
-            "parents",
-            "lastmod_datetime",
-            "stream_order_by",
-        ]
-        # Every key is in every reply (the OpenAPI document marks them required).
-        read_only_fields = fields
-
-
-class SCMediaSerializer(OmitWhenNull, serializers.ModelSerializer):
-    """A Media as SelfCommunity returns it (`SCMediaType`); the image keys only when it has
-    an image."""
-
-    omit_when_null = ("image", "image_width", "image_height")
-    field_examples = MEDIA_EXAMPLES
-
-    url = serializers.CharField(read_only=True, help_text='The link; "" for an image media.')
-    image = serializers.ImageField(required=False, help_text="Only for an image media.")
-    image_width = serializers.IntegerField(required=False, help_text="Only for an image media.")
-    image_height = serializers.IntegerField(required=False, help_text="Only for an image media.")
-
-    class Meta:
-        model = Media
-        fields = [
-            "id",
-            "added_at",
-            "type",
-            "title",
-            "description",
-            "url",
-            "image",
-            "image_width",
-            "image_height",
-            "order",
-        ]
-        # Every key is in every reply (the OpenAPI document marks them required).
-        read_only_fields = fields
-
-
-# The member fields SelfCommunity's types require and the portal does not keep.
-GENDER_UNSPECIFIED = "Unspecified"
-
-
-class SCUserSerializer(OmitWhenNull, serializers.Serializer):
-    """A community member as SelfCommunity shows one (`SCUserType`): never an email or a
-    password hash. `ext_id` only when the member has one."""
-
-    omit_when_null = ("ext_id",)
-    field_examples = USER_EXAMPLES
-
-    id = serializers.IntegerField()
-    username = serializers.CharField()
-    real_name = serializers.SerializerMethodField()
-    date_joined = serializers.DateTimeField()
-    bio = serializers.SerializerMethodField()
-    location = serializers.SerializerMethodField()
-    description = serializers.SerializerMethodField()
-    gender = serializers.SerializerMethodField(help_text='Always "Unspecified".')
-    website = serializers.SerializerMethodField()
-    avatar = serializers.SerializerMethodField()
-    ext_id = serializers.CharField(
-        source="community_profile.ext_id",
-        required=False,
-        help_text="The member's id in the embedding site; left out when there is none.",
-    )
-    tags = serializers.SerializerMethodField(help_text="Always empty.")
-    reputation = serializers.SerializerMethodField(help_text="Always 0.")
-
-    @staticmethod
-    def _profile(user, name, default=""):
-        profile = getattr(user, "community_profile", None)
-        return getattr(profile, name) if profile is not None else default
-
-    def get_real_name(self, user) -> str:
-        return user.get_full_name()
-
-    def get_bio(self, user) -> str:
-        return self._profile(user, "bio")
-
-    def get_location(self, user) -> str:
-        return self._profile(user, "location")
-
-    def get_description(self, user) -> str:
-        return self._profile(user, "description")
-
-    def get_gender(self, user) -> str:
-        return GENDER_UNSPECIFIED
-
-    def get_website(self, user) -> str:
-        return self._profile(user, "website")
-
-    def get_avatar(self, user) -> str:
-        return self._profile(user, "avatar")
-
-    @extend_schema_field(SCTagSerializer(many=True))
-    def get_tags(self, user):
-        return []
-
-    def get_reputation(self, user) -> int:
-        return 0
-
-
 class SCLocationSerializer(serializers.Serializer):
     """Where a status was posted from; all three keys are present, each may be null."""
 
@@ -300,126 +125,55 @@ class SCLocationSerializer(serializers.Serializer):
     lng = StrictFloatField(allow_null=True, min_value=-180, max_value=180)
 
 
-class SCLocationReplySerializer(OmitWhenNull, serializers.Serializer):
-    """A status's location in a reply (`SCContributionLocation`): `lat` and `lng` only
-    when known."""
+# --- replies --------------------------------------------------------------------------------
+#
+# The classes that document the reply shapes of `community.selfcommunity.replies` (their
+# OpenAPI components). They write replies through the shapes' fast functions, so the routes
+# of one object and the category and tag pages give what the lists give.
 
-    omit_when_null = ("lat", "lng")
-    field_examples = LOCATION_EXAMPLES
-
-    location = serializers.CharField(help_text='The place\'s name; "" when only coordinates.')
-    lat = serializers.FloatField(required=False)
-    lng = serializers.FloatField(required=False)
-
-
-class SCReactionSerializer(serializers.Serializer):
-    """A reaction (`SCReactionType`): every key optional. The portal has no reactions, so a
-    status's `reaction` is always the empty object."""
-
-    field_examples = {
+SCTagSerializer = reply_serializer(
+    replies.SCTag,
+    model=Tag,
+    read_only=True,
+    examples=TAG_EXAMPLES,
+    build=lambda tag, context: replies.tag_reply(replies.tag_row(tag)),
+)
+SCCategorySerializer = reply_serializer(
+    replies.SCCategory,
+    model=Category,
+    read_only=True,
+    examples=CATEGORY_EXAMPLES,
+    build=lambda category, context: replies.category_reply(replies.category_row(category)),
+)
+SCMediaSerializer = reply_serializer(
+    replies.SCMedia,
+    model=Media,
+    read_only=True,
+    examples=MEDIA_EXAMPLES,
+    build=lambda media, context: replies.media_reply(
+        replies.media_row(media), context.get("request")
+    ),
+)
+SCUserSerializer = reply_serializer(replies.SCUser, examples=USER_EXAMPLES)
+SCLocationReplySerializer = reply_serializer(replies.SCLocationReply, examples=LOCATION_EXAMPLES)
+SCReactionSerializer = reply_serializer(
+    replies.SCReaction,
+    examples={
         "id": 1,
         "label": "Like",
         "sentiment": 1,
         "image": "https://example.com/reactions/like.png",
-    }
-
-    id = serializers.IntegerField(required=False)
-    label = serializers.CharField(required=False)
-    sentiment = serializers.IntegerField(required=False)
-    image = serializers.CharField(required=False)
-    active = serializers.BooleanField(required=False)
-
-
-@extend_schema_field(SCLocationReplySerializer)
-class SCStatusLocationField(serializers.Field):
-    """The status's location object, or None (the key is then left out)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(source="*", required=False, **kwargs)
-
-    def to_representation(self, status):
-        if status.location is None and status.location_lat is None and status.location_lng is None:
-            return None
-        place = {
-            "location": status.location or "",
-            "lat": status.location_lat,
-            "lng": status.location_lng,
-        }
-        return SCLocationReplySerializer(place).data
-
-
-class SCStatusSerializer(OmitWhenNull, serializers.ModelSerializer):
-    """A status post as SelfCommunity returns it (`SCFeedStatusType`)."""
-
-    omit_when_null = ("location",)
-    field_examples = STATUS_EXAMPLES
-
-    type = serializers.SerializerMethodField()
-    slug = serializers.CharField(read_only=True, help_text='From `action` or the text; may be "".')
-    categories = SCCategorySerializer(many=True, read_only=True)
-    medias = SCMediaSerializer(many=True, read_only=True)
-    location = SCStatusLocationField(help_text="Left out when the status has no location.")
-    addressing = SCTagSerializer(many=True, read_only=True)
-    tags = SCTagSerializer(many=True, read_only=True)
-    author = SCUserSerializer(read_only=True)
-    last_edited_at = serializers.SerializerMethodField(
-        help_text="When the content was last written: `added_at` until the first edit."
-    )
-    follower_count = serializers.SerializerMethodField(help_text="Always 0.")
-    reaction = serializers.SerializerMethodField(help_text="Always {}: no reactions.")
-    reactions_count = serializers.SerializerMethodField(help_text="Always [].")
-
-    class Meta:
-        model = Status
-        fields = [
-            "id",
-            "type",
-            "action",
-            "html",
-            "summary",
-            "slug",
-            "categories",
-            "medias",
-            "location",
-            "addressing",
-            "tags",
-            "author",
-            "added_at",
-            "last_activity_at",
-            "last_edited_at",
-            "deleted",
-            "collapsed",
-            "comment_count",
-            "view_count",
-            "vote_count",
-            "flag_count",
-            "share_count",
-            "follower_count",
-            "reaction",
-            "reactions_count",
-        ]
-        # Every key is in every reply (the OpenAPI document marks them required).
-        read_only_fields = fields
-
-    def get_type(self, status) -> str:
-        return "status"
-
-    @extend_schema_field(OpenApiTypes.DATETIME)
-    def get_last_edited_at(self, status):
-        return serializers.DateTimeField().to_representation(
-            status.last_edited_at or status.added_at
-        )
-
-    def get_follower_count(self, status) -> int:
-        return 0
-
-    @extend_schema_field(SCReactionSerializer)
-    def get_reaction(self, status):
-        return {}
-
-    @extend_schema_field({"type": "array", "items": {"type": "object"}})
-    def get_reactions_count(self, status):
-        return []
+    },
+)
+SCStatusSerializer = reply_serializer(
+    replies.SCStatus,
+    model=Status,
+    read_only=True,
+    examples=STATUS_EXAMPLES,
+    build=lambda status, context: replies.status_reply(
+        replies.status_row(status), context.get("request")
+    ),
+)
 
 
 # --- request bodies --------------------------------------------------------------------------

@@ -1,5 +1,7 @@
-"""The lean status replies (`community.selfcommunity.replies`) are SCStatusSerializer's,
-key for key, value for value and in the same order."""
+"""The SelfCommunity replies (`community.selfcommunity.replies`, each shape written once)
+are what the DRF serializers wrote (`tests.community.reference_serializers`), key for key,
+value for value and in the same order, and are valid by the shapes and their OpenAPI
+components; the columns `community.selectors` reads are the shapes' keys."""
 
 import json
 from datetime import timedelta
@@ -9,9 +11,10 @@ from django.test import RequestFactory
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
-from community import services
-from community.models import Media
-from community.selfcommunity.serializers import SCStatusSerializer
+from community import selectors, services
+from community.models import Category, Media, Status, Tag
+from community.selfcommunity import replies
+from core.shapes import shape_keys
 from tests.community.factories import (
     CategoryFactory,
     MediaFactory,
@@ -19,7 +22,14 @@ from tests.community.factories import (
     StatusFactory,
     TagFactory,
 )
+from tests.community.reference_serializers import (
+    SCCategorySerializer,
+    SCMediaSerializer,
+    SCStatusSerializer,
+    SCTagSerializer,
+)
 from tests.factories import UserFactory
+from tests.shapes import reply_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +165,137 @@ def test_create_reply_of_a_bare_post_is_the_serializers(member):
     expected = serializer_json(services.status_queryset().filter(pk=reply["id"]), STATUS)[0]
     assert json.dumps(reply) == json.dumps(expected)
     assert "location" not in reply and reply["action"] is None
+
+
+# --- one parity test per shape: the routes of one object and the category and tag pages ----
+
+
+def reference_json(serializer_class, instance, path, **kwargs):
+    request = RequestFactory().get(path)
+    data = serializer_class(instance, context={"request": request}, **kwargs).data
+    return json.loads(JSONRenderer().render(data))
+
+
+def test_the_status_shape(member, rich_statuses):
+    """SCStatus (with SCCategory, SCMedia, SCTag, SCUser, SCLocationReply and SCReaction in
+    it): each rich post's reply, and one with the longest action, equal the serializer's and
+    are valid by the shape and its component."""
+    longest = StatusFactory(
+        author=member.user,
+        action="Ä🍕" + "x" * (Status.ACTION_MAX_LENGTH - 2),
+        categories=[CategoryFactory(name="Ω" * Category.NAME_MAX_LENGTH)],
+    )
+    listed = member.get(STATUS, {"limit": 50}).json()["results"]
+    assert len(listed) == len(rich_statuses) + 1
+    for status in [*rich_statuses, longest]:
+        path = f"{STATUS}{status.pk}/"
+        response = member.get(path)
+        assert response.status_code == 200
+        reply = response.json()
+        expected = reference_json(
+            SCStatusSerializer, services.status_get(status_id=status.pk), path
+        )
+        assert json.dumps(reply) == json.dumps(expected)
+        assert reply_problems(reply, replies.SCStatus) == []
+        assert reply in listed
+
+
+def test_the_category_shape(member):
+    """SCCategory: the page and the one-category reply equal the serializer's and are valid
+    by the shape and its component (tags, several parents, the longest name, unicode)."""
+    root = CategoryFactory(name="Root", order=2, slogan="s", html_info="<p>i</p>")
+    middle = CategoryFactory(name="Ω" * Category.NAME_MAX_LENGTH, parents=[root], order=1)
+    CategoryFactory(name="Leaf “ü”", parents=[middle, root], auto_follow="forced")
+    middle.tags.set([TagFactory(type="category", name="zeta"), TagFactory(type="category")])
+    response = member.get("/api/v2/category/", {"limit": 50})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    expected = reference_json(SCCategorySerializer, services.category_list(), "/", many=True)
+    assert json.dumps(results) == json.dumps(expected) and len(results) == 3
+    for category in results:
+        assert reply_problems(category, replies.SCCategory) == []
+        one = member.get(f"/api/v2/category/{category['id']}/")
+        assert one.status_code == 200 and json.dumps(one.json()) == json.dumps(category)
+
+
+def test_the_tag_shape(member):
+    """SCTag: the page and the one-tag reply equal the serializer's and are valid by the
+    shape and its component (every type, the longest name, unicode, an empty description)."""
+    for index, kind in enumerate(Tag.Type.values):
+        TagFactory(type=kind, name=f"{index}" + "ß" * (Tag.NAME_MAX_LENGTH - 1), description="")
+    TagFactory(name="🍕 “x”", description="d" * 255, visible=False, active=False)
+    response = member.get("/api/v2/tag/", {"limit": 50})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    tags = Tag.objects.order_by("type", "name", "id")
+    expected = reference_json(SCTagSerializer, services.tag_list(), "/", many=True)
+    assert json.dumps(results) == json.dumps(expected) and len(results) == tags.count()
+    for tag in results:
+        assert reply_problems(tag, replies.SCTag) == []
+        one = member.get(f"/api/v2/tag/{tag['id']}/")
+        assert one.status_code == 200 and json.dumps(one.json()) == json.dumps(tag)
+
+
+def test_the_media_shape(member):
+    """SCMedia: an image media and a link media (the longest title, unicode), as the
+    serializer wrote them (the image as an absolute URL), valid by the shape and its
+    component."""
+    author = member.user
+    medias = [
+        MediaFactory(
+            owner=author,
+            type=Media.Type.IMAGE,
+            url="",
+            image="community/media/2026/01/pïc.png",
+            image_width=640,
+            image_height=480,
+        ),
+        MediaFactory(owner=author, title="t" * 255, description="“ü” 🍕"),
+    ]
+    for media in medias:
+        path = f"/api/v2/media/{media.pk}/"
+        response = member.get(path)
+        assert response.status_code == 200
+        reply = response.json()
+        expected = reference_json(SCMediaSerializer, Media.objects.get(pk=media.pk), path)
+        assert json.dumps(reply) == json.dumps(expected)
+        assert reply_problems(reply, replies.SCMedia) == []
+    assert response.json()["url"] and "image" not in response.json()
+
+
+# The keys a shape computes rather than reads from its model's columns.
+COMPUTED = {
+    "SCStatus": {
+        "type",
+        "categories",
+        "medias",
+        "location",
+        "addressing",
+        "tags",
+        "author",
+        "follower_count",
+        "reaction",
+        "reactions_count",
+    },
+    "SCCategory": {"tags", "parents"},
+    "SCTag": {"deleted"},
+    "SCMedia": set(),
+}
+
+
+@pytest.mark.parametrize(
+    ("shape", "columns", "extra"),
+    [
+        (replies.SCStatus, selectors.STATUS_COLUMNS, {"location_lat", "location_lng"}),
+        (replies.SCCategory, selectors.CATEGORY_COLUMNS, set()),
+        (replies.SCTag, selectors.TAG_COLUMNS, set()),
+        (replies.SCMedia, selectors.MEDIA_COLUMNS, set()),
+    ],
+)
+def test_the_columns_read_are_the_shapes_keys(shape, columns, extra):
+    """A key added to a shape and not to the columns `community.selectors` reads (or the
+    other way round) fails here, unless the shape computes it."""
+    read = [key for key in shape_keys(shape) if key not in COMPUTED[shape.__name__]]
+    if shape is replies.SCStatus:
+        read.insert(read.index("added_at"), "location")  # with location_lat and location_lng
+    assert [c for c in columns if c not in extra] == read
