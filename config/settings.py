@@ -11,7 +11,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from config.surfaces import ERROR_SHAPES, OPENAPI_DESCRIPTION, OPENAPI_TAGS
+from config.surfaces import ERROR_SHAPES, EVENT_SHAPES, OPENAPI_DESCRIPTION, OPENAPI_TAGS
 from core.exports import CSV, JSON
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -410,13 +410,9 @@ IMPORT_PENDING_SECONDS = 3600
 TASKS = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "webhooks"]}
 }
-# Where each kind of object gets its surface's shape (the vendor folders register them).
-WEBHOOKS_EVENT_SHAPES = [
-    "statuses.libredesk.events",
-    "statuses.rocketchat.events",
-    "reasons.liveperson.events",
-    "community.selfcommunity.events",
-]
+# Where each kind of object gets its surfaces' shapes: the modules each surface of
+# config/surfaces.py names (`events`), which register them.
+WEBHOOKS_EVENT_SHAPES = EVENT_SHAPES
 # Targets on loopback, private, link-local (cloud metadata) or other non-public addresses
 # are refused, at delivery time too, unless this is on (tests and `make run` turn it on).
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)

@@ -11,6 +11,7 @@ from core.surfaces import (
     Surface,
     SurfaceTests,
     error_shapes,
+    event_shape_modules,
     openapi_description,
     openapi_tags,
 )
@@ -31,6 +32,7 @@ LIBREDESK = Surface(
     credentials="An agent's API key and secret, made on the admin's Credentials page or "
     "with POST /api/v1/agents/{id}/api-key; the secret is shown once.",
     contract="docs/contracts/libredesk.md",
+    events=("statuses.libredesk.events",),
     objects="conversation statuses",
     urls=(("api/v1/", "statuses.libredesk.urls"),),
     # Libredesk's routes are nouns under /api/v1/; Rocket.Chat's method names share it.
@@ -83,6 +85,7 @@ ROCKETCHAT = Surface(
     authentication=(("X-Auth-Token: <authToken>", "X-User-Id: <userId>"),),
     credentials="The authToken and userId of the reply of POST /api/v1/login.",
     contract="docs/contracts/rocketchat.md",
+    events=("statuses.rocketchat.events",),
     objects="custom user statuses",
     notes="The other custom user status routes are `.create`, `.update` and `.delete`, all POST.",
     urls=(("api/v1/", "statuses.rocketchat.urls"),),
@@ -131,6 +134,7 @@ LIVEPERSON = Surface(
     authentication=(("Authorization: Bearer <bearer>",),),
     credentials="The bearer from POST /api/account/{accountId}/login, valid for that account only.",
     contract="docs/contracts/liveperson.md",
+    events=("reasons.liveperson.events",),
     objects="agent status reasons",
     urls=(("api/", "reasons.liveperson.urls"),),
     errors=(
@@ -163,6 +167,7 @@ SELFCOMMUNITY = Surface(
     authentication=(("Authorization: Bearer <access_token>",),),
     credentials="An access token from the portal's OAuth2 server (see OAuth2).",
     contract="docs/contracts/selfcommunity.md",
+    events=("community.selfcommunity.events",),
     objects="community status posts",
     urls=(("api/v2/", "community.selfcommunity.urls"),),
     errors=(ErrorPaths(r"/api/v2/", "community.selfcommunity.errors.ERRORS"),),
@@ -203,3 +208,5 @@ OPENAPI_TAGS = openapi_tags(SURFACES)
 OPENAPI_DESCRIPTION = openapi_description(SURFACES)
 # settings.API_ERROR_SHAPES
 ERROR_SHAPES = error_shapes(SURFACES)
+# WEBHOOKS_EVENT_SHAPES
+EVENT_SHAPES = event_shape_modules(SURFACES)

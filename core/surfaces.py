@@ -76,6 +76,8 @@ class Surface:
     urls: tuple[tuple[str, str], ...] = ()
     # Which paths answer errors in which of its error shapes, in the order tried.
     errors: tuple[ErrorPaths, ...] = ()
+    # The modules that register its shapes of webhook events (webhooks.catalogue.shape).
+    events: tuple[str, ...] = ()
     # What its objects are, for the OpenAPI document's description ("conversation statuses").
     objects: str = ""
     # A sentence or two more for the API documentation (Markdown).
@@ -122,6 +124,11 @@ def openapi_description(surfaces) -> str:
     named = [f"{s.tag} ({s.objects})" for s in surfaces if s.objects]
     listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
     return f"Status APIs wire-compatible with {listed}."
+
+
+def event_shape_modules(surfaces) -> list[str]:
+    """WEBHOOKS_EVENT_SHAPES: every surface's event-shape modules, in the surfaces' order."""
+    return [module for surface in surfaces for module in surface.events]
 
 
 def error_shapes(surfaces) -> list[tuple[str, str]]:
