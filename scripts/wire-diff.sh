@@ -12,7 +12,9 @@
 #   WIRE_TREE=/tmp/wire-before WIRE_OUT=/tmp/wire/before.jsonl scripts/wire-diff.sh --record-only
 # Environment: WIRE_TREE (the tree to record; default this one), WIRE_OUT (default
 # /tmp/wire/after.jsonl), PYTEST (default this tree's .venv/bin/pytest), WIRE_SUITES (test
-# paths, space-separated, instead of the API suites: for a quick look, not for the proof).
+# paths, space-separated, instead of the API suites: for a quick look, not for the proof),
+# WIRE_BODY_LIMIT (bodies longer than this, 4096 bytes, are shown as a digest: raise it for
+# both recordings to see what changed in a long body).
 set -euo pipefail
 
 usage="usage: scripts/wire-diff.sh BASELINE.jsonl | --record-only"
@@ -81,4 +83,33 @@ if diff -U 9 -F '^=== ' --label "before ($baseline)" --label "after ($out)" \
     echo "wire unchanged: $(wc -l <"$out") records match the baseline" >&2
     exit "$((tests_status == 0 ? 0 : 1))"
 fi
+
+# Tests renamed or added by the refactor show in the diff above as records gone and new.
+# Matched on their content alone (without the test id), the records tell what really changed.
+"$python" - "$baseline" "$out" >&2 <<'PY'
+import collections
+import json
+import sys
+
+
+def load(path):
+    records = collections.defaultdict(list)
+    with open(path, encoding="utf-8") as src:
+        for line in src:
+            record = json.loads(line)
+            name = f"{record.pop('test')} #{record.pop('n')}"
+            records[json.dumps(record, ensure_ascii=False)].append(name)
+    return records
+
+
+before, after = load(sys.argv[1]), load(sys.argv[2])
+gone = [(names[len(after.get(key, [])) :], key) for key, names in before.items()]
+gone = [(name, key) for names, key in gone for name in names]
+new = sum(max(0, len(names) - len(before.get(key, []))) for key, names in after.items())
+print(f"\nby content: {len(gone)} baseline records have no identical record after (changed", end="")
+print(f" or gone); {new} records after are new (new tests, or the changed ones)")
+for name, key in sorted(gone)[:30]:
+    record = json.loads(key)
+    print(f"  {name}: {record.get('method')} {record.get('path')} -> {record.get('status')}")
+PY
 exit 1

@@ -37,7 +37,8 @@ import pytest
 
 RECORD_PATH = os.environ.get("WIRE_RECORD")
 PREFIXES = ("/api/", "/oauth/", "/docs/")
-BODY_LIMIT = 4096
+# Longer bodies are shown as a digest; WIRE_BODY_LIMIT=1000000 shows them, to see what changed.
+BODY_LIMIT = int(os.environ.get("WIRE_BODY_LIMIT") or 4096)
 REPLY_HEADERS = ("content-type", "www-authenticate", "retry-after", "location", "allow")
 # Request headers that carry a secret: shown as a placeholder, the same one as the value
 # wherever else it appears in the test (a reply body that handed it out, a later request).
@@ -422,8 +423,29 @@ def pytest_unconfigure(config):
         state.file = None
 
 
+def reset_factory_sequences():
+    """Each test's factory_boy sequences start at 0, as when it runs alone: "agent12" or
+    "Status 7" then depend on the test, not on how many tests ran before it (a refactor
+    adds tests)."""
+    try:
+        import factory
+    except ImportError:
+        return
+    pending, seen = [factory.base.Factory], set()
+    while pending:
+        for sub in pending.pop().__subclasses__():
+            if sub in seen:
+                continue
+            seen.add(sub)
+            pending.append(sub)
+            if not sub._meta.abstract:
+                sub.reset_sequence(0, force=True)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
     state.node, state.count, state.values, state.kinds = item.nodeid, 0, {}, {}
+    if state.file is not None:
+        reset_factory_sequences()
     yield
     state.node = None
