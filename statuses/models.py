@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import ErrorCode
 from core.history import HistoricalRecords
 from core.text import (
+    NAME_ANGLE_BRACKETS,
+    NAME_CONTROL_CHARACTERS,
     NameKeyMixin,
     NameKeyQuerySet,
     has_control_characters,
@@ -117,23 +119,31 @@ USER_STATUS_NAME_MAX_LENGTH = 120
 USER_STATUS_NAME_FORBIDDEN = frozenset("><&\"'")
 
 
-def validate_user_status_name(value: str) -> None:
-    """A custom user status name has none of `> < & " '` (Rocket.Chat's rule), no control
-    character (the portal's rule for every name, core.text.validate_name_characters) and
-    at most 120 characters.
+USER_STATUS_NAME_CHARACTERS = _("A custom user status name cannot contain &, \" or '.")
+USER_STATUS_NAME_TOO_LONG = _("A custom user status name can have at most %(limit)d characters.")
 
-    All break the same rule ("not a valid name", code `invalid`, Rocket.Chat's words): the
-    length is checked here too, ahead of the field's own max_length check, so that a
-    too-long name is reported like a forbidden character rather than with a second wording.
+
+def validate_user_status_name(value: str) -> None:
+    """A custom user status name has no control character and no `<` or `>` (the
+    portal's rule for every name, core.text.validate_name_characters), none of `&`, `"`
+    or `'` either (the chat shows names in HTML) and at most 120 characters.
+
+    Each is reported in the portal's words (the first that applies), all with the one
+    code `invalid` and the name as `params["value"]`: the surfaces word a name that
+    breaks any of them alike. The length is checked here, ahead of the field's own
+    max_length check, so that a too-long name has that code too.
     """
-    if (
-        USER_STATUS_NAME_FORBIDDEN & set(value)
-        or has_control_characters(value)
-        or len(value) > USER_STATUS_NAME_MAX_LENGTH
-    ):
-        raise ValidationError(
-            _("%(value)s is not a valid name"), code=ErrorCode.INVALID, params={"value": value}
-        )
+    if has_control_characters(value):
+        message = NAME_CONTROL_CHARACTERS
+    elif "<" in value or ">" in value:
+        message = NAME_ANGLE_BRACKETS
+    elif USER_STATUS_NAME_FORBIDDEN & set(value):
+        message = USER_STATUS_NAME_CHARACTERS
+    elif len(value) > USER_STATUS_NAME_MAX_LENGTH:
+        message = USER_STATUS_NAME_TOO_LONG % {"limit": USER_STATUS_NAME_MAX_LENGTH}
+    else:
+        return
+    raise ValidationError(message, code=ErrorCode.INVALID, params={"value": value})
 
 
 class UserStatus(NameKeyMixin, models.Model):
@@ -149,10 +159,14 @@ class UserStatus(NameKeyMixin, models.Model):
         _("name"),
         max_length=NAME_MAX_LENGTH,
         validators=[validate_user_status_name],
-        error_messages={"blank": _("The field Name is required")},
     )
     name_key = name_key_field()
-    status_type = models.CharField(_("status type"), max_length=16, choices=UserStatusType.choices)
+    status_type = models.CharField(
+        _("status type"),
+        max_length=16,
+        choices=UserStatusType.choices,
+        error_messages={"blank": _("The status type is required.")},
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 

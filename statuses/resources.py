@@ -52,8 +52,8 @@ class UserStatusResource(ServiceResource):
         model = UserStatus
         fields = ["id", *field_names(UserStatusFields)]
         import_id_fields = ["id"]
-        # The services check every row (in their order); cleaning the instance first would
-        # word the status type's error differently.
+        # The services check every row (in the model's order, a taken name by the write);
+        # cleaning the instance first would report a row's errors another way.
         clean_model_instances = False
 
     def get_instance(self, instance_loader, row):

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from core.db import check_fields, raise_on_integrity_error
 from core.errors import ConflictError, DomainError, ErrorCode, NotFoundError
 from core.ids import parse_id
-from core.text import name_key
 from statuses.models import ConversationStatus, UserStatus
+from statuses.selectors import user_status_name_in_use
 from webhooks.services import emit
 
 # The kinds of object these services report to webhook subscribers (webhooks.catalogue).
@@ -102,12 +102,12 @@ def _conversation_status_name_taken() -> ConflictError:
 
 
 def _conversation_status_protect(status: ConversationStatus, *, action: str) -> None:
-    # The portal's words, which the admin and the import show; the Libredesk API words
-    # the code in statuses.libredesk.errors.
+    # The portal's words, which the admin and the import show; each API words the code
+    # (with its `action`) in its own errors.py.
     if status.is_default:
         message = {
-            "update": _("Cannot update default conversation status"),
-            "delete": _("Cannot delete default conversation status"),
+            "update": _("A default conversation status cannot be changed."),
+            "delete": _("A default conversation status cannot be deleted."),
         }[action]
         raise DomainError(message, code=ErrorCode.DEFAULT_PROTECTED, params={"action": action})
 
@@ -157,9 +157,10 @@ def conversation_status_delete(*, status: ConversationStatus) -> None:
 # --- custom user statuses -------------------------------------------------------------------
 
 
-def _user_status_name_taken() -> ConflictError:
-    # The portal's words, as the model's unique constraint says them to the admin's form;
-    # the Rocket.Chat API words it in statuses.rocketchat.errors.
+def user_status_name_taken() -> ConflictError:
+    """The error of a custom user status name already in use, in the portal's words (as
+    the model's unique constraint says them to the admin's form). Raised by the writes,
+    and by a surface that reports a taken name ahead of other failures."""
     return ConflictError(
         _("The custom user status name is already in use."),
         code=ErrorCode.NAME_TAKEN,
@@ -172,59 +173,25 @@ def user_status_check(
 ) -> str:
     """Check a custom user status's fields; return the name as stored (trimmed).
 
-    Fields are checked one at a time, in the model's order, each completely (its own
-    rules, then whether another status has the value: `exclude_id` is the status itself)
-    before the next, and only the first failure is raised: the name (`blank`, then
-    `invalid`), whether it is taken (`name_taken`), then the status type (`required`,
-    then `invalid`).
+    The model's rules run field by field in the model's order, and only the first
+    failure is raised: the name (`blank`, then `invalid`), then the status type (`blank`,
+    then `invalid_choice`); then whether another status has the name (`name_taken`;
+    `exclude_id` is the status itself).
     """
     given = _fields(UserStatusFields, fields, values)
-    stored = _user_status_name_checked(given.name)
-    if _user_status_name_in_use(stored, exclude_id=exclude_id):
-        raise _user_status_name_taken()
-    _user_status_type_check(given.status_type)
+    stored = _user_status_fields_check(given)
+    if user_status_name_in_use(name=stored, exclude_id=exclude_id):
+        raise user_status_name_taken()
     return stored
 
 
-def _user_status_write_check(given: UserStatusFields, *, exclude_id: str | None) -> str:
-    """user_status_check for a write that the unique constraint guards: the same errors in
-    the same order, with the look-up of a taken name only when a later field fails too
-    (the name is reported first). Otherwise the write's IntegrityError reports it, and a
-    valid write runs no SELECT before its INSERT or UPDATE."""
-    stored = _user_status_name_checked(given.name)
-    try:
-        _user_status_type_check(given.status_type)
-    except DomainError:
-        if _user_status_name_in_use(stored, exclude_id=exclude_id):
-            raise _user_status_name_taken() from None
-        raise
-    return stored
-
-
-def _user_status_name_checked(name: str) -> str:
-    """The name as stored (trimmed), or its first failure of the model's rules."""
-    candidate = UserStatus(id=None, name=name.strip())  # id=None: no random id to make
-    check_fields(candidate, fields=["name"])
+def _user_status_fields_check(given: UserStatusFields) -> str:
+    """The model's rules for every field of `given`, in the model's order (the first
+    failure raised); the name as stored (trimmed). A taken name is not looked up: a
+    write's unique constraint reports it, so a valid write runs no SELECT first."""
+    candidate = UserStatus(id=None)  # id=None: no random id to make
+    check_fields(candidate, fields=_assign(candidate, given))
     return candidate.name
-
-
-def _user_status_name_in_use(name: str, *, exclude_id: str | None) -> bool:
-    statuses = UserStatus.objects.filter(name_key=name_key(name))
-    return statuses.exclude(pk=exclude_id).exists() if exclude_id else statuses.exists()
-
-
-def _user_status_type_check(status_type: str) -> None:
-    if not status_type:
-        raise DomainError(
-            _("The status type is required."), code=ErrorCode.REQUIRED, field="status_type"
-        )
-    if status_type not in UserStatus.Type.values:
-        raise DomainError(
-            _("%(value)s is not a valid status type") % {"value": status_type},
-            code=ErrorCode.INVALID,
-            field="status_type",
-            params={"value": status_type},
-        )
 
 
 class SearchPattern(Protocol):
@@ -275,12 +242,14 @@ def user_status_get(*, status_id: str | None) -> UserStatus:
 
 
 def user_status_create(*, fields: UserStatusFields | None = None, **values: Any) -> UserStatus:
-    """Create a custom user status; names are unique as compared by core.text.name_key."""
+    """Create a custom user status: the fields are checked in the model's order (as
+    user_status_check), then written; a name already used (names are unique as compared
+    by core.text.name_key) is `name_taken`, reported by the unique constraint."""
     given = _fields(UserStatusFields, fields, values)
-    _user_status_write_check(given, exclude_id=None)
+    _user_status_fields_check(given)
     status = UserStatus()
     _assign(status, given)
-    with raise_on_integrity_error(_user_status_name_taken()):
+    with raise_on_integrity_error(user_status_name_taken()):
         status.save(force_insert=True)
         emit(USER_STATUS, "created", [status])
     return status
@@ -289,11 +258,12 @@ def user_status_create(*, fields: UserStatusFields | None = None, **values: Any)
 def user_status_update(
     *, status: UserStatus, fields: UserStatusFields | None = None, **values: Any
 ) -> UserStatus:
-    """Rename a custom user status and/or change its type, under the create rules."""
+    """Rename a custom user status and/or change its type, under the create rules (its own
+    name in another form is not taken)."""
     given = _fields(UserStatusFields, fields, values)
-    _user_status_write_check(given, exclude_id=status.pk)
+    _user_status_fields_check(given)
     names = _assign(status, given)
-    with raise_on_integrity_error(_user_status_name_taken()):
+    with raise_on_integrity_error(user_status_name_taken()):
         status.save(update_fields=[*names, "updated_at"])
         emit(USER_STATUS, "updated", [status])
     return status

@@ -193,14 +193,20 @@ def test_access_models_point_at_no_domain_app():
 
 
 # What a vendor's dialect looks like: its error codes and method names, field paths such as
-# `[2].text`, and the capitalised field names Rocket.Chat's messages use.
+# `[2].text`, the capitalised field names Rocket.Chat's messages use, and the vendors' own
+# texts for the domain's codes (Rocket.Chat's "The field Name is required" and "... is not
+# a valid name", Libredesk's "Cannot update default conversation status").
 VENDOR_DIALECT = re.compile(
     r"insertOrUpdateUserStatus|deleteCustomUserStatus|Custom_User_Status|error-[a-z-]+|"
     r"invalid-params|errorType|\[%d\]|\[\{|\[i\]|\"(Name|StatusType)\"|"
-    r"(Input|Unauthorized|Permission|NotFound|Conflict|RateLimit|General)Exception"
+    r"(Input|Unauthorized|Permission|NotFound|Conflict|RateLimit|General)Exception|"
+    r"The field [A-Z]\w* is required|\bStatusType\b|Cannot (update|delete) default|"
+    r"is not a valid (name|status type)"
 )
+# The domain's own modules: its rules (services, selectors) and the models, whose messages
+# (a field's error_messages, a validator's) the admin and the import show.
 DOMAIN_MODULES = sorted(
-    path for path in ROOT.glob("*/*.py") if path.stem in {"services", "selectors"}
+    path for path in ROOT.glob("*/*.py") if path.stem in {"services", "selectors", "models"}
 )
 
 

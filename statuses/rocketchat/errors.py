@@ -139,7 +139,8 @@ class RocketChatErrors(ErrorShape):
         if code in (ErrorCode.REQUIRED, ErrorCode.BLANK) and field in FIELDS:
             details = {"method": SAVE_METHOD, "field": FIELDS[field]}
             return _failure(problem, REQUIRED_TEXTS[field], REQUIRED, details=details)
-        if code == ErrorCode.INVALID and field in FIELDS:
+        # The status type's not-a-choice is Django's own rule (`invalid_choice`).
+        if code in (ErrorCode.INVALID, ErrorCode.INVALID_CHOICE) and field in FIELDS:
             value = params["value"]
             details = {"method": SAVE_METHOD, "input": value, "field": FIELDS[field]}
             text = NOT_VALID_TEXTS[field] % {"value": value}

@@ -10,8 +10,9 @@ from rest_framework.throttling import ScopedRateThrottle
 from access.authentication import LoginTokenAuthentication
 from access.services import login_token_issue, login_token_revoke, user_authenticate_password
 from core.api import SurfaceView
+from core.errors import DomainError
 from core.permissions import require_perms
-from statuses import services
+from statuses import selectors, services
 from statuses.rocketchat import serializers as rc
 from statuses.rocketchat.errors import ERRORS
 from statuses.rocketchat.pagination import StatusPagination
@@ -126,6 +127,25 @@ class LogoutView(RocketChatView):
         return self.post(request)
 
 
+def in_rocketchat_order(write, fields, *, exclude_id=None):
+    """`write()` (a create or update of `fields`) with its failures in Rocket.Chat's order
+    (insertOrUpdateUserStatus): the name's own rules, then whether the name is taken,
+    then the status type.
+
+    The services check the name, then the status type, and leave a taken name to the
+    write's unique constraint. So when the status type fails (the name passed its rules),
+    whether the name is taken is asked then, and reported first. The look-up runs on that
+    failure only: a valid write still runs no SELECT before it."""
+    try:
+        return write()
+    except DomainError as error:
+        if error.field == "status_type" and selectors.user_status_name_in_use(
+            name=fields.name, exclude_id=exclude_id
+        ):
+            raise services.user_status_name_taken() from None
+        raise
+
+
 def status_reply(status):
     """Rocket.Chat's reply carrying one custom user status."""
     return Response({"customUserStatus": rc.user_status_data(status), "success": True})
@@ -191,7 +211,7 @@ class UserStatusCreateView(RocketChatView):
     )
     def post(self, request):
         fields = services.UserStatusFields(**self.read(rc.UserStatusCreateSerializer))
-        status = services.user_status_create(fields=fields)
+        status = in_rocketchat_order(lambda: services.user_status_create(fields=fields), fields)
         return status_reply(status)
 
 
@@ -213,9 +233,13 @@ class UserStatusUpdateView(RocketChatView):
     )
     def post(self, request):
         body = self.read(rc.UserStatusUpdateSerializer)
-        status = services.user_status_get(status_id=body["status_id"])
+        current = services.user_status_get(status_id=body["status_id"])
         fields = services.UserStatusFields(name=body["name"], status_type=body["status_type"])
-        status = services.user_status_update(status=status, fields=fields)
+        status = in_rocketchat_order(
+            lambda: services.user_status_update(status=current, fields=fields),
+            fields,
+            exclude_id=current.pk,
+        )
         return status_reply(status)
 
 

@@ -112,17 +112,22 @@ def test_reimporting_the_export_changes_nothing(admin_client):
         (
             CONVERSATION,
             "name,category\nFine one,open\nSNOOZED,waiting\n",
-            "Cannot update default conversation status",
+            "A default conversation status cannot be changed.",
         ),
         (
             USER_STATUS,
             "name,status_type\nFine one,busy\nBad <name>,busy\n",
-            "Bad <name> is not a valid name",
+            "A name cannot contain < or >.",
         ),
         (
             USER_STATUS,
             "name,status_type\nFine one,busy\nOther,Busy\n",
             "status_type must be one of online, away, busy, offline",
+        ),
+        (
+            USER_STATUS,
+            "name,status_type\nFine one,busy\nOther,\n",
+            "The status type is required.",
         ),
         (
             REASONS,

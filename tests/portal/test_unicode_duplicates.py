@@ -49,7 +49,7 @@ def test_user_status_admin(admin_client):
     response = admin_client.post(
         "/admin/statuses/userstatus/add/", {"name": "\u200b", "status_type": "busy"}
     )
-    assert "The field Name is required" in form_errors(response)
+    assert "The name needs at least one visible character." in form_errors(response)
     assert UserStatus.objects.count() == 1
 
 

@@ -118,6 +118,7 @@ def test_a_default_conversation_status_cannot_be_updated():
         services.conversation_status_update(status=default, name="Changed", category="waiting")
     assert caught.value.code == "default_protected"
     assert caught.value.params == {"action": "update"}
+    assert caught.value.message == "A default conversation status cannot be changed."
     default.refresh_from_db()
     assert (default.name, default.category) == ("Open", "open")
 
@@ -128,6 +129,7 @@ def test_a_default_conversation_status_cannot_be_deleted():
         services.conversation_status_delete(status=default)
     assert caught.value.code == "default_protected"
     assert caught.value.params == {"action": "delete"}
+    assert caught.value.message == "A default conversation status cannot be deleted."
     assert ConversationStatus.objects.filter(pk=default.pk).exists()
 
 
@@ -150,18 +152,22 @@ def test_conversation_status_get_of_an_unknown_id_is_not_found(status_id):
 @pytest.mark.parametrize(
     ("name", "status_type", "code", "field"),
     [
-        # the name is checked first: blank, then not valid...
+        # the model's order: the name first, blank, then not valid...
         ("", "", "blank", "name"),
         ("   ", "nope", "blank", "name"),
         ("\u200b", "Busy", "blank", "name"),
         ("a<b", "", "invalid", "name"),
-        # ...then whether it is taken (before the type is looked at)...
-        ("TAKEN", "", "name_taken", "name"),
-        ("taken", "Busy", "name_taken", "name"),
-        # ...then the status type: missing, then not one of the four
-        ("Free", "", "required", "status_type"),
-        ("Free", "Offline", "invalid", "status_type"),
-        ("Free", " busy", "invalid", "status_type"),
+        # ...then the status type: missing, then not one of the four (a taken name is
+        # the write's to report, after every field has passed)...
+        ("TAKEN", "", "blank", "status_type"),
+        ("taken", "Busy", "invalid_choice", "status_type"),
+        ("Free", "", "blank", "status_type"),
+        ("Free", "Offline", "invalid_choice", "status_type"),
+        ("Free", " busy", "invalid_choice", "status_type"),
+        # ...then whether the name is taken. (Rocket.Chat reports a taken name before the
+        # status type: its view does, tests/statuses/test_rocketchat_api.py.)
+        ("TAKEN", "busy", "name_taken", "name"),
+        (" taken ", "away", "name_taken", "name"),
     ],
 )
 def test_user_status_rules_run_in_order(name, status_type, code, field):
@@ -178,14 +184,22 @@ def test_user_status_name_with_a_forbidden_character_is_invalid(char):
         services.user_status_create(name=f" x{char}y ", status_type="busy")
     assert (caught.value.code, caught.value.field) == ("invalid", "name")
     assert caught.value.params == {"value": f"x{char}y"}
-    assert caught.value.message == f"x{char}y is not a valid name"
+    expected = (
+        "A name cannot contain < or >."
+        if char in "<>"
+        else ("A custom user status name cannot contain &, \" or '.")
+    )
+    assert caught.value.message == expected
 
 
 def test_user_status_invalid_type_names_the_value():
     with pytest.raises(DomainError) as caught:
         services.user_status_create(name="Free", status_type="Offline")
     assert caught.value.params == {"value": "Offline"}
-    assert caught.value.message == "Offline is not a valid status type"
+    assert caught.value.message == "Value 'Offline' is not a valid choice."
+    with pytest.raises(DomainError) as caught:
+        services.user_status_create(name="Free", status_type="")
+    assert caught.value.message == "The status type is required."
 
 
 def test_user_status_name_length():
@@ -223,24 +237,30 @@ def test_user_status_update_to_a_look_alike_of_another_is_taken(first, second):
     assert (status.name, status.status_type) == ("Other", "away")
 
 
-def test_user_status_update_to_a_taken_name_with_a_bad_type_is_taken():
-    """The name is reported before the type, on update too."""
+def test_user_status_update_to_a_taken_name_with_a_bad_type_is_the_type():
+    """The fields are checked in the model's order on update too: the type before a
+    taken name, which the write reports."""
     services.user_status_create(name="Taken", status_type="busy")
     status = services.user_status_create(name="Other", status_type="away")
-    with pytest.raises(ConflictError) as caught:
+    with pytest.raises(DomainError) as caught:
         services.user_status_update(status=status, name=" TAKEN", status_type="Busy")
+    assert (caught.value.code, caught.value.field) == ("invalid_choice", "status_type")
+    with pytest.raises(ConflictError) as caught:
+        services.user_status_update(status=status, name=" TAKEN", status_type="busy")
     assert (caught.value.code, caught.value.field) == ("name_taken", "name")
     # Its own name in another form is not taken: the type is what is wrong.
     with pytest.raises(DomainError) as caught:
         services.user_status_update(status=status, name="OTHER", status_type="Busy")
-    assert (caught.value.code, caught.value.field) == ("invalid", "status_type")
+    assert (caught.value.code, caught.value.field) == ("invalid_choice", "status_type")
+    status.refresh_from_db()
+    assert (status.name, status.status_type) == ("Other", "away")
 
 
 def test_user_status_update_applies_the_rules_and_keeps_the_row_on_failure():
     status = services.user_status_create(name="Lunch", status_type="away")
     with pytest.raises(DomainError) as caught:
         services.user_status_update(status=status, name="Lunch", status_type="Busy")
-    assert (caught.value.code, caught.value.field) == ("invalid", "status_type")
+    assert (caught.value.code, caught.value.field) == ("invalid_choice", "status_type")
     status.refresh_from_db()
     assert (status.name, status.status_type) == ("Lunch", "away")
 
@@ -292,9 +312,9 @@ def test_the_model_carries_the_name_rules_for_the_admin():
     from django.core.exceptions import ValidationError
 
     for name, message in [
-        ("a<b", "a<b is not a valid name"),
-        ("\u200b", "The field Name is required"),
-        ("x" * 121, "x" * 121 + " is not a valid name"),
+        ("a<b", "A name cannot contain < or >."),
+        ("\u200b", "The name needs at least one visible character."),
+        ("x" * 121, "A custom user status name can have at most 120 characters."),
     ]:
         with pytest.raises(ValidationError) as caught:
             UserStatus(name=name, status_type="busy").full_clean()
