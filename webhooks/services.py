@@ -76,10 +76,21 @@ def _next_sequences(keys: list[str]) -> dict[str, list[int]]:
 def _subscribers(event_types: list[str], *, kind: str, scope: str) -> list[Subscription]:
     """The active subscriptions to any of `event_types` whose owner may view the objects
     now: the model's view permission, and for a kind whose events carry a scope, the rule
-    its domain app registered for that scope. One query, however many subscriptions and
-    owners."""
+    its domain app registered for that scope. Two queries however many subscriptions and
+    owners, and only the first (a plain one) when nobody wants these event types: every
+    write runs this, and most have no subscriber."""
+    wanted = set(event_types)
+    candidates = [
+        pk
+        for pk, types in Subscription.objects.filter(is_active=True).values_list(
+            "pk", "event_types"
+        )
+        if not wanted.isdisjoint(types)
+    ]
+    if not candidates:
+        return []
     of_kind = catalogue.KINDS[kind]
-    subscriptions = Subscription.objects.filter(is_active=True).filter(
+    subscriptions = Subscription.objects.filter(pk__in=candidates).filter(
         may_view_model(OuterRef("owner_id"), of_kind.model)
     )
     if of_kind.scope:
@@ -87,11 +98,7 @@ def _subscribers(event_types: list[str], *, kind: str, scope: str) -> list[Subsc
             Q(scope="") | Q(scope=scope),
             catalogue.SCOPES[of_kind.scope].visible_to(scope, OuterRef("owner_id")),
         )
-    return [
-        subscription
-        for subscription in subscriptions.only("id", "event_types", "scope")
-        if not set(event_types).isdisjoint(subscription.event_types)
-    ]
+    return list(subscriptions.only("id", "event_types", "scope"))
 
 
 def _body(event_type: str, when: datetime, data: dict) -> str:
