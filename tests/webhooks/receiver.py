@@ -24,6 +24,7 @@ class Receiver:
     reply: bytes = b""
     delay: float = 0.0
     in_flight: int = 0
+    torn: int = 0  # requests whose body never fully arrived
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -53,6 +54,14 @@ def start_receiver() -> Receiver:
                 receiver.in_flight += 1
             length = int(self.headers.get("Content-Length") or 0)
             entry = Received(dict(self.headers.items()), self.rfile.read(length), started)
+            if len(entry.body) < length:
+                # The sender died between the headers and the end of the body (a worker
+                # killed mid-send): a torn request, which a subscriber's signature check
+                # refuses and nobody gets a reply to; it is not a delivery.
+                with receiver.lock:
+                    receiver.in_flight -= 1
+                    receiver.torn += 1
+                return
             try:
                 if receiver.delay:
                     time.sleep(receiver.delay)
