@@ -172,6 +172,9 @@ class Category(NameKeyMixin, models.Model):
         limit_choices_to={"type": TagType.CATEGORY},
         verbose_name=_("tags"),
     )
+    follower_count = models.PositiveIntegerField(
+        _("followers"), default=0, editable=False, help_text=_("Members who follow it.")
+    )
     lastmod_datetime = models.DateTimeField(_("last modified"), auto_now=True)
     # Parent changes are M2M and not versioned; the category's own fields are.
     history = HistoricalRecords()
@@ -218,6 +221,7 @@ class MediaType(models.TextChoices):
     IMAGE = "image", _("Image")
     DOC = "doc", _("Document")
     SHARE = "share", _("Share")
+    EMBED = "embed", _("Embed")
 
 
 class Media(models.Model):
@@ -246,6 +250,20 @@ class Media(models.Model):
     image_height = models.PositiveIntegerField(_("image height"), null=True, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     added_at = models.DateTimeField(_("added at"), default=timezone.now)
+    # A share media points at the status it shares.
+    shared_object = models.ForeignKey(
+        "Status",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="share_medias",
+        verbose_name=_("shared status"),
+    )
+    # An embed media describes an object outside the community (SelfCommunity's Embed).
+    embed_type = models.CharField(_("embed type"), max_length=255, blank=True)
+    embed_id = models.CharField(_("embed id"), max_length=255, blank=True)
+    embed_metadata = models.JSONField(_("embed metadata"), default=dict, blank=True)
+    click_count = models.PositiveIntegerField(_("clicks"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("media")
@@ -263,6 +281,16 @@ class Media(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(type=MediaType.IMAGE) | ~models.Q(image=""),
                 name="community_media_image_has_file",
+            ),
+            # A share media shares a status; an embed media names its embed.
+            models.CheckConstraint(
+                condition=~models.Q(type=MediaType.SHARE) | models.Q(shared_object__isnull=False),
+                name="community_media_share_has_object",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(type=MediaType.EMBED)
+                | (~models.Q(embed_type="") & ~models.Q(embed_id="")),
+                name="community_media_embed_has_id",
             ),
         ]
 
@@ -364,6 +392,7 @@ class Status(models.Model):
     vote_count = models.PositiveIntegerField(_("votes"), default=0)
     flag_count = models.PositiveIntegerField(_("flags"), default=0)
     share_count = models.PositiveIntegerField(_("shares"), default=0)
+    follower_count = models.PositiveIntegerField(_("followers"), default=0)
 
     class Meta:
         verbose_name = _("status post")
@@ -388,6 +417,182 @@ class Status(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.action or self.summary[:60]}"
+
+
+class FlagType(models.IntegerChoices):
+    """Why a member flags a status (SelfCommunity's `SCFlagTypeEnum`)."""
+
+    SPAM = 0, _("spam")
+    AGGRESSIVE = 1, _("aggressive")
+    VULGAR = 2, _("vulgar")
+    POOR = 3, _("poor")
+    OFFTOPIC = 4, _("offtopic")
+
+
+class FlagModeration(models.TextChoices):
+    """What a moderator decided about a flagged status (`SCFlagModerationStatusType`)."""
+
+    PENDING = "", _("not moderated")
+    IGNORED = "ignored", _("ignored")
+    DELETED = "deleted", _("deleted")
+    HIDDEN = "hidden", _("hidden")
+
+
+class _MemberMark(models.Model):
+    """One member's mark on one status (a vote, a follow, ...): at most one per member."""
+
+    status = models.ForeignKey(Status, on_delete=models.CASCADE, verbose_name=_("status post"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="%(app_label)s_%(class)s_set",
+        verbose_name=_("member"),
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.user} on #{self.status_id}"
+
+
+def _one_per_member(name: str) -> list:
+    return [models.UniqueConstraint(fields=["status", "user"], name=f"community_{name}_once")]
+
+
+class StatusVote(_MemberMark):
+    """A member's vote (SelfCommunity's default reaction, id 1) on a status."""
+
+    reaction = models.PositiveSmallIntegerField(_("reaction"), default=1)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        default_related_name = "votes"
+        ordering = ["-added_at", "-id"]
+        constraints = _one_per_member("vote")
+
+
+class StatusFollow(_MemberMark):
+    """A member follows a status."""
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        default_related_name = "follows"
+        ordering = ["-added_at", "-id"]
+        constraints = _one_per_member("follow")
+
+
+class StatusFlag(_MemberMark):
+    """A member reports a status to the moderators."""
+
+    flag_type = models.PositiveSmallIntegerField(_("reason"), choices=FlagType.choices)
+    moderation = models.CharField(
+        _("moderation"), max_length=16, choices=FlagModeration.choices, blank=True, default=""
+    )
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderated by"),
+    )
+
+    class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        default_related_name = "flags"
+        ordering = ["-added_at", "-id"]
+        constraints = [
+            *_one_per_member("flag"),
+            models.CheckConstraint(
+                condition=models.Q(flag_type__in=FlagType.values), name="community_flag_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(moderation__in=FlagModeration.values),
+                name="community_flag_moderation_valid",
+            ),
+        ]
+
+
+class StatusHide(_MemberMark):
+    """A member hid a status: it leaves that member's lists."""
+
+    class Meta:
+        verbose_name = _("hidden status")
+        verbose_name_plural = _("hidden statuses")
+        default_related_name = "hides"
+        ordering = ["-added_at", "-id"]
+        constraints = _one_per_member("hide")
+
+
+class StatusSuspend(_MemberMark):
+    """A member suspended the notifications about a status."""
+
+    class Meta:
+        verbose_name = _("suspended notification")
+        verbose_name_plural = _("suspended notifications")
+        default_related_name = "suspends"
+        ordering = ["-added_at", "-id"]
+        constraints = _one_per_member("suspend")
+
+
+class CategoryFollow(models.Model):
+    """A member follows a category."""
+
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="follows", verbose_name=_("category")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="community_category_follows",
+        verbose_name=_("member"),
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("category follow")
+        verbose_name_plural = _("category follows")
+        ordering = ["-added_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "user"], name="community_category_follow_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} follows {self.category_id}"
+
+
+class MediaUpload(models.Model):
+    """A chunked upload in progress: the chunks received so far, appended in a file of
+    their own, until `media/upload/complete/` turns it into a media or it expires."""
+
+    upload_id = models.CharField(_("upload id"), max_length=64, unique=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="community_media_uploads",
+        verbose_name=_("owner"),
+    )
+    field = models.CharField(_("field"), max_length=16, default="image")
+    path = models.CharField(_("file"), max_length=500)
+    offset = models.PositiveBigIntegerField(_("bytes received"), default=0)
+    total = models.PositiveBigIntegerField(_("bytes announced"))
+    created_at = models.DateTimeField(_("started at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("chunked upload")
+        verbose_name_plural = _("chunked uploads")
+
+    def __str__(self):
+        return f"{self.upload_id} ({self.offset}/{self.total})"
 
 
 class WriteCount(models.Model):

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from community.selfcommunity import views
+from community.selfcommunity import urls_media, urls_status, urls_taxonomy, views
 
 # Any other path under /api/v2/ is a 404 in SelfCommunity's shape from the portal's 404
 # handler (settings.API_ERROR_SHAPES), as for the other surfaces.
 urlpatterns = [
+    *urls_status.urlpatterns,
+    *urls_taxonomy.urlpatterns,
+    *urls_media.urlpatterns,
     path("status/", views.StatusListView.as_view(), name="selfcommunity-status-list"),
     path("status/search/", views.StatusSearchView.as_view(), name="selfcommunity-status-search"),
     path(

@@ -36,6 +36,12 @@ class MediaFactory(factory.django.DjangoModelFactory):
     type = Media.Type.URL
     url = factory.Sequence(lambda n: f"https://example.com/page/{n}")
     title = "A page"
+    # A share media shares a status (a database constraint).
+    shared_object = factory.Maybe(
+        factory.LazyAttribute(lambda media: media.type == Media.Type.SHARE),
+        yes_declaration=factory.SubFactory("tests.community.factories.StatusFactory"),
+        no_declaration=None,
+    )
 
 
 class MemberProfileFactory(factory.django.DjangoModelFactory):
