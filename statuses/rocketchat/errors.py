@@ -121,7 +121,9 @@ class RocketChatErrors(ErrorShape):
             # Rocket.Chat's delete route checks this itself, without an errorType.
             return _failure(problem, _('The "customUserStatusId" params is required!'))
         if code == "invalid_sort":
-            return _failure(problem, problem.message, "error-invalid-sort")
+            # Rocket.Chat's parseJsonQuery helper throws it, and names itself in `details`.
+            details = {"helperMethod": "parseJsonQuery"}
+            return _failure(problem, problem.message, "error-invalid-sort", details=details)
         if code in AJV_TEXTS:
             details = {
                 "unknown": {"additionalProperty": field},

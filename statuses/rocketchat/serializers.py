@@ -165,6 +165,11 @@ QUERY_EQUALS = {"_id": "status_id", "name": "name_equals", "statusType": "status
 QUERY_REGEX_MAX_LENGTH = 512
 # Query parameters that DRF itself reads (the renderer override of the browsable API).
 DRF_QUERY_PARAMS = frozenset({"format"})
+# Parameters whose empty value means "not given", as Rocket.Chat's route reads them (`name ?
+# {$regex...} : {}`, `_id ? {_id} : {}`, `if (params.sort)`, `if (params.query)`; its ajv
+# schema coerces an empty offset or count to null, which getPaginationItems takes as not
+# given): its own admin table sends `name=` until something is typed in its search box.
+EMPTY_MEANS_ABSENT = frozenset({"name", "_id", "sort", "query", "offset", "count"})
 
 
 class PagingSerializer(serializers.Serializer):
@@ -187,10 +192,11 @@ class ListQuerySerializer(PagingSerializer, StrictSerializer):
     """Query parameters of custom-user-status.list; any other parameter is `unknown`.
     `sort` is validated as the ordering to apply (Rocket.Chat's field names mapped to the
     model's, ties broken by id); `query` as the service's filters (`status_id`,
-    `name_equals`, `status_type`, `name_pattern`)."""
+    `name_equals`, `status_type`, `name_pattern`). An empty parameter of
+    EMPTY_MEANS_ABSENT is not given."""
 
     default_error_messages = {
-        "invalid_sort": _('Invalid sort parameter provided "{sort}"'),
+        "invalid_sort": _('Invalid sort parameter provided: "{sort}"'),
         "query_not_object": _("must be a JSON object"),
         "query_key": _('"{key}" is not a supported key'),
         "query_value": _('the value of "{key}" must be a string or, on name, a $regex'),
@@ -281,7 +287,12 @@ class ListQuerySerializer(PagingSerializer, StrictSerializer):
         return {**attrs, "filters": filters}
 
     def to_internal_value(self, data):
-        data = {key: data.get(key) for key in data if key not in DRF_QUERY_PARAMS}
+        data = {
+            key: data.get(key)
+            for key in data
+            if key not in DRF_QUERY_PARAMS
+            and not (key in EMPTY_MEANS_ABSENT and data.get(key) == "")
+        }
         try:
             return super().to_internal_value(data)
         except ValidationError as exc:

@@ -6,154 +6,27 @@
 // - @rocket.chat/sdk (its REST half, lib/api.js): login, and logout with GET;
 // and validates every reply it receives against the JSON schemas that
 // @rocket.chat/core-typings (ICustomUserStatus, IMeApiUser, ...) and
-// @rocket.chat/rest-typings (the /me schema, the 400/401/403 error validators) publish.
-// Prints one line "RC-RESULT <json>" and exits non-zero on any failure.
+// @rocket.chat/rest-typings (the /me schema, the 400/401/403 error validators) publish
+// (vendor.mjs). Prints one line "RC-RESULT <json>" and exits non-zero on any failure.
 import assert from 'node:assert/strict';
-import { createRequire, register } from 'node:module';
 
-register('./esm-hooks.mjs', import.meta.url);
-
-const require = createRequire(import.meta.url);
-const { RestClient } = require('@rocket.chat/api-client');
-const { schemas } = require('@rocket.chat/core-typings/dist/Ajv.js');
-const restAjv = await import('@rocket.chat/rest-typings/dist/v1/Ajv.js');
-const { meSuccessResponseSchema } = await import(
-  '@rocket.chat/rest-typings/dist/v1/me/meSuccessResponse.js'
-);
+import {
+  checked,
+  client as restClient,
+  fails,
+  login as restLogin,
+  ok,
+  require,
+  validate,
+} from './vendor.mjs';
 
 const [baseUrl, managerName, viewerName, password] = process.argv.slice(2);
 if (!baseUrl || !managerName || !viewerName || !password) {
   throw new Error('usage: node run.mjs BASE_URL MANAGER VIEWER PASSWORD');
 }
 
-// --- the vendor's schemas ---------------------------------------------------------------
-
-// As Rocket.Chat's server does: every core-typings component is registered on
-// rest-typings' ajv under its `#/components/schemas/<name>` reference.
-const { ajv } = restAjv;
-for (const [name, schema] of Object.entries(schemas.components.schemas)) {
-  ajv.addSchema(schema, `#/components/schemas/${name}`);
-}
-const ref = (name) => ({ $ref: `#/components/schemas/${name}` });
-// A component with nothing outside it (the /me schema's `unevaluatedProperties: false`).
-const exactly = (name) => ({ type: 'object', allOf: [ref(name)], unevaluatedProperties: false });
-const success = { type: 'boolean', enum: [true] };
-
-// The envelopes are TypeScript only in rest-typings (v1/customUserStatus.d.ts,
-// helpers/PaginatedResult.d.ts; API.v1.success adds `success: true`); the login and logout
-// bodies are Rocket.Chat's server's (rest-typings types them loosely). Their members are
-// the vendor's own JSON schemas.
-const validators = {
-  me: ajv.compile(meSuccessResponseSchema),
-  login: ajv.compile({
-    type: 'object',
-    properties: {
-      status: { type: 'string', enum: ['success'] },
-      data: {
-        type: 'object',
-        properties: {
-          userId: { type: 'string' },
-          authToken: { type: 'string' },
-          me: exactly('IMeApiUser'),
-        },
-        required: ['userId', 'authToken', 'me'],
-        additionalProperties: false,
-      },
-      success,
-    },
-    required: ['status', 'data', 'success'],
-    additionalProperties: false,
-  }),
-  logout: ajv.compile({
-    type: 'object',
-    properties: {
-      status: { type: 'string', enum: ['success'] },
-      data: {
-        type: 'object',
-        properties: { message: { type: 'string' } },
-        required: ['message'],
-        additionalProperties: false,
-      },
-    },
-    required: ['status', 'data'],
-    additionalProperties: false,
-  }),
-  list: ajv.compile({
-    type: 'object',
-    properties: {
-      statuses: { type: 'array', items: exactly('ICustomUserStatus') },
-      count: { type: 'number' },
-      offset: { type: 'number' },
-      total: { type: 'number' },
-      success,
-    },
-    required: ['statuses', 'count', 'offset', 'total', 'success'],
-    additionalProperties: false,
-  }),
-  status: ajv.compile({
-    type: 'object',
-    properties: { customUserStatus: exactly('ICustomUserStatus'), success },
-    required: ['customUserStatus', 'success'],
-    additionalProperties: false,
-  }),
-  deleted: ajv.compile({
-    type: 'object',
-    properties: { success },
-    required: ['success'],
-    additionalProperties: false,
-  }),
-  400: restAjv.validateBadRequestErrorResponse,
-  401: restAjv.validateUnauthorizedErrorResponse,
-  403: restAjv.validateForbiddenErrorResponse,
-};
-
-const checked = [];
-
-function validate(kind, what, body) {
-  const check = validators[kind];
-  // rest-typings' ajv coerces types: validate a copy, so the test sees the reply as sent.
-  const copy = structuredClone(body);
-  if (!check(copy)) {
-    throw new Error(
-      `${what}: the reply fails the ${kind} schema: ${ajv.errorsText(check.errors)}\n` +
-        JSON.stringify(body),
-    );
-  }
-  checked.push(`${what}: ${kind}`);
-  return body;
-}
-
-// --- @rocket.chat/api-client ------------------------------------------------------------
-
-/** A call that must succeed; its reply is validated as `kind`. */
-async function ok(kind, what, call) {
-  return validate(kind, what, await call());
-}
-
-/** A call that must fail with `status`; its body is validated by that status's schema. */
-async function fails(status, what, call) {
-  let response;
-  try {
-    await call();
-  } catch (error) {
-    response = error;
-  }
-  assert.ok(response instanceof Response, `${what}: expected HTTP ${status}, got success`);
-  assert.equal(response.status, status, `${what}: HTTP status`);
-  return validate(status, what, await response.json());
-}
-
-function client(credentials) {
-  return new RestClient({ baseUrl, credentials });
-}
-
-async function login(rest, user) {
-  const reply = await ok('login', `login ${user}`, () =>
-    rest.post('/v1/login', { user, password }),
-  );
-  rest.setCredentials({ 'X-User-Id': reply.data.userId, 'X-Auth-Token': reply.data.authToken });
-  return reply;
-}
+const client = (credentials) => restClient(baseUrl, credentials);
+const login = (rest, user) => restLogin(rest, user, password);
 
 const result = {};
 const anonymous = client();

@@ -511,9 +511,52 @@ def test_list_sort_and_filters(rc_login, db):
 
 @pytest.mark.parametrize("sort", ["nope", '{"name":2}', '{"password":1}', "[]", "{}"])
 def test_list_invalid_sort(rc_login, sort):
-    response = rc_login().get(LIST, {"sort": sort})
-    assert response.status_code == 400
-    assert response.json()["errorType"] == "error-invalid-sort"
+    # Rocket.Chat's parseJsonQuery: `Invalid sort parameter provided: "<sort>"` (a colon),
+    # with the helper's name in `details`.
+    assert_rc_error(
+        rc_login().get(LIST, {"sort": sort}),
+        "error-invalid-sort",
+        f'Invalid sort parameter provided: "{sort}" [error-invalid-sort]',
+        {"helperMethod": "parseJsonQuery"},
+    )
+
+
+# The first request of Rocket.Chat's admin screen "Custom User Status", as its table sends it
+# through @rocket.chat/api-client while the search box is empty (tests/rocketchat_js replays
+# the whole sequence with the client itself).
+ADMIN_TABLE_FIRST_LOAD = "count=25&name=&offset=0&sort=%7B%20%22name%22%3A%201%20%7D"
+
+
+def test_list_admin_table_first_load(rc_login, db):
+    UserStatusFactory(name="Lunch", status_type="away")
+    UserStatusFactory(name="Focus", status_type="busy")
+    response = rc_login().get(LIST + "?" + ADMIN_TABLE_FIRST_LOAD)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [s["name"] for s in body["statuses"]] == ["Focus", "Lunch"]
+    assert (body["count"], body["offset"], body["total"]) == (2, 0, 2)
+
+
+@pytest.mark.parametrize("param", ["name", "_id", "sort", "query", "offset", "count"])
+def test_list_empty_parameter_is_absent(rc_login, db, param):
+    """An empty name, _id, sort or query is not given, as Rocket.Chat's falsy checks read
+    it (and an empty offset or count, which its schema makes null): every status, in the
+    default order."""
+    UserStatusFactory(name="Beta", status_type="away")
+    UserStatusFactory(name="Alpha", status_type="busy")
+    response = rc_login().get(f"{LIST}?{param}=")
+    assert response.status_code == 200, response.content
+    assert [s["name"] for s in response.json()["statuses"]] == ["Alpha", "Beta"]
+
+
+@pytest.mark.parametrize("param", ["fields", "foo"])
+def test_list_unknown_parameter_is_400_even_when_empty(rc_login, db, param):
+    assert_rc_error(
+        rc_login().get(f"{LIST}?{param}="),
+        "invalid-params",
+        "must NOT have additional properties [invalid-params]",
+        {"additionalProperty": param},
+    )
 
 
 @pytest.mark.parametrize("params", [{"offset": -1}, {"count": "ten"}, {"count": -1}])
