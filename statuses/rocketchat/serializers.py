@@ -15,7 +15,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.fields import empty
+from rest_framework.fields import SkipField, empty
 
 from core.serializers import StrictCharField, StrictSerializer
 from core.shapes import reply_serializer, shape_columns
@@ -56,6 +56,16 @@ class OptionalTextField(BodyStringField):
         return super().validate_empty_values(data)
 
 
+class KeptTextField(OptionalTextField):
+    """A body string that may be left out to keep the current value: a missing key is not
+    in the validated data; `null` still reads as "" (for the service to report)."""
+
+    def validate_empty_values(self, data):
+        if data is empty:
+            raise SkipField
+        return super().validate_empty_values(data)
+
+
 NAME_HELP = format_lazy(
     _(
         "Required: something visible, none of > < & \" ' and at most {max} characters. "
@@ -64,6 +74,10 @@ NAME_HELP = format_lazy(
     max=UserStatus.NAME_MAX_LENGTH,
 )
 STATUS_TYPE_HELP = _("Required: online, away, busy or offline.")
+KEPT_STATUS_TYPE_HELP = _(
+    "online, away, busy or offline; left out, the status keeps its type (null or an empty "
+    "string is refused as required)."
+)
 
 # Examples of the fields of a custom user status for the API documentation
 # (core.schema.PortalAutoSchema): an _id is 17 characters of Rocket.Chat's alphabet.
@@ -99,14 +113,16 @@ class UserStatusCreateSerializer(StrictSerializer):
 
 
 class UserStatusUpdateSerializer(StrictSerializer):
-    """`{"_id", "name", "statusType"}`: no other key; `_id` is required."""
+    """`{"_id", "name", "statusType"}`: no other key; `_id` is required. Without
+    `statusType` the status keeps its type (`status_type` is then not in the data), as
+    Rocket.Chat's insertOrUpdateUserStatus does and rest-typings allow."""
 
     field_examples = USER_STATUS_EXAMPLES
 
     # A null `_id` is let through to the look-up, which finds nothing.
     _id = BodyStringField(source="status_id", help_text="The status to change.")
     name = OptionalTextField(help_text=NAME_HELP)
-    statusType = OptionalTextField(source="status_type", help_text=STATUS_TYPE_HELP)
+    statusType = KeptTextField(source="status_type", help_text=KEPT_STATUS_TYPE_HELP)
 
 
 class UserStatusDeleteSerializer(StrictSerializer):

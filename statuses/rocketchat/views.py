@@ -216,7 +216,8 @@ class UserStatusCreateView(RocketChatView):
 
 
 class UserStatusUpdateView(RocketChatView):
-    """Rename a custom user status or change its type."""
+    """Rename a custom user status or change its type (kept when `statusType` is left
+    out)."""
 
     permission_classes = [require_perms("statuses.change_userstatus")]
     serializer_class = rc.UserStatusUpdateSerializer
@@ -225,6 +226,7 @@ class UserStatusUpdateView(RocketChatView):
         tags=[TAG],
         summary="Update a custom user status",
         operation_id="customUserStatusUpdate",
+        description="Without `statusType` the status keeps its type.",
         request=rc.UserStatusUpdateSerializer,
         responses={
             200: rc.RocketChatStatusReplySerializer,
@@ -234,7 +236,9 @@ class UserStatusUpdateView(RocketChatView):
     def post(self, request):
         body = self.read(rc.UserStatusUpdateSerializer)
         current = services.user_status_get(status_id=body["status_id"])
-        fields = services.UserStatusFields(name=body["name"], status_type=body["status_type"])
+        # Left out, the status type stays what it is.
+        status_type = body.get("status_type", current.status_type)
+        fields = services.UserStatusFields(name=body["name"], status_type=status_type)
         status = in_rocketchat_order(
             lambda: services.user_status_update(status=current, fields=fields),
             fields,

@@ -2,7 +2,8 @@
 // Drives Rocket.Chat's own npm artefacts against a live portal:
 //   node run.mjs BASE_URL MANAGER_USERNAME VIEWER_USERNAME PASSWORD
 // - @rocket.chat/api-client (RestClient): login, me, logout and the four
-//   custom-user-status routes, as Rocket.Chat's web client calls them;
+//   custom-user-status routes, as Rocket.Chat's web client calls them (an update also
+//   without its optional statusType);
 // - @rocket.chat/sdk (its REST half, lib/api.js): login, and logout with GET;
 // and validates every reply it receives against the JSON schemas that
 // @rocket.chat/core-typings (ICustomUserStatus, IMeApiUser, ...) and
@@ -74,6 +75,13 @@ const edited = (
 ).customUserStatus;
 assert.equal(edited._id, lunch._id);
 result.updated = edited;
+// rest-typings: `POST: (params: { _id: string; name?: string; statusType?: string })`;
+// without statusType the status keeps its type.
+result.renamed = (
+  await ok('status', 'update without statusType', () =>
+    manager.post('/v1/custom-user-status.update', { _id: lunch._id, name: 'Late lunch' }),
+  )
+).customUserStatus;
 
 // The admin list's search box: a case-insensitive $regex on the name.
 const searched = await ok('list', 'list by query $regex', () =>

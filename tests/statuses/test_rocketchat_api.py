@@ -381,6 +381,49 @@ def test_update(rc_login):
     assert (body["_id"], body["name"], body["statusType"]) == (status.pk, "Long lunch", "offline")
 
 
+def test_update_without_status_type_keeps_it(rc_login):
+    """rest-typings make statusType optional, and Rocket.Chat's insertOrUpdateUserStatus
+    then leaves the type alone."""
+    status = UserStatusFactory(name="Lunch", status_type="busy")
+    response = rc_login(CHANGE).post(
+        UPDATE, {"_id": status.pk, "name": "Long lunch"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()["customUserStatus"]
+    assert (body["_id"], body["name"], body["statusType"]) == (status.pk, "Long lunch", "busy")
+    status.refresh_from_db()
+    assert (status.name, status.status_type) == ("Long lunch", "busy")
+
+
+@pytest.mark.parametrize("status_type", [None, ""])
+def test_update_with_null_or_empty_status_type_is_required(rc_login, status_type):
+    # Rocket.Chat would store the null or empty type; a status without a type is refused.
+    status = UserStatusFactory(name="Lunch", status_type="busy")
+    response = rc_login(CHANGE).post(
+        UPDATE, {"_id": status.pk, "name": "Long lunch", "statusType": status_type}, format="json"
+    )
+    assert_rc_error(
+        response,
+        "error-the-field-is-required",
+        "The field StatusType is required [error-the-field-is-required]",
+        {"method": M, "field": "StatusType"},
+    )
+    status.refresh_from_db()
+    assert (status.name, status.status_type) == ("Lunch", "busy")
+
+
+def test_update_without_status_type_still_checks_the_name(rc_login):
+    UserStatusFactory(name="Taken")
+    status = UserStatusFactory(name="Mine", status_type="away")
+    agent = rc_login(CHANGE)
+    response = agent.post(UPDATE, {"_id": status.pk, "name": "TAKEN"}, format="json")
+    assert response.json()["errorType"] == "Custom_User_Status_Error_Name_Already_In_Use"
+    response = agent.post(UPDATE, {"_id": status.pk}, format="json")
+    assert response.json()["error"] == "The field Name is required [error-the-field-is-required]"
+    status.refresh_from_db()
+    assert (status.name, status.status_type) == ("Mine", "away")
+
+
 def test_update_keeps_own_name_in_another_case(rc_login):
     status = UserStatusFactory(name="Lunch")
     response = rc_login(CHANGE).post(

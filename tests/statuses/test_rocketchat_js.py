@@ -56,6 +56,9 @@ def test_rocketchat_npm_artefacts(rocketchat_js, live_server):
     assert "type" not in me and "services" not in me
     assert report["listed"] == ["Away for a bit", "In a meeting", "Lunch"]
     assert report["updated"]["name"] == "Long lunch"
+    renamed = report["renamed"]
+    assert (renamed["_id"], renamed["name"]) == (report["updated"]["_id"], "Late lunch")
+    assert renamed["statusType"] == "offline"  # kept: the update left statusType out
     assert report["searched"] == ["In a meeting"]
     assert report["countZero"] == [3, 3]
     assert report["duplicate"]["errorType"] == "Custom_User_Status_Error_Name_Already_In_Use"
@@ -71,7 +74,7 @@ def test_rocketchat_npm_artefacts(rocketchat_js, live_server):
     assert len(report["checked"]) >= 20
 
     statuses = dict(UserStatus.objects.values_list("name", "status_type"))
-    assert statuses == {"Away for a bit": "away", "Long lunch": "offline"}
+    assert statuses == {"Away for a bit": "away", "Late lunch": "offline"}
     # The manager's and the SDK's sessions ended; the viewer's api-client session is left.
     assert list(LoginToken.objects.values_list("user__username", flat=True)) == ["rcviewer"]
 
