@@ -476,6 +476,24 @@ def test_update_without_permission_is_403(rc_login):
     assert response.json() == FORBIDDEN
 
 
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        (CREATE, {"name": "a<b", "extra": 1}),
+        (UPDATE, {"_id": "doesNotExist12345", "name": "X"}),
+        (DELETE, {"customUserStatusId": "doesNotExist12345"}),
+    ],
+)
+def test_permission_is_checked_before_the_body_and_the_id(rc_login, path, body):
+    """Deliberate (docs/contracts/rocketchat.md): Rocket.Chat checks manage-user-status
+    inside its methods, after its body checks and the update's id look-up, and answers 400
+    `not_authorized`; the portal answers 403 `error-unauthorized` first, so a caller without
+    the permission learns nothing of the body's faults or of which ids exist."""
+    response = rc_login().post(path, body, format="json")
+    assert response.status_code == 403
+    assert response.json() == FORBIDDEN
+
+
 # --- delete -----------------------------------------------------------------------------
 
 
