@@ -28,8 +28,4 @@ urlpatterns = [
     ),
     path("tag/", views.TagListView.as_view(), name="selfcommunity-tag-list"),
     path("tag/<str:tag_id>/", views.TagDetailView.as_view(), name="selfcommunity-tag-detail"),
-    path("media/", views.MediaCreateView.as_view(), name="selfcommunity-media-create"),
-    path(
-        "media/<str:media_id>/", views.MediaDetailView.as_view(), name="selfcommunity-media-detail"
-    ),
 ]
