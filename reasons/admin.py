@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.forms.models import BaseModelFormSet
@@ -11,6 +12,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +21,7 @@ from access.admin import CredentialInline, PortalUserAdmin, SessionAdmin, when
 from core.admin import PortalImportExportMixin, ServiceBackedAdmin
 from core.errors import DomainError
 from reasons import services
-from reasons.models import Account, AccountBearer, StatusReason
+from reasons.models import Account, AccountApiKey, AccountBearer, StatusReason
 from reasons.resources import StatusReasonResource
 from reasons.selectors import account_list_for
 
@@ -460,3 +462,140 @@ class AccountBearerInline(MemberAccountsOnly, CredentialInline):
 
 
 PortalUserAdmin.add_credential_inline(AccountBearerInline)
+
+
+# --- LivePerson API keys --------------------------------------------------------------------
+
+
+class AccountApiKeyAddForm(forms.ModelForm):
+    """A new key: an account the manager works on, a member of it the key signs in as, its
+    permission and what it is for. Its four values are made by the service, not typed."""
+
+    actor = None  # set by AccountApiKeyAdmin.get_form
+
+    class Meta:
+        model = AccountApiKey
+        fields = ["account", "user", "permission", "name"]
+
+    def clean(self):
+        cleaned = super().clean()
+        account, user = cleaned.get("account"), cleaned.get("user")
+        allowed = (
+            account is None
+            or user is None
+            or services.api_key_issue_allowed(actor=self.actor, account=account, user=user)
+        )
+        if not allowed:
+            raise forms.ValidationError(
+                _(
+                    "You may not make a key of %(account)s that signs in as %(user)s: the "
+                    "user must be an active member of the account, and a key for another "
+                    "user takes the permission to change users (for a superuser, a "
+                    "superuser)."
+                )
+                % {"account": account.pk, "user": user},
+                code="permission_denied",
+            )
+        return cleaned
+
+
+@admin.register(AccountApiKey)
+class AccountApiKeyAdmin(MemberAccountsOnly, admin.ModelAdmin):
+    """LivePerson API keys per account. A manager makes and sees the keys of the accounts
+    they are a member of; the four values are shown once, on the page that answers the
+    add. A key is never edited but for its description and whether it is active; deleting
+    or deactivating it ends it and its sessions at once."""
+
+    list_display = [
+        "__str__",
+        "account",
+        "user",
+        "permission",
+        "is_active",
+        "app_key",
+        "created_at",
+        "last_used_at",
+    ]
+    list_filter = [("account", MemberAccountFilter), "permission", "is_active"]
+    search_fields = ["name", "app_key", "access_token", "account__id", "user__username"]
+    list_select_related = ["account", "user"]
+    readonly_fields = [
+        "account",
+        "user",
+        "permission",
+        "app_key",
+        "access_token",
+        "created_by",
+        "created_at",
+        "last_used_at",
+    ]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["account", "user", "permission", "name"]
+        return ["name", "is_active", *self.readonly_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = AccountApiKeyAddForm
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        accounts = account_list_for(user=request.user)
+        if db_field.name == "account":
+            kwargs["queryset"] = accounts
+        elif db_field.name == "user":
+            # The members of the manager's accounts (every active user, to a superuser).
+            users = get_user_model().objects.filter(is_active=True)
+            if not request.user.is_superuser:
+                users = users.filter(liveperson_accounts__in=accounts).distinct()
+            kwargs["queryset"] = users.order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            if "is_active" in form.changed_data:
+                services.api_key_set_active(key=obj, active=obj.is_active)
+            if "name" in form.changed_data:
+                obj.save(update_fields=["name"])
+            return
+        try:
+            issued = services.api_key_issue(
+                account=obj.account,
+                user=obj.user,
+                permission=obj.permission,
+                name=obj.name,
+                actor=request.user,
+            )
+        except DomainError:
+            raise PermissionDenied from None
+        obj.pk = issued.record.pk
+        request._issued_liveperson_key = issued
+
+    def response_add(self, request, obj, post_url_continue=None):
+        issued = request._issued_liveperson_key
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("New LivePerson API key"),
+            "opts": self.opts,
+            "key": issued.record,
+            "issued": issued,
+            "done_url": reverse("admin:reasons_accountapikey_changelist"),
+        }
+        # Not a message and not a redirect: the values go to this one response, which no
+        # cache may keep.
+        response = TemplateResponse(request, "admin/reasons/accountapikey/issued.html", context)
+        add_never_cache_headers(response)
+        return response
+
+    def delete_model(self, request, obj):
+        services.api_key_revoke(key=obj)
+
+    def delete_queryset(self, request, queryset):
+        for key in queryset:
+            services.api_key_revoke(key=key)

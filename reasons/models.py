@@ -1,4 +1,5 @@
-"""LivePerson accounts, their agent status reasons, and the bearers agents log in with."""
+"""LivePerson accounts, their agent status reasons, the bearers agents log in with, and the
+accounts' API keys."""
 
 import unicodedata
 
@@ -205,6 +206,17 @@ class AccountBearer(models.Model):
     )
     # Written at most once a minute (access.services.touch_last_used).
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    # The API key whose Application Login started this session (None: a user login). The
+    # session ends with the key, and never does more than the key's permission allows.
+    api_key = models.ForeignKey(
+        "AccountApiKey",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        editable=False,
+        verbose_name=_("API key"),
+    )
 
     class Meta:
         # The model lived in `access` until the bearers moved next to their accounts; the
@@ -216,3 +228,88 @@ class AccountBearer(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.account_id}"
+
+
+class KeyPermission(models.TextChoices):
+    """What a LivePerson API key may do with its account's status reasons: read them, or
+    read and change them (LivePerson's services `accountConfigReadOnly` and
+    `accountConfigReadWrite`)."""
+
+    READ_ONLY = "read_only", _("Read-only (accountConfigReadOnly)")
+    READ_WRITE = "read_write", _("Read-write (accountConfigReadWrite)")
+
+
+class AccountApiKey(models.Model):
+    """A LivePerson API key of one account: an app key (OAuth 1.0a consumer key) and an
+    access token, each with its secret. Requests signed with it (HMAC-SHA1), and the
+    sessions its Application Login starts, act as `user` on `account`, within `permission`.
+
+    The two secrets are stored encrypted (webhooks.secrets), not hashed: verifying an HMAC
+    signature needs them in clear. The app key and access token are public identifiers,
+    looked up by their unique indexes. The key works while it is active and its user is an
+    active member of the account; deleting or deactivating it ends it, and its sessions, at
+    once."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("account")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="liveperson_api_keys",
+        verbose_name=_("signs in as"),
+        help_text=_(
+            "The member of the account the key acts as (LivePerson: the bot user whose login "
+            "method is this key). The key never does more than this user may."
+        ),
+    )
+    name = models.CharField(
+        _("description"),
+        max_length=200,
+        blank=True,
+        help_text=_("What uses the key, e.g. a reporting job."),
+    )
+    permission = models.CharField(
+        _("permission"),
+        max_length=16,
+        choices=KeyPermission.choices,
+        default=KeyPermission.READ_ONLY,
+    )
+    app_key = models.CharField(_("app key"), max_length=64, unique=True, editable=False)
+    secret_encrypted = models.TextField(editable=False)
+    access_token = models.CharField(_("access token"), max_length=64, unique=True, editable=False)
+    token_secret_encrypted = models.TextField(editable=False)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Unticked: the key and its sessions stop working.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Written at most once a minute (access.services.touch_last_used).
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("LivePerson API key")
+        verbose_name_plural = _("LivePerson API keys")
+        ordering = ["account_id", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(permission__in=KeyPermission.values),
+                name="account_api_key_permission_valid",
+            ),
+        ]
+
+    def __str__(self):
+        label = self.name or self.app_key
+        return f"{label} @ {self.account_id}"
+
+    @property
+    def read_only(self) -> bool:
+        return self.permission == KeyPermission.READ_ONLY

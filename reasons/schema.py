@@ -1,5 +1,5 @@
 """OpenAPI for the LivePerson surface (loaded by ReasonsConfig.ready): its bearer, its
-session cookie, and its routes versioned by the `v` query parameter."""
+session cookie, its API keys (OAuth 1.0a), and its routes versioned by the `v` query parameter."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiViewExtension
 
@@ -29,6 +29,22 @@ class AccountSessionScheme(OpenApiAuthenticationExtension):
             "description": "LivePerson's login session cookie from `POST "
             "/api/account/{accountId}/login`, valid only together with the login reply's "
             '`csrf` in the body (`{"csrf": ...}`).',
+        }
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "reasons.liveperson.oauth1.ApiKeyAuthentication"
+    name = "livepersonApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "A LivePerson API key of the account: `Authorization: OAuth "
+            'oauth_consumer_key="<app key>", oauth_token="<access token>", '
+            'oauth_signature_method="HMAC-SHA1", ...` signed with the key\'s secret and '
+            "access token secret (OAuth 1.0a, RFC 5849). A nonce is good once.",
         }
 
 

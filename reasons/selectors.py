@@ -45,11 +45,11 @@ REASON_PERMISSIONS = (
 )
 
 
-def reason_permission_ids_of(*, user) -> list[int]:
+def reason_permission_ids_of(*, user, codenames: Sequence[str] = REASON_PERMISSIONS) -> list[int]:
     """The ids of the reason permissions `user` holds (all for a superuser), directly or
-    through a group: what `user.has_perm` reads for them."""
+    through a group: what `user.has_perm` reads for them. `codenames` narrows them."""
     permissions = Permission.objects.filter(
-        content_type__app_label="reasons", codename__in=REASON_PERMISSIONS
+        content_type__app_label="reasons", codename__in=codenames
     )
     if not user.is_superuser:
         permissions = permissions.filter(Q(user=user) | Q(group__user=user))

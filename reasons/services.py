@@ -27,7 +27,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,12 +36,20 @@ from simple_history.utils import bulk_update_with_history
 from access.services import hash_secret, touch_last_used, user_authenticate_password
 from core.cache import bump as retire
 from core.db import domain_error_from, raise_on_integrity_error
-from core.errors import ConflictError, DomainError, ErrorCode, ItemError, NotFoundError
+from core.errors import (
+    ConflictError,
+    DomainError,
+    ErrorCode,
+    ForbiddenError,
+    ItemError,
+    NotFoundError,
+)
 from core.text import name_key
 from reasons import db
 from reasons.db import bump_revision, insert_with_history
-from reasons.models import Account, AccountBearer, StatusReason
-from reasons.selectors import reason_get
+from reasons.models import Account, AccountApiKey, AccountBearer, KeyPermission, StatusReason
+from reasons.selectors import account_list_for, reason_get, reason_permission_ids_of
+from webhooks import secrets as sealed
 from webhooks.services import emit
 
 # The most reasons one write takes: enough for any account, and few enough that a batch
@@ -648,6 +656,37 @@ class IssuedBearer:
     session_id: str
     user: object
     account_id: str
+    api_key: AccountApiKey | None = None
+
+
+def _wrong_credentials() -> DomainError:
+    """Wrong credentials, an inactive user, a user who is not a member, a wrong or ended
+    API key: all alike, so a reply tells nothing about which part was wrong."""
+    return DomainError(
+        _("Wrong username or password, or not a member"), code=ErrorCode.INVALID_CREDENTIALS
+    )
+
+
+def _session_start(*, user, account: Account, api_key: AccountApiKey | None) -> IssuedBearer:
+    """A new session of `user` on `account` (started by `api_key`'s Application Login, or
+    by a user login); its secrets in clear, once."""
+    bearer, csrf, session_id = (secrets.token_hex(32) for _secret in range(3))
+    AccountBearer.objects.create(
+        user=user,
+        account=account,
+        api_key=api_key,
+        token_hash=hash_secret(bearer),
+        csrf_hash=hash_secret(csrf),
+        session_hash=hash_secret(session_id),
+    )
+    return IssuedBearer(
+        bearer=bearer,
+        csrf=csrf,
+        session_id=session_id,
+        user=user,
+        account_id=account.pk,
+        api_key=api_key,
+    )
 
 
 def account_bearer_issue(*, account_id: str, username: str, password: str) -> IssuedBearer:
@@ -656,30 +695,61 @@ def account_bearer_issue(*, account_id: str, username: str, password: str) -> Is
     user = user_authenticate_password(login=username, password=password)
     account = user.liveperson_accounts.filter(pk=account_id).first() if user else None
     if account is None:
-        raise DomainError(
-            _("Wrong username or password, or not a member"),
-            code=ErrorCode.INVALID_CREDENTIALS,
-        )
-    bearer, csrf, session_id = (secrets.token_hex(32) for _secret in range(3))
-    AccountBearer.objects.create(
-        user=user,
-        account=account,
-        token_hash=hash_secret(bearer),
-        csrf_hash=hash_secret(csrf),
-        session_hash=hash_secret(session_id),
-    )
-    return IssuedBearer(
-        bearer=bearer, csrf=csrf, session_id=session_id, user=user, account_id=account.pk
-    )
+        raise _wrong_credentials()
+    return _session_start(user=user, account=account, api_key=None)
+
+
+def account_bearer_issue_for_key(
+    *,
+    account_id: str,
+    username: str,
+    app_key: str,
+    secret: str,
+    access_token: str,
+    access_token_secret: str,
+) -> IssuedBearer:
+    """LivePerson's Application Login: the four values of one of the account's API keys,
+    and the username of the user the key signs in as, for a session of that user bounded
+    by the key's permission. Anything wrong is `invalid_credentials`, as for a user login."""
+    key = api_key_find(app_key=app_key, access_token=access_token)
+    if (
+        key is None
+        or key.account_id != account_id
+        or not hmac.compare_digest(key.user.get_username(), username)
+    ):
+        raise _wrong_credentials()
+    key_secret, token_secret = api_key_secrets(key)
+    # Both compared, whatever the first gives: the time taken tells nothing.
+    secret_ok = hmac.compare_digest(key_secret.encode(), secret.encode())
+    token_ok = hmac.compare_digest(token_secret.encode(), access_token_secret.encode())
+    if not (secret_ok and token_ok):
+        raise _wrong_credentials()
+    return _session_start(user=key.user, account=Account(pk=key.account_id), api_key=key)
+
+
+def session_permission_ids(*, issued: IssuedBearer) -> list[int]:
+    """The ids of the reason permissions a new session may use: its user's, and for a
+    read-only API key's session only the view permission among them."""
+    ids = reason_permission_ids_of(user=issued.user)
+    if issued.api_key is None or issued.api_key.permission == KeyPermission.READ_WRITE:
+        return ids
+    return reason_permission_ids_of(user=issued.user, codenames=("view_statusreason",))
 
 
 def _live_sessions():
     """Unexpired sessions of active users who are still members of their account (a join,
-    so removing a member ends their sessions at once)."""
-    return AccountBearer.objects.select_related("user", "account").filter(
-        refreshed_at__gte=timezone.now() - session_ttl(),
-        user__is_active=True,
-        account__members=F("user"),
+    so removing a member ends their sessions at once), and whose API key, if an
+    Application Login started them, is still active. `api_key_permission` is that key's
+    permission (None for a user login)."""
+    return (
+        AccountBearer.objects.select_related("user", "account")
+        .filter(
+            Q(api_key__isnull=True) | Q(api_key__is_active=True),
+            refreshed_at__gte=timezone.now() - session_ttl(),
+            user__is_active=True,
+            account__members=F("user"),
+        )
+        .annotate(api_key_permission=F("api_key__permission"))
     )
 
 
@@ -729,3 +799,123 @@ def account_bearer_revoke(*, bearer: AccountBearer) -> None:
 def account_bearer_revoke_all(*, user) -> None:
     """End every LivePerson session of `user` (a new password, a deactivation)."""
     AccountBearer.objects.filter(user=user).delete()
+
+
+# --- LivePerson API keys: OAuth 1.0a credentials of one account ----------------------------
+
+
+@dataclass(frozen=True)
+class IssuedApiKey:
+    """A new API key's four values in clear, returned once to the admin that made it."""
+
+    app_key: str
+    secret: str
+    access_token: str
+    access_token_secret: str
+    record: AccountApiKey
+
+
+def _key_value() -> str:
+    """One of a key's four values: 32 hex digits (128 random bits), as LivePerson's app keys
+    and access tokens are written."""
+    return secrets.token_hex(16)
+
+
+def api_key_issue_allowed(*, actor, account: Account, user) -> bool:
+    """Whether `actor` may make an API key of `account` that signs in as `user`.
+
+    The account must be one the actor works on (a member, or a superuser) and the user an
+    active member of it. A key acts with its user's rights: a key for someone else takes
+    the permission to change users, and only a superuser makes one for a superuser (the
+    rule of access.services.api_key_issue_allowed).
+    """
+    if not (actor.is_active and user.is_active):
+        return False
+    if not account_list_for(user=actor).filter(pk=account.pk).exists():
+        return False
+    if not user.liveperson_accounts.filter(pk=account.pk).exists():
+        return False
+    if actor.pk == user.pk:
+        return True
+    if user.is_superuser and not actor.is_superuser:
+        return False
+    return actor.has_perm("auth.change_user")
+
+
+def api_key_issue(
+    *, account: Account, user, permission: str, name: str = "", actor
+) -> IssuedApiKey:
+    """Make an API key of `account` that signs in as `user` with `permission`; its four
+    values come back once, and only the two secrets' encryptions are kept. `actor` is held
+    to `api_key_issue_allowed`; None only for the operator at the command line."""
+    if actor is not None and not api_key_issue_allowed(actor=actor, account=account, user=user):
+        raise ForbiddenError(_("Permission denied"))
+    if permission not in KeyPermission.values:
+        raise DomainError(_("Unknown permission"), code=ErrorCode.INVALID, field="permission")
+    app_key, secret, access_token, token_secret = (_key_value() for _value in range(4))
+    record = AccountApiKey.objects.create(
+        account=account,
+        user=user,
+        name=name,
+        permission=permission,
+        app_key=app_key,
+        secret_encrypted=sealed.encrypt(secret),
+        access_token=access_token,
+        token_secret_encrypted=sealed.encrypt(token_secret),
+        created_by=actor,
+    )
+    return IssuedApiKey(
+        app_key=app_key,
+        secret=secret,
+        access_token=access_token,
+        access_token_secret=token_secret,
+        record=record,
+    )
+
+
+def api_key_set_active(*, key: AccountApiKey, active: bool) -> None:
+    """Pause or resume a key. A paused key, and every session its Application Login
+    started, stops working at once (its sessions are ended, not only paused)."""
+    with transaction.atomic():
+        key.is_active = active
+        key.save(update_fields=["is_active"])  # a save: cached sessions end (reasons/apps.py)
+        if not active:
+            AccountBearer.objects.filter(api_key=key).delete()
+
+
+def api_key_revoke(*, key: AccountApiKey) -> None:
+    """Delete a key: it and the sessions it started stop working at once."""
+    key.delete()
+
+
+def api_key_find(*, app_key: str, access_token: str | None = None) -> AccountApiKey | None:
+    """The working key (with its user) whose app key this is, and, when given, whose access
+    token this is too; None otherwise. Working: active, and its user active and still a
+    member of the key's account. One query, by the app key's unique index."""
+    if not app_key or "\x00" in app_key:
+        return None
+    key = (
+        AccountApiKey.objects.select_related("user")
+        .filter(
+            app_key=app_key,
+            is_active=True,
+            user__is_active=True,
+            account__members=F("user"),
+        )
+        .order_by()
+        .first()
+    )
+    if key is None:
+        return None
+    if access_token is not None and not hmac.compare_digest(
+        key.access_token.encode(), access_token.encode()
+    ):
+        return None
+    touch_last_used(key)
+    return key
+
+
+def api_key_secrets(key: AccountApiKey) -> tuple[str, str]:
+    """The key's secret and access token secret, in clear, to check a signature or an
+    Application Login with."""
+    return sealed.decrypt(key.secret_encrypted), sealed.decrypt(key.token_secret_encrypted)

@@ -25,6 +25,9 @@ TEXTS = {
     "unauthenticated": _("Authentication required"),
     "forbidden": _("Not authorized"),
 }
+# A path's accountId that is not a LivePerson site id (LivePerson: "Validation fail error
+# code: 400").
+ACCOUNT_ID_INVALID = _("accountId must be 1 to 20 letters, digits or _")
 # A body that is not one JSON object: the whole body, or one item of an array body.
 BODY_NOT_AN_OBJECT = _("The body must be a JSON object")
 ITEM_NOT_AN_OBJECT = _("must be a JSON object")
@@ -113,9 +116,12 @@ class LivePersonErrors(ErrorShape):
 
     serializer = LivePersonErrorSerializer
     descriptions = {
-        400: "Bad input; `errors` names each field (`[2].text` for an array item)",
-        401: "Not authenticated",
-        403: "Not a member of this account, another account's bearer, or no permission",
+        400: "Bad input; `errors` names each field (`[2].text` for an array item, "
+        "`accountId` for a path's malformed account id)",
+        401: "Not authenticated: no credential, or a bearer, session or API key signature "
+        "that is unknown, expired, revoked or replayed",
+        403: "Not a member of this account, another account's bearer or API key, no "
+        "permission, or a read-only API key on a write",
         404: "Unknown or deleted id",
         409: "Text already used, or a stale If-Match revision; nothing written",
         413: "Body too large",
@@ -207,10 +213,12 @@ class LoginServiceErrors(ErrorShape):
 
     serializer = LoginServiceErrorSerializer
     descriptions = {
-        400: "Bad input: a body that is not a JSON object, malformed JSON",
-        401: "Wrong credentials or not a member (login); no session, or a csrf that is not "
-        "the session's (`internalCode` 10)",
+        400: "Bad input: a body that is not a JSON object, malformed JSON, a malformed "
+        "accountId in the path",
+        401: "Wrong credentials or API key, or not a member (login); no session, or a csrf "
+        "that is not the session's (`internalCode` 10)",
         403: "The session or bearer is another account's",
+        404: "A service this portal does not serve (Domain API)",
         413: "Body too large",
         415: "A body in a media type the route does not read",
         429: "Too many login attempts from this address; `Retry-After` says when to retry",

@@ -272,6 +272,38 @@ class LivePersonLoginBodySerializer(StrictSerializer):
     password = CredentialField()
 
 
+# The keys that make a login body an Application Login (an API key's four values).
+APP_LOGIN_KEYS = ("appKey", "secret", "accessToken", "accessTokenSecret")
+
+
+def is_application_login(data) -> bool:
+    """Whether a login body is an Application Login (it carries an API key), as LivePerson
+    tells them apart; otherwise it is a user login (username and password)."""
+    return isinstance(data, Mapping) and any(key in data for key in APP_LOGIN_KEYS)
+
+
+class LivePersonAppLoginBodySerializer(StrictSerializer):
+    """The Application Login body (LivePerson's Login Service, as `node-agent-sdk` sends
+    it): the username of the user the key signs in as and the key's four values; other
+    keys are ignored. A missing value, or one that is not a string, is a wrong credential
+    (401)."""
+
+    reject_unknown = False
+    field_examples = {
+        "username": "reporting-bot",
+        "appKey": "0123456789abcdef0123456789abcdef",
+        "secret": "fedcba9876543210fedcba9876543210",
+        "accessToken": "00112233445566778899aabbccddeeff",
+        "accessTokenSecret": "ffeeddccbbaa99887766554433221100",
+    }
+
+    username = CredentialField(help_text="The user the API key signs in as.")
+    appKey = CredentialField(help_text="The API key's app key (OAuth 1.0a consumer key).")
+    secret = CredentialField(help_text="The app key's secret.")
+    accessToken = CredentialField(help_text="The API key's access token.")
+    accessTokenSecret = CredentialField(help_text="The access token's secret.")
+
+
 class LivePersonCsrfBodySerializer(StrictSerializer):
     """The body of a refresh, or of a logout by cookie: `{"csrf": ...}`; other keys are
     ignored. A missing csrf, or one that is not a string, matches no session (401)."""
@@ -321,6 +353,29 @@ class LivePersonBaseUriSerializer(serializers.Serializer):
 
 class LivePersonCsdsSerializer(serializers.Serializer):
     baseURIs = LivePersonBaseUriSerializer(many=True)
+
+
+# --- the Domain API (CSDS): where each service is ------------------------------------------
+
+
+class DomainServiceSerializer(serializers.Serializer):
+    """One service's host for an account, in the Domain API's key order."""
+
+    field_examples = {
+        "service": "accountConfigReadWrite",
+        "account": "acme",
+        "baseURI": "portal.example.com",
+    }
+
+    service = serializers.CharField()
+    account = serializers.CharField()
+    baseURI = serializers.CharField(help_text="Host (and port) of this portal.")
+
+
+class DomainServicesSerializer(serializers.Serializer):
+    """Every service's host for an account."""
+
+    baseURIs = DomainServiceSerializer(many=True)
 
 
 class LivePersonAgentGroupSerializer(serializers.Serializer):

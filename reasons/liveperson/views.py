@@ -1,6 +1,7 @@
 """LivePerson-compatible endpoints: the Login Service (login, refresh, logout) and agent
 status reasons."""
 
+import re
 import secrets
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo
@@ -19,7 +20,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, serializers
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.permissions import AllowAny, BasePermission, DjangoModelPermissions
+from rest_framework.permissions import (
+    SAFE_METHODS,
+    AllowAny,
+    BasePermission,
+    DjangoModelPermissions,
+)
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.versioning import QueryParameterVersioning
@@ -34,13 +40,20 @@ from reasons.liveperson.authentication import (
     AccountSessionAuthentication,
     session_cookie_path,
 )
-from reasons.liveperson.errors import ERRORS, LOGIN_ERRORS
-from reasons.models import Account, AccountBearer, StatusReason
+from reasons.liveperson.errors import ACCOUNT_ID_INVALID, ERRORS, LOGIN_ERRORS
+from reasons.liveperson.oauth1 import ApiKeyAuthentication
+from reasons.models import (
+    ACCOUNT_ID_PATTERN,
+    Account,
+    AccountApiKey,
+    AccountBearer,
+    KeyPermission,
+    StatusReason,
+)
 from reasons.selectors import (
     account_list_for,
     reason_get,
     reason_list_values,
-    reason_permission_ids_of,
 )
 from reasons.services import ReasonChange, ReasonFields
 
@@ -113,6 +126,45 @@ class LivePersonVersioning(QueryParameterVersioning):
             raise exceptions.ValidationError({self.version_param: [message]}) from None
 
 
+ACCOUNT_ID = re.compile(ACCOUNT_ID_PATTERN)
+
+
+def check_account_id(account_id: str) -> None:
+    """A path's accountId that no account can have (LivePerson's site ids: 1 to 20
+    letters, digits or _) is bad input: 400, as LivePerson answers it."""
+    if not ACCOUNT_ID.fullmatch(account_id):
+        raise exceptions.ValidationError({"accountId": [ACCOUNT_ID_INVALID]})
+
+
+class WellFormedAccountId(BasePermission):
+    """The accountId of the path is one an account can have (else 400). Asked once the
+    caller is authenticated: a stranger gets its 401 whatever the path says."""
+
+    def has_permission(self, request, view):
+        if request.successful_authenticator is None and not request.user.is_authenticated:
+            return True  # the next permission refuses it: 401
+        check_account_id(view.kwargs["account_id"])
+        return True
+
+
+def key_permission(auth) -> str | None:
+    """The permission of the API key behind a credential: the key itself, or the session
+    its Application Login started; None for a user's own login."""
+    if isinstance(auth, AccountApiKey):
+        return auth.permission
+    return getattr(auth, "api_key_permission", None)
+
+
+class WithinKeyPermission(BasePermission):
+    """A read-only API key (and its sessions) may read, not write: 403, as LivePerson
+    answers a key without the read-write permission."""
+
+    def has_permission(self, request, view):
+        if key_permission(request.auth) == KeyPermission.READ_ONLY:
+            return request.method in SAFE_METHODS
+        return True
+
+
 class IsAccountMember(BasePermission):
     """The caller may work on the account in the path (see LivePersonView.is_member)."""
 
@@ -161,7 +213,8 @@ class LivePersonView(SurfaceView):
         session user may work on (reasons.selectors.account_list_for; its row is read)."""
         if not hasattr(self, "_member"):
             account_id = self.kwargs["account_id"]
-            if isinstance(self.request.auth, AccountBearer):
+            if isinstance(self.request.auth, AccountBearer | AccountApiKey):
+                # A credential of one account: a session, or an API key.
                 self._member = self.request.auth.account_id == account_id
             else:
                 accounts = account_list_for(user=self.request.user)
@@ -195,8 +248,17 @@ class ReasonView(LivePersonView):
     `If-Match`, LivePerson's method override, and the `ac-revision` header."""
 
     schema = BodyOnDeleteSchema()
-    authentication_classes = [AccountBearerAuthentication, SessionAuthentication]
-    permission_classes = [IsAccountMember, ReasonPermissions]
+    authentication_classes = [
+        AccountBearerAuthentication,
+        ApiKeyAuthentication,
+        SessionAuthentication,
+    ]
+    permission_classes = [
+        WellFormedAccountId,
+        IsAccountMember,
+        ReasonPermissions,
+        WithinKeyPermission,
+    ]
     versioning_class = LivePersonVersioning
     queryset = StatusReason.objects.all()
     form_serializer = lp.ReasonWriteSerializer
@@ -438,9 +500,16 @@ class LoginServiceView(LivePersonView):
         )
 
 
-# The services an account's login reply names in `csdsCollectionResponse`: the ones this
-# portal serves (LivePerson's Login Service, and the Account Config API of the reasons).
+# The services this portal serves, as the Domain API names them, and as an account's login
+# reply lists them in `csdsCollectionResponse`: LivePerson's Login Service (agentVep) and the
+# Account Config API of the reasons (read-only and read-write).
 CSDS_SERVICES = ["agentVep", "accountConfigReadOnly", "accountConfigReadWrite"]
+
+
+def portal_host(request) -> str:
+    """This portal's host (and port) as the client reached it: every service's base URI,
+    so a client that asks the portal where a service is comes back to the portal."""
+    return request.get_host()
 
 
 # The privileges `config.userPrivileges` lists: the user's permissions on status reasons.
@@ -460,7 +529,7 @@ def login_reply(request, issued: services.IssuedBearer) -> dict:
         "config": {
             "loginName": user.get_username(),
             "userId": str(user.pk),
-            "userPrivileges": reason_permission_ids_of(user=user),
+            "userPrivileges": services.session_permission_ids(issued=issued),
             "serverCurrentTime": int(now.timestamp() * 1000),
             "timeDiff": _offset_ms(account_zone, now) - _offset_ms(server_zone, now),
             "serverTimeZoneName": server_zone,
@@ -471,7 +540,7 @@ def login_reply(request, issued: services.IssuedBearer) -> dict:
         },
         "csdsCollectionResponse": {
             "baseURIs": [
-                {"account": issued.account_id, "baseURI": request.get_host(), "service": name}
+                {"account": issued.account_id, "baseURI": portal_host(request), "service": name}
                 for name in CSDS_SERVICES
             ]
         },
@@ -487,8 +556,17 @@ LOGIN_V = OpenApiParameter(
 EMPTY_REPLY = OpenApiResponse(description="OK with an empty body")
 
 
+LOGIN_BODY = PolymorphicProxySerializer(
+    component_name="LivePersonLoginOrAppLogin",
+    serializers=[lp.LivePersonLoginBodySerializer, lp.LivePersonAppLoginBodySerializer],
+    resource_type_field_name=None,
+    many=False,
+)
+
+
 class LoginView(LoginServiceView):
-    """Log a member into an account: a session valid for that account only."""
+    """Log into an account: a member with their password (User Login), or an API key with
+    the user it signs in as (Application Login). A session valid for that account only."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -499,20 +577,35 @@ class LoginView(LoginServiceView):
     @extend_schema(
         tags=[TAG],
         operation_id="accountLogin",
-        summary="Log in to an account",
-        description="Also sets the `Session_id` cookie (HttpOnly; Secure under HTTPS), which "
-        "refresh and logout take together with the reply's `csrf`.",
+        summary="Log in to an account (User Login or Application Login)",
+        description="`{username, password}` logs a member in. `{username, appKey, secret, "
+        "accessToken, accessTokenSecret}` logs in with one of the account's API keys, as the "
+        "user the key signs in as; the session can do no more than the key's permission. "
+        "Also sets the `Session_id` cookie (HttpOnly; Secure under HTTPS), which refresh and "
+        "logout take together with the reply's `csrf`.",
         auth=[],
         parameters=[LOGIN_V],
-        request=lp.LivePersonLoginBodySerializer,
+        request=LOGIN_BODY,
         responses={
             200: lp.LivePersonLoginReplySerializer,
             **LOGIN_ERRORS.responses(400, 401, 413, 415, 429),
         },
     )
     def post(self, request, account_id):
-        body = self.read(lp.LivePersonLoginBodySerializer)
-        issued = services.account_bearer_issue(account_id=account_id, **body)
+        check_account_id(account_id)
+        if lp.is_application_login(request.data):
+            body = self.read(lp.LivePersonAppLoginBodySerializer)
+            issued = services.account_bearer_issue_for_key(
+                account_id=account_id,
+                username=body["username"],
+                app_key=body["appKey"],
+                secret=body["secret"],
+                access_token=body["accessToken"],
+                access_token_secret=body["accessTokenSecret"],
+            )
+        else:
+            body = self.read(lp.LivePersonLoginBodySerializer)
+            issued = services.account_bearer_issue(account_id=account_id, **body)
         response = Response(login_reply(request, issued))
         self.set_session_cookie(response, issued.session_id)
         return response
@@ -522,7 +615,7 @@ class RefreshView(LoginServiceView):
     """Keep a session alive: its lifetime starts again."""
 
     authentication_classes = [AccountSessionAuthentication]
-    permission_classes = [IsAccountMember]
+    permission_classes = [WellFormedAccountId, IsAccountMember]
     form_serializer = lp.LivePersonCsrfBodySerializer
 
     @extend_schema(
@@ -543,7 +636,7 @@ class LogoutView(LoginServiceView):
     """End the session, named by its bearer or by its cookie plus csrf."""
 
     authentication_classes = [AccountBearerAuthentication, AccountSessionAuthentication]
-    permission_classes = [IsAccountMember]
+    permission_classes = [WellFormedAccountId, IsAccountMember]
     form_serializer = lp.LivePersonCsrfBodySerializer
 
     @extend_schema(
@@ -561,3 +654,68 @@ class LogoutView(LoginServiceView):
         response = Response(status=200)
         self.end_session_cookie(response)
         return response
+
+
+# --- the Domain API (CSDS) -------------------------------------------------------------------
+
+VERSION = OpenApiParameter(
+    "version", OpenApiTypes.NUMBER, description="API version, e.g. 1.0; any value is accepted."
+)
+
+
+class DomainView(LivePersonView):
+    """Base of LivePerson's Domain API: where each service of an account is. Public, as
+    LivePerson's is: a credential sent along (tap-liveperson signs its lookups) is not
+    read. Every well-formed account id gets the same answer, so it tells nobody which
+    accounts exist. Its errors have the Login Service's `{"error": {...}}` shape."""
+
+    errors = LOGIN_ERRORS
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def base_uri(self, service: str) -> dict:
+        return {
+            "service": service,
+            "account": self.kwargs["account_id"],
+            "baseURI": portal_host(self.request),
+        }
+
+
+class DomainServiceView(DomainView):
+    """The host of one service of an account."""
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="getServiceDomain",
+        summary="Domain API: the host of a service",
+        description="For `agentVep` (the Login Service), `accountConfigReadOnly` and "
+        "`accountConfigReadWrite` (the status reasons), this portal's own host. Another "
+        "service: 404.",
+        auth=[],
+        parameters=[VERSION],
+        responses={200: lp.DomainServiceSerializer, **LOGIN_ERRORS.responses(400, 404)},
+    )
+    def get(self, request, account_id, service):
+        check_account_id(account_id)
+        if service not in CSDS_SERVICES:
+            raise exceptions.NotFound(_("Service %(service)s not found") % {"service": service})
+        return Response(self.base_uri(service))
+
+
+class DomainServicesView(DomainView):
+    """The hosts of every service of an account that this portal serves (the request
+    `node-agent-sdk`'s CSDS client sends)."""
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="listServiceDomains",
+        summary="Domain API: the hosts of every service",
+        description="`agentVep`, `accountConfigReadOnly` and `accountConfigReadWrite`, each "
+        "at this portal's own host.",
+        auth=[],
+        parameters=[VERSION],
+        responses={200: lp.DomainServicesSerializer, **LOGIN_ERRORS.responses(400)},
+    )
+    def get(self, request, account_id):
+        check_account_id(account_id)
+        return Response({"baseURIs": [self.base_uri(service) for service in CSDS_SERVICES]})
