@@ -10,11 +10,14 @@ app_key, app_secret, access_token, access_token_secret), params=params, json=bod
 `tap_request` helper below is that call.
 """
 
+import json
 import time
+from io import StringIO
 
 import pytest
 import requests
 from django.contrib.auth.models import Permission
+from django.core.management import CommandError, call_command
 from requests_oauthlib import OAuth1
 
 from reasons import services
@@ -511,3 +514,16 @@ def test_a_malformed_account_id_is_400(client, bot, account_id):
     assert login.status_code == 400 and login.json()["error"]["message"] == message
     domain = client.get(f"/api/account/{account_id}/service/agentVep/baseURI.json?version=1.0")
     assert domain.status_code == 400 and domain.json()["error"]["responseStatus"] == "BAD_REQUEST"
+
+
+def test_the_command_prints_an_application_login_body_once(client, bot):
+    out = StringIO()
+    call_command("create_liveperson_api_key", "acme", "--user", "reporting-bot", stdout=out)
+    body = json.loads(out.getvalue())
+    assert list(body) == ["username", "appKey", "secret", "accessToken", "accessTokenSecret"]
+    key = AccountApiKey.objects.get(app_key=body["appKey"])
+    assert key.permission == KeyPermission.READ_ONLY and key.user == bot
+    reply = client.post("/api/account/acme/login?v=1.3", body, content_type="application/json")
+    assert reply.status_code == 200
+    with pytest.raises(CommandError):
+        call_command("create_liveperson_api_key", "acme", "--user", "nobody")
