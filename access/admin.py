@@ -31,6 +31,7 @@ from access.models import (
     OAuthIDToken,
     OAuthRefreshToken,
 )
+from access.pkce import pkce_choice, pkce_choice_save, pkce_may_be_off, pkce_needed
 from access.services import api_key_issue, api_key_issue_allowed, api_key_revoke
 from core.errors import ForbiddenError
 
@@ -254,7 +255,66 @@ class ProtocolInternalsAdmin:
         return False
 
 
-admin.site.register(OAuthClientApp, oauth_admin.application_admin_class)
+class OAuthClientAppForm(oauth_admin.application_admin_class.form):
+    """The toolkit's application form, with the portal's choice of PKCE (access/pkce.py)."""
+
+    pkce_required = forms.BooleanField(
+        label=_("Require PKCE"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "The authorization-code grant must send a PKCE code_challenge (RFC 7636). "
+            "Only a confidential client, which proves itself with its secret when it trades "
+            "the code, may go without it; a public client always needs it."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["pkce_required"].initial = pkce_choice(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        client_type = cleaned.get("client_type", self.instance.client_type)
+        if not cleaned.get("pkce_required") and not pkce_may_be_off(client_type):
+            self.add_error(
+                "pkce_required", _("A public client has no secret: it must always use PKCE.")
+            )
+        return cleaned
+
+
+class OAuthClientAppAdmin(oauth_admin.application_admin_class):
+    """The toolkit's application admin, with the PKCE choice beside the grant type."""
+
+    form = OAuthClientAppForm
+    list_display = (
+        "pk",
+        "name",
+        "user",
+        "client_type",
+        "requires_pkce",
+        "authorization_grant_type",
+        "registration_source",
+    )
+    list_select_related = ("portal_policy", "user")
+
+    def get_fields(self, request, obj=None):
+        fields = [name for name in super().get_fields(request, obj) if name != "pkce_required"]
+        after = fields.index("authorization_grant_type") + 1
+        return [*fields[:after], "pkce_required", *fields[after:]]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        pkce_choice_save(application=obj, required=form.cleaned_data["pkce_required"])
+
+    @admin.display(description=_("PKCE"), boolean=True)
+    def requires_pkce(self, obj):
+        policy = getattr(obj, "portal_policy", None)
+        return pkce_needed(obj.client_type, policy and policy.pkce_required)
+
+
+admin.site.register(OAuthClientApp, OAuthClientAppAdmin)
 admin.site.register(OAuthAccessToken, oauth_admin.access_token_admin_class)
 admin.site.register(OAuthRefreshToken, oauth_admin.refresh_token_admin_class)
 

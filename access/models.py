@@ -141,3 +141,28 @@ class OAuthTokenUse(models.Model):
 
     def __str__(self):
         return f"{self.access_token_id} @ {self.last_used_at:%Y-%m-%d %H:%M}"
+
+
+class OAuthClientPolicy(models.Model):
+    """What the portal asks of one OAuth2 client beyond django-oauth-toolkit's own columns:
+    whether its authorization-code grant must use PKCE (RFC 7636).
+
+    The toolkit's application model is not swapped in this project, so the choice lives in
+    a row of its own; a client without one requires PKCE. A public client requires it
+    whatever its row says (access.pkce.pkce_required)."""
+
+    application = models.OneToOneField(
+        oauth_models.Application,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="portal_policy",
+        verbose_name=_("application"),
+    )
+    pkce_required = models.BooleanField(_("require PKCE"), default=True)
+
+    class Meta:
+        verbose_name = _("OAuth2 client policy")
+        verbose_name_plural = _("OAuth2 client policies")
+
+    def __str__(self):
+        return str(self.application)

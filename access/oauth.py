@@ -35,7 +35,7 @@ class PasswordGrantLockedOut(InvalidGrantError):
 
 
 class PortalOAuth2Validator(OAuth2Validator):
-    """django-oauth-toolkit's validator, with three changes.
+    """django-oauth-toolkit's validator, with four changes.
 
     Checking a client secret costs one password hash; an unknown client id costs the same.
     Without this, a wrong secret for a known client took ~230 ms and an unknown client id
@@ -48,6 +48,10 @@ class PortalOAuth2Validator(OAuth2Validator):
 
     The password grant counts towards the sign-in lockout (access/lockout.py) and answers a
     locked-out username and address with `PasswordGrantLockedOut`.
+
+    A token request that sends a `code_verifier` for a code issued without a
+    `code_challenge` is refused (RFC 9700 §4.8.2, PKCE downgrade): only a client that may
+    go without PKCE (access/pkce.py) gets such codes, and oauthlib would ignore the verifier.
     """
 
     def authenticate_client(self, request, *args, **kwargs):
@@ -68,6 +72,15 @@ class PortalOAuth2Validator(OAuth2Validator):
         if carries_nul(code):
             return False
         return super().validate_code(client_id, code, client, request, *args, **kwargs)
+
+    def get_code_challenge(self, code, request):
+        challenge = super().get_code_challenge(code, request)
+        if challenge is None and request.code_verifier is not None:
+            raise InvalidGrantError(
+                description="A code_verifier was sent for a code issued without a code_challenge.",
+                request=request,
+            )
+        return challenge
 
     def build_http_request(self, request):
         # The request the toolkit authenticates the password grant with: kept, so that

@@ -9,14 +9,24 @@ class SelfCommunityOAuth2Scheme(DjangoOAuthToolkitScheme):
     """drf-spectacular's scheme for django-oauth-toolkit, required on every operation.
 
     The built-in one names the scheme on an operation only when a scope permission guards
-    it; these views need a valid bearer whatever its scopes.
+    it; these views need a valid bearer whatever its scopes. Where a permission class lets
+    an anonymous caller through (`allows_anonymous`: a read while COMMUNITY_ANONYMOUS_READS
+    is on, permissions.py), the operation's security also lists `{}`, no credential.
     """
 
     target_class = "access.authentication.ActiveUserOAuth2Authentication"
     priority = 1
 
     def get_security_requirement(self, auto_schema):
-        return super().get_security_requirement(auto_schema) or {self.name: []}
+        requirement = super().get_security_requirement(auto_schema) or {self.name: []}
+        view, method = auto_schema.view, auto_schema.method
+        if any(
+            getattr(permission, "allows_anonymous", None)
+            and permission.allows_anonymous(view, method)
+            for permission in view.get_permissions()
+        ):
+            return [requirement, {}]
+        return requirement
 
 
 class UnicodeSlugFieldExtension(OpenApiSerializerFieldExtension):
