@@ -7,11 +7,20 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from community import services
-from community.models import Category, Media, MemberProfile, Status, Tag
+from community import services, social
+from community.models import (
+    Category,
+    FlagModeration,
+    Media,
+    MemberProfile,
+    Status,
+    StatusFlag,
+    Tag,
+)
 from community.resources import CategoryResource
 from core.admin import PortalImportExportMixin, ServiceBackedAdmin
 from core.errors import DomainError
@@ -122,6 +131,41 @@ class MemberProfileAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
+class FlaggedFilter(admin.SimpleListFilter):
+    """Posts with flags, or without."""
+
+    title = _("flags")
+    parameter_name = "flagged"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Flagged")), ("no", _("Not flagged"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(flag_count__gt=0)
+        if self.value() == "no":
+            return queryset.filter(flag_count=0)
+        return queryset
+
+
+class StatusFlagInline(admin.TabularInline):
+    """The flags of a post, on its page: read-only (the flags admin moderates them)."""
+
+    model = StatusFlag
+    fk_name = "status"
+    extra = 0
+    can_delete = False
+    fields = ["user", "flag_type", "added_at", "moderation", "moderated_at", "moderated_by"]
+    readonly_fields = fields
+    ordering = ["-added_at", "-id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Status)
 class StatusAdmin(admin.ModelAdmin):
     """Moderation of status posts: search, filter and soft-delete, restore, collapse or expand.
@@ -131,8 +175,9 @@ class StatusAdmin(admin.ModelAdmin):
     buttons on the post's own page.
     """
 
-    list_display = ["id", "author", "summary", "added_at", "deleted", "collapsed"]
-    list_filter = ["deleted", "collapsed", "categories"]
+    list_display = ["id", "author", "summary", "added_at", "deleted", "collapsed", "flag_count"]
+    list_filter = ["deleted", "collapsed", FlaggedFilter, "categories"]
+    inlines = [StatusFlagInline]
     search_fields = ["plain_text", "action", "author__username"]
     list_select_related = ["author"]
     date_hierarchy = "added_at"
@@ -161,6 +206,7 @@ class StatusAdmin(admin.ModelAdmin):
         "vote_count",
         "flag_count",
         "share_count",
+        "follower_count",
     ]
 
     def has_add_permission(self, request):
@@ -249,4 +295,100 @@ class StatusAdmin(admin.ModelAdmin):
             lambda n: ngettext("%d post expanded.", "%d posts expanded.", n) % n,
             _("Expanded."),
             collapsed=False,
+        )
+
+
+@admin.register(StatusFlag)
+class StatusFlagAdmin(admin.ModelAdmin):
+    """Moderation of the flags members put on posts: filter by reason and by decision, and
+    decide about the flagged posts (ignore, hide, delete; `social.flags_moderate`).
+
+    A decision is about a post: every flag of it records the decision, with when and by
+    whom. Flags themselves are the members': never added, edited or deleted here.
+    """
+
+    list_display = [
+        "id",
+        "status_link",
+        "user",
+        "flag_type",
+        "added_at",
+        "moderation",
+        "moderated_at",
+        "moderated_by",
+    ]
+    list_filter = ["flag_type", "moderation", "added_at"]
+    search_fields = ["status__plain_text", "status__action", "user__username"]
+    list_select_related = ["status", "user", "moderated_by"]
+    date_hierarchy = "added_at"
+    actions = ["ignore", "hide", "delete_posts"]
+    readonly_fields = [
+        "status",
+        "user",
+        "flag_type",
+        "added_at",
+        "moderation",
+        "moderated_at",
+        "moderated_by",
+    ]
+
+    @admin.display(description=_("status post"), ordering="status")
+    def status_link(self, flag):
+        url = reverse("admin:community_status_change", args=[flag.status_id])
+        return format_html('<a href="{}">{}</a>', url, flag.status)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # As for posts: the change permission allows the decisions (asked with obj=None);
+        # a flag's own page is read-only.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        # A flag leaves only when its member takes it back (the post's flag_count follows).
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Deciding also collapses or deletes posts: the post moderation permission too.
+        if not request.user.has_perm("community.change_status"):
+            for name in ("hide", "delete_posts"):
+                actions.pop(name, None)
+        return actions
+
+    def _decide(self, request, queryset, decision, done_message, logged):
+        posts = social.flags_moderate(flags=list(queryset), decision=decision, actor=request.user)
+        for post in posts:
+            self.log_change(request, post, str(logged))
+        self.message_user(request, done_message(len(posts)), messages.SUCCESS)
+
+    @admin.action(description=_("Ignore the flags (keep the posts)"), permissions=["change"])
+    def ignore(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            FlagModeration.IGNORED,
+            lambda n: ngettext("Flags of %d post ignored.", "Flags of %d posts ignored.", n) % n,
+            _("Flags ignored."),
+        )
+
+    @admin.action(description=_("Hide the flagged posts (collapse)"), permissions=["change"])
+    def hide(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            FlagModeration.HIDDEN,
+            lambda n: ngettext("%d flagged post hidden.", "%d flagged posts hidden.", n) % n,
+            _("Hidden after flags."),
+        )
+
+    @admin.action(description=_("Delete the flagged posts (soft)"), permissions=["change"])
+    def delete_posts(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            FlagModeration.DELETED,
+            lambda n: ngettext("%d flagged post deleted.", "%d flagged posts deleted.", n) % n,
+            _("Deleted after flags."),
         )

@@ -22,9 +22,10 @@ pytestmark = pytest.mark.django_db
 
 # Queries of the data, not of the cache (the credential and the reply come from the cache:
 # tests/core/test_reply_cache.py counts those). A page that is not cached yet: the count
-# (capped), the page (with authors and profiles), the categories with their links, their
-# parents, every tag (one UNION), the media.
-PAGE_QUERIES = 6
+# (capped), the page (with authors and profiles; the posts the caller hid left out in the
+# same statement), the categories with their links, their parents, every tag (one UNION),
+# the media, and the caller's marks (votes, follows, suspended notifications: one UNION).
+PAGE_QUERIES = 7
 # The last page tells the count itself: no count query.
 LAST_PAGE_QUERIES = PAGE_QUERIES - 1
 

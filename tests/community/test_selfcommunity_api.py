@@ -54,6 +54,10 @@ STATUS_KEYS = {
     "follower_count",
     "reaction",
     "reactions_count",
+    # Issue 23: the caller's marks (left out for an anonymous caller).
+    "voted",
+    "followed",
+    "suspended",
 }
 
 
