@@ -464,6 +464,36 @@ class AccountBearerInline(MemberAccountsOnly, CredentialInline):
 PortalUserAdmin.add_credential_inline(AccountBearerInline)
 
 
+class AccountApiKeyInline(MemberAccountsOnly, CredentialInline):
+    """The LivePerson API keys that sign in as this user, on the user's page."""
+
+    model = AccountApiKey
+    fk_name = "user"
+    fields = ["app_key", "client", "created_on", "last_used", "expires_on"]
+    verbose_name = _("LivePerson API key")
+    verbose_name_plural = _("LivePerson API keys (signing in as this user)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(is_active=True).select_related("account")
+
+    def revoke(self, credential):
+        services.api_key_revoke(key=credential)
+
+    @admin.display(description=_("last used"))
+    def last_used(self, credential):
+        return when(credential.last_used_at) if credential.last_used_at else _("never")
+
+    def expires_at(self, credential):
+        return None  # until it is deleted or deactivated
+
+    @admin.display(description=_("expires"))
+    def expires_on(self, credential):
+        return _("never: until deleted or deactivated")
+
+
+PortalUserAdmin.add_credential_inline(AccountApiKeyInline)
+
+
 # --- LivePerson API keys --------------------------------------------------------------------
 
 

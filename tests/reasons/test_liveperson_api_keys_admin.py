@@ -122,3 +122,20 @@ def test_a_manager_cannot_make_or_see_another_accounts_keys():
     assert "no-cache" in made["Cache-Control"] or "no-store" in made["Cache-Control"]
     key = AccountApiKey.objects.get(account=acme)
     assert key.created_by == manager and key.app_key in made.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_users_page_lists_the_keys_that_sign_in_as_them():
+    acme = AccountFactory(id="acme")
+    bot = UserFactory(username="bot")
+    acme.members.add(bot)
+    live = services.api_key_issue(account=acme, user=bot, permission="read_only", actor=None)
+    paused = services.api_key_issue(account=acme, user=bot, permission="read_only", actor=None)
+    services.api_key_set_active(key=paused.record, active=False)
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(root)
+    html = client.get(f"/admin/auth/user/{bot.pk}/change/").content.decode()
+    assert "LivePerson API keys (signing in as this user)" in html
+    assert live.app_key in html and paused.app_key not in html
+    assert live.secret not in html and live.access_token_secret not in html
