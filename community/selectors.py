@@ -18,7 +18,16 @@ from django.conf import settings
 from django.db import connections, router
 from django.db.models import F, QuerySet
 
-from community.models import Category, Media, MemberProfile, Status, Tag
+from community.models import (
+    Category,
+    Media,
+    MemberProfile,
+    Status,
+    StatusFollow,
+    StatusSuspend,
+    StatusVote,
+    Tag,
+)
 
 # How many matching posts a list counts at most; settings.COMMUNITY_COUNT_CAP overrides it.
 DEFAULT_COUNT_CAP = 10_000
@@ -71,6 +80,7 @@ STATUS_COLUMNS = (
     "vote_count",
     "flag_count",
     "share_count",
+    "follower_count",
 )
 AUTHOR_COLUMNS = ("id", "username", "first_name", "last_name", "date_joined")
 PROFILE_COLUMNS = ("id", "bio", "location", "description", "website", "avatar", "ext_id")
@@ -89,6 +99,7 @@ CATEGORY_COLUMNS = (
     "content_only_staff",
     "lastmod_datetime",
     "stream_order_by",
+    "follower_count",
 )
 TAG_COLUMNS = ("id", "type", "name", "description", "color", "visible", "active", "created_at")
 MEDIA_COLUMNS = (
@@ -102,6 +113,11 @@ MEDIA_COLUMNS = (
     "image_width",
     "image_height",
     "order",
+    # A share's status, an embed's kind, id and metadata (the reply's `embed`).
+    "shared_object_id",
+    "embed_type",
+    "embed_id",
+    "embed_metadata",
 )
 # The model orderings (Meta.ordering) that the related lists of a reply follow.
 CATEGORY_ORDER = ("order", "name", "id")
@@ -154,8 +170,15 @@ class _Columns:
             i for i, f in enumerate(fields) if f.get_internal_type() == "DateTimeField"
         ]
         self.booleans = [i for i, f in enumerate(fields) if f.get_internal_type() == "BooleanField"]
+        # Every database hands JSON back as text here (Django reads jsonb as text too).
+        self.jsons = [i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
 
     def row(self, values: Sequence, vendor: str) -> dict:
+        if self.jsons:
+            values = list(values)
+            for index in self.jsons:
+                if isinstance(values[index], str):
+                    values[index] = json.loads(values[index])
         if vendor == "sqlite":
             values = list(values)
             for index in self.datetimes:
@@ -195,6 +218,13 @@ def _statements() -> dict[str, Any]:
         )
 
     profiles = _Columns(MemberProfile, PROFILE_COLUMNS, "p")
+
+    def marks(kind: str, model) -> str:
+        return (
+            f"SELECT '{kind}', m.status_id FROM {_table(model)} m"  # noqa: S608
+            f" WHERE m.user_id = %s AND m.status_id IN ({{ids}})"
+        )
+
     return {
         "categories": categories,
         "tags": tags,
@@ -242,6 +272,11 @@ def _statements() -> dict[str, Any]:
         # By position: the column names of a UNION are not the same on every database.
         "tag_order": " ORDER BY 1, 2, "
         + ", ".join(str(3 + TAG_COLUMNS.index(c)) for c in TAG_ORDER),
+        # The caller's marks on the posts of a page: votes (v), follows (f) and suspended
+        # notifications (s), in one statement.
+        "viewer_marks": " UNION ALL ".join(
+            [marks("v", StatusVote), marks("f", StatusFollow), marks("s", StatusSuspend)]
+        ),
         "status_medias": (
             f"SELECT l.status_id, {medias.sql} FROM {_table(Status.medias.through)} l"  # noqa: S608
             f" JOIN {_table(Media)} m ON m.id = l.media_id"
@@ -306,11 +341,41 @@ def category_details(category_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     return categories
 
 
-def status_page(rows: list[dict]) -> list[dict]:
+# The caller's marks on a post (`viewer_marks`), as the reply names them.
+NO_MARKS = {"voted": False, "followed": False, "suspended": False}
+_MARK_KEYS = {"v": "voted", "f": "followed", "s": "suspended"}
+
+
+def _signed_in(viewer) -> bool:
+    return viewer is not None and viewer.is_authenticated
+
+
+def viewer_marks(status_ids: Sequence[int], viewer, *, cursor=None) -> dict[int, dict]:
+    """`viewer`'s marks on these statuses, by id (`NO_MARKS` where none): one statement."""
+    found = {pk: dict(NO_MARKS) for pk in status_ids}
+    if not status_ids:
+        return found
+    sql = _statements()["viewer_marks"].format(ids=_placeholders(len(status_ids)))
+    params = [viewer.pk, *status_ids] * 3
+    if cursor is None:
+        with connections[router.db_for_read(Status)].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+    else:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for kind, status_id in rows:
+        found[status_id][_MARK_KEYS[kind]] = True
+    return found
+
+
+def status_page(rows: list[dict], *, viewer=None) -> list[dict]:
     """The status rows of `status_values`, each with `author` (a dict; `profile` None
     without one), `categories`, `medias`, `addressing` and `tags` (lists of dicts in the
     order a reply gives them): four queries for any number of rows (the categories with
-    their links, their parents, every tag in one UNION, the media)."""
+    their links, their parents, every tag in one UNION, the media). For a signed-in
+    `viewer`, each also has `marks` (`viewer_marks`): one query more. Every page of posts
+    goes through here, so each shows its caller's marks."""
     ids = [row["id"] for row in rows]
     if not ids:
         return []
@@ -336,6 +401,7 @@ def status_page(rows: list[dict]) -> list[dict]:
         columns = statements["medias"]
         for status_id, *values in _fetch(cursor, statements["status_medias"], ids):
             by_status["medias"][status_id].append(columns.row(values, vendor))
+        marks = viewer_marks(ids, viewer, cursor=cursor) if _signed_in(viewer) else {}
     page = []
     for row in rows:
         status = {key: row[key] for key in STATUS_COLUMNS}
@@ -345,6 +411,8 @@ def status_page(rows: list[dict]) -> list[dict]:
         status["author"] = author
         for name, lists in by_status.items():
             status[name] = lists.get(row["id"], [])
+        if row["id"] in marks:
+            status["marks"] = marks[row["id"]]
         page.append(status)
     return page
 
@@ -381,11 +449,14 @@ def _media_row(media: Media) -> dict:
     return row
 
 
-def written_status(status: Status, *, categories: dict[int, dict], medias: list[Media]) -> dict:
+def written_status(
+    status: Status, *, categories: dict[int, dict], medias: list[Media], viewer=None
+) -> dict:
     """A post just written, in the shape of `status_page`'s dicts, from what was written:
     its columns and author from the instances, its categories as `category_closure` read
     them, its media as resolved. Two statements: the tags shown (the categories', the
-    addressing and the contribution tags, in the tag ordering) and the author's profile."""
+    addressing and the contribution tags, in the tag ordering) and the author's profile.
+    A signed-in `viewer` (its author) has no marks on a post just written: `NO_MARKS`."""
     statements = _statements()
     connection = connections[router.db_for_read(Status)]
     vendor = connection.vendor
@@ -408,4 +479,6 @@ def written_status(status: Status, *, categories: dict[int, dict], medias: list[
     reply["categories"] = list(categories.values())
     reply["medias"] = [_media_row(m) for m in sorted(medias, key=lambda m: (m.order, m.pk))]
     reply.update(shown)
+    if _signed_in(viewer):
+        reply["marks"] = dict(NO_MARKS)
     return reply

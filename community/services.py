@@ -15,8 +15,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.files import File
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -128,6 +129,29 @@ def _free_slug(base: str, *, exclude_id: int | None = None) -> str:
     return slug
 
 
+def _category_save_row(category: Category) -> None:
+    """Insert `category`, or update every column of its row but `follower_count`: the
+    follow routes count followers with F() (community.taxonomy), and a category read
+    before a follow must not write its old count back. A row deleted meanwhile is
+    NotFoundError (a plain save() would have inserted it again)."""
+    if category._state.adding:
+        category.save()
+        return
+    fields = [
+        field.name
+        for field in Category._meta.concrete_fields
+        if not field.primary_key and field.name != "follower_count"
+    ]
+    try:
+        category.save(update_fields=fields)
+    except DatabaseError as exc:
+        # Django's own "did not affect any rows" is a plain DatabaseError; the database's
+        # errors are its subclasses (IntegrityError, OperationalError, ...).
+        if type(exc) is not DatabaseError:
+            raise
+        raise NotFoundError(_("Category not found."), params={"model": "category"}) from None
+
+
 def _category_write(category: Category, *, slug_base: str | None) -> None:
     """Save `category` in a savepoint; the database's unique constraints decide races.
 
@@ -139,7 +163,7 @@ def _category_write(category: Category, *, slug_base: str | None) -> None:
     for _attempt in range(SLUG_ATTEMPTS):
         try:
             with transaction.atomic():
-                category.save()
+                _category_save_row(category)
             return
         except IntegrityError:
             others = Category.objects.exclude(pk=category.pk)
@@ -248,11 +272,12 @@ def tag_get(*, tag_id: object) -> Tag:
 
 
 def tag_list(*, type: str | None = None) -> QuerySet[Tag]:
-    """Tags ordered by type and name, optionally of one type."""
+    """Tags, the newest first (SelfCommunity's default order), optionally of one type;
+    `community.taxonomy.tag_list` adds the other filters and orderings."""
     tags = Tag.objects.all()
     if type:
         tags = tags.filter(type=type)
-    return tags.order_by("type", "name", "id")
+    return tags.order_by("-created_at", "-id")
 
 
 def tag_save(*, tag: Tag | None = None, name: str, type: str, **fields: Any) -> Tag:
@@ -281,6 +306,16 @@ def media_get(*, media_id: object, owner: User) -> Media:
     return _get(Media.objects.filter(owner=owner), media_id, _("Media not found."), model="media")
 
 
+def media_get_visible(*, media_id: object, user: User | None) -> Media:
+    """A media `user` can see: their own, or one shown in a status that is not deleted
+    (only those for an anonymous reader, `user` None); any other is NotFoundError."""
+    shown = Exists(
+        Status.medias.through.objects.filter(media_id=OuterRef("pk"), status__deleted=False)
+    )
+    visible = shown if user is None else Q(owner=user) | shown
+    return _get(Media.objects.filter(visible), media_id, _("Media not found."), model="media")
+
+
 def media_create_url(*, owner: User, url: str, title: str = "", description: str = "") -> Media:
     """A link media; the server does not fetch the URL."""
     media = Media(owner=owner, type=MediaType.URL, url=url, title=title, description=description)
@@ -289,11 +324,116 @@ def media_create_url(*, owner: User, url: str, title: str = "", description: str
     return media
 
 
+def media_create_share(*, owner: User, shared_object: int) -> Media:
+    """A media sharing a status that is not deleted. A status that itself shares another
+    cannot be shared: share the status it shares (a share of a share would nest)."""
+    status = Status.objects.filter(pk=shared_object, deleted=False).first()
+    if status is None:
+        raise DomainError(
+            _("There is no such object with id %(value)s.") % {"value": shared_object},
+            code=ErrorCode.NOT_FOUND,
+            field="shared_object",
+            params={"value": shared_object},
+        )
+    if status.medias.filter(type=MediaType.SHARE).exists():
+        raise DomainError(
+            _("Status %(value)s shares another status: share that one instead.")
+            % {"value": shared_object},
+            code=ErrorCode.INVALID,
+            field="shared_object",
+            params={"value": shared_object},
+        )
+    media = Media(owner=owner, type=MediaType.SHARE, shared_object=status)
+    media.save()
+    return media
+
+
+def media_create_embed(
+    *, owner: User, embed_type: str, embed_id: str, url: str = "", metadata: dict | None = None
+) -> Media:
+    """A media describing an object outside the community: its kind (`embed_type`), its id
+    there, an optional URL (never fetched) and metadata (a JSON object) kept as given."""
+    media = Media(
+        owner=owner,
+        type=MediaType.EMBED,
+        embed_type=embed_type,
+        embed_id=embed_id,
+        url=url,
+        embed_metadata=metadata or {},
+    )
+    check_fields(media, fields=["type", "url", "embed_type", "embed_id"])
+    media.save()
+    return media
+
+
+def _statuses_showing(media: Media) -> list[Status]:
+    """The statuses, not deleted, that show `media` (their webhook subscribers hear of a
+    change to it)."""
+    return list(Status.objects.filter(medias=media, deleted=False))
+
+
+@transaction.atomic
+def media_set_preview(*, media: Media, image_name: str | None) -> Media:
+    """Give a link media, as its preview, the image of one of its owner's image media
+    (`image_name`, the stored file's name). The portal never fetches an image from
+    elsewhere: any other image is `invalid` on `image`, as is a media that is no link."""
+    if media.type != MediaType.URL:
+        raise DomainError(
+            _("Only a link media takes a preview image."), field="image", code=ErrorCode.INVALID
+        )
+    source = None
+    if image_name:
+        source = (
+            Media.objects.filter(owner_id=media.owner_id, type=MediaType.IMAGE, image=image_name)
+            .exclude(image="")
+            .first()
+        )
+    if source is None:
+        raise DomainError(
+            _(
+                "The preview must be one of your uploaded images, given by its address: the "
+                "portal does not fetch images from other sites."
+            ),
+            field="image",
+            code=ErrorCode.INVALID,
+        )
+    # The file is shared, not copied: it was checked when it was uploaded, and deleting
+    # either media leaves it to the other (media_delete).
+    Media.objects.filter(pk=media.pk).update(
+        image=source.image.name, image_width=source.image_width, image_height=source.image_height
+    )
+    cache.bump(STATUS_LISTS)  # an UPDATE sends no signal (community/apps.py)
+    media.refresh_from_db()
+    emit(COMMUNITY_STATUS, "updated", _statuses_showing(media))
+    return media
+
+
+@transaction.atomic
+def media_delete(*, media: Media) -> None:
+    """Delete a media: the statuses that showed it no longer do. Its image file goes too
+    (once the transaction commits) unless another media shows the same file."""
+    # Locked first, so that of two racing deletes only one reports it.
+    if not Media.objects.select_for_update().filter(pk=media.pk).exists():
+        raise NotFoundError(_("Media not found."), params={"model": "media"})
+    statuses = _statuses_showing(media)
+    name, storage = media.image.name, media.image.storage
+    media.delete()
+    emit(COMMUNITY_STATUS, "updated", statuses)
+    if name and not Media.objects.filter(image=name).exists():
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def media_click(*, media: Media) -> None:
+    """Count one click on a media, in one statement (concurrent clicks all count)."""
+    Media.objects.filter(pk=media.pk).update(click_count=F("click_count") + 1)
+
+
 # The only image formats kept, by Pillow's name, with the extension a stored file gets.
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
 
 
-def _invalid_image() -> DomainError:
+def invalid_image_error() -> DomainError:
+    """A file that is no PNG, JPEG, GIF or WebP (`invalid_image` on `image`)."""
     return DomainError(
         _(
             "Upload a valid image (PNG, JPEG, GIF or WebP). The file you uploaded was either "
@@ -304,7 +444,17 @@ def _invalid_image() -> DomainError:
     )
 
 
-def _too_many_pixels(limit: int) -> TooLargeError:
+def image_too_large_error(limit: int) -> TooLargeError:
+    """A file over COMMUNITY_IMAGE_MAX_BYTES (`too_large` on `image`)."""
+    return TooLargeError(
+        _("The image is larger than %(limit)s bytes.") % {"limit": limit},
+        field="image",
+        params={"limit": limit},
+    )
+
+
+def too_many_pixels_error(limit: int) -> TooLargeError:
+    """An image whose header claims more than IMAGE_MAX_PIXELS (`too_large` on `image`)."""
     return TooLargeError(
         _("The image has more than %(limit)s pixels.") % {"limit": limit},
         field="image",
@@ -330,24 +480,20 @@ def image_checked(upload: File) -> File:
     """
     limit = settings.COMMUNITY_IMAGE_MAX_BYTES
     if upload.size > limit:
-        raise TooLargeError(
-            _("The image is larger than %(limit)s bytes.") % {"limit": limit},
-            field="image",
-            params={"limit": limit},
-        )
+        raise image_too_large_error(limit)
     upload.seek(0)
     header = read_image_header(upload)
     if header is None:
-        raise _invalid_image()
+        raise invalid_image_error()
     pixel_limit = settings.IMAGE_MAX_PIXELS
     if header.width * header.height > pixel_limit:
-        raise _too_many_pixels(pixel_limit)
+        raise too_many_pixels_error(pixel_limit)
     try:
         upload.seek(0)
         with Image.open(upload, formats=[header.format]) as probe:
             width, height = probe.size  # Pillow's own reading of the header, before it decodes
             if width * height > pixel_limit:
-                raise _too_many_pixels(pixel_limit)
+                raise too_many_pixels_error(pixel_limit)
             probe.verify()
         upload.seek(0)
         with Image.open(upload, formats=[header.format]) as probe:
@@ -355,11 +501,11 @@ def image_checked(upload: File) -> File:
             probe.load()  # decode the pixels, not just the header
     except Image.DecompressionBombError:
         # Pillow's own ceiling, twice Image.MAX_IMAGE_PIXELS, if IMAGE_MAX_PIXELS is above it.
-        raise _too_many_pixels(min(pixel_limit, 2 * Image.MAX_IMAGE_PIXELS)) from None
+        raise too_many_pixels_error(min(pixel_limit, 2 * Image.MAX_IMAGE_PIXELS)) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise _invalid_image() from None
+        raise invalid_image_error() from None
     if image_format not in IMAGE_FORMATS:
-        raise _invalid_image()
+        raise invalid_image_error()
     upload.seek(0)
     upload.name = f"{secrets.token_hex(16)}.{IMAGE_FORMATS[image_format]}"
     return upload
@@ -612,6 +758,36 @@ def _add_related(status: Status, related: dict[str, Any]) -> None:
         )
 
 
+# --- share counts: a post that carries a share media of another counts in that one's
+# `share_count` while it is not deleted (the `shares/` list of that post shows the same).
+
+
+def _shared_ids(medias: Iterable[Media]) -> set[int]:
+    """The statuses that these media share."""
+    return {m.shared_object_id for m in medias if m.type == MediaType.SHARE and m.shared_object_id}
+
+
+def _move_share_counts(status_ids, delta: int) -> None:
+    """Add `delta` to the `share_count` of these statuses (ids, or a subquery of ids), in
+    one UPDATE: an `F()` expression, so that concurrent shares all count."""
+    if isinstance(status_ids, set | list | tuple) and not status_ids:
+        return
+    Status.objects.filter(pk__in=status_ids).update(
+        share_count=Greatest(F("share_count") + delta, 0)
+    )
+
+
+def _share_counts_follow_deletion(status: Status, *, deleted: bool) -> None:
+    """Mark `status` deleted (or not) and, if it was not already, count it out of (or back
+    into) the `share_count` of the posts it shares. The conditional UPDATE decides, so two
+    racing deletes count once."""
+    if Status.objects.filter(pk=status.pk, deleted=not deleted).update(deleted=deleted):
+        shared = Media.objects.filter(
+            statuses=status.pk, type=MediaType.SHARE, shared_object__isnull=False
+        ).values("shared_object_id")
+        _move_share_counts(shared, -1 if deleted else 1)
+
+
 @transaction.atomic
 def status_create(
     *,
@@ -640,6 +816,7 @@ def status_create(
     )
     status.save()
     _add_related(status, related)
+    _move_share_counts(_shared_ids(related["medias"]), +1)
     emit(COMMUNITY_STATUS, "created", [status])
     # What was written, for the reply (`selectors.written_status`), without reading it back.
     status.written = related
@@ -674,13 +851,23 @@ def status_update(
     )
     status.last_edited_at = timezone.now()
     status.save()
+    shared_before = set(
+        Media.objects.filter(
+            statuses=status.pk, type=MediaType.SHARE, shared_object__isnull=False
+        ).values_list("shared_object_id", flat=True)
+    )
     _save_related(status, related)
+    shared_after = _shared_ids(related["medias"])
+    _move_share_counts(shared_before - shared_after, -1)
+    _move_share_counts(shared_after - shared_before, +1)
     emit(COMMUNITY_STATUS, "updated", [status])
     return status_get(status_id=status.pk)
 
 
 @transaction.atomic
 def _set_flags(*, status: Status, **flags: bool) -> Status:
+    if "deleted" in flags:
+        _share_counts_follow_deletion(status, deleted=flags["deleted"])
     Status.objects.filter(pk=status.pk).update(**flags)
     cache.bump(STATUS_LISTS)  # an UPDATE sends no signal (community/apps.py)
     for key, value in flags.items():

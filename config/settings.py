@@ -5,12 +5,14 @@ project folder, or the file named by ENV_FILE, is read too; real variables win).
 setting has a safe local default; see `.env.example` for the full list.
 """
 
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from access.pkce import pkce_required
 from config.surfaces import ERROR_SHAPES, EVENT_SHAPES, OPENAPI_DESCRIPTION, OPENAPI_TAGS
 from core.exports import CSV, JSON
 
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Libredesk's router redirects a route with a trailing slash added (301 GET, 308 other).
+    "statuses.libredesk.middleware.TrailingSlashRedirectMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -359,14 +363,19 @@ LOGIN_TOKEN_TTL_DAYS = env.int("LOGIN_TOKEN_TTL_DAYS", default=90)
 BEARER_TTL_HOURS = env.int("BEARER_TTL_HOURS", default=24)
 
 # SelfCommunity's OAuth2 server (django-oauth-toolkit). RFC 9700 recommendations are
-# enforced except one: the vendor's clients log in with the password grant, so it stays.
+# enforced except two, both the vendor's: its clients log in with the password grant, so it
+# stays; and its docs show the authorization-code grant without PKCE, so an admin may turn
+# PKCE off for a confidential client (RFC 9700 recommends it for them, and requires it only
+# of public clients, which always need it here).
 OAUTH2_PROVIDER = {
     "SCOPES": {"read": "Read community content", "write": "Publish and edit"},
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=36000),
     "REFRESH_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_REFRESH_TOKEN_SECONDS", default=30 * 86400),
     "ROTATE_REFRESH_TOKEN": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
-    "PKCE_REQUIRED": True,
+    # Per client, chosen in the admin: on unless a confidential client turned it off, and
+    # always on for a public one (access/pkce.py). The toolkit calls it with the client id.
+    "PKCE_REQUIRED": pkce_required,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if HTTPS else ["http", "https"],
     "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
@@ -384,8 +393,22 @@ SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W002"]
 # The authorization-code grant sends a browser that is not logged in here.
 LOGIN_URL = "/oauth/login/"
 
+# Whether anonymous clients (no credential at all) may read SelfCommunity's statuses,
+# categories and tags, as the vendor's `content_availability` community option allows;
+# writes and every route about the caller still need a bearer. Off: every route needs one.
+COMMUNITY_ANONYMOUS_READS = env.bool("COMMUNITY_ANONYMOUS_READS", default=False)
 # Largest image a community member may upload as a media.
 COMMUNITY_IMAGE_MAX_BYTES = env.int("COMMUNITY_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+# Chunked uploads (`media/upload/chunk/`, community/uploads.py): the largest chunk
+# (SelfCommunity's documented 204800 bytes, the size its UI sends), the folder where the
+# chunks of an upload in progress wait, outside MEDIA_ROOT so that they are never served
+# (every web process must see the same folder), and how long an upload may sit without a
+# new chunk before it is removed with its file.
+COMMUNITY_UPLOAD_CHUNK_MAX_BYTES = env.int("COMMUNITY_UPLOAD_CHUNK_MAX_BYTES", default=204800)
+COMMUNITY_UPLOAD_DIR = env.path(
+    "COMMUNITY_UPLOAD_DIR", default=Path(tempfile.gettempdir()) / "portal-chunked-uploads"
+)
+COMMUNITY_UPLOAD_EXPIRY_SECONDS = env.int("COMMUNITY_UPLOAD_EXPIRY_SECONDS", default=3600)
 # Largest image, in pixels (width x height), that any upload may claim in its header: it
 # is refused before it is decoded, as decoding costs up to 4 bytes a pixel (100 MB at 25M).
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=25_000_000)

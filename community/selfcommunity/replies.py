@@ -11,13 +11,14 @@ holds them to what the DRF serializers wrote, key for key and in the same order.
 """
 
 from typing import Annotated, NotRequired, TypedDict
+from urllib.parse import unquote, urlsplit
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community import selectors
-from community.models import Media
+from community.models import FlagType, Media
 
 _image_storage = Media._meta.get_field("image").storage
 
@@ -67,14 +68,56 @@ class SCCategory(TypedDict):
     parents: Annotated[list[int], READ_ONLY]
     lastmod_datetime: str
     stream_order_by: str
+    followers_counter: Annotated[
+        int,
+        {**READ_ONLY, "source": "follower_count", "help_text": "Members who follow it."},
+    ]
+    followed: NotRequired[
+        Annotated[
+            bool,
+            {
+                "help_text": "Whether the caller follows it: only on the category routes, "
+                "and not for an anonymous caller."
+            },
+        ]
+    ]
 
 
 ONLY_FOR_AN_IMAGE = "Only for an image media."
+# The embed types SelfCommunity makes itself: a share's, a link's (the portal's link media
+# carry none) and a shared event's (the portal has no events). A client's embed may not
+# take them.
+EMBED_SHARED_OBJECT = "sc_shared_object"
+RESERVED_EMBED_TYPES = (EMBED_SHARED_OBJECT, "sc_link", "sc_shared_event")
+
+
+class SCEmbed(TypedDict):
+    """What a share or an embed media points at (`SCEmbedType`): for a share, the shared
+    status (`sc_shared_object`, metadata `{"type": "status", "id": <id>}`); for an embed,
+    the object outside the community the client described. One per media: `id` is the
+    media's."""
+
+    id: Annotated[int, {**READ_ONLY, "help_text": "The media's id: an embed belongs to it."}]
+    embed_type: str
+    embed_id: str
+    url: NotRequired[Annotated[str, {"help_text": "Left out when the embed has none."}]]
+    metadata: Annotated[dict, {"help_text": "A JSON object."}]
+
+
+class SCChunkMedia(TypedDict):
+    """A chunked upload in progress (`SCChunkMediaType`): send the next chunk from
+    `offset` with this `upload_id`, before `expires`."""
+
+    upload_id: str
+    offset: Annotated[str, {"help_text": "The bytes received so far, as a string."}]
+    expires: Annotated[
+        str, serializers.DateTimeField(help_text="Without a new chunk by then, it is removed.")
+    ]
 
 
 class SCMedia(TypedDict):
     """A Media as SelfCommunity returns it (`SCMediaType`); the image keys only when it has
-    an image."""
+    an image, `embed` only for a share or an embed."""
 
     id: int
     added_at: str
@@ -88,6 +131,9 @@ class SCMedia(TypedDict):
     image_width: NotRequired[Annotated[int, {"help_text": ONLY_FOR_AN_IMAGE}]]
     image_height: NotRequired[Annotated[int, {"help_text": ONLY_FOR_AN_IMAGE}]]
     order: int
+    embed: NotRequired[
+        Annotated[SCEmbed, {"help_text": "Only for a share (the shared status) or an embed."}]
+    ]
 
 
 class SCUser(TypedDict):
@@ -139,6 +185,9 @@ class ObjectListField(serializers.Field):
     """Documents a list of objects of any keys."""
 
 
+CALLER_ONLY = "Whether the caller %s; left out for an anonymous caller."
+
+
 class SCStatus(TypedDict):
     """A status post as SelfCommunity returns it (`SCFeedStatusType`)."""
 
@@ -172,9 +221,17 @@ class SCStatus(TypedDict):
     vote_count: int
     flag_count: int
     share_count: int
-    follower_count: Annotated[int, {**READ_ONLY, "help_text": "Always 0."}]
+    follower_count: Annotated[int, {**READ_ONLY, "help_text": "Members who follow it."}]
     reaction: Annotated[SCReaction, {**READ_ONLY, "help_text": "Always {}: no reactions."}]
     reactions_count: Annotated[list[dict], ObjectListField(read_only=True, help_text="Always [].")]
+    voted: NotRequired[Annotated[bool, {"help_text": CALLER_ONLY % "votes for it"}]]
+    followed: NotRequired[Annotated[bool, {"help_text": CALLER_ONLY % "follows it"}]]
+    suspended: NotRequired[
+        Annotated[
+            bool,
+            {"help_text": CALLER_ONLY % "suspended the notifications about it"},
+        ]
+    ]
 
 
 def iso(value):
@@ -203,8 +260,10 @@ def tag_reply(tag: dict) -> SCTag:
     }
 
 
-def category_reply(category: dict) -> SCCategory:
-    return {
+def category_reply(category: dict, *, followed: bool | None = None) -> SCCategory:
+    """One category of `selectors` (or `category_row`); `followed`, the caller's, when
+    known (None leaves the key out)."""
+    reply = {
         "id": category["id"],
         "tags": [tag_reply(tag) for tag in category["tags"]],
         "order": category["order"],
@@ -221,7 +280,11 @@ def category_reply(category: dict) -> SCCategory:
         "parents": list(category["parents"]),
         "lastmod_datetime": iso(category["lastmod_datetime"]),
         "stream_order_by": category["stream_order_by"],
+        "followers_counter": category["follower_count"],
     }
+    if followed is not None:
+        reply["followed"] = followed
+    return reply
 
 
 def media_reply(media: dict, request) -> SCMedia:
@@ -242,7 +305,49 @@ def media_reply(media: dict, request) -> SCMedia:
         if media["image_height"] is not None:
             reply["image_height"] = media["image_height"]
     reply["order"] = media["order"]
+    embed = embed_reply(media)
+    if embed is not None:
+        reply["embed"] = embed
     return reply
+
+
+def embed_reply(media: dict) -> SCEmbed | None:
+    """The `embed` of a share (its status) or an embed media; None for any other."""
+    if media["shared_object_id"] is not None:
+        status_id = media["shared_object_id"]
+        return {
+            "id": media["id"],
+            "embed_type": EMBED_SHARED_OBJECT,
+            "embed_id": str(status_id),
+            "metadata": {"type": "status", "id": status_id},
+        }
+    if not media["embed_type"]:
+        return None
+    reply = {"id": media["id"], "embed_type": media["embed_type"], "embed_id": media["embed_id"]}
+    if media["url"]:
+        reply["url"] = media["url"]
+    reply["metadata"] = media["embed_metadata"]
+    return reply
+
+
+def chunk_reply(upload) -> SCChunkMedia:
+    """A chunked upload in progress (a `community.models.MediaUpload`)."""
+    return {
+        "upload_id": upload.upload_id,
+        "offset": str(upload.offset),
+        "expires": iso(upload.expires_at),
+    }
+
+
+def image_name_from_url(url: str, request) -> str | None:
+    """The stored file that an image address of this portal names (the inverse of
+    `media_reply`'s `image`): absolute or from the site's root; None for any other."""
+    base = _image_storage.url("")
+    if request is not None:
+        base, url = request.build_absolute_uri(base), request.build_absolute_uri(url)
+    if not url.startswith(base):
+        return None
+    return unquote(urlsplit(url[len(base) :]).path) or None
 
 
 def author_reply(author: dict) -> SCUser:
@@ -308,11 +413,16 @@ def status_reply(status: dict, request) -> SCStatus:
             "vote_count": status["vote_count"],
             "flag_count": status["flag_count"],
             "share_count": status["share_count"],
-            "follower_count": 0,
+            "follower_count": status["follower_count"],
             "reaction": {},
             "reactions_count": [],
         }
     )
+    marks = status.get("marks")
+    if marks is not None:  # the caller's (selectors.viewer_marks); none for an anonymous one
+        reply["voted"] = marks["voted"]
+        reply["followed"] = marks["followed"]
+        reply["suspended"] = marks["suspended"]
     return reply
 
 
@@ -339,18 +449,137 @@ def media_row(media) -> dict:
     return row
 
 
-def status_row(status) -> dict:
-    row = {name: getattr(status, name) for name in selectors.STATUS_COLUMNS}
-    row["categories"] = [category_row(category) for category in status.categories.all()]
-    row["medias"] = [media_row(media) for media in status.medias.all()]
-    row["addressing"] = [tag_row(tag) for tag in status.addressing.all()]
-    row["tags"] = [tag_row(tag) for tag in status.tags.all()]
-    author = status.author
-    row["author"] = {name: getattr(author, name) for name in selectors.AUTHOR_COLUMNS}
-    profile = getattr(author, "community_profile", None)
-    row["author"]["profile"] = (
+def user_row(user) -> dict:
+    """A member as `author_reply` reads one (its profile from `community_profile`, None
+    without one)."""
+    row = {name: getattr(user, name) for name in selectors.AUTHOR_COLUMNS}
+    profile = getattr(user, "community_profile", None)
+    row["profile"] = (
         None
         if profile is None
         else {name: getattr(profile, name) for name in selectors.PROFILE_COLUMNS}
     )
     return row
+
+
+def status_row(status, viewer=None) -> dict:
+    """A status as `status_reply` reads one; with the marks of a signed-in `viewer` (one
+    query)."""
+    row = {name: getattr(status, name) for name in selectors.STATUS_COLUMNS}
+    row["categories"] = [category_row(category) for category in status.categories.all()]
+    row["medias"] = [media_row(media) for media in status.medias.all()]
+    row["addressing"] = [tag_row(tag) for tag in status.addressing.all()]
+    row["tags"] = [tag_row(tag) for tag in status.tags.all()]
+    row["author"] = user_row(status.author)
+    if viewer is not None and viewer.is_authenticated:
+        row["marks"] = selectors.viewer_marks([status.pk], viewer)[status.pk]
+    return row
+
+
+# --- the category and tag routes of issue 23 (community.taxonomy) ---------------------------
+
+
+class SCFeedUnit(TypedDict):
+    """One unit of a feed (`SCFeedUnitType`): a status post, wrapped. `seen` is left out:
+    the portal does not record who has seen a post."""
+
+    type: Annotated[str, {**READ_ONLY, "help_text": 'Always "status".'}]
+    status: Annotated[SCStatus, READ_ONLY]
+    has_boost: Annotated[bool, {**READ_ONLY, "help_text": "Always false: no boosted posts."}]
+
+
+class SCCategoryAudience(TypedDict):
+    """How many members a category reaches (`SCCategoryAudienceType`)."""
+
+    category_audience: Annotated[int, {"help_text": "Members who follow the category."}]
+    connections_audience: Annotated[
+        int, {"help_text": "Always 0: the portal has no connections between members."}
+    ]
+
+
+class SCCategoryFollowed(TypedDict):
+    """Whether the caller follows a category (`SCCategoryFollowedStatusType`)."""
+
+    is_followed: bool
+
+
+def feed_unit_reply(status: SCStatus) -> SCFeedUnit:
+    """A status reply (as the status routes build it) as a unit of a feed."""
+    return {"type": "status", "status": status, "has_boost": False}
+
+
+# --- a member's marks on a status (community.social) ------------------------------------------
+
+
+class SCVote(TypedDict):
+    """A vote on a status (`SCVoteType`): who voted and when. `reaction` is left out: the
+    portal's one reaction is the vote itself."""
+
+    user: Annotated[SCUser, READ_ONLY]
+    voted_at: str
+
+
+FLAG_TYPE_HELP = "0 spam, 1 aggressive, 2 vulgar, 3 poor, 4 offtopic."
+
+
+class SCFlag(TypedDict):
+    """A member's flag on a status, in the flags page a moderator reads (`SCFlagType`)."""
+
+    user: Annotated[SCUser, READ_ONLY]
+    added_at: str
+    flag_type: Annotated[int, {"help_text": FLAG_TYPE_HELP}]
+    flag_type_description: Annotated[str, {"help_text": "The flag type's name."}]
+
+
+class SCFlagStatus(TypedDict, total=False):
+    """The caller's flag on a status (`SCFlagType` without `user`): the empty object when
+    the caller has not flagged it."""
+
+    added_at: str
+    flag_type: Annotated[int, {"help_text": FLAG_TYPE_HELP}]
+    flag_type_description: Annotated[str, {"help_text": "The flag type's name."}]
+
+
+class SCFollowingStatus(TypedDict):
+    """Whether the caller follows a status (`SCFeedObjectFollowingStatusType`)."""
+
+    following: bool
+
+
+class SCSuspendedStatus(TypedDict):
+    """Whether the caller suspended the notifications about a status
+    (`SCFeedObjectSuspendedStatusType`)."""
+
+    suspended: bool
+
+
+class SCHiddenStatus(TypedDict):
+    """Whether the caller hid a status (`SCFeedObjectHideStatusType`)."""
+
+    hidden: bool
+
+
+def user_reply(user) -> SCUser:
+    """A member (a User instance, its profile selected with it) as its reply."""
+    return author_reply(user_row(user))
+
+
+def vote_reply(vote) -> SCVote:
+    return {"user": user_reply(vote.user), "voted_at": iso(vote.added_at)}
+
+
+def _flag_keys(flag) -> dict:
+    return {
+        "added_at": iso(flag.added_at),
+        "flag_type": flag.flag_type,
+        "flag_type_description": str(FlagType(flag.flag_type).label),
+    }
+
+
+def flag_reply(flag) -> SCFlag:
+    return {"user": user_reply(flag.user), **_flag_keys(flag)}
+
+
+def flag_status_reply(flag) -> SCFlagStatus:
+    """The caller's flag, or `{}` for none."""
+    return {} if flag is None else _flag_keys(flag)

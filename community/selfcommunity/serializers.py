@@ -8,6 +8,7 @@ from rest_framework.fields import empty
 from community.models import (
     AutoFollow,
     Category,
+    FlagType,
     Media,
     MediaType,
     Status,
@@ -17,6 +18,7 @@ from community.models import (
 )
 from community.selfcommunity import replies
 from community.services import STATUS_ORDERINGS
+from community.taxonomy import FEED_ORDERINGS, TAG_ORDERING_FIELDS
 from core.serializers import (
     IdField,
     NameField,
@@ -51,6 +53,7 @@ CATEGORY_EXAMPLES = {
     "seo_description": "Product news and release announcements.",
     "parents": [1],
     "lastmod_datetime": "2026-11-20T09:30:00Z",
+    "followers_counter": 120,
 }
 MEDIA_EXAMPLES = {
     "id": 31,
@@ -95,6 +98,9 @@ STATUS_EXAMPLES = {
     "share_count": 0,
     "follower_count": 0,
     "reactions_count": [],
+    "voted": False,
+    "followed": False,
+    "suspended": False,
 }
 
 
@@ -154,6 +160,14 @@ SCMediaSerializer = reply_serializer(
         replies.media_row(media), context.get("request")
     ),
 )
+SCChunkMediaSerializer = reply_serializer(
+    replies.SCChunkMedia,
+    examples={
+        "upload_id": "5f2c1a0e9b7d4c3a8e6f1b2d0c9a7e5f",
+        "offset": "204800",
+        "expires": "2026-11-21T15:00:00Z",
+    },
+)
 SCUserSerializer = reply_serializer(replies.SCUser, examples=USER_EXAMPLES)
 SCLocationReplySerializer = reply_serializer(replies.SCLocationReply, examples=LOCATION_EXAMPLES)
 SCReactionSerializer = reply_serializer(
@@ -171,9 +185,33 @@ SCStatusSerializer = reply_serializer(
     read_only=True,
     examples=STATUS_EXAMPLES,
     build=lambda status, context: replies.status_reply(
-        replies.status_row(status), context.get("request")
+        replies.status_row(status, viewer=getattr(context.get("request"), "user", None)),
+        context.get("request"),
     ),
 )
+
+
+# The replies of the category routes of issue 23 (after SCStatusSerializer: a feed unit
+# holds a status, whose component that class is).
+SCFeedUnitSerializer = reply_serializer(replies.SCFeedUnit, examples={"type": "status"})
+SCCategoryAudienceSerializer = reply_serializer(
+    replies.SCCategoryAudience, examples={"category_audience": 120, "connections_audience": 0}
+)
+SCCategoryFollowedSerializer = reply_serializer(replies.SCCategoryFollowed)
+
+
+# The replies of a member's marks on a status (community.social).
+FLAG_EXAMPLES = {
+    "added_at": "2026-11-21T16:00:00Z",
+    "flag_type": 0,
+    "flag_type_description": "spam",
+}
+SCVoteSerializer = reply_serializer(replies.SCVote, examples={"voted_at": "2026-11-21T16:00:00Z"})
+SCFlagSerializer = reply_serializer(replies.SCFlag, examples=FLAG_EXAMPLES)
+SCFlagStatusSerializer = reply_serializer(replies.SCFlagStatus, examples=FLAG_EXAMPLES)
+SCFollowingStatusSerializer = reply_serializer(replies.SCFollowingStatus)
+SCSuspendedStatusSerializer = reply_serializer(replies.SCSuspendedStatus)
+SCHiddenStatusSerializer = reply_serializer(replies.SCHiddenStatus)
 
 
 # --- request bodies --------------------------------------------------------------------------
@@ -272,25 +310,270 @@ class SCTagWriteSerializer(SCBodySerializer):
     active = serializers.BooleanField(required=False)
 
 
-class SCTagListQuerySerializer(SCBodySerializer):
+def _flag(help_text: str) -> serializers.BooleanField:
+    """A boolean query parameter: `true`/`false` (or `1`/`0`); missing or empty, no filter."""
+    return serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text=help_text
+    )
+
+
+SEARCH_HELP = "Text to find, ignoring case."
+
+
+class SCCategoryFollowedQuerySerializer(SCBodySerializer):
+    """Query parameters of the categories I follow: the category list's, less
+    `can_create_content`."""
+
+    search = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        help_text="Text to find in the name or the synonyms, ignoring case.",
+    )
+    active = _flag("Only the active (true) or the inactive (false) categories.")
+    deleted = _flag("Deleting a category is final: true finds none, false filters nothing.")
+
+
+class SCCategoryListQuerySerializer(SCCategoryFollowedQuerySerializer):
+    """Query parameters of the category list and search."""
+
+    can_create_content = _flag(
+        "Only the categories the caller may (true) or may not (false) publish in."
+    )
+
+
+class SCTagSearchQuerySerializer(SCBodySerializer):
+    """Query parameters of the tag lists (`tag/user/search/` has its type already)."""
+
+    search = serializers.CharField(
+        required=False, allow_blank=True, max_length=255, help_text=SEARCH_HELP + " In names."
+    )
+    active = _flag("Only the active (true) or the inactive (false) tags.")
+    visible = _flag("Only the visible (true) or the hidden (false) tags.")
+    deleted = _flag("Deleting a tag is final: true finds none, false filters nothing.")
+    visibility_boost = _flag("The portal boosts no tag: true finds none, false filters nothing.")
+    ordering = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        help_text="Fields separated by commas, `-` for descending: "
+        + ", ".join(f"`{name}`" for name in TAG_ORDERING_FIELDS)
+        + ". Default (also when empty) `-created_at`.",
+    )
+
+    def validate_ordering(self, value):
+        if not value.strip():
+            return ()  # the default
+        fields = [part.strip() for part in value.split(",")]
+        for field in fields:
+            if field.removeprefix("-") not in TAG_ORDERING_FIELDS:
+                raise serializers.ValidationError(
+                    _('"%(value)s" is not a valid choice.') % {"value": field},
+                    code="invalid_choice",
+                )
+        if len({field.removeprefix("-") for field in fields}) != len(fields):
+            raise serializers.ValidationError(
+                _("Each field may be named once."), code="invalid_choice"
+            )
+        return tuple(fields)
+
+
+class SCTagListQuerySerializer(SCTagSearchQuerySerializer):
+    """Query parameters of the tag list and `tag/search/`."""
+
     type = serializers.ChoiceField(choices=TagType.choices, required=False)
 
 
+class SCCategoryFeedQuerySerializer(SCBodySerializer):
+    """Query parameters of a category's feed."""
+
+    ordering = serializers.ChoiceField(
+        choices=list(FEED_ORDERINGS),
+        required=False,
+        help_text="`recent` (newest first) or `last_activity`; by default the category's "
+        "`stream_order_by`. The portal has no `relevance` ordering.",
+    )
+
+
+class SCTagAssignSerializer(SCBodySerializer):
+    """The body of `tag/{id}/assign/`: one of `user`, `category` and `contribution`."""
+
+    field_examples = {
+        "category": CATEGORY_EXAMPLES["id"],
+        "user": USER_EXAMPLES["id"],
+        "contribution": STATUS_EXAMPLES["id"],
+    }
+    user = IdField(required=False, help_text="Not accepted: the portal keeps no member tags.")
+    category = IdField(required=False, help_text="A category, for a tag of type category.")
+    contribution = IdField(
+        required=False, help_text="Not accepted: a post's tags are set by its author."
+    )
+
+    def validate(self, attrs):
+        if len(attrs) != 1:
+            message = _('Send one of "user", "category" and "contribution".')
+            raise serializers.ValidationError(message, code="invalid")
+        if "user" in attrs:
+            raise serializers.ValidationError(
+                {"user": [ErrorDetail(_("The portal keeps no tags on members."), code="invalid")]}
+            )
+        if "contribution" in attrs:
+            message = _("A post's tags are set by its author, when it is published or edited.")
+            raise serializers.ValidationError(
+                {"contribution": [ErrorDetail(message, code="invalid")]}
+            )
+        return attrs
+
+
+class EmbedIdField(serializers.CharField):
+    """An embed's id: a string, or an integer kept as its digits (`SCEmbedType`'s
+    `embed_id: number | string`); anything else is a type error."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, str | int):
+            self.fail("invalid")
+        return super().to_internal_value(str(data))
+
+
+class SCEmbedWriteSerializer(serializers.Serializer):
+    """The `embed` of an embed media (`SCEmbedType` without its id)."""
+
+    field_examples = {
+        "embed_type": "video",
+        "embed_id": "dQw4w9WgXcQ",
+        "url": "https://example.com/videos/dQw4w9WgXcQ",
+        "metadata": {"title": "Release 4.2 walkthrough"},
+    }
+
+    embed_type = StrictCharField(
+        max_length=255,
+        help_text="Any kind but those SelfCommunity makes itself: "
+        + ", ".join(f"`{name}`" for name in replies.RESERVED_EMBED_TYPES)
+        + ".",
+    )
+    embed_id = EmbedIdField(max_length=255, help_text="The object's id where it lives.")
+    url = serializers.URLField(
+        max_length=2000,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default="",
+        help_text="Never fetched.",
+    )
+    metadata = serializers.DictField(
+        required=False, allow_null=True, default=dict, help_text="A JSON object, kept as given."
+    )
+
+    def validate_embed_type(self, value):
+        if value in replies.RESERVED_EMBED_TYPES:
+            raise serializers.ValidationError(
+                _('"%(value)s" is an embed type SelfCommunity makes itself.') % {"value": value},
+                code="invalid",
+            )
+        return value
+
+
 class SCMediaWriteSerializer(SCBodySerializer):
-    """The body of a media create: JSON for a `url`, multipart with a file for an `image`."""
+    """The body of a media create: JSON for a `url`, a `share` or an `embed`, multipart
+    with a file for an `image`."""
 
-    field_examples = {key: MEDIA_EXAMPLES[key] for key in ("url", "title", "description")}
+    field_examples = {
+        **{key: MEDIA_EXAMPLES[key] for key in ("url", "title", "description")},
+        "shared_object": 101,
+    }
 
-    type = serializers.ChoiceField(choices=[MediaType.URL, MediaType.IMAGE])
+    # What each type needs besides `type`.
+    NEEDS = {
+        MediaType.URL: "url",
+        MediaType.IMAGE: "image",
+        MediaType.SHARE: "shared_object",
+        MediaType.EMBED: "embed",
+    }
+
+    type = serializers.ChoiceField(choices=list(NEEDS))
     url = serializers.URLField(max_length=2000, required=False)
     image = serializers.FileField(required=False, help_text="Multipart only; a real image.")
+    shared_object = IdField(
+        required=False, help_text="For a `share`: the id of a status that is not deleted."
+    )
+    embed = SCEmbedWriteSerializer(required=False, help_text="For an `embed`.")
     title = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
-        # Which of `url` and `image` is required depends on the type.
-        required = "url" if attrs["type"] == MediaType.URL else "image"
+        # Which of `url`, `image`, `shared_object` and `embed` is required depends on the type.
+        required = self.NEEDS[attrs["type"]]
         if not attrs.get(required):
             message = ErrorDetail(_("This field is required."), code="required")
             raise serializers.ValidationError({required: [message]})
         return attrs
+
+
+class SCMediaPreviewSerializer(SCBodySerializer):
+    """The body of a media update: the preview image of a link media."""
+
+    field_examples = {"image": MEDIA_EXAMPLES["image"]}
+
+    image = StrictCharField(
+        max_length=2000,
+        help_text="The address of one of your image media's `image`: the portal does not "
+        "fetch images from other sites.",
+    )
+
+
+class SCChunkSerializer(SCBodySerializer):
+    """One chunk of a chunked upload (multipart); its range is the `Content-Range` header."""
+
+    upload_id = StrictCharField(
+        required=False, max_length=64, help_text="From the first chunk's reply; not on it."
+    )
+    image = serializers.FileField(required=False, help_text="The chunk's bytes.")
+    document = serializers.FileField(
+        required=False, help_text="Refused: the portal keeps images only."
+    )
+
+    def validate(self, attrs):
+        if "document" in attrs:
+            message = ErrorDetail(
+                _("Only images can be uploaded: the portal keeps no documents."), code="invalid"
+            )
+            raise serializers.ValidationError({"document": [message]})
+        if "image" not in attrs:
+            message = ErrorDetail(_("No file was submitted."), code="required")
+            raise serializers.ValidationError({"image": [message]})
+        return attrs
+
+
+class SCChunkCompleteSerializer(SCBodySerializer):
+    """The end of a chunked upload (a form, multipart or JSON)."""
+
+    field_examples = {"upload_id": "5f2c1a0e9b7d4c3a8e6f1b2d0c9a7e5f", "type": "image"}
+
+    upload_id = StrictCharField(max_length=64)
+    md5 = StrictCharField(max_length=64, help_text="The whole file's MD5, in hex.")
+    type = serializers.ChoiceField(
+        choices=[MediaType.IMAGE],
+        required=False,
+        default=MediaType.IMAGE,
+        help_text="Only `image`: the portal keeps no documents.",
+    )
+
+
+class SCFlagWriteSerializer(SCBodySerializer):
+    """The body of a flag: its reason; the same reason again takes the flag back."""
+
+    field_examples = {"flag_type": 0}
+
+    flag_type = StrictIntegerField(
+        min_value=min(FlagType.values),
+        max_value=max(FlagType.values),
+        help_text="0 spam, 1 aggressive, 2 vulgar, 3 poor, 4 offtopic.",
+    )
+
+
+class SCVoteQuerySerializer(SCBodySerializer):
+    """The query of a vote, or of the votes page: the reaction, whose only id is 1."""
+
+    reaction = serializers.IntegerField(
+        required=False, help_text="The reaction's id; the portal's only reaction, the vote, is 1."
+    )

@@ -1,26 +1,25 @@
 """SelfCommunity-compatible endpoints: status posts, categories, tags and media."""
 
+import hashlib
+
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from access.authentication import ActiveUserOAuth2Authentication
 from access.permissions import OAuthScopeForMethod
-from community import selectors, services
-from community.models import Category, MediaType, Tag
+from community import selectors, services, social, taxonomy
+from community.models import Category, Tag
 from community.selfcommunity import replies
 from community.selfcommunity import schema as openapi_extensions  # noqa: F401  on import
 from community.selfcommunity import serializers as sc
 from community.selfcommunity.errors import ERRORS
+from community.selfcommunity.permissions import MemberOrAnonymousRead, ModelPermissions
 from community.selfcommunity.throttling import WriteRateThrottle
 from core.api import SurfaceView
-from core.ids import parse_digits
 from core.parsers import StrictJSONParser
 
 # The one OpenAPI tag of every SelfCommunity operation (config/surfaces.py orders the tags).
@@ -98,11 +97,16 @@ class StatusPagination(LimitOffsetPagination):
 
 class SelfCommunityView(SurfaceView):
     """Base of the SelfCommunity surface: OAuth2 bearers, paging, the write rate limit and
-    the `errors` body."""
+    the `errors` body.
+
+    Every route needs a signed-in caller, except the reads of a view that sets
+    `anonymous_read = True` while COMMUNITY_ANONYMOUS_READS is on (permissions.py)."""
 
     errors = ERRORS
     authentication_classes = [ActiveUserOAuth2Authentication, SessionAuthentication]
-    permission_classes = [IsAuthenticated, OAuthScopeForMethod]
+    permission_classes = [MemberOrAnonymousRead, OAuthScopeForMethod]
+    # Whether GET (and HEAD, OPTIONS) answer an anonymous caller when the setting is on.
+    anonymous_read = False
     parser_classes = [StrictJSONParser]
     pagination_class = StatusPagination
     throttle_classes = [WriteRateThrottle]
@@ -142,16 +146,36 @@ class StatusView(SelfCommunityView):
 
     def status_page(self, statuses):
         """One page of `statuses` in the paginated reply, built from values
-        (`replies.status_reply`), not through SCStatusSerializer."""
+        (`replies.status_reply`), not through SCStatusSerializer. Every page of posts comes
+        here: the caller's hidden posts are left out and its marks are in each post."""
+        viewer = self.request.user
+        statuses = social.without_hidden(statuses, viewer=viewer)
         # Counted as `statuses` (no joins, no columns), paged as values.
         self.paginator.count_queryset = statuses
         rows = self.paginate_queryset(selectors.status_values(statuses))
-        data = [replies.status_reply(s, self.request) for s in selectors.status_page(rows)]
+        page = selectors.status_page(rows, viewer=viewer)
+        data = [replies.status_reply(s, self.request) for s in page]
         return self.get_paginated_response(data)
+
+    def reply_key(self):
+        # A page shows the caller's marks and leaves out what the caller hid: a cached page
+        # is the credential's own (an anonymous caller sends none: one shared entry). Read
+        # before authentication, from the headers: the entry is only used once the same
+        # credential has been accepted.
+        credential = "|".join(
+            [
+                self.request.META.get("HTTP_AUTHORIZATION", ""),
+                self.request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""),
+            ]
+        )
+        digest = hashlib.sha256(credential.encode()).hexdigest()
+        return f"{super().reply_key()}:{digest}"
 
 
 class StatusListView(StatusView):
     """List or publish status posts."""
+
+    anonymous_read = True
 
     # What a page of posts shows (community/apps.py); the search's replies are cached too.
     reply_generations = (services.STATUS_LISTS,)
@@ -182,13 +206,18 @@ class StatusListView(StatusView):
         status = services.status_create(author=request.user, **body)
         # Built from what was written (`replies.status_reply`), as the list builds its pages.
         written = selectors.written_status(
-            status, categories=status.written["categories"], medias=status.written["medias"]
+            status,
+            categories=status.written["categories"],
+            medias=status.written["medias"],
+            viewer=request.user,
         )
         return Response(replies.status_reply(written, request), status=201)
 
 
 class StatusSearchView(StatusView):
     """Search status posts by their text."""
+
+    anonymous_read = True
 
     reply_generations = (services.STATUS_LISTS,)
 
@@ -218,6 +247,8 @@ class StatusSearchView(StatusView):
 
 class StatusDetailView(StatusView):
     """Read, replace or soft-delete one status post."""
+
+    anonymous_read = True
 
     @extend_schema(
         tags=[TAG],
@@ -285,10 +316,45 @@ class StatusRestoreView(SelfCommunityView):
 # --- categories and tags --------------------------------------------------------------------
 
 
+def member(request):
+    """The signed-in caller, or None for an anonymous one."""
+    return request.user if request.user.is_authenticated else None
+
+
+def category_page(view, categories, *, followed=None):
+    """One page of `categories` (`services.category_list`'s, with parents and tags), each
+    with `followed` for a signed-in caller: one query more (none when the caller's
+    `followed` is known for all of them, as in the categories the caller follows)."""
+    rows = view.paginate_queryset(categories)
+    viewer = member(view.request)
+    if viewer is None:
+        marks = {}
+    elif followed is not None:
+        marks = {category.pk: followed for category in rows}
+    else:
+        ids = taxonomy.followed_among(user=viewer, category_ids=[c.pk for c in rows])
+        marks = {category.pk: category.pk in ids for category in rows}
+    data = [
+        replies.category_reply(replies.category_row(category), followed=marks.get(category.pk))
+        for category in rows
+    ]
+    return view.get_paginated_response(data)
+
+
+def category_detail_reply(request, category):
+    """One category, with `followed` for a signed-in caller (one query)."""
+    viewer = member(request)
+    followed = None
+    if viewer is not None:
+        followed = taxonomy.category_is_followed(category=category, user=viewer)
+    return replies.category_reply(replies.category_row(category), followed=followed)
+
+
 class CategoryListView(SelfCommunityView):
     """List categories (anyone signed in) or create one (with the add permission)."""
 
-    permission_classes = [DjangoModelPermissions, OAuthScopeForMethod]
+    permission_classes = [MemberOrAnonymousRead, ModelPermissions, OAuthScopeForMethod]
+    anonymous_read = True
     queryset = Category.objects.all()
     serializer_class = sc.SCCategorySerializer
 
@@ -296,10 +362,13 @@ class CategoryListView(SelfCommunityView):
         tags=[TAG],
         summary="List categories",
         operation_id="categoryList",
-        responses={200: sc.SCCategorySerializer(many=True), **ERRORS.responses(401)},
+        description="In the display order. A signed-in caller's categories carry `followed`.",
+        parameters=[sc.SCCategoryListQuerySerializer],
+        responses={200: sc.SCCategorySerializer(many=True), **ERRORS.responses(400, 401)},
     )
     def get(self, request):
-        return self.page(services.category_list(), sc.SCCategorySerializer)
+        query = self.read(sc.SCCategoryListQuerySerializer, data=request.query_params)
+        return category_page(self, taxonomy.category_list(viewer=member(request), **query))
 
     @extend_schema(
         tags=[TAG],
@@ -316,7 +385,8 @@ class CategoryListView(SelfCommunityView):
 class CategoryDetailView(SelfCommunityView):
     """Read, update or delete a category."""
 
-    permission_classes = [DjangoModelPermissions, OAuthScopeForMethod]
+    permission_classes = [MemberOrAnonymousRead, ModelPermissions, OAuthScopeForMethod]
+    anonymous_read = True
     queryset = Category.objects.all()
     serializer_class = sc.SCCategorySerializer
 
@@ -327,10 +397,11 @@ class CategoryDetailView(SelfCommunityView):
         tags=[TAG],
         summary="Get a category",
         operation_id="categoryRetrieve",
+        description="With `followed` for a signed-in caller.",
         responses={200: sc.SCCategorySerializer, **ERRORS.responses(401, 404)},
     )
     def get(self, request, category_id):
-        return reply(sc.SCCategorySerializer, self.get_object(), self)
+        return Response(category_detail_reply(request, self.get_object()))
 
     @extend_schema(
         tags=[TAG],
@@ -383,7 +454,8 @@ class CategoryDetailView(SelfCommunityView):
 class TagListView(SelfCommunityView):
     """List tags (anyone signed in) or create one (with the add permission)."""
 
-    permission_classes = [DjangoModelPermissions, OAuthScopeForMethod]
+    permission_classes = [MemberOrAnonymousRead, ModelPermissions, OAuthScopeForMethod]
+    anonymous_read = True
     queryset = Tag.objects.all()
     serializer_class = sc.SCTagSerializer
 
@@ -391,12 +463,13 @@ class TagListView(SelfCommunityView):
         tags=[TAG],
         summary="List tags",
         operation_id="tagList",
-        parameters=[OpenApiParameter("type", str, enum=["user", "category", "contribution"])],
+        description="The newest first unless `ordering` says otherwise.",
+        parameters=[sc.SCTagListQuerySerializer],
         responses={200: sc.SCTagSerializer(many=True), **ERRORS.responses(400, 401)},
     )
     def get(self, request):
         query = self.read(sc.SCTagListQuerySerializer, data=request.query_params)
-        return self.page(services.tag_list(type=query.get("type")), sc.SCTagSerializer)
+        return self.page(taxonomy.tag_list(**query), sc.SCTagSerializer)
 
     @extend_schema(
         tags=[TAG],
@@ -413,7 +486,8 @@ class TagListView(SelfCommunityView):
 class TagDetailView(SelfCommunityView):
     """Read, update or delete a tag."""
 
-    permission_classes = [DjangoModelPermissions, OAuthScopeForMethod]
+    permission_classes = [MemberOrAnonymousRead, ModelPermissions, OAuthScopeForMethod]
+    anonymous_read = True
     queryset = Tag.objects.all()
     serializer_class = sc.SCTagSerializer
 
@@ -466,58 +540,3 @@ class TagDetailView(SelfCommunityView):
     def delete(self, request, tag_id):
         services.tag_delete(tag=self.get_object())
         return Response(status=204)
-
-
-# --- media ----------------------------------------------------------------------------------
-
-
-class MediaCreateView(SelfCommunityView):
-    """Create a media: a link (JSON) or an uploaded image (multipart)."""
-
-    parser_classes = [StrictJSONParser, MultiPartParser, FormParser]
-    serializer_class = sc.SCMediaSerializer
-
-    @extend_schema(
-        tags=[TAG],
-        summary="Create a media",
-        operation_id="mediaCreate",
-        description="`type` `url` with a `url` (the server does not fetch it), or `image` "
-        "with a multipart `image` file (checked to be a real image of bounded size). A file "
-        "over `COMMUNITY_IMAGE_MAX_BYTES` bytes, or whose header claims more than "
-        "`IMAGE_MAX_PIXELS` pixels, is a 413 `file_too_large` on `image`; the pixels of "
-        "such an image are never decoded.",
-        request={
-            "application/json": sc.SCMediaWriteSerializer,
-            "multipart/form-data": sc.SCMediaWriteSerializer,
-        },
-        responses={201: sc.SCMediaSerializer, **ERRORS.responses(400, 401, 413, 415, 429)},
-    )
-    def post(self, request):
-        # Refuse an oversized upload before it is read, not after it is stored on disk.
-        length = parse_digits(request.META.get("CONTENT_LENGTH")) or 0
-        limit = settings.COMMUNITY_IMAGE_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if length > limit:
-            raise RequestDataTooBig
-        body = self.read(sc.SCMediaWriteSerializer)
-        fields = {"title": body["title"], "description": body["description"]}
-        if body["type"] == MediaType.URL:
-            media = services.media_create_url(owner=request.user, url=body["url"], **fields)
-        else:
-            media = services.media_create_image(owner=request.user, image=body["image"], **fields)
-        return reply(sc.SCMediaSerializer, media, self, status=201)
-
-
-class MediaDetailView(SelfCommunityView):
-    """One of your own media."""
-
-    serializer_class = sc.SCMediaSerializer
-
-    @extend_schema(
-        tags=[TAG],
-        summary="Get one of your media",
-        operation_id="mediaRetrieve",
-        responses={200: sc.SCMediaSerializer, **ERRORS.responses(401, 404)},
-    )
-    def get(self, request, media_id):
-        media = services.media_get(media_id=media_id, owner=request.user)
-        return reply(sc.SCMediaSerializer, media, self)

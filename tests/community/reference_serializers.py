@@ -53,6 +53,8 @@ class SCCategorySerializer(serializers.ModelSerializer):
 
     parents = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     tags = SCTagSerializer(many=True, read_only=True)
+    # Issue 23: the follower counter (`followed`, the caller's, only on the category routes).
+    followers_counter = serializers.IntegerField(source="follower_count", read_only=True)
 
     class Meta:
         model = Category
@@ -73,6 +75,7 @@ class SCCategorySerializer(serializers.ModelSerializer):
             "parents",
             "lastmod_datetime",
             "stream_order_by",
+            "followers_counter",
         ]
         # Every key is in every reply (the OpenAPI document marks them required).
         read_only_fields = fields
