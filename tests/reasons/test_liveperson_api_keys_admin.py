@@ -11,7 +11,7 @@ from requests_oauthlib import OAuth1
 
 from reasons import services
 from reasons.models import AccountApiKey, KeyPermission
-from tests.browser.conftest import browser, page  # noqa: F401  (Playwright fixtures)
+from tests.browser.conftest import audit_page, browser, page  # noqa: F401  (Playwright fixtures)
 from tests.factories import AccountFactory, UserFactory
 
 ADD = "/admin/reasons/accountapikey/add/"
@@ -139,3 +139,21 @@ def test_the_users_page_lists_the_keys_that_sign_in_as_them():
     assert "LivePerson API keys (signing in as this user)" in html
     assert live.app_key in html and paused.app_key not in html
     assert live.secret not in html and live.access_token_secret not in html
+
+
+def test_the_add_form_and_the_values_page_pass_the_accessibility_audit(audit_page, manager):  # noqa: F811
+    from tests.browser.axe_audit import audit, axe_installed
+
+    axe_path = axe_installed()
+    audit_page.goto("/admin/login/")
+    audit_page.fill("#id_username", "manager")
+    audit_page.fill("#id_password", PASSWORD)
+    audit_page.click("input[type=submit]")
+    audit_page.wait_for_url("**/admin/")
+    audit_page.goto(ADD)
+    assert audit(audit_page, "liveperson-key-add", axe_path) == []
+    audit_page.get_by_label("Account").select_option(label="acme (Acme)")
+    audit_page.get_by_label("Signs in as").select_option(label="manager")
+    audit_page.get_by_role("button", name="Save", exact=True).click()
+    expect(audit_page.locator("code.app-key")).to_be_visible()
+    assert audit(audit_page, "liveperson-key-values", axe_path) == []
