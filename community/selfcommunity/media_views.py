@@ -222,7 +222,29 @@ class MediaChunkUploadView(SelfCommunityView):
             **ERRORS.responses(400, 401, 404, 413, 415, 429),
         },
     )
+    def check_throttles(self, request):
+        # The write limit counts an upload once, at its first chunk: a chunk that continues
+        # an upload (its range starts past byte 0) is counted only if it is refused, so a
+        # 5 MB image costs one write of the limit and not 26, while a stream of refused
+        # chunks is limited like any other write.
+        if self._continues_an_upload(request):
+            return
+        super().check_throttles(request)
+
+    @staticmethod
+    def _continues_an_upload(request) -> bool:
+        found = CONTENT_RANGE.fullmatch(request.META.get("HTTP_CONTENT_RANGE", "").strip())
+        return found is not None and int(found.group(1)) > 0
+
     def post(self, request):
+        try:
+            return self._receive(request)
+        except Exception:
+            if self._continues_an_upload(request):
+                super().check_throttles(request)  # a refused chunk counts (429 if over)
+            raise
+
+    def _receive(self, request):
         refuse_larger_bodies(request, limit=settings.COMMUNITY_UPLOAD_CHUNK_MAX_BYTES)
         start, end, total = content_range(request)
         uploads.check_total(total)  # a file announced too large: before its body is read

@@ -882,3 +882,38 @@ def test_two_completes_at_once_make_one_media(oauth_app, folders):
     assert sorted(replies) == [201, 404]
     assert Media.objects.count() == 1
     assert not MediaUpload.objects.exists()
+
+
+@pytest.fixture
+def two_writes_a_minute(monkeypatch):
+    """The write limit at 2/min, in one window."""
+    from community.selfcommunity.throttling import WriteRateThrottle
+
+    now = 60 * 29_000_000 + 15.0
+    monkeypatch.setattr(WriteRateThrottle, "rate", "2/min", raising=False)
+    monkeypatch.setattr(WriteRateThrottle, "timer", lambda self: now)
+
+
+def test_an_upload_costs_the_write_limit_its_first_chunk_and_its_complete(
+    member, two_writes_a_minute
+):
+    # Three chunks and a complete under a limit of two writes a minute: the chunks that
+    # continue the upload are not counted, so the UI's upload of a large image never hits
+    # 429 half-way.
+    data = noisy_png()
+    member.filename, member.content_type = "photo.png", "image/png"
+    upload_id, replies = member.send(data)
+    assert len(replies) == 3
+    assert member.complete(upload_id, spark_md5(data)).status_code == 201
+    # The limit is spent: a new upload is refused at its first chunk.
+    refused = member.chunk(data[:UI_CHUNK_SIZE], start=0, total=len(data))
+    assert refused.status_code == 429, refused.content
+
+
+def test_refused_chunks_that_claim_to_continue_an_upload_count(member, two_writes_a_minute):
+    data = noisy_png()
+    statuses = [
+        member.chunk(data[:100], start=UI_CHUNK_SIZE, total=len(data), upload_id="nope").status_code
+        for _ in range(3)
+    ]
+    assert statuses == [404, 404, 429]
