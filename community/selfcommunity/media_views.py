@@ -203,6 +203,20 @@ class MediaChunkUploadView(SelfCommunityView):
     parser_classes = [StrictJSONParser, MultiPartParser]
     serializer_class = sc.SCChunkMediaSerializer
 
+    def check_throttles(self, request):
+        # The write limit counts an upload once, at its first chunk: a chunk that continues
+        # an upload (its range starts past byte 0) is counted only if it is refused, so a
+        # 5 MB image costs one write of the limit and not 26, while a stream of refused
+        # chunks is limited like any other write.
+        if self._continues_an_upload(request):
+            return
+        super().check_throttles(request)
+
+    @staticmethod
+    def _continues_an_upload(request) -> bool:
+        found = CONTENT_RANGE.fullmatch(request.META.get("HTTP_CONTENT_RANGE", "").strip())
+        return found is not None and int(found.group(1)) > 0
+
     @extend_schema(
         tags=[TAG],
         summary="Upload a chunk of an image",
@@ -222,20 +236,6 @@ class MediaChunkUploadView(SelfCommunityView):
             **ERRORS.responses(400, 401, 404, 413, 415, 429),
         },
     )
-    def check_throttles(self, request):
-        # The write limit counts an upload once, at its first chunk: a chunk that continues
-        # an upload (its range starts past byte 0) is counted only if it is refused, so a
-        # 5 MB image costs one write of the limit and not 26, while a stream of refused
-        # chunks is limited like any other write.
-        if self._continues_an_upload(request):
-            return
-        super().check_throttles(request)
-
-    @staticmethod
-    def _continues_an_upload(request) -> bool:
-        found = CONTENT_RANGE.fullmatch(request.META.get("HTTP_CONTENT_RANGE", "").strip())
-        return found is not None and int(found.group(1)) > 0
-
     def post(self, request):
         try:
             return self._receive(request)
