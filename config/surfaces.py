@@ -61,10 +61,11 @@ LIBREDESK = Surface(
             "data": None,
             "error_type": "GeneralException",
         },
-        # Nouns with or without a trailing slash.
+        # Nouns with or without a trailing slash (a route with a slash added is redirected,
+        # as Libredesk's router does: statuses.libredesk.middleware).
         unknown=(
             "/api/v1/nope",
-            "/api/v1/statuses/",
+            "/api/v1/agents/",
             "/api/v1/",
             "/api/v1/agents",
             "/api/v1/conversations",
@@ -130,9 +131,15 @@ LIVEPERSON = Surface(
     base_paths=(
         "/api/account/{accountId}/login",
         "/api/account/{accountId}/configuration/le-agents/status-reasons",
+        "/api/account/{accountId}/service/{serviceName}/baseURI.json",
     ),
-    authentication=(("Authorization: Bearer <bearer>",),),
-    credentials="The bearer from POST /api/account/{accountId}/login, valid for that account only.",
+    authentication=(
+        ("Authorization: Bearer <bearer>",),
+        ("Authorization: OAuth oauth_consumer_key=<app key>, oauth_token=<access token>, ...",),
+    ),
+    credentials="The bearer from POST /api/account/{accountId}/login (a member's password, or "
+    "an API key's Application Login), valid for that account only; or requests signed with "
+    "one of the account's API keys (OAuth 1.0a), made in the admin and shown once.",
     contract="docs/contracts/liveperson.md",
     events=("reasons.liveperson.events",),
     objects="agent status reasons",
@@ -141,6 +148,11 @@ LIVEPERSON = Surface(
         # The Login Service (login, refresh, logout) has an error body of its own.
         ErrorPaths(
             r"/api/account/[^/]+/(?:login|refresh|logout)/?$",
+            "reasons.liveperson.errors.LOGIN_ERRORS",
+        ),
+        # The Domain API answers in the Login Service's shape too.
+        ErrorPaths(
+            r"/api/account/[^/]+/service/(?:[^/]+/)?baseURI\.json$",
             "reasons.liveperson.errors.LOGIN_ERRORS",
         ),
         ErrorPaths(r"/api/account/", "reasons.liveperson.errors.ERRORS"),
@@ -154,7 +166,13 @@ LIVEPERSON = Surface(
         not_found={"message": NOT_FOUND, "errors": []},
         unavailable={"message": UNAVAILABLE, "errors": []},
         unknown=("/api/account/", "/api/account/acme/nope"),
-        public=("/api/account/1/login", "/api/account/1/refresh", "/api/account/1/logout"),
+        public=(
+            "/api/account/1/login",
+            "/api/account/1/refresh",
+            "/api/account/1/logout",
+            "/api/account/1/service/1/baseURI.json",
+            "/api/account/1/service/baseURI.json",
+        ),
         query="v=1",
     ),
 )
