@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
@@ -159,10 +159,13 @@ def category_follow_toggle(*, category: Category, user: User) -> bool:
             with transaction.atomic():
                 followed = _toggle_once(category, user)
             break
-        except IntegrityError:
+        except IntegrityError as lost:
             attempts_left -= 1
             if not attempts_left:
-                raise
+                # As for a status mark (community.social): "try again shortly", a 503.
+                raise OperationalError(
+                    "a category follow kept changing under concurrent requests"
+                ) from lost
     # Status replies show their categories' counters: cached pages of them are stale now.
     cache.bump(services.STATUS_LISTS)
     return followed

@@ -79,6 +79,20 @@ def test_a_toggle_that_loses_the_insert_race_removes_the_winners_follow(monkeypa
     assert deletes == [CategoryFollow, CategoryFollow]  # tried twice
 
 
+def test_a_follow_that_keeps_losing_the_race_is_a_503_not_a_500(monkeypatch, sc_login):
+    """Every try's DELETE finds nothing and every INSERT hits the constraint (a follow
+    committed meanwhile, each time): the route answers "try again shortly", as a status
+    mark does, never an IntegrityError's 500."""
+    from django.db.models.query import QuerySet
+
+    category, client = CategoryFactory(), sc_login()
+    taxonomy.category_follow_toggle(category=category, user=client.user)
+    monkeypatch.setattr(QuerySet, "delete", lambda queryset: (0, {}))
+    response = client.post(f"/api/v2/category/{category.pk}/follow/")
+    assert response.status_code == 503, response.content
+    assert response.json()["errors"][0]["code"] == "service_unavailable"
+
+
 def test_following_a_category_deleted_meanwhile_is_not_found():
     category, member = CategoryFactory(), UserFactory()
     Category.objects.filter(pk=category.pk).delete()
