@@ -1,11 +1,12 @@
 """CSV/JSON import and export of categories, through the community services."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 
 from community import services
 from community.models import Category
-from core.resources import ServiceResource
+from core.resources import ServiceResource, instance_by_id
 from core.text import name_key
 
 PARENT_SEPARATOR = "|"
@@ -13,8 +14,9 @@ PARENT_SEPARATOR = "|"
 
 class CategoryResource(ServiceResource):
     """Columns `name`, `slug`, `slogan`, `order`, `active`, `content_only_staff`, `parents`
-    (parent names joined by `|`, listed earlier in the file or already present); a row
-    updates the category of the same name (name_key)."""
+    (parent names joined by `|`, listed earlier in the file or already present), and `id`
+    (optional); a row with an id updates that category (a new name renames it), one
+    without updates the category of the same name (name_key), or makes a new one."""
 
     id = fields.Field(
         attribute="id", column_name="id", readonly=True, widget=widgets.IntegerWidget()
@@ -33,7 +35,8 @@ class CategoryResource(ServiceResource):
             "content_only_staff",
             "parents",
         ]
-        import_id_fields = ["name"]
+        # Rows are matched in get_instance: by id, else by name.
+        import_id_fields = ["id"]
         # Name and slug uniqueness (any case) and parent cycles are the service's rules.
         clean_model_instances = False
         # Parents are not a model field, so compare every row instead of skipping.
@@ -43,6 +46,9 @@ class CategoryResource(ServiceResource):
         return PARENT_SEPARATOR.join(p.name for p in category.parents.order_by("name"))
 
     def get_instance(self, instance_loader, row):
+        by_id = instance_by_id(Category.objects.all(), row, label=_("category"))
+        if by_id is not None:
+            return by_id
         name = row.get("name")
         if not isinstance(name, str) or not name_key(name):
             return None

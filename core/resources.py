@@ -130,6 +130,37 @@ class ImportPreviewDiff:
         )
 
 
+def row_id(row, column: str = "id") -> str:
+    """A row's `id` cell as text, stripped ("" when the file has no such column or leaves
+    it empty)."""
+    value = row.get(column)
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a spreadsheet's 6.0
+    return str(value).strip()
+
+
+def instance_by_id(queryset, row, *, label: str, integer: bool = True):
+    """The object the row's `id` names, among `queryset` (what the importing manager may
+    change), or None when the row has no id (it is then matched by name).
+
+    Every importable model matches its rows this way: a row with an id updates that
+    object (a new name is a rename, old → new in the preview); an id that names nothing
+    here (unknown, or another account's) is the row's error, never a new object."""
+    given = row_id(row)
+    if not given:
+        return None
+    if integer and not given.isdigit():
+        raise ValidationError({"id": _("id must be a whole number, not %(id)r") % {"id": given}})
+    found = queryset.filter(pk=int(given) if integer else given).first()
+    if found is None:
+        raise ValidationError(
+            {"id": _("No %(label)s has id %(id)s") % {"label": label, "id": given}}
+        )
+    return found
+
+
 class ServiceResource(resources.ModelResource):
     """A ModelResource that saves each row through a service instead of `Model.save()`.
 

@@ -1,8 +1,9 @@
 """CSV/JSON import and export of statuses (django-import-export), through the services."""
 
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 
-from core.resources import ServiceResource
+from core.resources import ServiceResource, instance_by_id
 from core.text import name_key
 from statuses import services
 from statuses.models import ConversationStatus, UserStatus
@@ -20,8 +21,9 @@ def _text(row, key):
 
 
 class ConversationStatusResource(ServiceResource):
-    """Columns `id` (exported only) and those of services.ConversationStatusFields (`name`,
-    `category`); a row updates the status of the same name (name_key)."""
+    """Columns `id` (optional) and those of services.ConversationStatusFields (`name`,
+    `category`); a row with an id updates that status (a new name renames it), one
+    without updates the status of the same name (name_key), or makes a new one."""
 
     id = fields.Field(
         attribute="id", column_name="id", readonly=True, widget=widgets.IntegerWidget()
@@ -30,9 +32,15 @@ class ConversationStatusResource(ServiceResource):
     class Meta(ServiceResource.Meta):
         model = ConversationStatus
         fields = ["id", *field_names(ConversationStatusFields)]
-        import_id_fields = ["name"]
+        # Rows are matched in get_instance: by id, else by name.
+        import_id_fields = ["id"]
 
     def get_instance(self, instance_loader, row):
+        by_id = instance_by_id(
+            ConversationStatus.objects.all(), row, label=_("conversation status")
+        )
+        if by_id is not None:
+            return by_id
         name = _text(row, "name")
         return ConversationStatus.objects.filter(name_key=name_key(name)).first() if name else None
 
@@ -57,8 +65,11 @@ class UserStatusResource(ServiceResource):
         clean_model_instances = False
 
     def get_instance(self, instance_loader, row):
-        if _text(row, "id"):
-            return UserStatus.objects.filter(pk=_text(row, "id")).first()
+        by_id = instance_by_id(
+            UserStatus.objects.all(), row, label=_("custom user status"), integer=False
+        )
+        if by_id is not None:
+            return by_id
         name = _text(row, "name")
         return UserStatus.objects.filter(name_key=name_key(name)).first() if name else None
 
