@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -89,15 +90,42 @@ class AccountAdmin(admin.ModelAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
-        return ["id", *self.readonly_fields] if obj else self.readonly_fields
+        if obj is None:
+            return self.readonly_fields
+        return ["id", *self.readonly_fields, "reasons_list"]
 
     @admin.display(description=_("members"), ordering="member_total")
     def member_count(self, obj):
         return obj.member_total
 
+    @staticmethod
+    def reasons_url(account, **params) -> str:
+        """The reasons list filtered to `account` (its account filter's parameter)."""
+        query = urlencode({"account__id__exact": account.pk, **params})
+        return f"{reverse('admin:reasons_statusreason_changelist')}?{query}"
+
     @admin.display(description=_("reasons"), ordering="reason_total")
     def reason_count(self, obj):
-        return obj.reason_total
+        return format_html(
+            '<a href="{}" aria-label="{}">{}</a>',
+            self.reasons_url(obj, deleted=DeletedFilter.ALL),
+            _("%(count)s reasons of %(account)s, deleted ones included")
+            % {"count": obj.reason_total, "account": obj},
+            obj.reason_total,
+        )
+
+    @admin.display(description=_("reasons list"))
+    def reasons_list(self, obj):
+        # The reasons below are read-only here: the link opens the list where they are
+        # edited, reordered, deleted and restored, filtered to this account.
+        return format_html(
+            '<a class="account-reasons-link" href="{}">{}</a> · '
+            '<a class="account-deleted-reasons-link" href="{}">{}</a>',
+            self.reasons_url(obj),
+            _("Edit and reorder the reasons of this account"),
+            self.reasons_url(obj, deleted=DeletedFilter.DELETED),
+            _("its deleted reasons"),
+        )
 
 
 class DeletedFilter(admin.SimpleListFilter):
