@@ -25,7 +25,13 @@ from webhooks.models import Attempt, Delivery, Subscription
 
 
 class SubscriptionForm(forms.ModelForm):
-    url = forms.URLField(label=_("Target URL"), max_length=2000, assume_scheme="https")
+    url = forms.URLField(
+        label=_("Target URL"),
+        max_length=2000,
+        assume_scheme="https",
+        # Wide enough for a whole URL (change_form.html's style): a target is checked by eye.
+        widget=forms.URLInput(attrs={"class": "vURLField webhook-url"}),
+    )
     event_types = forms.MultipleChoiceField(
         label=_("Event types"),
         choices=catalogue.event_type_choices,
