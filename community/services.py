@@ -416,6 +416,11 @@ def media_delete(*, media: Media) -> None:
     if not Media.objects.select_for_update().filter(pk=media.pk).exists():
         raise NotFoundError(_("Media not found."), params={"model": "media"})
     statuses = _statuses_showing(media)
+    if media.type == MediaType.SHARE and media.shared_object_id:
+        # The posts that carried this share no longer do: the shared post counts them out.
+        carriers = Status.objects.filter(medias=media.pk, deleted=False).count()
+        if carriers:
+            _move_share_counts({media.shared_object_id}, -carriers)
     name, storage = media.image.name, media.image.storage
     media.delete()
     emit(COMMUNITY_STATUS, "updated", statuses)
@@ -823,6 +828,20 @@ def status_create(
     return status
 
 
+# What an edit writes: the content, never the counters or the moderation flags.
+STATUS_CONTENT_FIELDS = [
+    "action",
+    "html",
+    "plain_text",
+    "summary",
+    "slug",
+    "location",
+    "location_lat",
+    "location_lng",
+    "last_edited_at",
+]
+
+
 @transaction.atomic
 def status_update(
     *,
@@ -836,8 +855,17 @@ def status_update(
     addressing: Sequence[int] = (),
     tags: Sequence[int] = (),
 ) -> Status:
-    """Replace a status's content under the create rules; only its author may."""
+    """Replace a status's content under the create rules; only its author may.
+
+    The row is locked first, and only the content columns are written: the counters (moved
+    by votes, flags, follows and shares with F() meanwhile) and the moderation flags
+    (`deleted`, `collapsed`) keep their current values; a post deleted since it was read
+    is not found.
+    """
     status_require_author(status=status, actor=actor)
+    locked = Status.objects.select_for_update().filter(pk=status.pk).values("deleted").first()
+    if locked is None or locked["deleted"]:
+        raise NotFoundError(_("Status post not found."), params={"model": "status"})
     related = _apply_body(
         status=status,
         actor=actor,
@@ -850,7 +878,7 @@ def status_update(
         tags=tags,
     )
     status.last_edited_at = timezone.now()
-    status.save()
+    status.save(update_fields=STATUS_CONTENT_FIELDS)
     shared_before = set(
         Media.objects.filter(
             statuses=status.pk, type=MediaType.SHARE, shared_object__isnull=False

@@ -205,9 +205,10 @@ class MediaChunkUploadView(SelfCommunityView):
 
     def check_throttles(self, request):
         # The write limit counts an upload once, at its first chunk: a chunk that continues
-        # an upload (its range starts past byte 0) is counted only if it is refused, so a
-        # 5 MB image costs one write of the limit and not 26, while a stream of refused
-        # chunks is limited like any other write.
+        # an upload (its range starts past byte 0) with a full chunk, or with the file's
+        # last bytes, is counted only if it is refused. So a 5 MB image costs one write of
+        # the limit and not 26 (an upload has at most total / chunk size such chunks),
+        # while smaller chunks and a stream of refused chunks count like any other write.
         if self._continues_an_upload(request):
             return
         super().check_throttles(request)
@@ -215,7 +216,11 @@ class MediaChunkUploadView(SelfCommunityView):
     @staticmethod
     def _continues_an_upload(request) -> bool:
         found = CONTENT_RANGE.fullmatch(request.META.get("HTTP_CONTENT_RANGE", "").strip())
-        return found is not None and int(found.group(1)) > 0
+        if found is None:
+            return False
+        start, end, total = (int(value) for value in found.groups())
+        full = end - start + 1 == settings.COMMUNITY_UPLOAD_CHUNK_MAX_BYTES
+        return 0 < start <= end and (full or end == total - 1)
 
     @extend_schema(
         tags=[TAG],

@@ -1,5 +1,6 @@
 """Translation between SelfCommunity's JSON and the community services."""
 
+import orjson
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
@@ -463,6 +464,29 @@ class SCEmbedWriteSerializer(serializers.Serializer):
     metadata = serializers.DictField(
         required=False, allow_null=True, default=dict, help_text="A JSON object, kept as given."
     )
+
+    METADATA_MAX_BYTES = 16 * 1024
+
+    def validate_metadata(self, value):
+        # Kept as given and sent back in every reply that shows the media: it must be what
+        # the replies' JSON encoder can write (an integer past 64 bits cannot, and would make
+        # every page that shows the media fail), and bounded.
+        if value is None:
+            return value
+        try:
+            encoded = orjson.dumps(value)
+        except (TypeError, orjson.JSONEncodeError):
+            raise serializers.ValidationError(
+                _("The metadata must be a JSON object whose numbers fit in 64 bits."),
+                code="invalid",
+            ) from None
+        if len(encoded) > self.METADATA_MAX_BYTES:
+            raise serializers.ValidationError(
+                _("The metadata may take at most %(limit)d bytes as JSON.")
+                % {"limit": self.METADATA_MAX_BYTES},
+                code="max_length",
+            )
+        return value
 
     def validate_embed_type(self, value):
         if value in replies.RESERVED_EMBED_TYPES:

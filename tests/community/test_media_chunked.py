@@ -917,3 +917,19 @@ def test_refused_chunks_that_claim_to_continue_an_upload_count(member, two_write
         for _ in range(3)
     ]
     assert statuses == [404, 404, 429]
+
+
+def test_small_chunks_count_against_the_write_limit(member, two_writes_a_minute):
+    # Only full chunks (and the file's last bytes) continue an upload uncounted: one-byte
+    # chunks cannot turn one counted write into millions of uncounted requests.
+    data = noisy_png()
+    first = member.chunk(data[:UI_CHUNK_SIZE], start=0, total=len(data))
+    assert first.status_code == 201, first.content
+    upload_id = first.json()["upload_id"]
+    statuses = [
+        member.chunk(
+            data[offset : offset + 1], start=offset, total=len(data), upload_id=upload_id
+        ).status_code
+        for offset in range(UI_CHUNK_SIZE, UI_CHUNK_SIZE + 3)
+    ]
+    assert statuses == [201, 429, 429]
