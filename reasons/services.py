@@ -85,6 +85,9 @@ class Written:
 
     reasons: list[StatusReason]
     revision: int
+    # How many of the account's reasons changed position (reasons_place: those placed and
+    # those renumbered to make room).
+    moved: int = 0
 
 
 # --- accounts ------------------------------------------------------------------------------
@@ -631,11 +634,16 @@ def reasons_place(*, account: Account, positions: dict[int, int]) -> Written:
         revision = _lock(account.pk, if_match=None)
         found = _live_reasons(account, list(positions), field=None)
         placed = sorted(positions.items(), key=lambda item: found[item[0]].order)
-        new = _renumber(account.pk, placed=placed, leave=set(found))
+        current = _live_positions(account.pk)
+        new = _renumber(account.pk, placed=placed, leave=set(found), current=current)
         moved = [reason for reason in found.values() if reason.order != new[reason.pk]]
         if moved:
+            # Only the reasons placed get an event; those renumbered to make room are told
+            # by the event's revision (docs/contracts/liveperson.md, Webhooks).
             _report("updated", account.pk, _set_flags(moved, orders=new), revision)
-        return Written(sorted(found.values(), key=lambda reason: reason.order), revision)
+        total = sum(1 for pk, order in current.items() if new.get(pk, order) != order)
+        reasons = sorted(found.values(), key=lambda reason: reason.order)
+        return Written(reasons, revision, moved=total)
 
 
 # --- LivePerson sessions: a login bound to one account ------------------------------------
@@ -699,6 +707,11 @@ def account_bearer_issue(*, account_id: str, username: str, password: str) -> Is
     return _session_start(user=user, account=account, api_key=None)
 
 
+def _bytes(text: str) -> bytes:
+    # compare_digest takes ASCII text only; bytes of any text (a lone surrogate too).
+    return text.encode("utf-8", "surrogatepass")
+
+
 def account_bearer_issue_for_key(
     *,
     account_id: str,
@@ -715,13 +728,13 @@ def account_bearer_issue_for_key(
     if (
         key is None
         or key.account_id != account_id
-        or not hmac.compare_digest(key.user.get_username(), username)
+        or not hmac.compare_digest(_bytes(key.user.get_username()), _bytes(username))
     ):
         raise _wrong_credentials()
     key_secret, token_secret = api_key_secrets(key)
     # Both compared, whatever the first gives: the time taken tells nothing.
-    secret_ok = hmac.compare_digest(key_secret.encode(), secret.encode())
-    token_ok = hmac.compare_digest(token_secret.encode(), access_token_secret.encode())
+    secret_ok = hmac.compare_digest(_bytes(key_secret), _bytes(secret))
+    token_ok = hmac.compare_digest(_bytes(token_secret), _bytes(access_token_secret))
     if not (secret_ok and token_ok):
         raise _wrong_credentials()
     return _session_start(user=key.user, account=Account(pk=key.account_id), api_key=key)

@@ -107,9 +107,14 @@ def verify(*, uri: str, http_method: str, body: str | None, headers: dict) -> Ac
     wrong signature, key or access token, a timestamp outside the window, a nonce already
     used, another signature method than HMAC-SHA1 or HMAC-SHA256."""
     validator = KeyValidator()
-    valid, request = SignatureOnlyEndpoint(validator).validate_request(
-        uri, http_method=http_method, body=body, headers=headers
-    )
+    try:
+        valid, request = SignatureOnlyEndpoint(validator).validate_request(
+            uri, http_method=http_method, body=body, headers=headers
+        )
+    except (ValueError, UnicodeError):
+        # oauthlib's own parsing refuses a malformed Authorization header or query string
+        # with a bare ValueError: a request it cannot read is not signed.
+        raise AuthenticationFailed() from None
     # The key's access token is part of its credential: a request signed with the app key
     # alone (two-legged) is refused.
     if (

@@ -527,3 +527,43 @@ def test_the_command_prints_an_application_login_body_once(client, bot):
     assert reply.status_code == 200
     with pytest.raises(CommandError):
         call_command("create_liveperson_api_key", "acme", "--user", "nobody")
+
+
+# --- hostile input found by the review of issue 24 -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"username": "réporting"}, {"secret": "s\u00e9cret"}, {"accessTokenSecret": "\ud800"}],
+    ids=["accented username", "accented secret", "lone surrogate"],
+)
+def test_an_application_login_with_non_ascii_values_is_401_not_500(client, bot, changes):
+    issued = make_key(bot)
+    username = changes.pop("username", "reporting-bot")
+    reply = app_login(client, issued, username=username, **changes)
+    # A lone surrogate is refused by the strict JSON parser first (400), the rest by the
+    # comparison (401): never a 500.
+    assert reply.status_code == (400 if "\ud800" in changes.values() else 401), reply.content
+    assert not AccountBearer.objects.exists()
+
+
+def test_a_key_whose_user_has_an_accented_name_logs_in(client, db):
+    account = AccountFactory(id="acme")
+    user = UserFactory(username="rené", perms=LP_PERMS)
+    account.members.add(user)
+    issued = make_key(user)
+    assert app_login(client, issued, username="rené").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("authorization", "query"),
+    [
+        ("OAuth garbage", ""),
+        ('OAuth realm="x", oauth_consumer_key', ""),
+        ('OAuth oauth_consumer_key="k"', "&x=[1]"),
+        ('OAuth oauth_consumer_key="k"', "&x=%ZZ"),
+    ],
+)
+def test_an_unreadable_oauth_request_is_401_not_500(client, bot, authorization, query):
+    reply = client.get(f"{BASE}?v=2.0{query}", HTTP_AUTHORIZATION=authorization)
+    assert reply.status_code == 401, reply.content
