@@ -20,10 +20,14 @@ BENCH_CACHE := $(if $(filter redis,$(CACHE)),scripts/with-redis.sh,)
 
 install: $(STAMP)
 
+# pip's own progress (each package as it is collected, downloaded and installed): the first
+# install takes a minute or more, and a silent one looks stuck.
 $(STAMP): requirements.txt
+	@echo "Installing the Python packages into $(VENV)/ (the first time takes a minute or two)..."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --progress-bar on -r requirements.txt
+	@echo "Installed."
 	touch $@
 
 # A local .env with a fresh random SECRET_KEY, plain HTTP and DEBUG off.
