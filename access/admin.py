@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
@@ -32,11 +33,18 @@ from access.models import (
     OAuthRefreshToken,
 )
 from access.pkce import pkce_choice, pkce_choice_save, pkce_may_be_off, pkce_needed
+from access.roles import api_key_access, role_explanations
 from access.services import api_key_issue, api_key_issue_allowed, api_key_revoke
 from core.errors import ForbiddenError
 
 # The one name of the action, on the user's page, its confirmation and in the README.
 GENERATE_API_KEY = _("Generate API key")
+
+
+def render_access(access, user):
+    """A key's surfaces and what it may do on each, as the key's page and the reply that
+    shows a new key say it (admin/access/apikey/access.html)."""
+    return render_to_string("admin/access/apikey/access.html", {"access": access, "key_user": user})
 
 
 def show_issued_keys(model_admin, request, issued_keys, done_url):
@@ -48,7 +56,8 @@ def show_issued_keys(model_admin, request, issued_keys, done_url):
     context = {
         **model_admin.admin_site.each_context(request),
         "title": _("New API keys"),
-        "issued_keys": issued_keys,
+        # Each key with what it may do: its user's permissions on each surface.
+        "issued_keys": [(user, issued, api_key_access(user)) for user, issued in issued_keys],
         "done_url": done_url,
     }
     response = TemplateResponse(request, "admin/access/apikey/issued.html", context)
@@ -106,10 +115,16 @@ class ApiKeyAdmin(admin.ModelAdmin):
         return form
 
     def get_fields(self, request, obj=None):
-        return ["user"] if obj is None else ["user", "key", "created_at", "last_used_at"]
+        if obj is None:
+            return ["user"]
+        return ["user", "key", "created_at", "last_used_at", "may_do"]
 
     def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields if obj is None else ["user", *self.readonly_fields]
+        return self.readonly_fields if obj is None else ["user", *self.readonly_fields, "may_do"]
+
+    @admin.display(description=_("what it may do"))
+    def may_do(self, obj):
+        return render_access(api_key_access(obj.user), obj.user)
 
     def has_change_permission(self, request, obj=None):
         # Keys are never edited, only generated or revoked; the change page is read-only.
@@ -502,6 +517,36 @@ class PortalUserAdmin(DjangoUserAdmin):
     """Django's user admin plus the user's credentials on every API, in one place."""
 
     change_form_template = "admin/auth/user/portal_change_form.html"
+    # Roles (the ready-made groups of access/roles.py) first, each with what it allows;
+    # single permissions after them, folded: a colleague is given a role, not a list.
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (
+            _("Roles"),
+            {
+                "fields": ("groups",),
+                "description": _(
+                    "Tick the roles this user has: each gives the permissions its "
+                    "explanation lists, in the admin and on every API (an API key can "
+                    "write only with a role that allows it). A superuser has them all."
+                ),
+            },
+        ),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Status"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (
+            _("Single permissions (advanced)"),
+            {
+                "classes": ("collapse",),
+                "fields": ("user_permissions",),
+                "description": _(
+                    "Permissions given to this user alone, on top of their roles. Prefer a role."
+                ),
+            },
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    filter_horizontal = ("user_permissions",)
     inlines = [
         ApiKeyInline,
         LoginTokenInline,
@@ -511,6 +556,22 @@ class PortalUserAdmin(DjangoUserAdmin):
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name != "groups":
+            return super().formfield_for_manytomany(db_field, request, **kwargs)
+        kwargs["widget"] = forms.CheckboxSelectMultiple
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        explanations = role_explanations()
+        field.queryset = field.queryset.order_by("name")
+        field.label = _("Roles")
+        field.help_text = ""
+        field.label_from_instance = lambda group: (
+            f"{group.name}: {explanations[group.name]}"
+            if group.name in explanations
+            else group.name
+        )
+        return field
 
     @classmethod
     def add_credential_inline(cls, inline):

@@ -8,7 +8,7 @@ from django.core.exceptions import BadRequest, ValidationError
 from django.db import DataError
 from django.utils.translation import gettext_lazy as _
 
-from core.dashboard import dashboard
+from core.dashboard import dashboard, split_advanced
 
 
 def has_nul(request) -> bool:
@@ -43,7 +43,15 @@ class PortalAdminSite(admin.AdminSite):
     index_title = _("Dashboard")
 
     def index(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "domains": dashboard(request.user)}
+        # The "Everything" list without the technical models, which a superuser finds
+        # under "Advanced" (`app_list`, the admin's own, stays whole: the sidebar's).
+        everyday, advanced = split_advanced(self.get_app_list(request), request.user)
+        extra_context = {
+            **(extra_context or {}),
+            "domains": dashboard(request.user),
+            "everyday_app_list": everyday,
+            "advanced_app_list": advanced,
+        }
         return super().index(request, extra_context)
 
     def admin_view(self, view, cacheable=False):

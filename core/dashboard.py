@@ -47,3 +47,31 @@ def dashboard(user):
         domain.links = [entry for entry in domain.links if entry]
     # A card's counts are shown only to someone who may look at that domain.
     return [domain for domain in cards if domain.links]
+
+
+# Models of the admin's "Everything" list that are technical (sign-in records, protocol
+# tokens, bearers): the admin home lists them under "Advanced", for superusers only. Apps
+# name their own with `advanced("app_label.model_name", ...)`.
+ADVANCED_MODELS: set[str] = set()
+
+
+def advanced(*labels):
+    """Put the models `labels` ("app_label.model_name") under the home's Advanced heading."""
+    ADVANCED_MODELS.update(label.lower() for label in labels)
+
+
+def split_advanced(app_list, user):
+    """(everyday, advanced) parts of the admin's app list: the advanced models apart, each
+    part grouped by app as the admin groups them. A user who is no superuser gets no
+    advanced part: those models are not listed for them at all."""
+    everyday, technical = [], []
+    for app in app_list:
+        models = {True: [], False: []}
+        for model in app["models"]:
+            label = f"{app['app_label']}.{model['object_name']}".lower()
+            models[label in ADVANCED_MODELS].append(model)
+        if models[False]:
+            everyday.append({**app, "models": models[False]})
+        if models[True]:
+            technical.append({**app, "models": models[True]})
+    return everyday, technical if user.is_superuser else []
