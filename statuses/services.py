@@ -233,9 +233,12 @@ def user_status_list(
     return statuses.order_by(*order_by)
 
 
-def user_status_get(*, status_id: str | None) -> UserStatus:
-    """The custom user status with this id, or `not_found` (also for no id at all)."""
-    status = UserStatus.objects.filter(pk=status_id).first() if status_id else None
+def user_status_get(*, status_id: str | None, lock: bool = False) -> UserStatus:
+    """The custom user status with this id, or `not_found` (also for no id at all);
+    `lock`: its row locked until the caller's transaction ends (to change it from what
+    was read)."""
+    statuses = UserStatus.objects.select_for_update() if lock else UserStatus.objects
+    status = statuses.filter(pk=status_id).first() if status_id else None
     if status is None:
         raise NotFoundError(_("Custom user status not found"), field="id", params={"id": status_id})
     return status

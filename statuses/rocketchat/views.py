@@ -1,5 +1,6 @@
 """Rocket.Chat-compatible endpoints: login, me, logout and custom user statuses."""
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.authentication import SessionAuthentication
@@ -235,15 +236,18 @@ class UserStatusUpdateView(RocketChatView):
     )
     def post(self, request):
         body = self.read(rc.UserStatusUpdateSerializer)
-        current = services.user_status_get(status_id=body["status_id"])
-        # Left out, the status type stays what it is.
-        status_type = body.get("status_type", current.status_type)
-        fields = services.UserStatusFields(name=body["name"], status_type=status_type)
-        status = in_rocketchat_order(
-            lambda: services.user_status_update(status=current, fields=fields),
-            fields,
-            exclude_id=current.pk,
-        )
+        with transaction.atomic():
+            # Left out, the status type stays what it is: the row is locked from that read
+            # to the write, so a type changed meanwhile by another request is not undone.
+            keep_type = "status_type" not in body
+            current = services.user_status_get(status_id=body["status_id"], lock=keep_type)
+            status_type = current.status_type if keep_type else body["status_type"]
+            fields = services.UserStatusFields(name=body["name"], status_type=status_type)
+            status = in_rocketchat_order(
+                lambda: services.user_status_update(status=current, fields=fields),
+                fields,
+                exclude_id=current.pk,
+            )
         return status_reply(status)
 
 
