@@ -6,7 +6,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Case, Count, OuterRef, Subquery, When
 from django.forms.models import BaseModelFormSet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from access.admin import CredentialInline, PortalUserAdmin, SessionAdmin, when
 from core.admin import PortalImportExportMixin, ServiceBackedAdmin
 from core.errors import DomainError
+from core.history import command_of
 from reasons import services
 from reasons.models import Account, AccountApiKey, AccountBearer, StatusReason
 from reasons.resources import StatusReasonResource
@@ -205,8 +206,21 @@ class ReasonPositionFormSet(BaseModelFormSet):
             if form.has_changed():
                 reason = form.instance
                 by_account.setdefault(reason.account, {})[reason.pk] = form.cleaned_data["order"]
+        self.moved = 0
         for account, positions in sorted(by_account.items(), key=lambda item: item[0].pk):
-            services.reasons_place(account=account, positions=positions)
+            self.moved += services.reasons_place(account=account, positions=positions).moved
+
+    def saved_message(self) -> str:
+        """What the list says after a save: every reason that moved is counted, those
+        renumbered to make room included (Django's message counts the rows typed in)."""
+        if not self.moved:
+            return gettext("No status reason moved: each is already at the position typed.")
+        return ngettext(
+            "%(count)d status reason was changed successfully (its position).",
+            "%(count)d status reasons were changed successfully (their positions, those "
+            "renumbered to make room included).",
+            self.moved,
+        ) % {"count": self.moved}
 
 
 @admin.register(StatusReason)
@@ -237,12 +251,56 @@ class StatusReasonAdmin(MemberAccountsOnly, PortalImportExportMixin, ServiceBack
         )
         return [restore, *super().get_urls()]
 
-    def get_list_display(self, request):
-        # The deleted mark only where deleted reasons are listed (the filter's Yes or All).
+    @staticmethod
+    def _lists_deleted(request) -> bool:
         shown = request.GET.get(DeletedFilter.parameter_name)
-        if shown in (DeletedFilter.DELETED, DeletedFilter.ALL):
-            return [*self.list_display, "deleted_mark"]
+        return shown in (DeletedFilter.DELETED, DeletedFilter.ALL)
+
+    def get_list_display(self, request):
+        # The deleted mark, and when and by whom, only where deleted reasons are listed
+        # (the filter's Yes or All).
+        if self._lists_deleted(request):
+            return [*self.list_display, "deleted_mark", "deleted_at", "deleted_by"]
         return self.list_display
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not self._lists_deleted(request):
+            return queryset
+        # When and by whom a deleted reason was deleted: its history's latest record with
+        # `deleted` set (a deleted reason cannot change until restored, so that record is
+        # its delete). Two subqueries on the history's id index; nothing per row.
+        deletes = StatusReason.history.filter(id=OuterRef("pk"), deleted=True).order_by(
+            "-history_date", "-history_id"
+        )
+        return queryset.annotate(
+            deleted_on=Case(
+                When(deleted=True, then=Subquery(deletes.values("history_date")[:1])),
+                default=None,
+            ),
+            deleted_by_name=Case(
+                When(deleted=True, then=Subquery(deletes.values("history_user__username")[:1])),
+                default=None,
+            ),
+            deleted_by_reason=Case(
+                When(deleted=True, then=Subquery(deletes.values("history_change_reason")[:1])),
+                default=None,
+            ),
+        )
+
+    @admin.display(description=_("deleted at"), ordering="deleted_on")
+    def deleted_at(self, obj):
+        return getattr(obj, "deleted_on", None)
+
+    @admin.display(description=_("deleted by"), ordering="deleted_by_name")
+    def deleted_by(self, obj):
+        if not obj.deleted:
+            return None
+        name = getattr(obj, "deleted_by_name", None)
+        if name:
+            return name
+        command = command_of(getattr(obj, "deleted_by_reason", None))
+        return gettext("command %(name)s") % {"name": command} if command else None
 
     @admin.display(description=_("deleted"), ordering="deleted")
     def deleted_mark(self, obj):
@@ -323,6 +381,7 @@ class StatusReasonAdmin(MemberAccountsOnly, PortalImportExportMixin, ServiceBack
         batch = getattr(form, "position_batch", None)
         if batch is not None:  # a row of the list: its position moves with the others'
             batch.save_positions()
+            request.reason_positions_saved = batch  # for the message (message_user)
             return
         # The position when the form changed it, or when reverting to a past version (its
         # position too); otherwise the reason keeps its place, wherever others moved it.
@@ -336,6 +395,16 @@ class StatusReasonAdmin(MemberAccountsOnly, PortalImportExportMixin, ServiceBack
             written = services.reason_create(account=obj.account, fields=fields)
             obj.pk = written.reasons[0].pk
         obj.order = written.reasons[0].order
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # The list's save: Django's "N status reasons were changed" counts the rows typed
+        # in; the batch counts every reason that moved.
+        batch = getattr(request, "reason_positions_saved", None)
+        if batch is not None and level == messages.SUCCESS:
+            request.reason_positions_saved = None
+            message = batch.saved_message()
+            level = messages.SUCCESS if batch.moved else messages.INFO
+        super().message_user(request, message, level, *args, **kwargs)
 
     def _reverting(self, request) -> bool:
         """Whether this save reverts the reason to a past version (simple_history's form)."""

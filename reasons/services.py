@@ -639,7 +639,7 @@ def reasons_place(*, account: Account, positions: dict[int, int]) -> Written:
         moved = [reason for reason in found.values() if reason.order != new[reason.pk]]
         if moved:
             # Only the reasons placed get an event; those renumbered to make room are told
-            # by the event's revision (docs/contracts/liveperson.md, Webhooks).
+            # by the event's revision (docs/contracts/liveperson.md, Orders are positions).
             _report("updated", account.pk, _set_flags(moved, orders=new), revision)
         total = sum(1 for pk, order in current.items() if new.get(pk, order) != order)
         reasons = sorted(found.values(), key=lambda reason: reason.order)

@@ -287,7 +287,11 @@ def test_the_positions_typed_in_the_list_are_the_positions_given(admin_client, a
     # Lunch 1 -> 2 and Break 3 -> 1, typed together; the others unchanged.
     response = post_positions(admin_client, {"Lunch": 2, "Training": 2, "Break": 1, "Coffee": 4})
     assert response.status_code == 302
-    assert messages_of(response) == ["2 status reasons were changed successfully."]
+    # Lunch, Break and Training (renumbered to make room) moved (issue 25 item 6).
+    assert messages_of(response) == [
+        "3 status reasons were changed successfully (their positions, those renumbered to "
+        "make room included)."
+    ]
     assert list(StatusReason.objects.order_by("order").values_list("text", "order")) == [
         ("Break", 1),
         ("Lunch", 2),
