@@ -65,6 +65,17 @@ def test_a_manager_gives_a_colleague_the_status_managers_role(login, live_server
     )
     expect(page.locator(".key-access-no-write")).to_have_count(0)
 
+    # A new key's reply, the one page with its secret, says the same.
+    page.goto(f"/admin/auth/user/{colleague.pk}/change/")
+    page.click("button.generate-api-key")
+    page.click("input[type=submit][value='Yes, generate API key']")
+    expect(page.locator("code.api-secret")).to_be_visible()
+    reply = page.locator(".issued-key-access")
+    expect(reply.get_by_role("heading")).to_have_text("What colleague\u2019s key may do")
+    expect(reply.locator(".key-access-surfaces li[data-surface=Libredesk]")).to_have_text(
+        "Libredesk: read, write conversation statuses (add, change, delete)"
+    )
+
 
 def test_a_key_without_a_role_says_why_a_write_is_refused(login):
     colleague = UserFactory(username="newcomer")
