@@ -96,3 +96,14 @@ def test_a_user_status_row_without_an_id_matches_by_name():
     assert actions(result) == ["update", "new"]
     lunch.refresh_from_db()
     assert lunch.status_type == "busy" and UserStatus.objects.count() == 2
+
+
+def test_a_default_status_is_not_renamed_through_its_id():
+    default = ConversationStatus.objects.filter(is_default=True).first()
+    result = run_import(
+        ConversationStatusResource(),
+        f"id,name,category\n{default.pk},Renamed,{default.category}\n",
+    )
+    assert row_errors(result) == {1: ["A default conversation status cannot be changed."]}
+    default.refresh_from_db()
+    assert default.name != "Renamed"
