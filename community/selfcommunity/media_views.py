@@ -120,7 +120,7 @@ class MediaDetailView(SelfCommunityView):
         "media's `image` (upload it first), which becomes the link's preview. The portal "
         "never fetches an image from another site: any other address is a 400 on `image`.",
         request=sc.SCMediaPreviewSerializer,
-        responses={200: sc.SCMediaSerializer, **ERRORS.responses(400, 401, 404, 415, 429)},
+        responses={200: sc.SCMediaSerializer, **ERRORS.responses(400, 401, 404, 413, 415, 429)},
     )
     def put(self, request, media_id):
         media = services.media_get(media_id=media_id, owner=request.user)

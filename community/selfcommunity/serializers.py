@@ -152,6 +152,18 @@ SCCategorySerializer = reply_serializer(
     examples=CATEGORY_EXAMPLES,
     build=lambda category, context: replies.category_reply(replies.category_row(category)),
 )
+# Made before the Media reply, which nests it (reply_serializer makes a shape's serializer
+# once): the examples of an embed.
+SCEmbedSerializer = reply_serializer(
+    replies.SCEmbed,
+    examples={
+        "id": 12,
+        "embed_type": "video",
+        "embed_id": "dQw4w9WgXcQ",
+        "url": "https://example.com/videos/dQw4w9WgXcQ",
+        "metadata": {"title": "Release 4.2 walkthrough"},
+    },
+)
 SCMediaSerializer = reply_serializer(
     replies.SCMedia,
     model=Media,
@@ -436,6 +448,17 @@ class EmbedIdField(serializers.CharField):
         return super().to_internal_value(str(data))
 
 
+class EmbedURLField(serializers.URLField):
+    """An embed's URL: a URL, or empty or null for none. The empty string is taken here
+    rather than with `allow_blank`, which drf-spectacular documents as a `oneOf` with no
+    example."""
+
+    def run_validation(self, data=empty):
+        if data == "":
+            return ""
+        return super().run_validation(data)
+
+
 class SCEmbedWriteSerializer(serializers.Serializer):
     """The `embed` of an embed media (`SCEmbedType` without its id)."""
 
@@ -453,11 +476,10 @@ class SCEmbedWriteSerializer(serializers.Serializer):
         + ".",
     )
     embed_id = EmbedIdField(max_length=255, help_text="The object's id where it lives.")
-    url = serializers.URLField(
+    url = EmbedURLField(
         max_length=2000,
         required=False,
         allow_null=True,
-        allow_blank=True,
         default="",
         help_text="Never fetched.",
     )
@@ -548,6 +570,8 @@ class SCMediaPreviewSerializer(SCBodySerializer):
 class SCChunkSerializer(SCBodySerializer):
     """One chunk of a chunked upload (multipart); its range is the `Content-Range` header."""
 
+    field_examples = {"upload_id": "5f2c1a0e9b7d4c3a8e6f1b2d0c9a7e5f"}
+
     upload_id = StrictCharField(
         required=False, max_length=64, help_text="From the first chunk's reply; not on it."
     )
@@ -571,7 +595,11 @@ class SCChunkSerializer(SCBodySerializer):
 class SCChunkCompleteSerializer(SCBodySerializer):
     """The end of a chunked upload (a form, multipart or JSON)."""
 
-    field_examples = {"upload_id": "5f2c1a0e9b7d4c3a8e6f1b2d0c9a7e5f", "type": "image"}
+    field_examples = {
+        "upload_id": "5f2c1a0e9b7d4c3a8e6f1b2d0c9a7e5f",
+        "type": "image",
+        "md5": "9e107d9d372bb6826bd81d3542a419d6",
+    }
 
     upload_id = StrictCharField(max_length=64)
     md5 = StrictCharField(max_length=64, help_text="The whole file's MD5, in hex.")

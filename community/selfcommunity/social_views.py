@@ -20,7 +20,7 @@ from community.selfcommunity.views import TAG, SelfCommunityView, StatusView
 TOGGLED = OpenApiResponse(description="Done; the same request again undoes it.")
 REACTION = OpenApiParameter(
     "reaction",
-    int,
+    {"type": "integer", "minimum": 1, "example": 1},
     description="The reaction's id: the portal's only reaction is the vote, 1 (the "
     "default); any other id is a 400 `does_not_exist` on `reaction`.",
 )
