@@ -442,7 +442,8 @@ WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", defa
 # Plain http targets only where the portal itself is not served over HTTPS (development).
 WEBHOOKS_REQUIRE_HTTPS = env.bool("WEBHOOKS_REQUIRE_HTTPS", default=HTTPS)
 # Fernet keys (urlsafe base64, 32 bytes) that encrypt the webhook signing secrets and the
-# LivePerson API keys' two secrets at rest; the first encrypts, all decrypt. Empty: one key derived from SECRET_KEY (docs/security.md).
+# LivePerson API keys' two secrets at rest; the first encrypts, all decrypt. Empty: one key
+# derived from SECRET_KEY (docs/security.md).
 WEBHOOKS_ENCRYPTION_KEYS = env.list("WEBHOOKS_ENCRYPTION_KEYS", default=[])
 # How long a worker holds a delivery it is sending (longer than one attempt can take: 10 s
 # to connect, 30 s for the reply), and how often workers look for abandoned ones.
