@@ -10,11 +10,6 @@ from the project folder). Settings come from the environment, like the app's.
 - Trust: only the peers in `TRUSTED_PROXIES` (the reverse proxy) may say with
   `X-Forwarded-Proto` that the client used HTTPS; gunicorn then sets the WSGI scheme that
   Django reads. Anyone else reaching this server directly cannot skip the HTTPS redirect.
-- Stopping: a worker that is told to stop (Ctrl-C, SIGQUIT, or SIGTERM once its open
-  connections are done) gives its request threads `STOP_GRACE_SECONDS` to finish and then
-  exits. Without this a thread blocked on a client that never finishes its request kept the
-  exiting process alive until the master killed it after `graceful_timeout` (30 s), and
-  logged "Worker was sent SIGKILL! Perhaps out of memory?".
 - Errors: gunicorn answers some requests itself, before Django sees them (a request line
   or headers over its limits, a malformed request). Those replies are JSON, like every
   other reply of the API, instead of gunicorn's HTML page.
@@ -22,9 +17,6 @@ from the project folder). Settings come from the environment, like the app's.
 
 import json
 import os
-import signal
-import threading
-import time
 
 from gunicorn import util
 
@@ -40,41 +32,6 @@ graceful_timeout = 30
 keepalive = 5
 
 forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")
-
-STOP_GRACE_SECONDS = float(os.environ.get("GUNICORN_STOP_GRACE", "2"))
-
-
-def _already_stopping(signum, frame):
-    pass
-
-
-def _exit_soon(worker):
-    """In a stopping worker process: ignore further stop signals (Ctrl-C reaches the worker
-    and then the master's SIGQUIT does: one stop is enough), and end the process once its
-    request threads have had STOP_GRACE_SECONDS, whatever client they are waiting for."""
-    if os.getpid() != worker.pid or getattr(worker, "_exit_soon", False):
-        return  # the master (a worker that was already gone), or already under way
-    worker._exit_soon = True
-    for signum in (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM):
-        # A handler that does nothing, not SIG_IGN: Python raises "Signal 3 ignored due to
-        # race condition" for a signal that arrived just before it was ignored.
-        signal.signal(signum, _already_stopping)
-
-    def end():
-        time.sleep(STOP_GRACE_SECONDS)
-        os._exit(0)
-
-    threading.Thread(target=end, name="stop-grace", daemon=True).start()
-
-
-def worker_int(worker):
-    """Ctrl-C or SIGQUIT: gunicorn's quick stop."""
-    _exit_soon(worker)
-
-
-def worker_exit(server, worker):
-    """After the worker's loop has ended (a quick stop, or a graceful one)."""
-    _exit_soon(worker)
 
 
 def write_json_error(sock, status_int, reason, mesg):
