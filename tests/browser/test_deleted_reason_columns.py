@@ -2,6 +2,8 @@
 again; with Deleted: Yes the list shows the two rows apart, each with when it was deleted
 and by whom."""
 
+import re
+
 from playwright.sync_api import expect
 
 from reasons import services
@@ -46,6 +48,9 @@ def test_two_deleted_trainings_show_when_and_by_whom(login, manager):
     expect(rows.locator("td.field-deleted_by")).to_have_text(["manager", "manager"])
     # Sorted by when they were deleted: the two rows differ, newest first when reversed.
     page.locator("#result_list thead th.column-deleted_at a").first.click()
+    # The click reloads the list sorted (`o=` in the address): read the rows once it has.
+    expect(page).to_have_url(re.compile(r"[?&]o="))
+    expect(rows.locator("td.field-deleted_at")).to_have_count(2)
     times = rows.locator("td.field-deleted_at").all_inner_texts()
     assert len(times) == 2 and all(t.strip() not in ("", "-") for t in times)
     ids = StatusReason.objects.filter(deleted=True).order_by("pk").values_list("pk", flat=True)
