@@ -11,7 +11,6 @@ from requests_oauthlib import OAuth1
 
 from reasons import services
 from reasons.models import AccountApiKey, KeyPermission
-from tests.browser.conftest import audit_page, browser, page  # noqa: F401  (Playwright fixtures)
 from tests.factories import AccountFactory, UserFactory
 
 ADD = "/admin/reasons/accountapikey/add/"
@@ -40,7 +39,7 @@ def manager(transactional_db):
     return user
 
 
-def test_a_manager_makes_a_key_and_its_values_are_shown_once(page, live_server, manager):  # noqa: F811
+def test_a_manager_makes_a_key_and_its_values_are_shown_once(page, live_server, manager):
     page.goto("/admin/login/")
     page.fill("#id_username", "manager")
     page.fill("#id_password", PASSWORD)
@@ -141,7 +140,7 @@ def test_the_users_page_lists_the_keys_that_sign_in_as_them():
     assert live.secret not in html and live.access_token_secret not in html
 
 
-def test_the_add_form_and_the_values_page_pass_the_accessibility_audit(audit_page, manager):  # noqa: F811
+def test_the_add_form_and_the_values_page_pass_the_accessibility_audit(audit_page, manager):
     from tests.browser.axe_audit import audit, axe_installed
 
     axe_path = axe_installed()
