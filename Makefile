@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
@@ -15,20 +16,34 @@ BENCH_ARGS ?=
 CACHE ?= database
 BENCH_CACHE := $(if $(filter redis,$(CACHE)),scripts/with-redis.sh,)
 
-.PHONY: install browser-deps run check test test-sqlite test-postgres lint format screenshots \
+.PHONY: install install-dev browser-deps browser-deps-or-skip run check test test-sqlite test-postgres lint format screenshots \
 	clean bench bench-deps
 
+# Two sets of packages, each installed once (a stamp file says when):
+# - requirements.txt: what runs the portal (make run);
+# - requirements-dev.txt: that plus the tests and tools (make test, check, bench, screenshots).
+# A run after a test does not reinstall: installing the second set stamps the first too.
 install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # pip's own progress (each package as it is collected, downloaded and installed): the first
 # install takes a minute or more, and a silent one looks stuck.
-$(STAMP): requirements.txt
-	@echo "Installing the Python packages into $(VENV)/ (the first time takes a minute or two)..."
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+$(STAMP): requirements.txt | $(BIN)/python
+	@echo "Installing the portal's Python packages (requirements.txt) into $(VENV)/ (the first time takes a minute)..."
 	$(BIN)/python -m pip install --progress-bar on -r requirements.txt
 	@echo "Installed."
 	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	@echo "Installing the portal's, the tests' and the tools' Python packages (requirements-dev.txt) into $(VENV)/ (the first time takes a minute or two)..."
+	$(BIN)/python -m pip install --progress-bar on -r requirements-dev.txt
+	@echo "Installed."
+	touch $(STAMP) $@
 
 # A local .env with a fresh random SECRET_KEY, plain HTTP and DEBUG off.
 .env:
@@ -44,6 +59,10 @@ run: install .env
 	HTTPS=false WEBHOOKS_ALLOW_PRIVATE_TARGETS=true BIN=$(BIN) scripts/serve.sh $(HOST) $(PORT)
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own here).
+HAVE_CHROMIUM = $(or $(CHROMIUM_PATH),$(shell command -v chromium 2>/dev/null))
+# Expanded when a test recipe runs, after browser-deps-or-skip has had its chance.
+BROWSER_TESTS = $(if $(HAVE_CHROMIUM),,--ignore=tests/browser)
+
 browser-deps:
 	@if ! command -v chromium >/dev/null 2>&1 && [ -z "$$CHROMIUM_PATH" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -55,10 +74,15 @@ browser-deps:
 	  fi; \
 	fi
 
+browser-deps-or-skip:
+	@$(MAKE) --no-print-directory browser-deps 2>/dev/null || \
+	  echo "*** Chromium is missing and cannot be installed here (not root): the browser tests" \
+	       "(tests/browser) are SKIPPED. Install Debian's chromium or set CHROMIUM_PATH to run them."
+
 # What the tests do not run: ruff (lint and format), import-linter's layer contracts
 # (pyproject.toml), and no model change without its migration. Without the developer's .env,
 # as the tests run.
-check: install
+check: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -67,19 +91,22 @@ check: install
 
 # The checks, then the whole suite on SQLite (with the default database cache), then again on
 # a private PostgreSQL server with a private Redis server as the cache.
-test: install browser-deps check test-sqlite test-postgres
+test: install-dev browser-deps check test-sqlite test-postgres
 
-test-sqlite: install
-	env -u DATABASE_URL -u CACHE_URL $(BIN)/pytest -q $(PYTEST_ARGS)
+# On their own, test-sqlite and test-postgres install Chromium when they can (as root, with
+# apt-get), and otherwise skip the browser tests (tests/browser) and say so. `make test` fails
+# instead (browser-deps above).
+test-sqlite: install-dev browser-deps-or-skip
+	env -u DATABASE_URL -u CACHE_URL $(BIN)/pytest -q $(BROWSER_TESTS) $(PYTEST_ARGS)
 
-test-postgres: install
-	scripts/with-postgres.sh scripts/with-redis.sh $(BIN)/pytest -q $(PYTEST_ARGS)
+test-postgres: install-dev browser-deps-or-skip
+	scripts/with-postgres.sh scripts/with-redis.sh $(BIN)/pytest -q $(BROWSER_TESTS) $(PYTEST_ARGS)
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
@@ -96,7 +123,7 @@ bench-deps:
 
 # The benchmark (docs/performance.md): every row of issue 13 against the floor, on SQLite,
 # or on a private PostgreSQL server with DB=postgres. Writes bench/results/<date>-<db>.json.
-bench: install bench-deps
+bench: install-dev bench-deps
 ifeq ($(DB),postgres)
 	env -u CACHE_URL scripts/with-postgres.sh $(BENCH_CACHE) $(BIN)/python -m bench.run --db postgres $(BENCH_ARGS)
 else
@@ -104,7 +131,7 @@ else
 endif
 
 # Fresh screenshots of the admin for the README (docs/screenshots/).
-screenshots: install browser-deps
+screenshots: install-dev browser-deps
 	$(BIN)/python scripts/screenshots.py
 
 clean:

@@ -11,7 +11,7 @@ from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,6 +24,7 @@ from oauth2_provider import models as oauth_models
 from oauth2_provider.settings import oauth2_settings
 
 from access.models import (
+    AdminPreference,
     ApiKey,
     LoginToken,
     OAuthAccessToken,
@@ -35,6 +36,7 @@ from access.models import (
 from access.pkce import pkce_choice, pkce_choice_save, pkce_may_be_off, pkce_needed
 from access.roles import api_key_access, role_explanations
 from access.services import api_key_issue, api_key_issue_allowed, api_key_revoke
+from access.time_zones import chosen_time_zone, time_zone_names
 from core.errors import ForbiddenError
 
 # The one name of the action, on the user's page, its confirmation and in the README.
@@ -508,6 +510,33 @@ class OAuthRefreshTokenInline(CredentialInline):
         return credential.access_token.expires + lifetime if lifetime else None
 
 
+def time_zone_choices():
+    """The zones a manager may pick, grouped by region ("Asia": "Tokyo"), after the site's
+    zone; names with no region (UTC, CET) under "Other"."""
+    regions = {}
+    for name in time_zone_names():
+        region, _slash, place = name.partition("/")
+        if not place:
+            region, place = _("Other"), name
+        regions.setdefault(region, []).append((name, place.replace("_", " ")))
+    default = (
+        "",
+        _("The site's zone (%(zone)s)") % {"zone": settings.ADMIN_TIME_ZONE},
+    )
+    return [default, *regions.items()]
+
+
+class TimeZoneForm(forms.Form):
+    """The My time zone page's one field."""
+
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        choices=time_zone_choices,
+        help_text=_("Every date and time in the admin is shown in this zone, with its name."),
+    )
+
+
 User = get_user_model()
 admin.site.unregister(User)
 
@@ -599,13 +628,48 @@ class PortalUserAdmin(DjangoUserAdmin):
 
     def get_urls(self):
         urls = [
+            # Before Django's "<path:object_id>/", which would take "time-zone" for an id.
+            path(
+                "time-zone/",
+                self.admin_site.admin_view(self.time_zone_view),
+                name="auth_user_time_zone",
+            ),
             path(
                 "<path:object_id>/api-key/",
                 self.admin_site.admin_view(self.generate_api_key_view),
                 name="auth_user_generate_api_key",
-            )
+            ),
         ]
         return urls + super().get_urls()
+
+    def time_zone_view(self, request):
+        """My time zone: the signed-in manager picks the zone their admin pages show times
+        in. Every staff user may, for themselves only: the page takes no user id."""
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        form = TimeZoneForm(
+            request.POST or None, initial={"time_zone": chosen_time_zone(request.user)}
+        )
+        if request.method == "POST" and form.is_valid():
+            chosen = form.cleaned_data["time_zone"]
+            AdminPreference.objects.update_or_create(
+                user=request.user, defaults={"time_zone": chosen}
+            )
+            messages.success(
+                request,
+                _("Times are now shown in %(zone)s.")
+                % {"zone": chosen or _("the site's zone (%s)") % settings.ADMIN_TIME_ZONE},
+            )
+            # The middleware activated the old zone for this request: the next one has it.
+            return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("My time zone"),
+            "form": form,
+            "site_time_zone": settings.ADMIN_TIME_ZONE,
+            "now": timezone.now(),
+        }
+        return TemplateResponse(request, "admin/access/time_zone.html", context)
 
     def generate_api_key_view(self, request, object_id):
         """Generate API key for this user, and show its secret once.

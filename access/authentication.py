@@ -9,7 +9,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 
 from access import credential_cache
-from access.services import api_key_authenticate, login_token_find, oauth_token_used
+from access.services import api_key_find, login_token_find, oauth_token_used
 
 INVALID_CREDENTIAL = _("Invalid credential")
 # An OAuth2 bearer that was sent but is refused (RFC 6750's `invalid_token`): unknown,
@@ -34,8 +34,10 @@ class _ApiKeyAuthentication(BaseAuthentication):
             raise AuthenticationFailed(INVALID_CREDENTIAL)
 
         def load():
-            user = api_key_authenticate(key=key, secret=secret)
-            return None if user is None else (user, None, None)
+            # request.auth: the key (its secret hash is not cached), which the history
+            # records as the change's credential (core.history).
+            api_key = api_key_find(key=key, secret=secret)
+            return None if api_key is None else (api_key.user, api_key, None)
 
         result = credential_cache.lookup("api-key", f"{key}:{secret}", load)
         if result is None:

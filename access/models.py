@@ -50,7 +50,7 @@ class LoginToken(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.user} @ {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.user} @ {self.created_at:%Y-%m-%d %H:%M %Z}"
 
 
 # --- django-oauth-toolkit's models, as the admin shows them -------------------------------
@@ -140,7 +140,7 @@ class OAuthTokenUse(models.Model):
         verbose_name_plural = _("OAuth2 access token uses")
 
     def __str__(self):
-        return f"{self.access_token_id} @ {self.last_used_at:%Y-%m-%d %H:%M}"
+        return f"{self.access_token_id} @ {self.last_used_at:%Y-%m-%d %H:%M %Z}"
 
 
 class OAuthClientPolicy(models.Model):
@@ -166,3 +166,28 @@ class OAuthClientPolicy(models.Model):
 
     def __str__(self):
         return str(self.application)
+
+
+class AdminPreference(models.Model):
+    """A manager's own choices for the admin: the time zone its times are shown in.
+
+    Keyed by the user, so the one read per admin request (access.time_zones) is a primary
+    key lookup. Only its user changes it, on the "My time zone" page.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="admin_preference",
+        verbose_name=_("user"),
+    )
+    # An IANA name (Asia/Tokyo); "" for the TIME_ZONE setting.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("admin preference")
+        verbose_name_plural = _("admin preferences")
+
+    def __str__(self):
+        return f"{self.user}: {self.time_zone or '-'}"

@@ -78,8 +78,9 @@ def api_key_revoke(*, user):
     return bool(deleted)
 
 
-def api_key_authenticate(*, key, secret):
-    """The active user owning this key and secret, or None. One indexed query."""
+def api_key_find(*, key, secret):
+    """The API key with this key and secret, of an active user (loaded with it), or None.
+    One indexed query."""
     if not key or "\x00" in key:
         return None
     api_key = ApiKey.objects.select_related("user").filter(key=key).order_by().first()
@@ -88,7 +89,13 @@ def api_key_authenticate(*, key, secret):
     if not api_key.user.is_active:
         return None
     touch_last_used(api_key)
-    return api_key.user
+    return api_key
+
+
+def api_key_authenticate(*, key, secret):
+    """The active user owning this key and secret, or None. One indexed query."""
+    api_key = api_key_find(key=key, secret=secret)
+    return None if api_key is None else api_key.user
 
 
 def oauth_token_used(access_token):

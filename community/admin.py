@@ -4,17 +4,27 @@ OAuth applications and tokens are in django-oauth-toolkit's own admin.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef
 from django.http import HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from community import services, social
+from community import sanitize, services, social
 from community.models import (
     Category,
     FlagModeration,
+    FlagType,
     Media,
     MemberProfile,
     Status,
@@ -131,21 +141,85 @@ class MemberProfileAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
+def awaiting_moderation(queryset):
+    """The posts of `queryset` in the moderation queue: live, with at least one flag no
+    moderator has decided about yet."""
+    pending = StatusFlag.objects.filter(status=OuterRef("pk"), moderation=FlagModeration.PENDING)
+    return queryset.filter(Exists(pending), deleted=False)
+
+
 class FlaggedFilter(admin.SimpleListFilter):
-    """Posts with flags, or without."""
+    """Posts with flags, or without; the moderation queue: flagged posts awaiting a
+    decision. Flagged lists are sorted most flagged first (StatusChangeList)."""
 
     title = _("flags")
     parameter_name = "flagged"
+    QUEUE = "queue"
+    SORTED_BY_FLAGS = {"yes", QUEUE}
 
     def lookups(self, request, model_admin):
-        return [("yes", _("Flagged")), ("no", _("Not flagged"))]
+        return [
+            (self.QUEUE, _("Awaiting a decision")),
+            ("yes", _("Flagged")),
+            ("no", _("Not flagged")),
+        ]
 
     def queryset(self, request, queryset):
+        if self.value() == self.QUEUE:
+            return awaiting_moderation(queryset)
         if self.value() == "yes":
             return queryset.filter(flag_count__gt=0)
         if self.value() == "no":
             return queryset.filter(flag_count=0)
         return queryset
+
+
+class StatusChangeList(ChangeList):
+    """The posts list, with each listed post's flags counted by type in one query. A
+    flagged list (the moderation queue among them) puts the most flagged first, unless a
+    column header asks otherwise (the headers show that order)."""
+
+    FLAG_ORDERING = ["-flag_count", "-added_at", "-id"]
+
+    def __init__(self, request, *args, **kwargs):
+        flagged = request.GET.get(FlaggedFilter.parameter_name)
+        self.sorted_by_flags = flagged in FlaggedFilter.SORTED_BY_FLAGS
+        super().__init__(request, *args, **kwargs)
+
+    def _get_default_ordering(self):
+        return self.FLAG_ORDERING if self.sorted_by_flags else super()._get_default_ordering()
+
+    def get_results(self, request):
+        super().get_results(request)
+        posts = {post.pk: post for post in self.result_list}
+        for post in posts.values():
+            post.flags_by_type = {}
+        if not posts:
+            return
+        counts = (
+            StatusFlag.objects.filter(status_id__in=list(posts))
+            .values_list("status_id", "flag_type")
+            .annotate(count=Count("id"))
+            .order_by("status_id", "flag_type")
+        )
+        for status_id, flag_type, count in counts:
+            posts[status_id].flags_by_type[flag_type] = count
+
+
+class SoftDeleteReasonForm(forms.Form):
+    """The reason a moderator gives for a soft delete (the post's admin History keeps it)."""
+
+    MAX_LENGTH = 500
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_(
+            "Why the post is deleted, for the other moderators: it is kept in the post's "
+            "History and shown on its page."
+        ),
+    )
 
 
 class StatusFlagInline(admin.TabularInline):
@@ -175,7 +249,16 @@ class StatusAdmin(admin.ModelAdmin):
     buttons on the post's own page.
     """
 
-    list_display = ["id", "author", "summary", "added_at", "deleted", "collapsed", "flag_count"]
+    list_display = [
+        "id",
+        "author",
+        "summary",
+        "added_at",
+        "deleted",
+        "collapsed",
+        "flag_count",
+        "flag_types",
+    ]
     list_filter = ["deleted", "collapsed", FlaggedFilter, "categories"]
     inlines = [StatusFlagInline]
     search_fields = ["plain_text", "action", "author__username"]
@@ -183,8 +266,59 @@ class StatusAdmin(admin.ModelAdmin):
     date_hierarchy = "added_at"
     actions = ["soft_delete", "restore", "collapse", "expand"]
     change_form_template = "admin/community/status/change_form.html"
+    soft_delete_confirmation_template = "admin/community/status/soft_delete_confirmation.html"
+    # The post as its readers see it first; its stored markup and the rest folded below.
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "author",
+                    "preview",
+                    "action",
+                    "categories",
+                    "tags",
+                    "addressing",
+                    "added_at",
+                    "last_edited_at",
+                    "deleted",
+                    "collapsed",
+                ]
+            },
+        ),
+        (
+            _("Counts"),
+            {
+                "fields": [
+                    "flag_count",
+                    "comment_count",
+                    "view_count",
+                    "vote_count",
+                    "share_count",
+                    "follower_count",
+                ]
+            },
+        ),
+        (
+            _("Stored markup and details"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "html",
+                    "summary",
+                    "slug",
+                    "medias",
+                    "location",
+                    "location_lat",
+                    "location_lng",
+                    "last_activity_at",
+                ],
+            },
+        ),
+    ]
     readonly_fields = [
         "author",
+        "preview",
         "action",
         "html",
         "summary",
@@ -208,6 +342,41 @@ class StatusAdmin(admin.ModelAdmin):
         "share_count",
         "follower_count",
     ]
+
+    class Media:
+        css = {"all": ["community/moderation.css"]}
+
+    def get_changelist(self, request, **kwargs):
+        return StatusChangeList
+
+    @admin.display(description=_("flag types"))
+    def flag_types(self, post):
+        counts = getattr(post, "flags_by_type", None) or {}
+        labels = [(FlagType(flag_type).label, count) for flag_type, count in sorted(counts.items())]
+        return ", ".join(
+            f"{label} ({count})" if count > 1 else str(label) for label, count in labels
+        )
+
+    @admin.display(description=_("preview"))
+    def preview(self, post):
+        """The post rendered as its readers see it, sanitised again (never the stored markup
+        as it is), with the images attached to it; images of other sites are named, not
+        loaded."""
+        origins = [settings.MEDIA_URL] if "//" in settings.MEDIA_URL else []
+        rendered = sanitize.preview(post.html, image_origins=origins)
+        images = [
+            media for media in post.medias.all() if media.type == Media.Type.IMAGE and media.image
+        ]
+        return render_to_string(
+            "admin/community/status/preview.html",
+            {
+                # Sanitised by nh3 just above: the allowlist has no script, style or event
+                # attribute, and links get rel=noopener.
+                "html": mark_safe(rendered.html),  # noqa: S308
+                "other_sites_images": rendered.other_sites_images,
+                "images": images,
+            },
+        )
 
     def has_add_permission(self, request):
         # Posts are written by members through the API; the admin moderates them.
@@ -238,9 +407,38 @@ class StatusAdmin(admin.ModelAdmin):
             for name, label, applies in self.POST_PAGE_ACTIONS
             if post is not None and name in allowed and applies(post)
         ]
-        return super().change_view(
-            request, object_id, form_url, {**(extra_context or {}), "moderation": moderation}
+        context = {
+            **(extra_context or {}),
+            "moderation": moderation,
+            "deletion": self.last_soft_delete(post) if post is not None and post.deleted else None,
+        }
+        return super().change_view(request, object_id, form_url, context)
+
+    def deletion_logged(self, reason):
+        return gettext("Deleted (soft). Reason: %(reason)s") % {"reason": reason}
+
+    def last_soft_delete(self, post):
+        """The admin History's record of the post's latest soft delete with a reason (who,
+        when, why), or None. The reason follows the logged prefix."""
+        prefix = self.deletion_logged("")
+        entry = (
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(Status),
+                object_id=str(post.pk),
+                action_flag=CHANGE,
+                change_message__startswith=prefix,
+            )
+            .select_related("user")
+            .order_by("-action_time", "-id")
+            .first()
         )
+        if entry is None:
+            return None
+        return {
+            "at": entry.action_time,
+            "by": entry.user,
+            "reason": entry.change_message[len(prefix) :],
+        }
 
     def _apply(self, request, queryset, service, done_message, logged, **kwargs):
         """Run a moderation service on each selected post, recording it in the post's admin
@@ -258,13 +456,46 @@ class StatusAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Delete selected posts (soft)"), permissions=["change"])
     def soft_delete(self, request, queryset):
-        return self._apply(
-            request,
-            queryset,
-            services.status_delete,
-            lambda n: ngettext("%d post deleted.", "%d posts deleted.", n) % n,
-            _("Deleted (soft)."),
-        )
+        """Asks a reason first (a confirmation page); the confirmed delete records it in
+        each post's History and decides the post's pending flags as deleted."""
+        form = SoftDeleteReasonForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            return self._apply(
+                request,
+                queryset,
+                self._soft_delete_one,
+                lambda n: ngettext("%d post deleted.", "%d posts deleted.", n) % n,
+                self.deletion_logged(form.cleaned_data["reason"]),
+            )
+        if form.is_bound:
+            self.message_user(
+                request,
+                gettext("Say why the post is deleted: a reason is required."),
+                messages.ERROR,
+            )
+        posts = list(queryset)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": ngettext("Delete this post?", "Delete these %(count)d posts?", len(posts))
+            % {"count": len(posts)},
+            "opts": self.opts,
+            "posts": posts,
+            "form": form,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "from_post_page": "_from_post_page" in request.POST,
+            "media": self.media + form.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.soft_delete_confirmation_template, context)
+
+    @staticmethod
+    def _soft_delete_one(*, status, actor):
+        pending = list(status.flags.filter(moderation=FlagModeration.PENDING))
+        if pending:
+            # A flagged post deleted here is the moderators' decision about its flags.
+            social.flags_moderate(flags=pending, decision=FlagModeration.DELETED, actor=actor)
+        else:
+            services.status_delete(status=status, actor=actor)
 
     @admin.action(description=_("Restore selected posts"), permissions=["change"])
     def restore(self, request, queryset):

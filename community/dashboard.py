@@ -9,10 +9,14 @@ from core.dashboard import Domain, card, link
 
 @card(order=40)
 def community(user):
-    """SelfCommunity: live and deleted posts, categories, tags, and moderation links."""
+    """SelfCommunity: live and deleted posts, categories, tags, and moderation links: the
+    moderation queue (flagged posts awaiting a decision, most flagged first)."""
+    from community.admin import FlaggedFilter, awaiting_moderation
+
     posts = Status.objects.aggregate(
         live=Count("id", filter=Q(deleted=False)), deleted=Count("id", filter=Q(deleted=True))
     )
+    queued = awaiting_moderation(Status.objects.all()).count()
     return Domain(
         _("Community status posts"),
         "SelfCommunity",
@@ -23,6 +27,12 @@ def community(user):
             (_("tags"), Tag.objects.count()),
         ],
         [
+            link(
+                user,
+                _("Moderation queue (%(count)d flagged)") % {"count": queued},
+                Status,
+                query=f"?{FlaggedFilter.parameter_name}={FlaggedFilter.QUEUE}",
+            ),
             link(user, _("Moderate posts"), Status),
             link(user, _("Categories"), Category),
             link(user, _("Tags"), Tag),

@@ -4,6 +4,7 @@ import html
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import nh3
 from django.contrib.auth import get_user_model
@@ -68,8 +69,9 @@ TAG_RE = re.compile(r'(<(?:[^>"]|"[^"]*")*>)')
 BLOCK_TAGS = {"p", "br", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "hr"}
 
 
-def clean(text, *, allow_mentions=False):
-    """`text` with every tag, attribute and URL scheme outside the allowlist removed."""
+def clean(text, *, allow_mentions=False, attribute_filter=None):
+    """`text` with every tag, attribute and URL scheme outside the allowlist removed
+    (`attribute_filter(tag, attribute, value)` may change or drop, with None, what is left)."""
     tags, attributes = set(ALLOWED_TAGS), dict(ALLOWED_ATTRIBUTES)
     if allow_mentions:
         tags.add(MENTION_TAG)
@@ -82,7 +84,36 @@ def clean(text, *, allow_mentions=False):
         clean_content_tags=DROP_WITH_CONTENT,
         strip_comments=True,
         link_rel="noopener noreferrer nofollow",
+        attribute_filter=attribute_filter,
     )
+
+
+@dataclass
+class Preview:
+    """A post's HTML as the moderators see it: sanitised, with only this site's images;
+    the addresses of the images it names on other sites, which are not loaded."""
+
+    html: str
+    other_sites_images: list
+
+
+def preview(text, *, image_origins=()):
+    """`text` (a post's stored HTML) sanitised again with the same allowlist, for the
+    admin's preview: an <img> whose address is on another site than this one (or one of
+    `image_origins`, such as an absolute MEDIA_URL) loses its `src`, so the page loads no
+    image its Content-Security-Policy would refuse and tells no other site who looks."""
+    others = []
+
+    def this_site_images_only(tag, attribute, value):
+        if tag == "img" and attribute == "src":
+            parts = urlsplit(value)
+            if (parts.scheme or parts.netloc) and not value.startswith(tuple(image_origins)):
+                others.append(value)
+                return None
+        return value
+
+    safe = clean(text or "", allow_mentions=True, attribute_filter=this_site_images_only)
+    return Preview(html=safe, other_sites_images=others)
 
 
 @dataclass

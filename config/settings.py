@@ -13,6 +13,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from access.pkce import pkce_required
+from access.time_zones import setting_time_zone
 from config.surfaces import ERROR_SHAPES, EVENT_SHAPES, OPENAPI_DESCRIPTION, OPENAPI_TAGS
 from core.exports import CSV, JSON
 
@@ -90,6 +91,8 @@ MIDDLEWARE = [
     "statuses.libredesk.middleware.TrailingSlashRedirectMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A manager's own time zone on admin pages (access.time_zones); API routes untouched.
+    "access.time_zones.AdminTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Lets every change record who made it (admin user or API caller).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -184,7 +187,14 @@ AXES_LOCKOUT_CALLABLE = "access.lockout.lockout_response"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"
+# Django's zone stays UTC: API replies, webhook payloads, commands, the worker and the logs
+# keep it whatever the environment says (a DRF datetime is rendered in the current zone).
 TIME_ZONE = "UTC"
+# The zone the admin shows a signed-in manager's times in, unless they pick their own
+# ("My time zone", access.time_zones): an IANA name such as Europe/Paris, checked here.
+ADMIN_TIME_ZONE = setting_time_zone(env.str("TIME_ZONE", default="UTC"))
+# Every date and time the admin shows names its zone (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import BINARY_FORMATS
@@ -17,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_history_model_for_model
 
 from core.errors import DomainError
+from core.history import REQUEST_REASON
 
 
 def admin_url(opts, view):
@@ -95,10 +97,21 @@ class ServiceBackedAdmin(SimpleHistoryAdmin):
             current = self.get_queryset(request).get(pk=unquote(object_id))
             if not self.has_change_permission(request, current):
                 raise PermissionDenied
+            self._record_revert(request, version_id)
         try:
             return super().history_form_view(request, object_id, version_id, extra_context)
         except DomainError as exc:
             return self._refused(request, exc)
+
+    def _record_revert(self, request, version_id):
+        """Every change this revert saves is recorded as "Reverted to <date> version", the
+        date as the history page shows it (core.history.request_reason)."""
+        history_model = get_history_model_for_model(self.model)
+        date = history_model.objects.filter(pk=version_id).values_list("history_date", flat=True)
+        date = date.first()
+        if date is not None:
+            shown = formats.date_format(timezone.localtime(date), "DATETIME_FORMAT")
+            setattr(request, REQUEST_REASON, _("Reverted to %(date)s version") % {"date": shown})
 
 
 # --- imports and exports ------------------------------------------------------------------

@@ -6,8 +6,10 @@ from django.contrib import admin
 from django.contrib.admin import helpers
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import DataError
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from core.changelog import changelog_view
 from core.dashboard import dashboard, split_advanced
 
 
@@ -53,6 +55,16 @@ class PortalAdminSite(admin.AdminSite):
             "advanced_app_list": advanced,
         }
         return super().index(request, extra_context)
+
+    def get_urls(self):
+        # The change log across every model's history (core.changelog).
+        def changelog(request):
+            return changelog_view(self, request)
+
+        return [
+            path("changelog/", self.admin_view(changelog), name="changelog"),
+            *super().get_urls(),
+        ]
 
     def admin_view(self, view, cacheable=False):
         """Every admin page (each model admin's, simple_history's and import-export's go

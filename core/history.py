@@ -10,20 +10,32 @@ depends only on the two classes given, so it is made once here.
 A change made outside any request (by `manage.py load_demo_data`, say) has no user. While a
 command runs (`command_running`, entered by manage.py for every command), such changes get
 the change reason `manage.py <command>`, in simple_history's own column, so the history
-page can say "system (<command>)" instead of nobody. No column is added to any history
-table; every writer of history rows asks `change_reason` for the reason.
+page can say "system (<command>)" instead of nobody; every writer of history rows asks
+`change_reason` for the reason.
+
+Each history row also records where its change came from
+(`core.changelog_models.HistorySource`): the admin, or the API surface whose views answered
+the request, and the credential an API client used (`source_of`). Both come from the request
+simple_history's middleware keeps, with no query: the change log (core/changelog.py) shows
+and filters them.
 """
 
 import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from importlib import import_module
 
+from django.conf import settings
+from django.db import models
 from simple_history import manager as history_manager
 from simple_history import models as history_models
+from simple_history.signals import pre_create_historical_record
 from simple_history.utils import get_change_reason_from_object
 
 COMMAND_REASON_PREFIX = "manage.py "
+# The source of a change made through the admin (any other is a surface's tag).
+ADMIN_SOURCE = "admin"
 
 _running_command: ContextVar[str | None] = ContextVar("running_command", default=None)
 
@@ -47,10 +59,19 @@ def command_reason() -> str | None:
     return COMMAND_REASON_PREFIX + name
 
 
+# The attribute of a request whose changes all get one reason ("Reverted to ... version").
+REQUEST_REASON = "history_change_reason"
+
+
+def request_reason() -> str | None:
+    """The change reason set on the request being answered (`REQUEST_REASON`), if any."""
+    return getattr(getattr(HistoricalRecords.context, "request", None), REQUEST_REASON, None)
+
+
 def change_reason(instance) -> str | None:
     """The change reason to record for `instance`: its own (simple_history's
-    `_change_reason`), else the running command's."""
-    return get_change_reason_from_object(instance) or command_reason()
+    `_change_reason`), else the request's (a revert's), else the running command's."""
+    return get_change_reason_from_object(instance) or request_reason() or command_reason()
 
 
 def command_of(reason: str | None) -> str | None:
@@ -58,6 +79,80 @@ def command_of(reason: str | None) -> str | None:
     if reason and reason.startswith(COMMAND_REASON_PREFIX):
         return reason.removeprefix(COMMAND_REASON_PREFIX) or None
     return None
+
+
+@functools.cache
+def _surface_packages() -> tuple[tuple[str, str], ...]:
+    """(package of a surface's URLconf + ".", the surface's tag), for every surface the
+    project's URLconf mounts (its `SURFACES`): the views of a surface live in its package."""
+    surfaces = getattr(import_module(settings.ROOT_URLCONF), "SURFACES", ())
+    return tuple(
+        (urlconf.rpartition(".")[0] + ".", surface.tag)
+        for surface in surfaces
+        for _prefix, urlconf in surface.urls
+    )
+
+
+def surface_tags() -> list[str]:
+    """The tags of the surfaces a change can come through, in the URLconf's order."""
+    return list(dict.fromkeys(tag for _package, tag in _surface_packages()))
+
+
+def credential_label(auth) -> str:
+    """Which stored credential a request was authenticated with, as `<model label>#<id>`
+    (core.changelog names it), never its secret; "" for none or a bare token (its user says
+    enough). An OAuth2 token stands for its application. Read from what authentication
+    loaded, with no query."""
+    if auth is None or isinstance(auth, str | bytes):
+        return ""
+    meta = getattr(auth, "_meta", None)
+    if meta is None:
+        return ""
+    application_id = getattr(auth, "application_id", None)
+    if application_id is not None:
+        related = meta.get_field("application").related_model._meta
+        return f"{related.label_lower}#{application_id}"
+    return f"{meta.label_lower}#{auth.pk}"
+
+
+def source_of(request) -> tuple[str, str]:
+    """(source, credential) of a change made while answering `request`: "admin" or the tag of
+    the surface whose views answer it ("" for any other page), and the API credential."""
+    if request is None:
+        return "", ""
+    cached = getattr(request, "_history_source", None)
+    if cached is not None:
+        return cached
+    match = getattr(request, "resolver_match", None)
+    source = ""
+    if match is not None:
+        if match.app_name == "admin" or "admin" in match.namespaces:
+            source = ADMIN_SOURCE
+        else:
+            module = getattr(match.func, "__module__", "") + "."
+            source = next(
+                (tag for package, tag in _surface_packages() if module.startswith(package)), ""
+            )
+    credential = credential_label(getattr(request, "auth", None)) if source != ADMIN_SOURCE else ""
+    result = (source, credential)
+    if credential or source == ADMIN_SOURCE:  # DRF sets `auth` during the view: ask again
+        request._history_source = result
+    return result
+
+
+def source_fields() -> dict[str, str]:
+    """The source fields of a history row written now (for writers of raw history rows)."""
+    source, credential = source_of(getattr(HistoricalRecords.context, "request", None))
+    return {"history_source": source, "history_credential": credential}
+
+
+def _record_source(sender, history_instance, **kwargs):
+    if hasattr(history_instance, "history_source"):
+        for name, value in source_fields().items():
+            setattr(history_instance, name, value)
+
+
+pre_create_historical_record.connect(_record_source, dispatch_uid="core.history.source")
 
 
 class HistoryManager(history_manager.HistoryManager):
@@ -72,18 +167,38 @@ class HistoryManager(history_manager.HistoryManager):
     def bulk_history_create(self, objs, *args, default_change_reason="", **kwargs):
         # bulk_create_with_history and bulk_update_with_history write history rows here.
         if not default_change_reason:
-            default_change_reason = command_reason() or default_change_reason
+            default_change_reason = request_reason() or command_reason() or default_change_reason
+        if hasattr(self.model, "history_source"):
+            kwargs["custom_historical_attrs"] = {
+                **source_fields(),
+                **(kwargs.get("custom_historical_attrs") or {}),
+            }
         return super().bulk_history_create(
             objs, *args, default_change_reason=default_change_reason, **kwargs
         )
 
 
 class HistoricalRecords(history_models.HistoricalRecords):
-    """simple_history's HistoricalRecords with the HistoryManager above by default, and the
-    running command's change reason."""
+    """simple_history's HistoricalRecords with the HistoryManager above by default, the
+    running command's change reason, the change's source (core.changelog_models), and the
+    indexes the change log filters with (a person's or a source's changes, newest first)."""
 
-    def __init__(self, *args, history_manager=HistoryManager, **kwargs):
-        super().__init__(*args, history_manager=history_manager, **kwargs)
+    def __init__(self, *args, history_manager=HistoryManager, bases=(), **kwargs):
+        from core.changelog_models import HistorySource  # a model: made once apps load
+
+        super().__init__(
+            *args, history_manager=history_manager, bases=(HistorySource, *bases), **kwargs
+        )
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        prefix = f"{model._meta.app_label[:8]}_h{model._meta.model_name[:12]}"
+        options["indexes"] = (
+            *options.get("indexes", ()),
+            models.Index(fields=["history_user", "-history_date"], name=f"{prefix}_user"),
+            models.Index(fields=["history_source", "-history_date"], name=f"{prefix}_src"),
+        )
+        return options
 
     def get_change_reason_for_object(self, instance, history_type, using):
         return change_reason(instance)

@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core import bulk
 from core.bulk import insert_rows, max_params
-from core.history import change_reason
+from core.history import change_reason, source_fields
 
 
 def insert_with_history(objs: Sequence[models.Model], *, now: datetime | None = None) -> list:
@@ -65,6 +65,8 @@ def _insert_history(connection, model, objs, prepared, now) -> None:
         "history_change_reason": [change_reason(obj) for obj in objs],
         "history_type": ["+"] * len(objs),
         "history_user_id": [getattr(user, "pk", None)] * len(objs),
+        # Where the change came from (the change log's source and credential).
+        **{name: [value] * len(objs) for name, value in source_fields().items()},
     }
     fields = [field for field in history._meta.concrete_fields if not field.primary_key]
     columns = [prepared.get(field.attname) or extra[field.attname] for field in fields]

@@ -12,6 +12,16 @@ bin=${BIN:-.venv/bin}
 
 "$bin/python" manage.py webhooks_worker -v 1 &
 worker=$!
-# Ctrl-C reaches both (one process group); whatever ends gunicorn also ends the worker.
-trap 'kill -TERM "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT
-"$bin/gunicorn" -c gunicorn.conf.py --bind "$host:$port" --access-logfile -
+interrupted=
+# Ctrl-C reaches all of them (one process group): gunicorn stops at once (its workers give
+# the requests under way a second, gunicorn.conf.py), the webhooks worker after the delivery
+# it is sending. Whatever else ends gunicorn ends the webhooks worker too, with a SIGTERM;
+# after Ctrl-C it is not signalled again (a second signal makes it give up its delivery).
+trap 'interrupted=1' INT
+stop_worker() {
+  if [ -z "$interrupted" ]; then kill -TERM "$worker" 2>/dev/null || true; fi
+  wait "$worker" 2>/dev/null || true
+  if [ -n "$interrupted" ]; then echo "Stopped."; fi
+}
+trap stop_worker EXIT
+"$bin/gunicorn" -c gunicorn.conf.py --bind "$host:$port" --access-logfile - || true

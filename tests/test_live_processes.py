@@ -3,16 +3,19 @@ cache, gunicorn's own error replies, and a database that goes away and comes bac
 
 import base64
 import json
+import os
 import shutil
+import signal
 import socket
 import sqlite3
+import subprocess
 import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-from tests.live import gunicorn, gunicorns, manage, portal_env
+from tests.live import BIN, ROOT, answers_http, free_port, gunicorn, gunicorns, manage, portal_env
 
 LOGIN_LIMIT = 5
 
@@ -235,3 +238,73 @@ def test_a_locked_sqlite_database_is_a_503_not_a_500(portal):
         # Once the lock is gone the portal answers normally, with nothing restarted.
         status, reply, _headers = request(url + "/api/v1/statuses", headers=auth)
     assert status == 200, reply
+
+
+def test_ctrl_c_stops_make_runs_server_quickly_and_quietly(portal, tmp_path):
+    """`make run` serves with scripts/serve.sh: gunicorn and the webhooks worker, in one process
+    group. Ctrl-C there, with a browser's connections open (one kept alive after a reply, one
+    idle, one whose request never finished), ends every process within seconds and logs
+    nothing alarming. Before, a worker thread waiting on the unfinished request kept its
+    process alive until gunicorn killed it after 30 s: "Worker was sent SIGKILL! Perhaps out
+    of memory?"."""
+    port = free_port()
+    log_path = tmp_path / "serve.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            ["scripts/serve.sh", "127.0.0.1", str(port)],
+            cwd=ROOT,
+            env={**portal["env"], "BIN": str(BIN)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, as a terminal gives it
+        )
+    connections = []
+    try:
+        deadline = time.monotonic() + 60
+        while not serving(port, process):
+            assert time.monotonic() < deadline, log_path.read_text(errors="replace")
+            time.sleep(0.1)
+        kept = socket.create_connection(("127.0.0.1", port), timeout=10)
+        kept.sendall(b"GET /api/v1/statuses HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert kept.recv(65536).startswith(b"HTTP/1.1 401")  # answered, kept alive
+        idle = socket.create_connection(("127.0.0.1", port))
+        half = socket.create_connection(("127.0.0.1", port))
+        half.sendall(b"GET /api/v1/statuses HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # no end
+        connections += [kept, idle, half]
+        # The half-sent request has reached a worker thread when a request on another
+        # connection has been answered after it (same worker or not, they are all up).
+        assert answers_http(port)
+
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C
+        deadline = time.monotonic() + 8
+        while group_processes(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = group_processes(process.pid)
+    finally:
+        for conn in connections:
+            conn.close()
+        if group_processes(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    output = log_path.read_text(errors="replace")
+    assert not left, f"still running 8 s after Ctrl-C:\n{left}\n{output}"
+    for alarming in ("SIGKILL", "out of memory", "Traceback", "exiting now", "Error", "TIMEOUT"):
+        assert alarming not in output, f"{alarming!r} in the output\n{output}"
+    assert "Shutting down: Master" in output, output
+
+
+def serving(port, process):
+    """Whether serve.sh's gunicorn answers on the port yet (it must not have ended)."""
+    assert process.poll() is None, "serve.sh ended"
+    try:
+        return answers_http(port)
+    except OSError:
+        return False
+
+
+def group_processes(pgid):
+    """`ps` lines of the session's processes (serve.sh leads it) still running, not zombies."""
+    out = subprocess.run(
+        ["ps", "-o", "pid=,stat=,args=", "-s", str(pgid)], capture_output=True, text=True
+    ).stdout
+    return "\n".join(line for line in out.splitlines() if line.split()[1][0] != "Z")

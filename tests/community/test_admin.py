@@ -98,8 +98,10 @@ def test_moderation_search_and_filters(admin_client):
 def test_moderation_actions(admin_client, action, field, before, after):
     statuses = [StatusFactory(**{field: before}) for _ in range(2)]
     untouched = StatusFactory(**{field: before})
+    # A soft delete asks a reason first (tests/community/test_moderation.py): given here.
     response = admin_client.post(
-        STATUS_ADMIN, {"action": action, "_selected_action": [s.pk for s in statuses]}
+        STATUS_ADMIN,
+        {"action": action, "_selected_action": [s.pk for s in statuses], "reason": "Spam"},
     )
     assert response.status_code == 302
     for status in statuses:
@@ -179,7 +181,13 @@ def test_status_post_page_buttons_run_the_action_and_come_back(
     page = f"{STATUS_ADMIN}{status.pk}/change/"
     response = admin_client.post(
         STATUS_ADMIN,
-        {"action": action, "index": "0", "_selected_action": status.pk, "_from_post_page": "1"},
+        {
+            "action": action,
+            "index": "0",
+            "_selected_action": status.pk,
+            "_from_post_page": "1",
+            "reason": "Spam",  # asked by a soft delete, ignored by the others
+        },
         follow=True,
     )
     assert response.redirect_chain[-1][0] == page
