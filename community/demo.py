@@ -6,6 +6,9 @@ from core.demo import demo_data
 from core.text import name_key
 
 
+DEMO_POST_ACTION = "Shipped dark mode"
+
+
 @demo_data(order=30)
 def load(*, admin):
     """Two categories (one the other's parent), a tag and a post by the demo admin."""
@@ -18,10 +21,11 @@ def load(*, admin):
         services.category_save(name="Feature requests", parents=[product.pk], order=2)
     if not Tag.objects.filter(name_key=name_key("release"), type=TagType.CONTRIBUTION).exists():
         services.tag_save(name="release", type=TagType.CONTRIBUTION)
-    if not admin.community_statuses.exists():
+    # The demo post itself, not any post of the admin's: the README's examples post too.
+    if not admin.community_statuses.filter(action=DEMO_POST_ACTION).exists():
         services.status_create(
             author=admin,
-            action="Shipped dark mode",
+            action=DEMO_POST_ACTION,
             text="<p>Dark mode is live for everyone. Thanks @admin!</p>",
             categories=[product.pk],
         )

@@ -181,7 +181,8 @@ class HistoryManager(history_manager.HistoryManager):
 class HistoricalRecords(history_models.HistoricalRecords):
     """simple_history's HistoricalRecords with the HistoryManager above by default, the
     running command's change reason, the change's source (core.changelog_models), and the
-    indexes the change log filters with (a person's or a source's changes, newest first)."""
+    indexes the change log reads with (a person's, a source's or an object's changes,
+    newest first)."""
 
     def __init__(self, *args, history_manager=HistoryManager, bases=(), **kwargs):
         from core.changelog_models import HistorySource  # a model: made once apps load
@@ -197,6 +198,9 @@ class HistoricalRecords(history_models.HistoricalRecords):
             *options.get("indexes", ()),
             models.Index(fields=["history_user", "-history_date"], name=f"{prefix}_user"),
             models.Index(fields=["history_source", "-history_date"], name=f"{prefix}_src"),
+            # An object's versions newest first: the change log's old → new reads the
+            # version before each change on its page with it.
+            models.Index(fields=[model._meta.pk.attname, "-history_date"], name=f"{prefix}_obj"),
         )
         return options
 

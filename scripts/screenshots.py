@@ -91,6 +91,23 @@ def main():
             page.click("form[enctype='multipart/form-data'] input[type=submit]")
             page.wait_for_selector("table.import-preview")
             page.screenshot(path=str(OUT / "import-preview.png"))
+            # Confirm that import, and edit a reason by hand: changes for the change log.
+            page.click("input[name=confirm]")
+            page.wait_for_selector(".messagelist")
+            page.goto(f"{base}/admin/reasons/statusreason/?account__id__exact=acme")
+            page.click("a:text-is('Coaching')")
+            page.fill("#id_text", "Coaching session")
+            page.click("input[name=_save]")
+            page.wait_for_selector(".messagelist")
+            page.goto(f"{base}/admin/changelog/")
+            page.screenshot(path=str(OUT / "changelog.png"))
+            # A reason's History at a phone's width: one labelled card per version.
+            page.goto(f"{base}/admin/reasons/statusreason/?account__id__exact=acme")
+            page.click("a:text-is('Lunch')")
+            page.click("a.historylink")
+            page.wait_for_selector("#change-history")
+            page.set_viewport_size({"width": 375, "height": 760})
+            page.screenshot(path=str(OUT / "history-375px.png"), full_page=True)
             browser.close()
     finally:
         server.terminate()

@@ -2,11 +2,14 @@
 in one bash shell, against a real gunicorn of a freshly set-up portal.
 
 The set-up is `make run`'s own (migrate, then `ensure_demo_admin`, whose printed `export`
-lines the reader pastes), on a free port instead of 8000. Every `curl` in a block carries
-the status the README promises as its trailing `# NNN` comment; the test records the
-status of each call (through a `curl` function that adds `--dump-header`) and compares the
-two lists in order. The blocks run under `set -euo pipefail`, so a reply that lacks a
-field a later command picks out fails the run too.
+lines the reader pastes), on a free port instead of 8000, plus the demo data the README
+offers (`load_demo_data`): the examples must not collide with it. Every `curl` in a block
+carries the status the README promises as its trailing `# NNN` comment. The README's own
+`curl` function shows each status ("HTTP 200" on stderr); the test records the status of
+each call too, by running the binary that function calls through a recorder that adds
+`--dump-header`, and compares both with the notes, in order. The blocks run under
+`set -euo pipefail`, so a reply that lacks a field a later command picks out fails the
+run too.
 """
 
 import re
@@ -28,9 +31,12 @@ DEFAULT_BASE = "BASE=http://127.0.0.1:8000"
 CURL = re.compile(r"(?:^|\$\(|[|;]\s*)curl\s")
 STATUS_NOTE = re.compile(r"#\s*(\d{3})\b[^#]*$")
 
-# Records each call's final HTTP status on stderr, whatever the command does with stdout.
+# The README's curl function, which the reader's calls go through.
+README_CURL = "curl() { command curl -sS -w '\\n%{stderr}HTTP %{http_code}\\n' \"$@\"; }"
+# Records each call's final HTTP status on stderr, whatever the command does with stdout:
+# the README's function calls it in place of the binary.
 RECORDING_CURL = r"""
-curl() {
+recorded_curl() {
   local headers rc=0
   headers=$(mktemp)
   command curl --silent --show-error --dump-header "$headers" "$@" || rc=$?
@@ -69,6 +75,7 @@ def expected_statuses(blocks):
 
 def test_the_blocks_name_the_default_base_once_and_note_every_status():
     blocks = shell_blocks(README.read_text())
+    assert README_CURL in blocks[0]
     assert len(blocks) >= 5
     text = "\n".join(blocks)
     assert text.count("127.0.0.1:8000") == 1 and DEFAULT_BASE in blocks[0]
@@ -83,6 +90,7 @@ def test_the_readme_api_blocks_run_top_to_bottom_on_a_fresh_portal():
         manage(env, "migrate", "--noinput", "-v", "0")
         with gunicorn(env) as base:
             banner = manage(env, "ensure_demo_admin", "--url", base)
+            manage(env, "load_demo_data")
             # What the reader pastes: the banner's own export lines.
             exports = [line.strip() for line in banner.splitlines() if "export " in line]
             assert [line.split("=")[0] for line in exports] == ["export KEY", "export SECRET"]
@@ -91,7 +99,12 @@ def test_the_readme_api_blocks_run_top_to_bottom_on_a_fresh_portal():
                     "set -euo pipefail",
                     RECORDING_CURL,
                     *exports,
-                    *(block.replace(DEFAULT_BASE, f"BASE={base}") for block in blocks),
+                    *(
+                        block.replace(DEFAULT_BASE, f"BASE={base}").replace(
+                            "command curl", "recorded_curl"
+                        )
+                        for block in blocks
+                    ),
                 ]
             )
             done = subprocess.run(
@@ -115,3 +128,8 @@ def test_the_readme_api_blocks_run_top_to_bottom_on_a_fresh_portal():
     )
     assert done.returncode == 0, report
     assert statuses == expected, report
+    # What the reader sees: each call's status after its reply, but for a call that asks
+    # for something else with its own -w (the ac-revision header).
+    shown = [int(s) for s in re.findall(r"^HTTP (\d{3})$", done.stderr, re.M)]
+    own_format = [i for i, call in enumerate(calls) if " -w " in call]
+    assert shown == [code for i, code in enumerate(expected) if i not in own_format], report

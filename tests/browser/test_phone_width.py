@@ -87,3 +87,25 @@ def test_the_reasons_list_is_readable_at_375_px_with_its_positions_on_screen(log
     for heading in page.locator("#result_list thead th").all():
         heading_box = heading.bounding_box()
         assert heading_box["x"] >= 0 and heading_box["x"] + heading_box["width"] <= PHONE["width"]
+
+
+def test_the_change_log_is_readable_at_375_px(login, page, acme):
+    reason = StatusReason.objects.get(text="Lunch")
+    services.reason_update(
+        account=acme,
+        reason_id=reason.pk,
+        fields=services.ReasonFields(text="Lunch break, long", state="Occupied", enabled=False),
+    )
+    login()
+    page.set_viewport_size(PHONE)
+    page.goto("/admin/changelog/")
+
+    cards = page.locator("#changelog tbody tr")
+    assert cards.count() == 3
+    assert cards.first.locator("td.delta").get_attribute("data-label") == "Changes"
+    assert page.evaluate(NARROW_CELLS, "#changelog td") == []
+    assert not page.evaluate(PAGE_SCROLLS_SIDEWAYS)
+    # The filters wrap onto the screen too.
+    for box in page.locator(".changelog-filters select, .changelog-filters input").all():
+        found = box.bounding_box()
+        assert found["x"] >= 0 and found["x"] + found["width"] <= PHONE["width"]

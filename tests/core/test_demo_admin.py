@@ -72,3 +72,22 @@ def test_make_run_passes_its_port_to_the_banner():
     ).stdout
     banner = next(line for line in recipe.splitlines() if "ensure_demo_admin" in line)
     assert "--url http://127.0.0.1:8123" in banner
+
+
+@pytest.mark.django_db
+def test_the_demo_post_is_made_even_when_the_admin_posted_first():
+    """The README's examples post as the admin; `load_demo_data` afterwards still adds its
+    own post (it used to skip it when the admin had any), and only once."""
+    from community import services
+    from community.demo import DEMO_POST_ACTION
+    from community.models import Category
+    from core.demo import load_demo_data
+
+    admin = get_user_model().objects.create_superuser("admin", "a@example.com", "admin")
+    category = services.category_save(name="General")
+    services.status_create(author=admin, action="Hello", text="<p>Hi</p>", categories=[category.pk])
+    load_demo_data(admin=admin)
+    load_demo_data(admin=admin)
+    actions = sorted(admin.community_statuses.values_list("action", flat=True))
+    assert actions == sorted(["Hello", DEMO_POST_ACTION])
+    assert Category.objects.filter(name="Product").exists()
