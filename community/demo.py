@@ -5,7 +5,6 @@ from community.models import Category, Tag, TagType
 from core.demo import demo_data
 from core.text import name_key
 
-
 DEMO_POST_ACTION = "Shipped dark mode"
 
 

@@ -40,7 +40,7 @@ def queue(manager, settings, tmp_path):
 
 
 def test_a_moderator_works_the_queue_from_the_dashboard(login, queue):
-    worst, mild = queue
+    worst, _mild = queue
     page = login()
     alerts = []
     page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
