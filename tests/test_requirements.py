@@ -27,6 +27,11 @@ TOOLS = {
 }
 
 
+def names(lines):
+    """The distribution names of `lines` (`name[extra]==version`), normalised."""
+    return {line.split("==")[0].split("[")[0].lower().replace("_", "-") for line in lines}
+
+
 def packages(path):
     lines = [line.split("#")[0].strip() for line in path.read_text().splitlines()]
     return [line for line in lines if line]
@@ -38,7 +43,6 @@ def test_every_package_is_pinned_and_dev_builds_on_the_runtime_set():
     assert dev[0] == "-r requirements.txt"
     for line in runtime + dev[1:]:
         assert PIN.match(line), f"not pinned as name==version: {line}"
-    names = lambda lines: {line.split("==")[0].split("[")[0].lower().replace("_", "-") for line in lines}  # noqa: E731
     assert names(runtime) & names(dev[1:]) == set(), "pinned in both files"
     tools = {"pytest", "playwright", "schemathesis", "hypothesis", "ruff", "factory-boy"}
     assert names(runtime) & tools == set()
