@@ -106,5 +106,7 @@ def test_soft_deleted_post_vanishes_from_selfcommunity_list(login, oauth_app):
     page.check(f"input[name=_selected_action][value='{spam.pk}']")
     page.select_option("select[name=action]", "soft_delete")
     page.click("button[name=index]")
+    page.get_by_label("Reason").fill("Spam")  # a soft delete asks why
+    page.get_by_role("button", name="Yes, delete it").click()
     expect(page.locator(".messagelist")).to_contain_text("1 post deleted.")
     assert listed() == [keep.pk]

@@ -178,6 +178,8 @@ def test_status_post_page_has_no_save_and_moderates_with_buttons(login):
     expect(page.locator(".messagelist")).to_contain_text("1 post collapsed.")
     expect(page.get_by_role("button", name="Expand this post")).to_be_visible()
     page.get_by_role("button", name="Delete this post (soft)").click()
+    page.get_by_label("Reason").fill("Spam")  # a soft delete asks why
+    page.get_by_role("button", name="Yes, delete it").click()
     expect(page.locator(".messagelist")).to_contain_text("1 post deleted.")
     expect(page.get_by_role("button", name="Restore this post")).to_be_visible()
     post.refresh_from_db()
