@@ -233,6 +233,7 @@ class Change:
         return _("system (%(command)s)") % {"command": command} if command else _("system")
 
     credential_name: str = ""
+    person_query: str = ""  # the query string that filters the log by this change's user
 
     def credential(self) -> str:
         return self.credential_name
@@ -352,9 +353,12 @@ def name_credentials(changes: list["Change"]) -> None:
         change.credential_name = names.get(change.record.history_credential, "")
 
 
-def people():
-    """The people the person filter offers: every user, by username."""
-    return get_user_model().objects.order_by("username").only("pk", "username")
+def people(chosen: int | None):
+    """The people the person filter offers, by username: the staff (who work in the admin),
+    and the person chosen. Anyone else (an API client's user) is picked by clicking their
+    name on a row: the list stays short however many users the APIs have."""
+    shown = Q(is_staff=True) | Q(pk=chosen) if chosen is not None else Q(is_staff=True)
+    return get_user_model().objects.filter(shown).order_by("username").only("pk", "username")
 
 
 def sources() -> list[tuple[str, str]]:
@@ -370,13 +374,16 @@ def changelog_view(site, request):
     """The change log page (the admin site's `changelog` URL)."""
     filters = Filters.from_query(request.GET)
     changes, more = changelog(request, site, filters)
+    for change in changes:  # a user's name filters the log by them
+        user_id = change.record.history_user_id
+        change.person_query = filters.query(user=user_id) if user_id is not None else ""
     tables = visible_tables(request, site)
     context = {
         **site.each_context(request),
         "title": _("Change log"),
         "changes": changes,
         "filters": filters,
-        "people": people(),
+        "people": people(filters.user),
         "sources": sources(),
         "types": [(table.key, table.label()) for table in tables],
         "next_query": filters.query(after=cursor_of(changes[-1])) if more else None,

@@ -35,7 +35,7 @@ def rows(response):
             name: " ".join(html.unescape(re.sub(r"<[^>]+>", " ", value)).split())
             for name, value in cells.items()
         }
-        actor = re.search(r'<span class="actor">(.*?)</span>', cells["who"]).group(1)
+        actor = re.search(r'class="actor"[^>]*>(.*?)</', cells["who"]).group(1)
         found.append((kind, text["object"], actor, text["source"], text["delta"]))
     return found
 
@@ -123,7 +123,7 @@ def test_one_page_across_every_history_with_who_what_and_through_which_product(c
     )
     # The credential an API client used, never its secret.
     assert "with application “tests”" in html
-    bearer = re.search(r"acme-agent</span><span class=\"quiet\">with ([^<]+)</span>", html)
+    bearer = re.search(r"acme-agent</a><span class=\"quiet\">with ([^<]+)</span>", html)
     assert bearer and bearer.group(1).endswith("#1"), bearer
 
 
@@ -151,6 +151,15 @@ def test_filters_by_person_product_type_and_dates(changes):
     assert [row[0] for row in rows(categories)] == ["community.category"]
     assert rows(changes.get(URL, {"until": "2000-01-01"})) == []
     assert len(rows(changes.get(URL, {"since": "2000-01-01"}))) == 5
+    # The person filter offers the staff; an API client's user is picked from a row, whose
+    # name links to the log filtered by them.
+    page = changes.get(URL).content.decode()
+    offered = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', page)
+    assert "manager" in offered and "agent" not in offered
+    agent_id = UserFactory._meta.model.objects.get(username="agent").pk
+    assert f'<a class="actor" href="?user={agent_id}"' in page
+    chosen = changes.get(URL, {"user": agent_id}).content.decode()
+    assert f'<option value="{agent_id}" selected>agent</option>' in chosen
     refused = changes.get(URL, {"since": "yesterday", "user": "x" * 40, "after": "nonsense"})
     assert refused.status_code == 200
     assert "Enter a date as YYYY-MM-DD." in refused.content.decode()
