@@ -1,6 +1,7 @@
 """Input that used to crash the portal (500) is a clean 4xx (or 503) in each surface's shape."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
@@ -377,8 +378,12 @@ def test_every_route_is_covered():
     assert "/api/v1/custom-user-status.delete" in ROCKETCHAT_ROUTES and len(ROCKETCHAT_ROUTES) == 6
 
 
+# The refused-credential checks below walk every route inside one test per credential and
+# method (a test per route spent most of its time setting up and tearing down the database);
+# the cache (rate limits) is emptied before each route, as it was before each test.
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", SELFCOMMUNITY_ROUTES)
 @pytest.mark.parametrize(
     ("token", "says"),
     [
@@ -390,22 +395,28 @@ def test_every_route_is_covered():
 )
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_a_refused_bearer_is_invalid_token_on_every_selfcommunity_route(
-    request, path, token, says, method
+    request, token, says, method
 ):
     if token != "not-a-token":
         token = request.getfixturevalue(f"{token}_bearer")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-    response = getattr(client, method)(path, {}, format="json")
-    assert response.status_code == 401, response.content
-    assert response.json() == {"errors": [{"code": "authentication_failed", "message": says}]}
-    challenge = response["WWW-Authenticate"]
-    assert challenge.startswith('Bearer realm="api"') and 'error="invalid_token"' in challenge
-    # The browsable API shows the same body, and DRF's "not provided" nowhere.
-    page = client.get(path, HTTP_ACCEPT=HTML)
-    assert page.status_code == 401 and page["Content-Type"].startswith("text/html")
-    html = page.content.decode()
-    assert "authentication_failed" in html and NOT_PROVIDED not in html
+    assert SELFCOMMUNITY_ROUTES  # the count: test_every_route_is_covered
+    for path in SELFCOMMUNITY_ROUTES:
+        cache.clear()
+        response = getattr(client, method)(path, {}, format="json")
+        assert response.status_code == 401, (path, response.content)
+        assert response.json() == {
+            "errors": [{"code": "authentication_failed", "message": says}]
+        }, path
+        challenge = response["WWW-Authenticate"]
+        assert challenge.startswith('Bearer realm="api"'), (path, challenge)
+        assert 'error="invalid_token"' in challenge, (path, challenge)
+        # The browsable API shows the same body, and DRF's "not provided" nowhere.
+        page = client.get(path, HTTP_ACCEPT=HTML)
+        assert page.status_code == 401 and page["Content-Type"].startswith("text/html"), path
+        html = page.content.decode()
+        assert "authentication_failed" in html and NOT_PROVIDED not in html, path
 
 
 @pytest.mark.django_db
@@ -466,11 +477,10 @@ def expired_login(db, settings):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ROCKETCHAT_ROUTES)
 @pytest.mark.parametrize("credentials", ["wrong", "expired", "token only", "user id only"])
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_a_refused_login_token_is_invalid_token_on_every_rocketchat_route(
-    request, path, credentials, method
+    request, credentials, method
 ):
     headers = {
         "wrong": {"HTTP_X_AUTH_TOKEN": "not-a-token", "HTTP_X_USER_ID": "1"},
@@ -478,16 +488,19 @@ def test_a_refused_login_token_is_invalid_token_on_every_rocketchat_route(
         "user id only": {"HTTP_X_USER_ID": "1"},
     }.get(credentials) or request.getfixturevalue("expired_login")
     client = APIClient()
-    response = getattr(client, method)(path, {}, format="json", **headers)
-    assert response.status_code == 401, response.content
-    # Rocket.Chat's body is fixed (CONTRACTS.md); the challenge says what was wrong.
-    assert response.json() == ROCKETCHAT_401
-    assert response["WWW-Authenticate"] == (
-        'X-Auth-Token realm="api", error="invalid_token", '
-        'error_description="Invalid or expired login token."'
-    )
-    page = client.get(path, HTTP_ACCEPT=HTML, **headers)
-    assert page.status_code == 401 and page["Content-Type"].startswith("text/html")
-    html = page.content.decode()
-    assert "You must be logged in to do this." in html and NOT_PROVIDED not in html
-    assert "Incorrect authentication credentials" not in html
+    assert ROCKETCHAT_ROUTES
+    for path in ROCKETCHAT_ROUTES:
+        cache.clear()
+        response = getattr(client, method)(path, {}, format="json", **headers)
+        assert response.status_code == 401, (path, response.content)
+        # Rocket.Chat's body is fixed (CONTRACTS.md); the challenge says what was wrong.
+        assert response.json() == ROCKETCHAT_401, path
+        assert response["WWW-Authenticate"] == (
+            'X-Auth-Token realm="api", error="invalid_token", '
+            'error_description="Invalid or expired login token."'
+        ), path
+        page = client.get(path, HTTP_ACCEPT=HTML, **headers)
+        assert page.status_code == 401 and page["Content-Type"].startswith("text/html"), path
+        html = page.content.decode()
+        assert "You must be logged in to do this." in html and NOT_PROVIDED not in html, path
+        assert "Incorrect authentication credentials" not in html, path
