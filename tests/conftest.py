@@ -76,12 +76,17 @@ def make_agent(db, header_form):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` need real concurrency; on SQLite they are skipped."""
+    """Tests marked `postgres` need real concurrency; on SQLite they are skipped. Tests
+    marked `one_database` check the same thing whatever the run's database and cache (the
+    browser tests, and the processes that run on a SQLite file of their own): `make test`
+    runs them in its SQLite pass, and the PostgreSQL pass skips them."""
     if connection.vendor == "postgresql":
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL; `make test` runs it")
+        marker, reason = "one_database", "database-independent; `make test`'s SQLite pass runs it"
+    else:
+        marker, reason = "postgres", "needs PostgreSQL; `make test` runs it"
+    skip = pytest.mark.skip(reason=reason)
     for item in items:
-        if "postgres" in item.keywords:
+        if item.get_closest_marker(marker) is not None:
             item.add_marker(skip)
 
 

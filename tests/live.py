@@ -2,8 +2,12 @@
 sharing one SQLite database file and whatever cache CACHE_URL names (the default database
 cache, or Redis in the PostgreSQL half of `make test`)."""
 
+import atexit
+import functools
 import os
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -50,6 +54,32 @@ def manage(env, *args):
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+@functools.cache
+def _migrated_template():
+    """A SQLite file that `manage.py migrate` made, once per test session (a migrate of an
+    empty database takes seconds)."""
+    folder = Path(tempfile.mkdtemp(prefix="portal-migrated-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    template = folder / "db.sqlite3"
+    manage(portal_env(template), "migrate", "--noinput", "-v", "0")
+    return template
+
+
+def migrated(env):
+    """Give `env`'s SQLite database (portal_env) the tables and rows of a fresh `migrate`:
+    a copy of the session's migrated template, made with SQLite's backup API (the portal
+    keeps its files in WAL mode)."""
+    target = env["DATABASE_URL"].removeprefix("sqlite:///")
+    assert not Path(target).exists(), f"{target} is not a fresh database"
+    with (
+        sqlite3.connect(_migrated_template()) as source,
+        sqlite3.connect(target) as copy,
+    ):
+        source.backup(copy)
+    source.close()
+    copy.close()
 
 
 def answers_http(port):

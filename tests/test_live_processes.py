@@ -15,7 +15,17 @@ import urllib.request
 
 import pytest
 
-from tests.live import BIN, ROOT, answers_http, free_port, gunicorn, gunicorns, manage, portal_env
+from tests.live import (
+    BIN,
+    ROOT,
+    answers_http,
+    free_port,
+    gunicorn,
+    gunicorns,
+    manage,
+    migrated,
+    portal_env,
+)
 
 LOGIN_LIMIT = 5
 
@@ -41,7 +51,7 @@ def portal(tmp_path_factory):
     folder = tmp_path_factory.mktemp("live") / "data"
     folder.mkdir()
     env = portal_env(folder / "db.sqlite3", LOGIN_RATE=f"{LOGIN_LIMIT}/min")
-    manage(env, "migrate", "--noinput", "-v", "0")
+    migrated(env)
     credentials = manage(env, "shell", "-c", SETUP).strip().splitlines()[-1]
     return {"env": env, "folder": folder, "credentials": credentials}
 
@@ -172,6 +182,7 @@ def test_the_database_going_away_is_a_503_and_the_portal_recovers_by_itself(port
     assert recovered == 200
 
 
+@pytest.mark.one_database  # gunicorn's threads: the same whatever the cache
 def test_ten_slow_clients_do_not_starve_the_server(portal):
     """Ten clients trickle their headers a byte at a time (a slowloris): with the project's
     gunicorn.conf.py (threaded workers) ordinary requests are still answered within 1 s."""
@@ -202,6 +213,7 @@ def test_ten_slow_clients_do_not_starve_the_server(portal):
     assert max(seconds for _, seconds in answered) < 1, answered
 
 
+@pytest.mark.one_database  # gunicorn's configuration: the same whatever the cache
 @pytest.mark.parametrize(("trusted", "redirected"), [("127.0.0.1", False), ("192.0.2.1", True)])
 def test_x_forwarded_proto_is_believed_only_from_a_trusted_proxy(portal, trusted, redirected):
     env = {**portal["env"], "HTTPS": "true", "TRUSTED_PROXIES": trusted}
@@ -218,6 +230,7 @@ def test_x_forwarded_proto_is_believed_only_from_a_trusted_proxy(portal, trusted
         assert status == "401", head
 
 
+@pytest.mark.one_database  # SQLite's own write lock
 def test_a_locked_sqlite_database_is_a_503_not_a_500(portal):
     """A long import holds SQLite's write lock; a write that times out waiting for it is told
     to retry (503 + Retry-After, in its surface's shape) instead of failing with a 500."""

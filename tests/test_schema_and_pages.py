@@ -10,6 +10,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.one_database  # the document is made from the code, never from the database
 def test_spectacular_validates_without_warnings(tmp_path):
     result = subprocess.run(
         [

@@ -70,6 +70,18 @@ def audit_page(browser, live_server, request):
     yield from _page(browser, live_server, request, bypass_csp=True)
 
 
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before tests/conftest.py's hook, which skips by this marker
+def pytest_collection_modifyitems(items):
+    """What a browser shows does not depend on the database behind the live server: the
+    browser tests run in the SQLite pass of `make test` only (marker `one_database`)."""
+    for item in items:
+        if HERE in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.one_database)
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     report = yield

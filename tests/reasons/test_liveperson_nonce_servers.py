@@ -10,7 +10,7 @@ import pytest
 import requests
 from requests_oauthlib import OAuth1
 
-from tests.live import gunicorns, manage, portal_env
+from tests.live import gunicorns, manage, migrated, portal_env
 
 SETUP = """
 import json
@@ -32,7 +32,7 @@ def servers_and_key(tmp_path_factory):
     folder = tmp_path_factory.mktemp("nonce") / "data"
     folder.mkdir()
     env = portal_env(folder / "db.sqlite3")
-    manage(env, "migrate", "--noinput", "-v", "0")
+    migrated(env)
     manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
     key = json.loads(manage(env, "shell", "-c", SETUP).strip().splitlines()[-1])
     with gunicorns(env, 2) as urls:

@@ -10,7 +10,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.live import ROOT, answers_http, free_port, manage, portal_env
+import pytest
+
+from tests.live import ROOT, answers_http, free_port, manage, migrated, portal_env
 from tests.webhooks.receiver import start_receiver
 from tests.webhooks.test_crash import EVENT_TYPES, SETUP, Api
 
@@ -33,12 +35,13 @@ def alive(pid):
     return True
 
 
+@pytest.mark.one_database  # a portal on a SQLite file of its own
 def test_serve_runs_gunicorn_and_the_worker_and_ctrl_c_stops_both():
     receiver = start_receiver()
     with tempfile.TemporaryDirectory(prefix="portal-serve-") as tmp:
         env = portal_env(Path(tmp) / "db.sqlite3", WEBHOOKS_ALLOW_PRIVATE_TARGETS="true")
         env["BIN"] = str(Path(sys.executable).parent)
-        manage(env, "migrate", "--noinput", "-v", "0")
+        migrated(env)
         setup = json.loads(
             manage(env, "shell", "-c", SETUP.format(url=receiver.url, types=EVENT_TYPES))
             .strip()

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tests.factories import ConversationStatusFactory, webhook_owner
-from tests.live import manage, portal_env
+from tests.live import manage, migrated, portal_env
 from tests.webhooks.receiver import start_receiver
 from tests.webhooks.test_crash import worker
 from webhooks import queue, services
@@ -80,6 +80,7 @@ print(json.dumps({{"first": first}}))
 """
 
 
+@pytest.mark.one_database  # a worker process on a SQLite file of its own
 def test_a_dribbling_target_does_not_delay_a_healthy_one():
     healthy, slow = start_receiver(), Dribbler(every=8.0)
     with tempfile.TemporaryDirectory(prefix="portal-slow-") as tmp:
@@ -88,7 +89,7 @@ def test_a_dribbling_target_does_not_delay_a_healthy_one():
             WEBHOOKS_ALLOW_PRIVATE_TARGETS="true",
             WEBHOOKS_LEASE_SECONDS="60",
         )
-        manage(env, "migrate", "--noinput", "-v", "0")
+        migrated(env)
         # The slow subscription first: its deliveries are the oldest in every batch.
         manage(env, "shell", "-c", SETUP.format(urls=[slow.url, healthy.url]))
         # Idle threads look for tasks 4 times a second, not 20: eight threads polling an
