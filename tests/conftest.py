@@ -78,8 +78,9 @@ def make_agent(db, header_form):
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgres` need real concurrency; on SQLite they are skipped. Tests
     marked `one_database` check the same thing whatever the run's database and cache (the
-    browser tests, and the processes that run on a SQLite file of their own): `make test`
-    runs them in its SQLite pass, and the PostgreSQL pass skips them."""
+    browser tests, the vendors' clients against the live server, and the processes that run
+    on a SQLite file of their own): `make test` runs them in its SQLite pass, and the
+    PostgreSQL pass skips them."""
     if connection.vendor == "postgresql":
         marker, reason = "one_database", "database-independent; `make test`'s SQLite pass runs it"
     else:

@@ -376,6 +376,7 @@ REFUSED = {
 }
 
 
+@pytest.mark.one_database  # the vendor's SDK: see tests/community/test_social_sdk.py
 def test_sdk_anonymous_reads_on(sdk_installed, live_server, settings, content):
     settings.COMMUNITY_ANONYMOUS_READS = True
     report = run_anonymous_sdk(sdk_installed, live_server, content)
@@ -399,6 +400,7 @@ def test_sdk_anonymous_reads_on(sdk_installed, live_server, settings, content):
     assert content["status"].deleted is False
 
 
+@pytest.mark.one_database  # the vendor's SDK: see tests/community/test_social_sdk.py
 def test_sdk_anonymous_reads_off(sdk_installed, live_server, content):
     report = run_anonymous_sdk(sdk_installed, live_server, content)
     for name, read in report["reads"].items():
@@ -406,6 +408,7 @@ def test_sdk_anonymous_reads_off(sdk_installed, live_server, content):
     assert all(w == REFUSED for w in report["writes"].values())
 
 
+@pytest.mark.one_database  # the vendor's SDK: see tests/community/test_social_sdk.py
 def test_sdk_a_refused_bearer_is_not_read_anonymously(
     sdk_installed, live_server, settings, content, expired_token
 ):

@@ -18,6 +18,10 @@ from tests.conftest import issue_bearer
 from tests.factories import UserFactory
 from tests.npm import node_with_packages
 
+# A vendor's client against the live server: what it sends and reads does not depend on
+# the database behind it (the API's own tests run on both), so once is enough.
+pytestmark = pytest.mark.one_database
+
 SDK_DIR = Path(__file__).resolve().parent.parent / "selfcommunity_sdk"
 
 

@@ -26,6 +26,10 @@ from tests.conftest import issue_bearer
 from tests.factories import UserFactory
 from tests.npm import node_with_packages
 
+# A vendor's client against the live server: what it sends and reads does not depend on
+# the database behind it (the API's own tests run on both), so once is enough.
+pytestmark = pytest.mark.one_database
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 SDK_DIR = ROOT / "tests" / "selfcommunity_sdk"
 CONTRACT = ROOT / "docs" / "contracts" / "selfcommunity.md"

@@ -7,6 +7,7 @@ import json
 import subprocess
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from community import taxonomy
@@ -15,6 +16,10 @@ from tests.community.factories import CategoryFactory, StatusFactory, TagFactory
 from tests.community.test_selfcommunity_sdk import SDK_DIR, sdk_installed  # noqa: F401
 from tests.conftest import issue_bearer
 from tests.factories import UserFactory
+
+# A vendor's client against the live server: what it sends and reads does not depend on
+# the database behind it (the API's own tests run on both), so once is enough.
+pytestmark = pytest.mark.one_database
 
 MISSING = 999_999
 

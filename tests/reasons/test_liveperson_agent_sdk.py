@@ -23,6 +23,10 @@ from tests.factories import AccountFactory, UserFactory
 from tests.npm import node_with_packages
 from tests.reasons.tls_front import tls_front
 
+# A vendor's client against the live server: what it sends and reads does not depend on
+# the database behind it (the API's own tests run on both), so once is enough.
+pytestmark = pytest.mark.one_database
+
 JS_DIR = Path(__file__).resolve().parent.parent / "liveperson_js"
 PERMS = ["reasons.view_statusreason", "reasons.add_statusreason"]
 

@@ -10,6 +10,10 @@ from rocketchat_API.rocketchat import RocketChat
 from statuses.models import UserStatus
 from tests.factories import UserFactory
 
+# A vendor's client against the live server: what it sends and reads does not depend on
+# the database behind it (the API's own tests run on both), so once is enough.
+pytestmark = pytest.mark.one_database
+
 PERMS = ["statuses.add_userstatus", "statuses.change_userstatus", "statuses.delete_userstatus"]
 
 

@@ -24,6 +24,10 @@ from statuses.models import UserStatus
 from tests.factories import UserFactory
 from tests.npm import node_with_packages
 
+# A vendor's client against the live server: what it sends and reads does not depend on
+# the database behind it (the API's own tests run on both), so once is enough.
+pytestmark = pytest.mark.one_database
+
 JS_DIR = Path(__file__).resolve().parent.parent / "rocketchat_js"
 PASSWORD = "pw-secret-123"
 MANAGE = ["statuses.add_userstatus", "statuses.change_userstatus", "statuses.delete_userstatus"]
