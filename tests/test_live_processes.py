@@ -253,6 +253,7 @@ def test_a_locked_sqlite_database_is_a_503_not_a_500(portal):
     assert status == 200, reply
 
 
+@pytest.mark.one_database  # gunicorn's and serve.sh's signals: the same whatever the cache
 def test_ctrl_c_stops_make_runs_server_quickly_and_quietly(portal, tmp_path):
     """`make run` serves with scripts/serve.sh: gunicorn and the webhooks worker, in one process
     group. Ctrl-C there, with a browser's connections open (one kept alive after a reply, one
