@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from access.services import api_key_issue
 from community.models import Category
 from core import changelog
-from reasons.models import StatusReason
+from reasons.models import AccountBearer, StatusReason
 from statuses.models import ConversationStatus
 from tests.factories import AccountFactory, StatusReasonFactory, UserFactory
 
@@ -124,7 +124,8 @@ def test_one_page_across_every_history_with_who_what_and_through_which_product(c
     # The credential an API client used, never its secret.
     assert "with application “tests”" in html
     bearer = re.search(r"acme-agent</a><span class=\"quiet\">with ([^<]+)</span>", html)
-    assert bearer and bearer.group(1).endswith("#1"), bearer
+    used = AccountBearer.objects.get(user__username="acme-agent")
+    assert bearer and bearer.group(1).endswith(f"#{used.pk}"), bearer
 
 
 def test_history_rows_record_the_source_and_credential(changes):

@@ -139,7 +139,7 @@ def history_cells(admin_client, url, css_class):
     html = admin_client.get(url).content.decode()
     return html, [
         " ".join(re.sub(r"<[^>]+>", " ", cell).split())
-        for cell in re.findall(rf'<td class="{css_class}">(.*?)</td>', html, re.S)
+        for cell in re.findall(rf'<td class="{css_class}"[^>]*>(.*?)</td>', html, re.S)
     ]
 
 
