@@ -93,7 +93,10 @@ def main(argv=None):
                 seed.add_posts(sizes.scale_posts)
                 seed.analyze()
                 chosen += scale_rows(sizes)
-            wanted = {row.floor for row in chosen if not args.row or row.key in args.row}
+            wanted = {
+                "floor",
+                *(row.floor for row in chosen if not args.row or row.key in args.row),
+            }
             for number, row in enumerate(chosen):
                 if args.row and row.key not in {*args.row, *wanted}:
                     continue

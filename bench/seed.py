@@ -95,7 +95,11 @@ UNSUBSCRIBED_PREFIX = "libredesk.status."
 def set_subscriptions(total):
     """Exactly `total` active webhook subscriptions, owned by the benchmark's user, none of
     which wants the Libredesk create's events (each wants every other event type). Made
-    and removed in bulk."""
+    and removed in bulk, which sends no signal: the subscriptions' generation is bumped
+    here, as a service's save would."""
+    from core.cache import bump
+    from webhooks.services import SUBSCRIBED_TYPES_GENERATION
+
     have = Subscription.objects.count()
     if have == total:
         return
@@ -113,6 +117,7 @@ def set_subscriptions(total):
             )
             for i in range(total)
         )
+        bump(SUBSCRIBED_TYPES_GENERATION)
 
 
 def _bench_user():
