@@ -101,6 +101,11 @@ def stop_reading_ahead():
     _ahead.wanted = _ahead.found = None
 
 
+def forget_reads_ahead(**kwargs):
+    """stop_reading_ahead, as a receiver of request_started and request_finished."""
+    stop_reading_ahead()
+
+
 def _read(keys):
     found = getattr(_ahead, "found", None)
     if found is not None and all(key in _ahead.wanted for key in keys):
