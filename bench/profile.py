@@ -7,7 +7,10 @@
 A quick loop for working on a hot path: it seeds a fresh database as `bench.run` does,
 then sends each row's request straight to Django's WSGI handler (no socket, no gunicorn,
 one thread) `--requests` times and prints the mean cost per request and its ratio to its
-floor's (the read floor's for a GET, the write floor's for a create). The figures to quote
+floor's (the read floor's for a GET, the write floor's for a create), and the CPU time
+this process spent per request (on a shared machine, steadier than the wall clock: waiting
+for a core is not counted; on SQLite it includes the database's work, on PostgreSQL not
+the server's). The figures to quote
 are `make bench`'s; this one only tells where the time goes (`--cprofile N` prints the N
 most expensive functions of one row). A scale row (`--row selfcommunity-list-scale-miss`)
 grows the posts to 100,000 first; a row with `reply_cache=False` runs with
@@ -87,7 +90,7 @@ def main(argv=None):
             )
             seed.analyze()
             handler = WSGIHandler()
-            results = {}
+            results, cpu = {}, {}
             chosen = rows(sizes, credentials["category"])
             if args.row and any(row.key in args.row for row in scale_rows(sizes)):
                 seed.add_posts(sizes.scale_posts)
@@ -130,14 +133,16 @@ def main(argv=None):
                     print(f"{row.key}: {len(queries)} queries")
                     for query in queries:
                         print("   ", query["sql"][:400])
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 for i in range(args.requests):
                     once(i)
                 cost = (time.perf_counter() - started) / args.requests * 1e6
+                cpu[row.key] = (time.process_time() - cpu_started) / args.requests * 1e6
                 results[row.key] = cost
                 floor = results.get(row.floor, cost)
                 print(
-                    f"{row.label:55} {cost:9.0f} µs  ratio {floor / cost:5.2f} of {row.floor}",
+                    f"{row.label:55} {cost:9.0f} µs  ratio {floor / cost:5.2f} of {row.floor}"
+                    f"  (CPU of this process {cpu[row.key]:.0f} µs)",
                     flush=True,
                 )
                 if args.cprofile and row.key not in FLOORS:
@@ -151,6 +156,7 @@ def main(argv=None):
                     stats.sort_stats("tottime").print_stats(args.cprofile)
                 if replies:
                     replies.disable()
+            print(json.dumps({"cpu": {k: round(v) for k, v in cpu.items()}}))
             print(json.dumps({k: round(v) for k, v in results.items()}))
 
 
