@@ -6,9 +6,15 @@
 
 A quick loop for working on a hot path: it seeds a fresh database as `bench.run` does,
 then sends each row's request straight to Django's WSGI handler (no socket, no gunicorn,
-one thread) `--requests` times and prints the mean cost per request and its ratio to the
-floor's. The figures to quote are `make bench`'s; this one only tells where the time goes
-(`--cprofile N` prints the N most expensive functions of one row).
+one thread) `--requests` times and prints the mean cost per request and its ratio to its
+floor's (the read floor's for a GET, the write floor's for a create), and the CPU time
+this process spent per request (on a shared machine, steadier than the wall clock: waiting
+for a core is not counted; on SQLite it includes the database's work, on PostgreSQL not
+the server's). The figures to quote
+are `make bench`'s; this one only tells where the time goes (`--cprofile N` prints the N
+most expensive functions of one row). A scale row (`--row selfcommunity-list-scale-miss`)
+grows the posts to 100,000 first; a row with `reply_cache=False` runs with
+REPLY_CACHE_SECONDS=0.
 """
 
 import argparse
@@ -22,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.run import SMOKE_SIZES, Sizes, database, portal_env, rows
+from bench.run import FLOORS, SMOKE_SIZES, Sizes, database, portal_env, rows, scale_rows
 
 
 def environ(row, credentials, name):
@@ -54,7 +60,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--row", action="append", help="only these rows (and the floor)")
+    parser.add_argument("--row", action="append", help="only these rows (and their floors)")
     parser.add_argument("--cprofile", type=int, default=0, help="top N functions per row")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes")
     parser.add_argument("--sql", action="store_true", help="print each row's SQL (one request)")
@@ -69,6 +75,7 @@ def main(argv=None):
             django.setup()
             from django.core.handlers.wsgi import WSGIHandler
             from django.core.management import call_command
+            from django.test.utils import override_settings
 
             from bench import seed
 
@@ -83,15 +90,30 @@ def main(argv=None):
             )
             seed.analyze()
             handler = WSGIHandler()
-            results = {}
-            for row in rows(sizes, credentials["category"]):
-                if args.row and row.key != "floor" and row.key not in args.row:
+            results, cpu = {}, {}
+            chosen = rows(sizes, credentials["category"])
+            if args.row and any(row.key in args.row for row in scale_rows(sizes)):
+                seed.add_posts(sizes.scale_posts)
+                seed.analyze()
+                chosen += scale_rows(sizes)
+            wanted = {
+                "floor",
+                *(row.floor for row in chosen if not args.row or row.key in args.row),
+            }
+            for number, row in enumerate(chosen):
+                if args.row and row.key not in {*args.row, *wanted}:
                     continue
+                if row.key in FLOORS and row.key not in wanted:
+                    continue
+                seed.set_subscriptions(row.subscriptions)
+                replies = None if row.reply_cache else override_settings(REPLY_CACHE_SECONDS=0)
+                if replies:
+                    replies.enable()
 
-                def once(i, row=row):
+                def once(i, row=row, number=number):
                     status = []
                     body = handler(
-                        environ(row, credentials, f"p{os.getpid()}-{row.key[:3]}-{i}"),
+                        environ(row, credentials, f"p{os.getpid()}-{number}-{i}"),
                         lambda s, h, *a: status.append(s),
                     )
                     b"".join(body)
@@ -111,14 +133,19 @@ def main(argv=None):
                     print(f"{row.key}: {len(queries)} queries")
                     for query in queries:
                         print("   ", query["sql"][:400])
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 for i in range(args.requests):
                     once(i)
                 cost = (time.perf_counter() - started) / args.requests * 1e6
+                cpu[row.key] = (time.process_time() - cpu_started) / args.requests * 1e6
                 results[row.key] = cost
-                floor = results["floor"]
-                print(f"{row.label:55} {cost:9.0f} µs  ratio {floor / cost:5.2f}", flush=True)
-                if args.cprofile and row.key != "floor":
+                floor = results.get(row.floor, cost)
+                print(
+                    f"{row.label:55} {cost:9.0f} µs  ratio {floor / cost:5.2f} of {row.floor}"
+                    f"  (CPU of this process {cpu[row.key]:.0f} µs)",
+                    flush=True,
+                )
+                if args.cprofile and row.key not in FLOORS:
                     profile = cProfile.Profile()
                     profile.enable()
                     for i in range(100):
@@ -127,6 +154,9 @@ def main(argv=None):
                     stats = pstats.Stats(profile)
                     stats.sort_stats("cumulative").print_stats(args.cprofile)
                     stats.sort_stats("tottime").print_stats(args.cprofile)
+                if replies:
+                    replies.disable()
+            print(json.dumps({"cpu": {k: round(v) for k, v in cpu.items()}}))
             print(json.dumps({k: round(v) for k, v in results.items()}))
 
 

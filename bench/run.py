@@ -1,4 +1,4 @@
-"""Benchmark the portal: every row of issue 13 against the floor, in one run.
+"""Benchmark the portal: every row of issues 13 and 26 against its floor, in one run.
 
     python -m bench.run                       # SQLite (a fresh file in a temp folder)
     scripts/with-postgres.sh python -m bench.run --db postgres
@@ -8,11 +8,14 @@
 database (SQLite: a temporary file; PostgreSQL: a database of its own on the server that
 DATABASE_URL names, dropped at the end), migrates it, seeds it with bulk inserts, times the
 1,000-item LivePerson bulk create (bench.bulk), and starts a real gunicorn with the
-project's gunicorn.conf.py (2 workers) and bench.settings, whose URLconf adds the floor at
-/bench/floor. Then, for each row: one checked request, a warm-up and a measurement with
-wrk (8 connections on loopback, bench/wrk.lua). Then the posts grow to 100,000 and the
-SelfCommunity list and search are measured at one connection (the scale rows). Prints the
-table and writes bench/results/<date>-<db>.json. See docs/performance.md.
+project's gunicorn.conf.py (2 workers) and bench.settings, whose URLconf adds the two
+floors: /bench/floor (a GET, no database) and /bench/write-floor (a POST, one INSERT).
+Then, for each row: one checked request, a warm-up and a measurement with wrk (8
+connections on loopback, bench/wrk.lua), in turns with its floor (the write floor for a
+create). Then the posts grow to 100,000 and the SelfCommunity list and search are measured
+at one connection (the scale rows), then again on a server with the reply cache off (every
+request a cache miss). Prints the table and writes bench/results/<date>-<db>.json. See
+docs/performance.md.
 """
 
 import argparse
@@ -64,13 +67,34 @@ class Row:
     body: str | None = None  # JSON, with {{name}} for a unique name
     target_ratio: float | None = None
     target_p50_ms: float | None = None
+    # The floor it is measured against, in turns: "floor" (a GET) or "write-floor" (a POST
+    # with one INSERT). A bare GET is the wrong denominator for a write.
+    floor: str = "floor"
+    # Active webhook subscriptions while it is measured (none of which wants its events).
+    subscriptions: int = 0
+    # False: measured on a server with REPLY_CACHE_SECONDS=0 (every list a cache miss).
+    reply_cache: bool = True
+    # Its ratio over that row's (measured in the same run) must be at least target_relative.
+    compare_to: str | None = None
+    target_relative: float | None = None
+
+
+FLOORS = ("floor", "write-floor")
 
 
 def rows(sizes, category):
-    """The rows of issue 13's table, the floor first."""
+    """The rows of issues 13 and 26, the two floors first: each list against the read floor,
+    each create against the write floor."""
     lp = "/api/account/bench/configuration/le-agents/status-reasons?v=1.0"
     return [
         Row("floor", "Floor (bare Django JSON view)", "GET", "/bench/floor"),
+        Row(
+            "write-floor",
+            "Write floor (bare Django view, one INSERT)",
+            "POST",
+            "/bench/write-floor",
+            body='{"name": "{{name}}"}',
+        ),
         Row(
             "libredesk-list",
             f"Libredesk list ({sizes.statuses} statuses)",
@@ -93,7 +117,7 @@ def rows(sizes, category):
             "GET",
             lp,
             "liveperson",
-            target_ratio=0.35,
+            target_ratio=0.40,
         ),
         Row(
             "selfcommunity-list",
@@ -101,7 +125,7 @@ def rows(sizes, category):
             "GET",
             "/api/v2/status/?limit=20",
             "selfcommunity",
-            target_ratio=0.20,
+            target_ratio=0.30,
         ),
         Row(
             "libredesk-create",
@@ -110,7 +134,8 @@ def rows(sizes, category):
             "/api/v1/statuses",
             "libredesk",
             '{"name": "{{name}}", "category": "open"}',
-            target_ratio=0.25,
+            target_ratio=0.50,
+            floor="write-floor",
         ),
         Row(
             "rocketchat-create",
@@ -119,7 +144,8 @@ def rows(sizes, category):
             "/api/v1/custom-user-status.create",
             "rocketchat",
             '{"name": "{{name}}", "statusType": "busy"}',
-            target_ratio=0.25,
+            target_ratio=0.50,
+            floor="write-floor",
         ),
         Row(
             "liveperson-create",
@@ -128,7 +154,8 @@ def rows(sizes, category):
             lp,
             "liveperson",
             '{"text": "{{name}}", "state": "Away"}',
-            target_ratio=0.25,
+            target_ratio=0.50,
+            floor="write-floor",
         ),
         Row(
             "selfcommunity-create",
@@ -138,7 +165,20 @@ def rows(sizes, category):
             "selfcommunity",
             '{"action": "{{name}}", "text": "<p>Benchmark post {{name}}</p>", '
             f'"categories": [{category}]}}',
-            target_ratio=0.10,
+            target_ratio=0.35,
+            floor="write-floor",
+        ),
+        Row(
+            "libredesk-create-50-subscriptions",
+            "Libredesk create, 50 subscriptions (none match)",
+            "POST",
+            "/api/v1/statuses",
+            "libredesk",
+            '{"name": "{{name}}", "category": "open"}',
+            floor="write-floor",
+            subscriptions=50,
+            compare_to="libredesk-create",
+            target_relative=0.95,
         ),
     ]
 
@@ -162,6 +202,24 @@ def scale_rows(sizes):
             f"/api/v2/status/search/?search={SEARCH_TERM}&limit=20",
             "selfcommunity",
             target_p50_ms=10,
+        ),
+        Row(
+            "selfcommunity-list-scale-miss",
+            f"SelfCommunity list ({sizes.scale_posts:,} posts), cache miss",
+            "GET",
+            "/api/v2/status/?limit=20",
+            "selfcommunity",
+            target_p50_ms=10,
+            reply_cache=False,
+        ),
+        Row(
+            "selfcommunity-search-scale-miss",
+            f"SelfCommunity search ({sizes.scale_posts:,} posts), cache miss",
+            "GET",
+            f"/api/v2/status/search/?search={SEARCH_TERM}&limit=20",
+            "selfcommunity",
+            target_p50_ms=10,
+            reply_cache=False,
         ),
     ]
 
@@ -276,9 +334,10 @@ def _headers(row, credentials):
     return headers
 
 
-def check(port, row, credentials):
-    """One request of the row, which must answer 2xx with JSON (as every row's must)."""
-    result = python_client(port, row, credentials, requests=1, tag="check")
+def check(port, row, credentials, tag="check"):
+    """One request of the row, which must answer 2xx with JSON (as every row's must); `tag`
+    makes the name a create sends unique."""
+    result = python_client(port, row, credentials, requests=1, tag=tag)
     if result["errors"]["status"]:
         raise SystemExit(f"{row.key}: {result['first_error']}")
 
@@ -497,7 +556,7 @@ class Bench:
         }
 
     def measure(self, row, connections):
-        check(self.port, row, self.credentials)
+        check(self.port, row, self.credentials, self.tag())
         load_before = os.getloadavg()
         self.cpu.start()
         if self.args.client == "python":
@@ -520,8 +579,8 @@ class Bench:
         may get a 4/4 split and the next 7/1, which moves throughput by up to half. Many
         short runs average that out, and taking the floor in turns with the row cancels
         the drift of a shared machine's speed."""
-        check(self.port, row, self.credentials)
-        check(self.port, floor_row, self.credentials)
+        check(self.port, row, self.credentials, self.tag())
+        check(self.port, floor_row, self.credentials, self.tag())
         load_before = os.getloadavg()
         self.cpu.start()
         if self.args.warmup:
@@ -602,6 +661,25 @@ def bulk_create(env, items, repeat):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def set_subscriptions(total):
+    """`total` active webhook subscriptions (bench.seed.set_subscriptions) for the next row;
+    the connection is closed again, as before the server started."""
+    from django.db import connection
+
+    from bench import seed
+
+    seed.set_subscriptions(total)
+    connection.close()
+
+
+def relative(measured):
+    """Each row with `compare_to`: its ratio over that row's, as `relative`."""
+    ratios = {row["key"]: row["ratio"] for row in measured}
+    for row in measured:
+        if row.get("compare_to") and ratios.get(row["compare_to"]) and row["ratio"]:
+            row["relative"] = round(row["ratio"] / ratios[row["compare_to"]], 3)
+
+
 def run(args):
     sizes = SMOKE_SIZES if args.smoke else Sizes(scale_posts=args.posts)
     workers = args.workers or (1 if args.smoke else 2)
@@ -659,33 +737,43 @@ def run(args):
                 "bulk_create": bulk,
             }
             database_pid = postmaster_pid()
+            all_rows = rows(sizes, credentials["category"])
+            floor_rows = {row.key: row for row in all_rows if row.key in FLOORS}
             with gunicorn(env, folder) as (port, app_pid):
                 bench = Bench(args, port, credentials, CpuMeter(app_pid, database_pid))
-                # The floor first, alone; then each row in turns with the floor
-                # (Bench.measure_against_floor): its ratio is to the floor measured in the
-                # same seconds. The smoke run (no wrk) takes each row once.
-                floor_row, *others = rows(sizes, credentials["category"])
-                floor = bench.measure(floor_row, args.connections)
+                # The read floor first, alone; then each row, the write floor included, in
+                # turns with its own floor (Bench.measure_against_floor): its ratio is to
+                # that floor measured in the same seconds. The smoke run (no wrk) takes
+                # each row once, and each floor once alone.
+                floor = bench.measure(floor_rows["floor"], args.connections)
                 floor["floor_rps"], floor["ratio"] = floor["rps"], 1.0
+                alone = {"floor": floor}
                 measured = [floor]
-                print(f"  measured {floor_row.label}", file=sys.stderr, flush=True)
-                for row in others:
+                print(f"  measured {floor_rows['floor'].label}", file=sys.stderr, flush=True)
+                for row in all_rows[1:]:
+                    set_subscriptions(row.subscriptions)
+                    floor_row = floor_rows[row.floor]
                     if args.client == "wrk":
                         result = bench.measure_against_floor(row, floor_row, args.connections)
                     else:
                         result = bench.measure(row, args.connections)
-                        result["floor_rps"] = floor["rps"]
-                        result["ratio"] = (
-                            round(result["rps"] / floor["rps"], 3) if floor["rps"] else None
-                        )
+                        if row.floor not in alone:
+                            alone[row.floor] = bench.measure(floor_row, args.connections)
+                        floor_rps = alone[row.floor]["rps"]
+                        result["floor_rps"] = floor_rps
+                        result["ratio"] = round(result["rps"] / floor_rps, 3) if floor_rps else None
+                    if row.key in FLOORS:
+                        alone.setdefault(row.key, result)
                     measured.append(result)
                     print(f"  measured {row.label}", file=sys.stderr, flush=True)
+                set_subscriptions(0)
+                relative(measured)
                 results["rows"] = measured
                 if args.smoke and shutil.which("wrk"):
                     results["wrk_check"] = [
                         bench.wrk_check(row)
-                        for row in rows(sizes, credentials["category"])
-                        if row.key in {"floor", "selfcommunity-create"}
+                        for row in all_rows
+                        if row.key in {"floor", "write-floor", "selfcommunity-create"}
                     ]
                 results["scale"] = []
                 if sizes.scale_posts:
@@ -695,8 +783,19 @@ def run(args):
                     connection.close()
                     results["seed_seconds"]["scale"] = round(time.monotonic() - growing, 1)
                     for row in scale_rows(sizes):
-                        results["scale"].append(bench.measure(row, 1))
-                        print(f"  measured {row.label}", file=sys.stderr, flush=True)
+                        if row.reply_cache:
+                            results["scale"].append(bench.measure(row, 1))
+                            print(f"  measured {row.label}", file=sys.stderr, flush=True)
+            if sizes.scale_posts:
+                # The scale rows again on a server whose reply cache is off: every list and
+                # search is built from the database, as the first one after a write is.
+                missing = {**env, "REPLY_CACHE_SECONDS": "0"}
+                with gunicorn(missing, folder) as (port, app_pid):
+                    bench = Bench(args, port, credentials, CpuMeter(app_pid, database_pid))
+                    for row in scale_rows(sizes):
+                        if not row.reply_cache:
+                            results["scale"].append(bench.measure(row, 1))
+                            print(f"  measured {row.label}", file=sys.stderr, flush=True)
             results["load_end"] = [round(x, 2) for x in os.getloadavg()]
             results["total_seconds"] = round(time.monotonic() - started, 1)
     return results
@@ -711,33 +810,46 @@ def _others(row):
 
 
 def table(results):
-    """The report: one line per row; `floor` is the floor's req/s measured in turns with the
-    row (Bench.measure_against_floor), `ratio` the row's req/s over it, and
-    `others` the CPU (in cores) that other jobs on the machine used meanwhile (CpuMeter)."""
+    """The report: one line per row; `floor` is its own floor's req/s (`of`: the read or the
+    write floor) measured in turns with the row (Bench.measure_against_floor), `ratio` the
+    row's req/s over it, and `others` the CPU (in cores) that other jobs on the machine used
+    meanwhile (CpuMeter). A row with `compare_to` has its target as a share of that row's
+    ratio (`xN`), and a line below tells its `relative`."""
     lines = []
     header = (
-        f"{'request':<46} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'floor':>7} {'ratio':>6}"
-        f" {'target':>7} {'others':>7}"
+        f"{'request':<50} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'floor':>7} {'of':>5}"
+        f" {'ratio':>6} {'target':>7} {'others':>7}"
     )
     lines += [header, "-" * len(header)]
+    notes = []
     for row in results["rows"]:
         target = f">={row['target_ratio']:.2f}" if row["target_ratio"] else ""
+        if row.get("target_relative"):
+            target = f"x{row['target_relative']:.2f}"
+            notes.append(
+                f"{row['label']}: ratio {row['relative']:.3f} of {row['compare_to']}'s"
+                f" (target >= {row['target_relative']:.2f})"
+                if row.get("relative")
+                else f"{row['label']}: no ratio to compare"
+            )
         errors = f"  ({row['errors']} errors!)" if row["errors"] else ""
+        of = "write" if row.get("floor") == "write-floor" else "read"
         lines.append(
-            f"{row['label']:<46} {row['rps']:>8.0f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f}"
-            f" {row.get('floor_rps', 0):>7.0f} {row['ratio']:>6.2f} {target:>7}"
+            f"{row['label']:<50} {row['rps']:>8.0f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f}"
+            f" {row.get('floor_rps', 0):>7.0f} {of:>5} {row['ratio']:>6.2f} {target:>7}"
             f" {_others(row):>7}{errors}"
         )
+    lines += notes
     if results["scale"]:
         lines += [
             "",
-            f"{'scale (1 connection)':<46} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}"
+            f"{'scale (1 connection)':<50} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}"
             f" {'target p50':>14} {'others':>7}",
         ]
         for row in results["scale"]:
             errors = f"  ({row['errors']} errors!)" if row["errors"] else ""
             lines.append(
-                f"{row['label']:<46} {row['rps']:>8.0f} {row['p50_ms']:>8.2f}"
+                f"{row['label']:<50} {row['rps']:>8.0f} {row['p50_ms']:>8.2f}"
                 f" {row['p99_ms']:>8.2f} {'< ' + format(row['target_p50_ms'], 'g') + ' ms':>14}"
                 f" {_others(row):>7}{errors}"
             )

@@ -1,11 +1,16 @@
-"""The portal's URLconf with the floor view mounted at /bench/floor (benchmark only)."""
+"""The portal's URLconf with the two floors mounted at /bench/floor and /bench/write-floor
+(benchmark only)."""
 
 from django.urls import path
 
-from bench.views import floor
+from bench.views import floor, write_floor
 from config import urls as portal
 
-urlpatterns = [path("bench/floor", floor, name="bench-floor"), *portal.urlpatterns]
+urlpatterns = [
+    path("bench/floor", floor, name="bench-floor"),
+    path("bench/write-floor", write_floor, name="bench-write-floor"),
+    *portal.urlpatterns,
+]
 
 handler400 = portal.handler400
 handler403 = portal.handler403

@@ -25,6 +25,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions
 from rest_framework.fields import empty
 from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
@@ -264,6 +265,10 @@ class SurfaceView(GenericAPIView):
         if request.method == "GET" and (generations := self.get_reply_generations()):
             # The credential's lookup reads the reply's entry too: one cache round trip.
             cache.read_ahead(self.reply_key(), generations)
+        elif request.method not in SAFE_METHODS and cache.WRITE_AHEAD:
+            # A write reads the generations it consults (the webhooks' subscribed event
+            # types) in the same round trip as its credential.
+            cache.read_ahead(None, cache.WRITE_AHEAD)
         super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):

@@ -62,8 +62,9 @@ def _current(keys, found):
     for key in keys:
         token = found.get(key)
         if token is None:
-            cache.add(key, secrets.token_hex(8), None)
-            token = cache.get(key)
+            token = secrets.token_hex(8)
+            if not cache.add(key, token, None):  # another process started one first
+                token = cache.get(key)
         tokens.append(token)
     return tokens
 
@@ -75,15 +76,34 @@ _ahead = threading.local()
 
 
 def read_ahead(key, generations):
-    """Until `stop_reading_ahead()`, the first `remember` also reads the entry `key` and the
-    tokens of `generations`, and a later `remember` of `key` uses what it found. Those
-    tokens are still read before that later build's database reads, which is all the
-    safety argument above needs."""
-    _ahead.wanted, _ahead.found = [key, *(generation_key(name) for name in generations)], None
+    """Until `stop_reading_ahead()`, the first `remember` also reads the entry `key` (None:
+    no entry) and the tokens of `generations`, and a later `remember` of `key` (or
+    `remember_locally` of one of `generations`) uses what it found. Those tokens are still
+    read before that later build's database reads, which is all the safety argument above
+    needs."""
+    wanted = [generation_key(name) for name in generations]
+    _ahead.wanted, _ahead.found = ([key, *wanted] if key is not None else wanted), None
+
+
+# The generations that every API write reads along with its credential (core.api's
+# SurfaceView.initial), for `remember_locally` values that a write consults.
+WRITE_AHEAD = []
+
+
+def read_ahead_on_writes(name):
+    """Read the token of the generation `name` in the credential's round trip of every API
+    write, so that a `remember_locally(…, name, …)` during the write costs no round trip."""
+    if name not in WRITE_AHEAD:
+        WRITE_AHEAD.append(name)
 
 
 def stop_reading_ahead():
     _ahead.wanted = _ahead.found = None
+
+
+def forget_reads_ahead(**kwargs):
+    """stop_reading_ahead, as a receiver of request_started and request_finished."""
+    stop_reading_ahead()
 
 
 def _read(keys):
@@ -122,6 +142,38 @@ def remember(key, generations, build, *, timeout, keep=lambda value: True):
         seconds = timeout(value) if callable(timeout) else timeout
         if seconds > 0:
             cache.set(key, (tokens, now + seconds, value), max(1, int(seconds)))
+    return value
+
+
+# remember_locally's values: key -> (token, value), in this process's memory.
+_local = {}
+
+
+def _token(name):
+    """The current token of the generation `name`: from what `read_ahead` read in this
+    request if it was asked for (not used up: a token read earlier in the request is as
+    good for every build later in it), else one cache read."""
+    key = generation_key(name)
+    found = getattr(_ahead, "found", None)
+    if found is None or key not in (getattr(_ahead, "wanted", None) or ()):
+        found = _read([key])
+    return _current([key], found)[0]
+
+
+def remember_locally(key, generation, build):
+    """`build()`, kept in this process's memory while the generation `generation` (a name)
+    is current: for a small value that a request consults often and that changes rarely.
+
+    The token is read from the shared cache each time (the only round trip, and none when
+    `read_ahead` read it with the request's credential), before `build()` reads the
+    database, so a change bumped on any server is seen by the next read here, as with
+    `remember`; the value itself is never stored in the shared cache."""
+    token = _token(generation)
+    kept = _local.get(key)
+    if kept is not None and kept[0] == token:
+        return kept[1]
+    value = build()
+    _local[key] = (token, value)
     return value
 
 

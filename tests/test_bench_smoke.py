@@ -1,7 +1,8 @@
 """A smoke run of the benchmark (`bench/`, docs/performance.md) with tiny sizes, so that it
 cannot rot: a fresh database seeded by bench.seed, the bulk-create measurement, a real
-gunicorn with bench.settings (the floor included), and a few requests on every row of
-issue 13's table and the scale rows, each of which must answer 2xx. The requests come
+gunicorn with bench.settings (the two floors included), and a few requests on every row of
+issues 13 and 26 and the scale rows (cached, and on a second server with the reply cache
+off), each of which must answer 2xx. The requests come
 from the benchmark's Python client, so wrk is not needed; where wrk is installed, a one-
 second wrk run of the floor and of a create checks bench/wrk.lua too.
 
@@ -19,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 ROWS = {
     "floor",
+    "write-floor",
     "libredesk-list",
     "rocketchat-list",
     "liveperson-list",
@@ -27,8 +29,14 @@ ROWS = {
     "rocketchat-create",
     "liveperson-create",
     "selfcommunity-create",
+    "libredesk-create-50-subscriptions",
 }
-SCALE_ROWS = {"selfcommunity-list-scale", "selfcommunity-search-scale"}
+SCALE_ROWS = {
+    "selfcommunity-list-scale",
+    "selfcommunity-search-scale",
+    "selfcommunity-list-scale-miss",
+    "selfcommunity-search-scale-miss",
+}
 
 
 def test_bench_smoke_run(tmp_path):
@@ -56,6 +64,17 @@ def test_bench_smoke_run(tmp_path):
     assert results["rows"][0]["key"] == "floor"
     assert results["rows"][0]["ratio"] == 1
     assert all(row["ratio"] > 0 for row in results["rows"])
+    rows = {row["key"]: row for row in results["rows"]}
+    # Each create is measured against the write floor, each list against the read floor;
+    # each row carries its own floor's requests/s.
+    for key, row in rows.items():
+        assert row["floor"] == ("write-floor" if "create" in key else "floor"), row
+        assert row["floor_rps"] > 0, row
+    assert rows["libredesk-create-50-subscriptions"]["subscriptions"] == 50
+    assert rows["libredesk-create-50-subscriptions"]["relative"] > 0
+    assert "Write floor (bare Django view, one INSERT)" in done.stdout
+    misses = [row for row in results["scale"] if row["key"].endswith("-miss")]
+    assert [row["reply_cache"] for row in misses] == [False, False]
 
     bulk = results["bulk_create"]
     assert bulk["items"] > 1
@@ -63,7 +82,7 @@ def test_bench_smoke_run(tmp_path):
 
     if shutil.which("wrk"):
         checks = {check["key"]: check for check in results["wrk_check"]}
-        assert set(checks) == {"floor", "selfcommunity-create"}
+        assert set(checks) == {"floor", "write-floor", "selfcommunity-create"}
         for check in checks.values():
             assert check["requests"] > 0, check
             assert check["errors"] == 0, check

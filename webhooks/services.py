@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 from standardwebhooks.webhooks import Webhook
 
+from core import cache
 from core.bulk import insert_objects
 from core.errors import DomainError
 from core.permissions import may_view_model
@@ -73,13 +74,41 @@ def _next_sequences(keys: list[str]) -> dict[str, list[int]]:
     return {key: list(range(last[key] - n + 1, last[key] + 1)) for key, n in counts.items()}
 
 
+# The event types that some active subscription wants (webhooks.apps bumps it whenever a
+# subscription is saved or deleted; services that pause one with an UPDATE bump it too).
+SUBSCRIBED_TYPES_GENERATION = "webhook-subscriptions"
+
+
+def _load_subscribed_types() -> frozenset[str]:
+    return frozenset(
+        event_type
+        for types in Subscription.objects.filter(is_active=True).values_list(
+            "event_types", flat=True
+        )
+        for event_type in types
+    )
+
+
+def subscribed_event_types() -> frozenset[str]:
+    """Every event type that at least one active subscription wants, whoever owns it: kept
+    in this process while the subscriptions' generation (core.cache, in the shared cache)
+    is current, so a write whose events nobody wants runs no query for webhooks at all (an
+    API write reads the token with its credential). It may hold more than the subscribers
+    of an event get (owner rules come after); never less."""
+    return cache.remember_locally(
+        "webhooks:subscribed-event-types", SUBSCRIBED_TYPES_GENERATION, _load_subscribed_types
+    )
+
+
 def _subscribers(event_types: list[str], *, kind: str, scope: str) -> list[Subscription]:
     """The active subscriptions to any of `event_types` whose owner may view the objects
     now: the model's view permission, and for a kind whose events carry a scope, the rule
-    its domain app registered for that scope. Two queries however many subscriptions and
-    owners, and only the first (a plain one) when nobody wants these event types: every
-    write runs this, and most have no subscriber."""
+    its domain app registered for that scope. No query when no active subscription wants
+    any of these event types (subscribed_event_types: every write runs this, and most have
+    no subscriber); else two however many subscriptions and owners."""
     wanted = set(event_types)
+    if wanted.isdisjoint(subscribed_event_types()):
+        return []
     candidates = [
         pk
         for pk, types in Subscription.objects.filter(is_active=True).values_list(
@@ -124,8 +153,8 @@ def emit(
     (before the row goes, for a delete). `scope` is the scope value the objects are in (an
     account), for a kind that has one; `extra` adds fields to each event's data. Each
     object's change gets one sequence number, the same in every shape. With no such
-    subscription that is one SELECT and nothing is written. A constant number of statements
-    whatever the number of objects."""
+    subscription nothing is read or written (subscribed_event_types). A constant number of
+    statements whatever the number of objects."""
     if not objects:
         return []
     if not connection.in_atomic_block:
@@ -563,6 +592,7 @@ def _note_failure(subscription_id: int, now: datetime) -> None:
         is_active=False, paused_reason=reason
     )
     if paused:
+        cache.bump(SUBSCRIBED_TYPES_GENERATION)  # an UPDATE sends no signal
         logger.warning("Webhook subscription %s paused after failing for days", subscription_id)
         subscription = Subscription.objects.get(pk=subscription_id)
         mail_managers(
