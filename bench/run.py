@@ -739,6 +739,9 @@ def run(args):
             database_pid = postmaster_pid()
             all_rows = rows(sizes, credentials["category"])
             floor_rows = {row.key: row for row in all_rows if row.key in FLOORS}
+            if args.row:  # only these rows, and their floors
+                chosen = {*args.row, *(row.floor for row in all_rows if row.key in args.row)}
+                all_rows = [row for row in all_rows if row.key in chosen or row.key == "floor"]
             with gunicorn(env, folder) as (port, app_pid):
                 bench = Bench(args, port, credentials, CpuMeter(app_pid, database_pid))
                 # The read floor first, alone; then each row, the write floor included, in
@@ -776,29 +779,34 @@ def run(args):
                         if row.key in {"floor", "write-floor", "selfcommunity-create"}
                     ]
                 results["scale"] = []
-                if sizes.scale_posts:
+                if sizes.scale_posts and _wanted_scale(args, sizes):
                     growing = time.monotonic()
                     seed.add_posts(sizes.scale_posts)
                     seed.analyze()
                     connection.close()
                     results["seed_seconds"]["scale"] = round(time.monotonic() - growing, 1)
-                    for row in scale_rows(sizes):
+                    for row in _wanted_scale(args, sizes):
                         if row.reply_cache:
                             results["scale"].append(bench.measure(row, 1))
                             print(f"  measured {row.label}", file=sys.stderr, flush=True)
-            if sizes.scale_posts:
+            if sizes.scale_posts and any(not row.reply_cache for row in _wanted_scale(args, sizes)):
                 # The scale rows again on a server whose reply cache is off: every list and
                 # search is built from the database, as the first one after a write is.
                 missing = {**env, "REPLY_CACHE_SECONDS": "0"}
                 with gunicorn(missing, folder) as (port, app_pid):
                     bench = Bench(args, port, credentials, CpuMeter(app_pid, database_pid))
-                    for row in scale_rows(sizes):
+                    for row in _wanted_scale(args, sizes):
                         if not row.reply_cache:
                             results["scale"].append(bench.measure(row, 1))
                             print(f"  measured {row.label}", file=sys.stderr, flush=True)
             results["load_end"] = [round(x, 2) for x in os.getloadavg()]
             results["total_seconds"] = round(time.monotonic() - started, 1)
     return results
+
+
+def _wanted_scale(args, sizes):
+    """The scale rows to measure: all, or those that --row names."""
+    return [row for row in scale_rows(sizes) if not args.row or row.key in args.row]
 
 
 # --- the report ----------------------------------------------------------------------------
@@ -885,6 +893,12 @@ def main(argv=None):
         "--client",
         choices=["wrk", "python"],
         help="wrk (the default) or a one-connection Python client (the smoke run's)",
+    )
+    parser.add_argument(
+        "--row",
+        action="append",
+        help="only this row (and its floor; repeatable), e.g. "
+        "--row libredesk-create; the figures to quote are a whole run's",
     )
     parser.add_argument("--requests", type=int, default=3, help="per row with --client python")
     parser.add_argument(
