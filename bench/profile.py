@@ -10,9 +10,10 @@ one thread) `--requests` times and prints the mean cost per request and its rati
 floor's (the read floor's for a GET, the write floor's for a create), and the CPU time
 this process spent per request (on a shared machine, steadier than the wall clock: waiting
 for a core is not counted; on SQLite it includes the database's work, on PostgreSQL not
-the server's). The figures to quote
-are `make bench`'s; this one only tells where the time goes (`--cprofile N` prints the N
-most expensive functions of one row). A scale row (`--row selfcommunity-list-scale-miss`)
+the server's). The figures to quote are `make bench`'s; this one only tells where the time
+goes (`--cprofile N` prints the N most expensive functions of one row; `--stages` the time
+of each stage of its requests, such as authentication, validation, the save, the history
+row and the COMMIT: bench/stages.py). A scale row (`--row selfcommunity-list-scale-miss`)
 grows the posts to 100,000 first; a row with `reply_cache=False` runs with
 REPLY_CACHE_SECONDS=0.
 """
@@ -64,6 +65,9 @@ def main(argv=None):
     parser.add_argument("--cprofile", type=int, default=0, help="top N functions per row")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes")
     parser.add_argument("--sql", action="store_true", help="print each row's SQL (one request)")
+    parser.add_argument(
+        "--stages", action="store_true", help="µs per stage of a request (bench/stages.py)"
+    )
     args = parser.parse_args(argv)
     sizes = SMOKE_SIZES if args.smoke else Sizes()
     with tempfile.TemporaryDirectory(prefix="portal-profile-") as tmp:
@@ -145,6 +149,13 @@ def main(argv=None):
                     f"  (CPU of this process {cpu[row.key]:.0f} µs)",
                     flush=True,
                 )
+                if args.stages and row.key not in FLOORS:
+                    from bench.stages import report, timed_stages
+
+                    with timed_stages() as spent:
+                        for i in range(args.requests):
+                            once(20_000 + i)
+                    print("\n".join(report(spent, args.requests)), flush=True)
                 if args.cprofile and row.key not in FLOORS:
                     profile = cProfile.Profile()
                     profile.enable()

@@ -1,0 +1,100 @@
+"""Where one request's time goes, stage by stage (`python -m bench.profile --stages`).
+
+cProfile's figures are inflated by the profiler itself, several times over for code made of
+many small calls (DRF, the ORM). Here only a handful of functions are wrapped with a clock,
+so the figures are close to the real ones: the inclusive wall time that each stage of a
+request took, averaged over the requests of a row. Stages nest (`save()` includes the
+history row); the first line is the whole request as Django's handler saw it.
+"""
+
+import time
+from collections import Counter
+from contextlib import contextmanager
+from functools import wraps
+
+
+def _stages():
+    """(label, owner, attribute name) of every wrapped function, outermost first."""
+    from django.core.cache.backends.base import BaseCache
+    from django.core.handlers.base import BaseHandler
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.backends.utils import CursorWrapper
+    from django.db.models import Model
+    from django.dispatch import Signal
+    from rest_framework.renderers import JSONRenderer
+    from rest_framework.request import Request
+    from rest_framework.serializers import Serializer
+    from rest_framework.views import APIView
+
+    from core import cache
+    from core.api import SurfaceView
+    from core.history import HistoricalRecords
+    from webhooks import services as webhooks
+
+    return [
+        ("request (Django's handler, middleware included)", BaseHandler, "get_response"),
+        ("  DRF dispatch (the view, and DRF around it)", APIView, "dispatch"),
+        ("    DRF initialize_request", APIView, "initialize_request"),
+        ("    authentication", APIView, "perform_authentication"),
+        ("    permissions", APIView, "check_permissions"),
+        ("    throttles", APIView, "check_throttles"),
+        ("    content negotiation", APIView, "perform_content_negotiation"),
+        ("    body parsing", Request, "_load_data_and_files"),
+        ("    serializer validation (is_valid)", Serializer, "is_valid"),
+        ("    Model.save() (the row, its signals)", Model, "save_base"),
+        ("      history row", HistoricalRecords, "create_historical_record"),
+        ("    webhooks emit", webhooks, "emit"),
+        ("    generation bump (now)", cache, "bump"),
+        ("    COMMIT", BaseDatabaseWrapper, "commit"),
+        (
+            "    on-commit hooks (the bump after the commit)",
+            BaseDatabaseWrapper,
+            "run_and_clear_commit_hooks",
+        ),
+        ("    JSON rendering", JSONRenderer, "render"),
+        ("  (any) SQL statement, as executed", CursorWrapper, "execute"),
+        ("  (any) shared-cache read (get_many)", BaseCache, "get_many"),
+        ("  (any) signal sent", Signal, "send"),
+        ("  SurfaceView.read (parse + validate)", SurfaceView, "read"),
+    ]
+
+
+@contextmanager
+def timed_stages():
+    """Within the block, each stage's inclusive time is added to the Counter yielded
+    (seconds, by label); the functions are restored afterwards."""
+    spent = Counter()
+    restore = []
+    for label, owner, name in _stages():
+        original = owner.__dict__.get(name) if isinstance(owner, type) else getattr(owner, name)
+        if original is None:  # inherited: wrap what the class resolves to
+            original = getattr(owner, name)
+        restore.append(
+            (owner, name, owner.__dict__.get(name) if isinstance(owner, type) else original)
+        )
+
+        def clocked(*args, _original=original, _label=label, **kwargs):
+            started = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                spent[_label] += time.perf_counter() - started
+
+        setattr(owner, name, wraps(original)(clocked))
+    try:
+        yield spent
+    finally:
+        for owner, name, original in reversed(restore):
+            if original is None:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, original)
+
+
+def report(spent, requests):
+    """The stages' lines: µs per request, in the order of _stages()."""
+    lines = []
+    for label, _owner, _name in _stages():
+        if label in spent:
+            lines.append(f"    {label:55} {spent[label] / requests * 1e6:7.0f} µs")
+    return lines
