@@ -11,10 +11,13 @@ On the PostgreSQL half of `make test` the run uses PostgreSQL (in a database of 
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,3 +89,31 @@ def test_bench_smoke_run(tmp_path):
         for check in checks.values():
             assert check["requests"] > 0, check
             assert check["errors"] == 0, check
+
+
+@pytest.mark.one_database  # SQLite in its own process, whatever the run's database
+def test_profile_stages_smoke():
+    """bench.profile --stages times each stage of a create's requests (bench/stages.py)."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.profile",
+            "--smoke",
+            "--requests",
+            "5",
+            "--row",
+            "libredesk-create",
+            "--stages",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CACHE_URL"}},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    stages = dict(re.findall(r"^ {4,}(\S.*?)\s+(\d+) µs$", done.stdout, re.MULTILINE))
+    for stage in ("authentication", "serializer validation (is_valid)", "history row", "COMMIT"):
+        assert int(stages[stage]) > 0, done.stdout
