@@ -24,6 +24,7 @@ import io
 import json
 import os
 import pstats
+import runpy
 import sys
 import tempfile
 import time
@@ -94,6 +95,10 @@ def main(argv=None):
             )
             seed.analyze()
             handler = WSGIHandler()
+            # As a gunicorn worker does once it has loaded the app (gunicorn.conf.py).
+            runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))[
+                "freeze_loaded_app"
+            ]()
             results, cpu = {}, {}
             chosen = rows(sizes, credentials["category"])
             if args.row and any(row.key in args.row for row in scale_rows(sizes)):
