@@ -4,9 +4,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, OuterRef, Subquery, When
+from django.db.models import BigIntegerField, Case, Count, F, OuterRef, Subquery, When, Window
+from django.db.models.functions import RowNumber
 from django.forms.models import BaseModelFormSet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -61,11 +63,14 @@ class StatusReasonInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    ordering = ["order", "id"]
+    # Live reasons only: by sort key is by position.
+    ordering = ["sort_key", "id"]
     verbose_name_plural = _("status reasons (deleted ones not shown)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(deleted=False)
+        # The account's whole live list (the formset keeps the account's rows): numbered as
+        # read, in sort-key order.
+        return StatusReason.rows.numbered()
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -223,8 +228,54 @@ class ReasonPositionFormSet(BaseModelFormSet):
         ) % {"count": self.moved}
 
 
+def listed_position():
+    """What a list with deleted reasons sorts by (after the account): a deleted reason's
+    position is the one it goes back to (`order`), a live one's its rank by (sort_key, id),
+    numbered by the database in one window over the rows listed (no count per row)."""
+    return Case(
+        When(deleted=True, then=F("order")),
+        default=Window(
+            RowNumber(),
+            partition_by=[F("account_id"), F("deleted")],
+            order_by=[F("sort_key").asc(), F("id").asc()],
+        ),
+        output_field=BigIntegerField(),
+    )
+
+
+class PositionChangeList(ChangeList):
+    """The reasons list: its Position column sorts by position, which for live reasons is
+    by sort key (StatusReasonAdmin.get_ordering), not by the `order` column each reason had
+    at its last write. The positions shown are numbered as the page is read (the admin's
+    queryset: StatusReason.rows.positions_as_read)."""
+
+    def get_ordering_field(self, field_name):
+        field = super().get_ordering_field(field_name)
+        if field != "order":
+            return field
+        if self.params.get(DeletedFilter.parameter_name) in (
+            DeletedFilter.DELETED,
+            DeletedFilter.ALL,
+        ):
+            return listed_position()
+        return "sort_key"
+
+
+class PositionsAsRead:
+    """The reasons of the admin as stored (StatusReason.rows), each instance's `order` set
+    to its position once a page, a form's reason or an export is read: one query for the
+    lot, where StatusReason.objects would count the reasons before each row."""
+
+    def get_queryset(self, request):
+        queryset = StatusReason.rows.positions_as_read()
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+
 @admin.register(StatusReason)
-class StatusReasonAdmin(MemberAccountsOnly, PortalImportExportMixin, ServiceBackedAdmin):
+class StatusReasonAdmin(
+    MemberAccountsOnly, PositionsAsRead, PortalImportExportMixin, ServiceBackedAdmin
+):
     resource_classes = [StatusReasonResource]
     # The text's rules (and its uniqueness among the account's live reasons) are the
     # model's, so the form checks them as every other door does.
@@ -234,7 +285,9 @@ class StatusReasonAdmin(MemberAccountsOnly, PortalImportExportMixin, ServiceBack
     list_filter = [("account", MemberAccountFilter), "state", "enabled", DeletedFilter]
     list_select_related = ["account"]
     search_fields = ["text", "account__id", "account__name"]
-    ordering = ["account", "order", "id"]
+    # By position (then id): for live reasons that is by sort key, which needs no position
+    # computed for the rows that are not shown (get_ordering).
+    ordering = ["account", "sort_key", "id"]
     actions = ["delete_selected", "enable", "disable", "restore"]
     # The base of import-export's list template (which adds Import and Export to it).
     change_list_template = "admin/reasons/statusreason/change_list.html"
@@ -255,6 +308,15 @@ class StatusReasonAdmin(MemberAccountsOnly, PortalImportExportMixin, ServiceBack
     def _lists_deleted(request) -> bool:
         shown = request.GET.get(DeletedFilter.parameter_name)
         return shown in (DeletedFilter.DELETED, DeletedFilter.ALL)
+
+    def get_ordering(self, request):
+        # Deleted reasons listed too: each at the position it had, among the live ones.
+        if self._lists_deleted(request):
+            return ["account", listed_position().asc(), "id"]
+        return super().get_ordering(request)
+
+    def get_changelist(self, request, **kwargs):
+        return PositionChangeList
 
     def get_list_display(self, request):
         # The deleted mark, and when and by whom, only where deleted reasons are listed

@@ -4,9 +4,11 @@ than the statements themselves (issue 13: the 1,000-item LivePerson bulk create)
 `insert_with_history` writes new rows and their `+` history rows (django-simple-history)
 in two INSERTs however many rows there are, as simple_history's bulk_create_with_history
 does, but without a model instance per history row or the insert compiler's work per value.
-`bump_revision` locks an account and raises its revision in one statement. `shift` moves a
-whole sequence by a constant in one UPDATE, and `set_values` writes a different value to
-each of many rows in one UPDATE (the reasons' dense orders, reasons.services).
+`bump_revision` locks an account and raises its revision in one statement. `first_key`
+reads the first sort key of an account's live reasons, `live_positions` numbers some live
+reasons by their keys (the admin's pages), and `set_values` writes a different
+value to each of many rows in one UPDATE (the reasons' sort keys after a rebalance,
+reasons.services).
 """
 
 import sqlite3
@@ -105,23 +107,56 @@ def _where(model, connection, where: dict) -> tuple[str, list]:
     return " AND ".join(terms), params
 
 
-def shift(model, field: str, by: int, **where) -> None:
-    """Add `by` to `field` of every row whose fields equal `where`: one UPDATE, without the
-    ORM's compiling (it runs on every one-reason create)."""
+def first_key(model, account_id) -> int | None:
+    """The smallest sort key of the account's live reasons (None: it has none). One
+    SELECT on the (account, deleted, sort_key) index, without the ORM's compiling (it runs
+    on every create without an order)."""
     connection = connections[router.db_for_write(model)]
     qn = connection.ops.quote_name
-    column = qn(model._meta.get_field(field).column)
-    condition, params = _where(model, connection, where)
-    table = qn(model._meta.db_table)
-    sql = f"UPDATE {table} SET {column} = {column} + %s WHERE {condition}"  # noqa: S608
+    column = qn(model._meta.get_field("sort_key").column)
+    condition, params = _where(model, connection, {"account": account_id, "deleted": False})
+    sql = f"SELECT MIN({column}) FROM {qn(model._meta.db_table)} WHERE {condition}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [by, *params])
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def live_positions(model, reasons: Sequence[tuple[int, str]]) -> dict[int, int]:
+    """The positions of the live reasons `reasons` ((id, account id) pairs) by id: each one's
+    rank among its account's live reasons by (sort_key, id), numbered by the database in one
+    window over those accounts' live reasons (one SELECT for as many reasons as the
+    connection's parameter limit allows), not by a count per reason."""
+    connection = connections[router.db_for_read(model)]
+    qn = connection.ops.quote_name
+    meta = model._meta
+    table, pk = qn(meta.db_table), qn(meta.pk.column)
+    account, deleted, key = (
+        qn(meta.get_field(name).column) for name in ("account", "deleted", "sort_key")
+    )
+    deleted_value = meta.get_field("deleted").get_db_prep_value(False, connection)
+    positions: dict[int, int] = {}
+    rows = list(reasons)
+    per_statement = max(1, (max_params(connection) - 1) // 2)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            accounts = sorted({account_id for _pk, account_id in chunk})
+            ids = [reason_id for reason_id, _account in chunk]
+            sql = (
+                f"SELECT n.id, n.position FROM (SELECT {pk} AS id, ROW_NUMBER() OVER "  # noqa: S608
+                f"(PARTITION BY {account} ORDER BY {key}, {pk}) AS position FROM {table} "
+                f"WHERE {deleted} = %s AND {account} IN ({', '.join(['%s'] * len(accounts))})"
+                f") n WHERE n.id IN ({', '.join(['%s'] * len(ids))})"
+            )
+            cursor.execute(sql, [deleted_value, *accounts, *ids])
+            positions.update(cursor.fetchall())
+    return positions
 
 
 def set_values(model, field: str, values: dict) -> None:
     """Set `field` to `values[pk]` on each row named by a primary key of `values`: one UPDATE
     that joins the rows to their new values (as many as the connection's parameter limit
-    requires), not one per row. Plain integer columns only (the reasons' orders)."""
+    requires), not one per row. Plain integer columns only (the reasons' sort keys)."""
     if not values:
         return
     connection = connections[router.db_for_write(model)]

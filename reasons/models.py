@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Case, Count, F, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +69,12 @@ TEXT_MAX_LENGTH = 100
 # A 32-bit order, as LivePerson's; PostgreSQL's `integer` column holds the same range.
 ORDER_MIN, ORDER_MAX = -(2**31), 2**31 - 1
 
+# The sort key that orders an account's live reasons (reasons.services, "Sort keys"): a
+# 64-bit integer, neighbours SORT_KEY_GAP apart when they are first given keys, so that a
+# reason placed between two others takes a key between theirs and none of them moves.
+SORT_KEY_GAP = 2**20
+SORT_KEY_MIN, SORT_KEY_MAX = -(2**63), 2**63 - 1
+
 TEXT_REQUIRED = _("text is required")
 TEXT_TOO_LONG = format_lazy(_("text must be at most {max} characters"), max=TEXT_MAX_LENGTH)
 STATE_INVALID = format_lazy(
@@ -89,6 +97,114 @@ def validate_no_angle_brackets(text):
 
 # The rules about a text's characters, checked after its length (see TEXT_MAX_LENGTH).
 TEXT_CHARACTER_RULES = [validate_no_control_characters, validate_no_angle_brackets]
+
+
+class SortKeyField(models.BigIntegerField):
+    """A reason's sort key. A row inserted without one (bulk seeding, fixtures, tests) takes
+    its `order` times SORT_KEY_GAP, so that rows numbered 1..N are listed in that order;
+    the services always give one (reasons.services)."""
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if add and value is None:
+            value = (model_instance.order or 0) * SORT_KEY_GAP
+            setattr(model_instance, self.attname, value)
+        return value
+
+
+class _PositionedIterable(models.query.ModelIterable):
+    """Model instances whose `order` is their position now: a live reason's computed from
+    the sort keys (the `position` annotation), a deleted reason's the one it goes back to."""
+
+    def __iter__(self):
+        for obj in super().__iter__():
+            position = getattr(obj, "position", None)
+            if position is not None:
+                obj.order = position
+            yield obj
+
+
+class _NumberedIterable(models.query.ModelIterable):
+    """Model instances of one account's live reasons, read whole and in order: each one's
+    `order` is its place in the list (no count per row)."""
+
+    def __iter__(self):
+        for position, obj in enumerate(super().__iter__(), start=1):
+            obj.order = position
+            yield obj
+
+
+class _ReadPositionsIterable(models.query.ModelIterable):
+    """Model instances whose `order` is their position now, numbered once the rows are read:
+    the live ones among them by one query (reasons.db.live_positions, a window over their
+    accounts' live reasons), not by a count per row; a deleted one's is the one it goes
+    back to (its `order`)."""
+
+    def __iter__(self):
+        from reasons import db
+
+        objs = list(super().__iter__())
+        live = [(obj.pk, obj.account_id) for obj in objs if not obj.deleted]
+        if live:
+            positions = db.live_positions(self.queryset.model, live)
+            for obj in objs:
+                if not obj.deleted:
+                    obj.order = positions[obj.pk]
+        yield from objs
+
+
+class ReasonQuerySet(NameKeyQuerySet):
+    """Status reasons, each with its `position` (see StatusReason.order)."""
+
+    def with_positions(self):
+        """Each reason annotated with `position` (live: 1 + the account's live reasons
+        before it by (sort_key, id); deleted: its `order`), and `order` set to it on the
+        instances. One correlated COUNT per row, by the live sort-key index: for a page or
+        a few reasons; a whole account's list is numbered in Python (reasons.selectors)."""
+        before = (
+            StatusReason.rows.filter(
+                account_id=OuterRef("account_id"),
+                deleted=False,
+                sort_key__lte=OuterRef("sort_key"),
+            )
+            .exclude(sort_key=OuterRef("sort_key"), id__gte=OuterRef("id"))
+            .order_by()
+            .values("account_id")
+            .annotate(count=Count("id"))
+            .values("count")
+        )
+        clone = self.annotate(
+            position=Case(
+                When(deleted=True, then=F("order")),
+                default=Coalesce(Subquery(before), Value(0)) + 1,
+                output_field=models.BigIntegerField(),
+            )
+        )
+        clone._iterable_class = _PositionedIterable
+        return clone
+
+    def positions_as_read(self):
+        """The reasons as stored, each instance's `order` set to its position once they are
+        read (one query for the lot: _ReadPositionsIterable): for a page of any reasons
+        (the admin's list), where a correlated count per row would cost a count per row."""
+        clone = self._chain()
+        clone._iterable_class = _ReadPositionsIterable
+        return clone
+
+    def numbered(self):
+        """The live reasons in order, each with its position as `order`, counted as they
+        are read: for one account's whole live list (filtered to one account, unsliced),
+        which a correlated count per row would make quadratic."""
+        clone = self.filter(deleted=False).order_by("sort_key", "id")
+        clone._iterable_class = _NumberedIterable
+        return clone
+
+
+class ReasonManager(models.Manager.from_queryset(ReasonQuerySet)):
+    """StatusReason.objects: every reason read as a model instance has its position now."""
+
+    def get_queryset(self):
+        return super().get_queryset().with_positions()
 
 
 class StatusReason(NameKeyMixin, models.Model):
@@ -118,8 +234,11 @@ class StatusReason(NameKeyMixin, models.Model):
     enabled = models.BooleanField(_("enabled"), default=True)
     deleted = models.BooleanField(_("deleted"), default=False)
     # The reason's position in its account's list: the live reasons of an account are
-    # numbered 1, 2, ..., N, and every write renumbers them (reasons.services.arrange). A
-    # deleted reason keeps the position it had, and goes back there when restored.
+    # numbered 1, 2, ..., N in the order of their sort keys (`sort_key`, then id). Writes
+    # do not renumber the others (reasons.services, "Sort keys"): this column holds the
+    # position the reason had at its own last write (what its history row records), and a
+    # deleted reason's is the position it had, where it goes back when restored. Instances
+    # read through `StatusReason.objects` carry the live position now (ReasonQuerySet).
     order = models.IntegerField(
         _("position"),
         default=0,
@@ -127,22 +246,30 @@ class StatusReason(NameKeyMixin, models.Model):
         validators=[MinValueValidator(ORDER_MIN), MaxValueValidator(ORDER_MAX)],
         error_messages={"min_value": ORDER_OUT_OF_RANGE, "max_value": ORDER_OUT_OF_RANGE},
     )
+    sort_key = SortKeyField(
+        _("sort key"),
+        editable=False,
+        help_text=_("Orders the account's live reasons (then their id); positions count them."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
-    objects = NameKeyQuerySet.as_manager()
+    objects = ReasonManager()
+    # The rows as stored: `order` is the column (no position computed).
+    rows = ReasonQuerySet.as_manager()
     name_keys = {"text": "text_key"}
 
     class Meta:
         verbose_name = _("status reason")
         verbose_name_plural = _("status reasons")
-        ordering = ["account_id", "order", "id"]
-        # No index holds `order`: a create without one moves every live reason of the account
-        # down a place (positions are 1..N), and an UPDATE that changes no indexed column is
-        # a heap-only (HOT) update on PostgreSQL, with no index entries to write for each
-        # row. An account's reasons are found by the account's foreign-key index and sorted
-        # in memory (tens of rows).
+        ordering = ["account_id", "sort_key", "id"]
+        indexes = [
+            # An account's live reasons in order: the list, the first key (a create) and
+            # the count of those before a reason. Not a partial index: the queries name
+            # `deleted` as a parameter, which a partial index's condition cannot match.
+            models.Index(fields=["account", "deleted", "sort_key", "id"], name="reason_sort_key"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["account", "text_key"],

@@ -57,11 +57,12 @@ def reason_permission_ids_of(*, user, codenames: Sequence[str] = REASON_PERMISSI
 
 
 def reason_list(*, account: Account, include_deleted: bool = False) -> QuerySet[StatusReason]:
-    """An account's reasons in display order; soft-deleted ones only when asked."""
+    """An account's reasons in display order (position, then id), each with its position
+    as `order`; soft-deleted ones only when asked."""
     reasons = StatusReason.objects.filter(account=account)
     if not include_deleted:
-        reasons = reasons.filter(deleted=False)
-    return reasons.order_by("order", "id")
+        return reasons.filter(deleted=False).order_by("sort_key", "id")
+    return reasons.order_by("position", "id")
 
 
 # The kinds of StatusReason columns reason_list_values reads as the driver gives them
@@ -71,12 +72,14 @@ _PLAIN = (models.AutoField, models.CharField, models.IntegerField, models.Boolea
 
 @cache
 def _list_values_sql(vendor: str, fields: tuple[str, ...], include_deleted: bool):
-    """The SQL of reason_list_values (quoted names only) and which of its columns are
-    booleans."""
+    """The SQL of reason_list_values (quoted names only), which of its columns are
+    booleans, and where `order` is among them (None: not asked for)."""
     connection = connections[router.db_for_read(StatusReason)]
     qn = connection.ops.quote_name
     meta = StatusReason._meta
-    columns = [meta.get_field(name) for name in ("id", *fields)]
+    # `deleted` and `order` last, to number the rows (reason_list_values).
+    names = ("id", *fields, "deleted", "order")
+    columns = [meta.get_field(name) for name in names]
     if not all(isinstance(field, _PLAIN) for field in columns):
         raise ValueError(f"reason_list_values reads plain columns only, not {fields}")
 
@@ -93,10 +96,14 @@ def _list_values_sql(vendor: str, fields: tuple[str, ...], include_deleted: bool
         + f" FROM {qn(Account._meta.db_table)} a"
         + f" LEFT JOIN {qn(meta.db_table)} r ON {column('account')} = {account_key}{live}"
         + f" WHERE {account_key} = %s"
-        + f" ORDER BY {column('order')}, {column('id')}"
+        # The live ones first, by sort key: their positions are their ranks.
+        + f" ORDER BY {column('deleted')}, {column('sort_key')}, {column('id')}"
     )
-    booleans = [i for i, field in enumerate(columns[1:]) if isinstance(field, models.BooleanField)]
-    return sql, booleans
+    booleans = [
+        i for i, name in enumerate(fields) if isinstance(meta.get_field(name), models.BooleanField)
+    ]
+    order = fields.index("order") if "order" in fields else None
+    return sql, booleans, order
 
 
 def reason_list_values(
@@ -104,11 +111,12 @@ def reason_list_values(
 ) -> tuple[int | None, list[tuple]]:
     """The account's revision and the `fields` (plain columns) of its reasons, in
     reason_list's order and with its filter, in one query (the account LEFT JOIN its
-    reasons): (None, []) for an unknown account. For replies that show these columns
-    only: no model instances, and fixed SQL (the ORM's compiling of this query was half
-    of the LivePerson list's cost)."""
+    reasons): (None, []) for an unknown account. `order` is the position: a live reason's
+    is its rank by sort key, counted here; a deleted one's is the one it had. For replies
+    that show these columns only: no model instances, and fixed SQL (the ORM's compiling
+    of this query was half of the LivePerson list's cost)."""
     connection = connections[router.db_for_read(StatusReason)]
-    sql, booleans = _list_values_sql(connection.vendor, tuple(fields), include_deleted)
+    sql, booleans, order = _list_values_sql(connection.vendor, tuple(fields), include_deleted)
     params = [account_id] if include_deleted else [False, account_id]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -118,15 +126,22 @@ def reason_list_values(
     revision = rows[0][0]
     if rows[0][1] is None:  # the account has no such reason: one row of NULLs
         return revision, []
-    if booleans:
-        converted = []
-        for row in rows:
-            values = list(row[2:])
-            for index in booleans:
-                values[index] = bool(values[index])
-            converted.append(tuple(values))
-        return revision, converted
-    return revision, [row[2:] for row in rows]
+    # Each row: the revision, the id, the fields, then `deleted` and the stored `order`.
+    if not booleans and order is None and not include_deleted:
+        return revision, [row[2:-2] for row in rows]
+    numbered = []
+    for rank, row in enumerate(rows, start=1):
+        values = list(row[2:-2])
+        for index in booleans:
+            values[index] = bool(values[index])
+        position = row[-1] if row[-2] else rank  # the live rows come first
+        if order is not None:
+            values[order] = position
+        numbered.append((position, row[1], tuple(values)))
+    if include_deleted:
+        # The deleted ones at the positions they had, among the live ones (then by id).
+        numbered.sort(key=lambda entry: entry[:2])
+    return revision, [values for _position, _id, values in numbered]
 
 
 def reason_get(

@@ -9,10 +9,10 @@ write may name the revision it expects (`if_match`); a stale one is `stale_revis
 nothing is written. A batch is all or nothing: its failures are raised together, one
 ItemError per failed item.
 
-Orders are positions: an account's live reasons have the orders 1, 2, ..., N, and every
-write that adds, moves, deletes or restores reasons renumbers the others in the same
-transaction, under the same lock (see `arrange`). A deleted reason keeps the position it
-had, and goes back there when it is restored.
+Orders are positions: an account's live reasons have the orders 1, 2, ..., N, counted in
+the order of their sort keys (see "Sort keys" below), so a write that adds, moves, deletes
+or restores reasons moves the others without writing them (see `arrange` for where each
+goes). A deleted reason keeps the position it had, and goes back there when restored.
 """
 
 import hmac
@@ -47,7 +47,16 @@ from core.errors import (
 from core.text import name_key
 from reasons import db
 from reasons.db import bump_revision, insert_with_history
-from reasons.models import Account, AccountApiKey, AccountBearer, KeyPermission, StatusReason
+from reasons.models import (
+    SORT_KEY_GAP,
+    SORT_KEY_MAX,
+    SORT_KEY_MIN,
+    Account,
+    AccountApiKey,
+    AccountBearer,
+    KeyPermission,
+    StatusReason,
+)
 from reasons.selectors import account_list_for, reason_get, reason_permission_ids_of
 from webhooks import secrets as sealed
 from webhooks.services import emit
@@ -301,43 +310,135 @@ def arrange(base: Sequence[T], placed: Sequence[tuple[T, int]]) -> list[T]:
     return [taken[position] if position in taken else next(rest) for position in range(1, size + 1)]
 
 
-def _live_positions(account_id: str) -> dict[int, int]:
-    """The orders of the account's live reasons by id, in display order (order, id). One
-    query; read under the account's lock, so no other write moves them meanwhile."""
-    return dict(
-        StatusReason.objects.filter(account_id=account_id, deleted=False)
-        .order_by("order", "id")
-        .values_list("id", "order")
+# --- sort keys -----------------------------------------------------------------------------
+#
+# An account's live reasons are listed in the order of their sort keys (then their ids),
+# and a reason's position is its rank in that order: no column holds the positions 1..N,
+# so a write changes only the reasons it writes. A create without an order takes keys
+# below the account's first key (one SELECT, whatever the account's size). A reason placed
+# at position p (a create or a move with an order, a restore, the admin's positions) takes
+# a key strictly between the keys of its new neighbours; several placed side by side share
+# the gap evenly. Keys start SORT_KEY_GAP (2**20) apart.
+#
+# Rebalance: when k reasons must go between two neighbours whose keys leave fewer than k
+# free integers between them, or a key would leave the 64-bit range, every live reason of
+# the account takes the key (its new position) x SORT_KEY_GAP, in one UPDATE of those whose
+# key changes. Each placement into a gap halves it, so it takes about 20 placements into
+# the same spot; creates at the top never rebalance (2**43 of them would).
+
+
+def _live_order(account_id: str) -> list[tuple[int, int]]:
+    """(id, sort_key) of the account's live reasons, first to last. One query; read under
+    the account's lock, so no other write moves them meanwhile."""
+    return list(
+        StatusReason.rows.filter(account_id=account_id, deleted=False)
+        .order_by("sort_key", "id")
+        .values_list("id", "sort_key")
     )
 
 
-def _renumber(
+def _positions_of(current: Sequence[tuple[int, int]]) -> dict[int, int]:
+    """The positions of the live reasons `current` (in their order) by id."""
+    return {pk: n for n, (pk, _key) in enumerate(current, start=1)}
+
+
+def _spread(count: int, low: int | None, high: int | None) -> list[int] | None:
+    """`count` increasing keys strictly between `low` and `high` (None: no neighbour on
+    that side), or None when they do not fit."""
+    if low is None and high is None:
+        keys = [SORT_KEY_GAP * (n + 1) for n in range(count)]
+    elif low is None:
+        keys = [high - SORT_KEY_GAP * (count - n) for n in range(count)]
+    elif high is None:
+        keys = [low + SORT_KEY_GAP * (n + 1) for n in range(count)]
+    else:
+        step = (high - low) // (count + 1)
+        if step < 1:
+            return None
+        keys = [low + step * (n + 1) for n in range(count)]
+    if keys[0] < SORT_KEY_MIN or keys[-1] > SORT_KEY_MAX:
+        return None
+    return keys
+
+
+_END = object()
+
+
+def _keys_between(sequence: Sequence, fixed: dict) -> dict | None:
+    """New keys for the items of `sequence` that are not in `fixed` ({item: key}, the live
+    reasons that keep theirs), each run of them between the keys of its fixed neighbours;
+    None when a run does not fit (a rebalance)."""
+    keys, run, low = {}, [], None
+    for item in [*sequence, _END]:
+        if item is not _END and item not in fixed:
+            run.append(item)
+            continue
+        high = None if item is _END else fixed[item]
+        if run:
+            spread = _spread(len(run), low, high)
+            if spread is None:
+                return None
+            keys.update(zip(run, spread, strict=True))
+            run = []
+        low = high
+    return keys
+
+
+@dataclass
+class _Arranged:
+    """Where a write puts the account's live reasons and the items it places."""
+
+    # The new position of every item: the live reasons and the items placed or created.
+    positions: dict
+    # The new sort key of every item whose key changes: those placed and created (and all
+    # those that change after a rebalance).
+    keys: dict
+    # How many of the live reasons before the write change position.
+    moved: int
+
+
+def _arrange(
     account_id: str,
     *,
     placed: Sequence[tuple[object, int]],
     base_first=(),
-    current: dict[int, int] | None = None,
-    leave=frozenset(),
-) -> dict[object, int]:
+    current: Sequence[tuple[int, int]] | None = None,
+) -> _Arranged:
     """Arrange the account's live reasons (`current`, or as read now) with `placed` items at
-    the positions they ask for and `base_first` items before all others, then write the
-    new orders of the live reasons that are not in `leave` and whose order changes (one
-    UPDATE, no history: their own fields did not change). The new position of every
-    item, the `leave` ones included, for the caller to write."""
-    current = _live_positions(account_id) if current is None else current
+    the positions they ask for and `base_first` items before all others (`arrange`), and
+    give the items placed and created keys between their new neighbours'. The live reasons
+    keep their keys, unless a rebalance (above) gives them new ones (`_write_keys`)."""
+    current = _live_order(account_id) if current is None else current
     moving = {item for item, _position in placed}
-    base = [*base_first, *(pk for pk in current if pk not in moving)]
-    positions = {item: n for n, item in enumerate(arrange(base, placed), start=1)}
+    base = [*base_first, *(pk for pk, _key in current if pk not in moving)]
+    sequence = arrange(base, placed)
+    positions = {item: n for n, item in enumerate(sequence, start=1)}
+    fixed = {pk: key for pk, key in current if pk not in moving}
+    keys = _keys_between(sequence, fixed)
+    if keys is None:
+        keys = {
+            item: n * SORT_KEY_GAP
+            for item, n in positions.items()
+            if fixed.get(item) != n * SORT_KEY_GAP
+        }
+    before = _positions_of(current)
+    moved = sum(1 for pk, n in before.items() if positions[pk] != n)
+    return _Arranged(positions, keys, moved)
+
+
+def _write_keys(arranged: _Arranged, *, leave=frozenset()) -> None:
+    """Write the new keys of the existing reasons that the caller does not write itself
+    (`leave`): after a rebalance, or those of reasons placed where they already were. One
+    UPDATE, no history: their own fields do not change."""
     db.set_values(
         StatusReason,
-        "order",
+        "sort_key",
         {
-            pk: position
-            for pk, position in positions.items()
-            if pk in current and pk not in leave and current[pk] != position
+            pk: key
+            for pk, key in arranged.keys.items()
+            if not isinstance(pk, _New) and pk not in leave
         },
     )
-    return positions
 
 
 @dataclass(frozen=True)
@@ -347,20 +448,24 @@ class _New:
     index: int
 
 
-def _new_orders(account_id: str, items: Sequence[ReasonFields]) -> list[int]:
-    """Each new reason's order, once the account's other live reasons have made room.
+def _new_places(account_id: str, items: Sequence[ReasonFields]) -> list[tuple[int, int]]:
+    """Each new reason's (position, sort key).
 
-    Items without an order come first, in request order: the others move down by their
-    number, in one UPDATE. Items with an order go to that position (see `arrange`)."""
+    Items without an order come first, in request order, with keys below the account's
+    first key: one query, and no other reason changes. Items with an order go to that
+    position (see `arrange`), with keys between their new neighbours'."""
     if all(item.order is None for item in items):
-        db.shift(StatusReason, "order", len(items), account=account_id, deleted=False)
-        return list(range(1, len(items) + 1))
-    positions = _renumber(
+        first = db.first_key(StatusReason, account_id)
+        keys = _spread(len(items), None, first)
+        if keys is not None:
+            return list(zip(range(1, len(items) + 1), keys, strict=True))
+    arranged = _arrange(
         account_id,
         placed=[(_New(i), item.order) for i, item in enumerate(items) if item.order is not None],
         base_first=[_New(i) for i, item in enumerate(items) if item.order is None],
     )
-    return [positions[_New(i)] for i in range(len(items))]
+    _write_keys(arranged)
+    return [(arranged.positions[_New(i)], arranged.keys[_New(i)]) for i in range(len(items))]
 
 
 def reason_create_many(
@@ -389,11 +494,12 @@ def reason_create_many(
                     enabled=item.enabled,
                     deleted=False,
                     order=order,
+                    sort_key=sort_key,
                     created_at=now,
                     updated_at=now,
                 )
-                for item, key, order in zip(
-                    items, keys, _new_orders(account.pk, items), strict=True
+                for item, key, (order, sort_key) in zip(
+                    items, keys, _new_places(account.pk, items), strict=True
                 )
             ]
             try:
@@ -426,7 +532,8 @@ def _live_reasons(
 ) -> dict[int, StatusReason]:
     """The account's live reasons by id; an id that names none (unknown, deleted, another
     account's) is `not_found`, reported on `field` of its item."""
-    found = StatusReason.objects.filter(account=account, deleted=False).in_bulk(ids)
+    # Their stored rows: the writes number them from the account's keys (`_live_order`).
+    found = StatusReason.rows.filter(account=account, deleted=False).in_bulk(ids)
     _raise_for(
         [
             ItemError(
@@ -466,22 +573,24 @@ def reason_update_many(
         found = _live_reasons(account, ids, field="id")
         _check_texts(account=account, texts=[item.text for item in items], exclude_ids=ids)
         _free_texts_taken_within_batch(found, items)
-        # The reasons that ask for a position move there; the others of the account make
-        # room (and those of the batch without one keep their place among them).
+        # The reasons that ask for a position move there, between their new neighbours
+        # (and those of the batch without one keep their place among the others).
         placed = [(item.id, item.order) for item in items if item.order is not None]
-        positions = _renumber(account.pk, placed=placed, leave=set(ids)) if placed else {}
+        arranged = _arrange(account.pk, placed=placed)
+        _write_keys(arranged, leave=set(ids))
         reasons, now = [], timezone.now()
         for item in items:
             reason = found[item.id]
             reason.text, reason.state, reason.enabled = item.text, item.state, item.enabled
-            reason.order = positions.get(item.id, reason.order)
+            reason.order = arranged.positions[item.id]
+            reason.sort_key = arranged.keys.get(item.id, reason.sort_key)
             reason.updated_at = now
             reasons.append(reason)
         with raise_on_integrity_error(_text_taken()):
             bulk_update_with_history(
                 reasons,
                 StatusReason,
-                ["text", "text_key", "state", "enabled", "order", "updated_at"],
+                ["text", "text_key", "state", "enabled", "order", "sort_key", "updated_at"],
             )
         _report("updated", account.pk, reasons, revision)
         return Written(reasons, revision)
@@ -531,37 +640,45 @@ def _report(action: str, account_id: str, reasons: Sequence[StatusReason], revis
 
 
 def _set_flags(
-    reasons: list[StatusReason], *, orders: dict[int, int] | None = None, **flags: bool
+    reasons: list[StatusReason],
+    *,
+    positions: dict[int, int],
+    keys: dict | None = None,
+    **flags: bool,
 ) -> list[StatusReason]:
-    """Set the flags (and, with `orders`, the reasons' new orders by id) and record them."""
+    """Set the flags, each reason's position (`positions` by id; a reason not in it keeps
+    its `order`: a deleted one's) and, with `keys`, its new sort key, and record them. The
+    `order` written is the position the reason has after this write, as its history row
+    records it."""
     now = timezone.now()
     for reason in reasons:
         for name, value in {**flags, "updated_at": now}.items():
             setattr(reason, name, value)
-        if orders is not None:
-            reason.order = orders[reason.pk]
-    fields = [*flags, "updated_at", *(["order"] if orders is not None else [])]
+        reason.order = positions.get(reason.pk, reason.order)
+        if keys is not None and reason.pk in keys:
+            reason.sort_key = keys[reason.pk]
+    fields = [*flags, "updated_at", "order", *(["sort_key"] if keys is not None else [])]
     # One UPDATE and one history INSERT, however many reasons.
     bulk_update_with_history(reasons, StatusReason, fields)
     return reasons
 
 
 def _delete(account_id: str, reasons: list[StatusReason]) -> list[StatusReason]:
-    """Soft-delete live reasons: each keeps its order (the position it goes back to when
-    restored), and the live reasons after it move up."""
-    deleted = _set_flags(reasons, deleted=True)
-    _renumber(account_id, placed=[])
-    return deleted
+    """Soft-delete live reasons: each keeps the position it had (where it goes back when
+    restored) in its `order`, and its key; the live reasons after it move up, as their
+    positions are counted (nothing of theirs is written)."""
+    return _set_flags(reasons, positions=_positions_of(_live_order(account_id)), deleted=True)
 
 
 def _restore(account_id: str, reasons: list[StatusReason]) -> list[StatusReason]:
     """Bring deleted reasons back at the positions they had (as `arrange` places them, in
-    the order of those positions); the live reasons from there on move down. A text that a
-    live reason uses now is `name_taken`."""
+    the order of those positions), with keys between their new neighbours'; the live
+    reasons from there on move down. A text that a live reason uses now is `name_taken`."""
     reasons = sorted(reasons, key=lambda reason: (reason.order, reason.pk))
-    positions = _renumber(account_id, placed=[(reason.pk, reason.order) for reason in reasons])
+    arranged = _arrange(account_id, placed=[(reason.pk, reason.order) for reason in reasons])
+    _write_keys(arranged, leave={reason.pk for reason in reasons})
     with raise_on_integrity_error(_text_taken()):
-        return _set_flags(reasons, orders=positions, deleted=False)
+        return _set_flags(reasons, positions=arranged.positions, keys=arranged.keys, deleted=False)
 
 
 def reason_delete_many(
@@ -597,8 +714,9 @@ def reasons_set_flags(
     """Enable, disable, soft-delete or restore reasons (the admin's actions and buttons),
     one revision per account named; how many reasons changed (those that already had
     these flags, as read under the account's lock, are left alone). Deleting and restoring
-    renumber the account's live reasons (see `_delete` and `_restore`). Restoring a reason
-    whose text is live again is `name_taken`, and nothing changes."""
+    move the account's other live reasons, without writing them (see `_delete` and
+    `_restore`). Restoring a reason whose text is live again is `name_taken`, and nothing
+    changes."""
     flags = {k: v for k, v in {"enabled": enabled, "deleted": deleted}.items() if v is not None}
     by_account: dict[str, list[int]] = {}
     for reason in reasons:
@@ -609,7 +727,7 @@ def reasons_set_flags(
             revision = _lock(account_id, if_match=None)
             group = [
                 reason
-                for reason in StatusReason.objects.filter(account_id=account_id, pk__in=ids)
+                for reason in StatusReason.rows.filter(account_id=account_id, pk__in=ids)
                 if any(getattr(reason, name) != value for name, value in flags.items())
             ]
             if not group:
@@ -619,7 +737,9 @@ def reasons_set_flags(
             elif deleted is False:
                 _report("updated", account_id, _restore(account_id, group), revision)
             else:
-                _report("updated", account_id, _set_flags(group, **flags), revision)
+                positions = _positions_of(_live_order(account_id))
+                changed_flags = _set_flags(group, positions=positions, **flags)
+                _report("updated", account_id, changed_flags, revision)
             changed += len(group)
     return changed
 
@@ -633,17 +753,27 @@ def reasons_place(*, account: Account, positions: dict[int, int]) -> Written:
     with transaction.atomic():
         revision = _lock(account.pk, if_match=None)
         found = _live_reasons(account, list(positions), field=None)
-        placed = sorted(positions.items(), key=lambda item: found[item[0]].order)
-        current = _live_positions(account.pk)
-        new = _renumber(account.pk, placed=placed, leave=set(found), current=current)
-        moved = [reason for reason in found.values() if reason.order != new[reason.pk]]
+        current = _live_order(account.pk)
+        before = _positions_of(current)
+        placed = sorted(positions.items(), key=lambda item: before[item[0]])
+        arranged = _arrange(account.pk, placed=placed, current=current)
+        moved = [
+            reason
+            for reason in found.values()
+            if before[reason.pk] != arranged.positions[reason.pk]
+        ]
+        # The reasons placed where they already were may take new keys too (their
+        # neighbours moved): written without history, as the others' after a rebalance.
+        _write_keys(arranged, leave={reason.pk for reason in moved})
         if moved:
             # Only the reasons placed get an event; those renumbered to make room are told
             # by the event's revision (docs/contracts/liveperson.md, Orders are positions).
-            _report("updated", account.pk, _set_flags(moved, orders=new), revision)
-        total = sum(1 for pk, order in current.items() if new.get(pk, order) != order)
+            written = _set_flags(moved, positions=arranged.positions, keys=arranged.keys)
+            _report("updated", account.pk, written, revision)
+        for reason in found.values():
+            reason.order = arranged.positions[reason.pk]
         reasons = sorted(found.values(), key=lambda reason: reason.order)
-        return Written(reasons, revision, moved=total)
+        return Written(reasons, revision, moved=arranged.moved)
 
 
 # --- LivePerson sessions: a login bound to one account ------------------------------------

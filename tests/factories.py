@@ -65,7 +65,11 @@ class StatusReasonFactory(factory.django.DjangoModelFactory):
     account = factory.SubFactory(AccountFactory)
     text = factory.Sequence(lambda n: f"Reason {n:04d}")
     state = StatusReason.State.AWAY
-    order = factory.Sequence(lambda n: n)
+    # The next position of the account (its live reasons are 1..N, as the services keep
+    # them); its sort key follows from it (reasons.models.SortKeyField).
+    order = factory.LazyAttribute(
+        lambda reason: StatusReason.rows.filter(account=reason.account, deleted=False).count() + 1
+    )
 
 
 def webhook_owner():

@@ -28,7 +28,7 @@ def test_moving_one_reason_to_the_top_counts_the_four_that_moved(login, acme):
     expect(page.locator(".messagelist")).to_contain_text(
         "4 status reasons were changed successfully"
     )
-    assert list(StatusReason.objects.order_by("order").values_list("text", flat=True)) == [
+    assert list(StatusReason.objects.order_by("position").values_list("text", flat=True)) == [
         "Break",
         "Lunch",
         "Training",

@@ -189,10 +189,12 @@ def test_export_csv_and_json(admin_client, fmt, parse):
 def test_csv_export_cells_never_run_as_spreadsheet_formulas(admin_client):
     account = AccountFactory(id="acme")
     risky = ["=cmd|' /C calc'!A0", "==1+1", "+1+1", "-2+3", "@SUM(A1)", "\t=1"]
+    # Deleted reasons: the order exported is the one each keeps (a live reason's is its
+    # position, 1..N: issue 26), so that negative numbers are exported too.
     for n, text in enumerate(risky):
-        StatusReasonFactory(account=account, text=text, order=-5 - n)
+        StatusReasonFactory(account=account, text=text, order=-5 - n, deleted=True)
     response = admin_client.post(
-        f"{REASONS}export/",
+        f"{REASONS}export/?deleted=all",
         {
             "format": "0",
             "resource": "0",
@@ -207,9 +209,10 @@ def test_csv_export_cells_never_run_as_spreadsheet_formulas(admin_client):
 
 
 def test_json_export_keeps_values_as_they_are(admin_client):
-    StatusReasonFactory(account=AccountFactory(id="acme"), text="=cmd", order=-1)
+    # Deleted: it keeps its order, a negative number (a live reason's is its position).
+    StatusReasonFactory(account=AccountFactory(id="acme"), text="=cmd", order=-1, deleted=True)
     response = admin_client.post(
-        f"{REASONS}export/",
+        f"{REASONS}export/?deleted=all",
         {
             "format": "1",
             "resource": "0",
@@ -239,10 +242,10 @@ def preview_rows(html):
 
 
 def test_a_changed_value_shows_old_and_new_apart(admin_client):
-    reason = StatusReasonFactory(
-        account=AccountFactory(id="acme"), text="Lunch", state="Away", enabled=True
-    )
-    StatusReason.objects.filter(pk=reason.pk).update(order=50)
+    # Lunch is the 50th of 50 (issue 26: a live reason's order is its position).
+    account = AccountFactory(id="acme")
+    StatusReasonFactory.create_batch(49, account=account)
+    StatusReasonFactory(account=account, text="Lunch", state="Away", enabled=True)
     content = "account,text,state,enabled,order\nacme,Lunch,Away,false,2\n"
     html = preview(admin_client, REASONS, "r.csv", content, "csv").content.decode()
     row = preview_rows(html)["2"]

@@ -204,7 +204,7 @@ def test_the_delete_link_of_a_reason_says_it_is_a_soft_delete(admin_client, acme
     assert "will be <strong>soft-deleted</strong>" in html and "Historical" not in html
     admin_client.post(url, {"post": "yes"})
     assert reason("Training").deleted
-    assert list(StatusReason.objects.filter(deleted=False).values_list("text", "order")) == [
+    assert list(StatusReason.objects.filter(deleted=False).values_list("text", "position")) == [
         ("Lunch", 1),
         ("Break", 2),
     ]
@@ -292,7 +292,7 @@ def test_the_positions_typed_in_the_list_are_the_positions_given(admin_client, a
         "3 status reasons were changed successfully (their positions, those renumbered to "
         "make room included)."
     ]
-    assert list(StatusReason.objects.order_by("order").values_list("text", "order")) == [
+    assert list(StatusReason.objects.order_by("position").values_list("text", "position")) == [
         ("Break", 1),
         ("Lunch", 2),
         ("Training", 3),
@@ -303,7 +303,7 @@ def test_the_positions_typed_in_the_list_are_the_positions_given(admin_client, a
 
 def test_a_position_past_the_end_is_the_last(admin_client, acme):
     post_positions(admin_client, {"Lunch": 99, "Training": 2, "Break": 3})
-    assert list(StatusReason.objects.order_by("order").values_list("text", flat=True)) == [
+    assert list(StatusReason.objects.order_by("position").values_list("text", flat=True)) == [
         "Training",
         "Break",
         "Lunch",
@@ -318,7 +318,7 @@ def test_the_add_form_leaves_the_position_empty_for_first(admin_client, acme):
         f"{ADMIN}add/", {"account": "acme", "text": "Coffee", "state": "Away", "enabled": "on"}
     )
     assert response.status_code == 302
-    assert StatusReason.objects.get(order=1, deleted=False).text == "Coffee"
+    assert StatusReason.objects.get(position=1, deleted=False).text == "Coffee"
 
 
 def test_changing_a_reason_without_touching_its_position_keeps_it(admin_client, acme):
@@ -327,7 +327,7 @@ def test_changing_a_reason_without_touching_its_position_keeps_it(admin_client, 
     assert admin_client.post(f"{ADMIN}{training.pk}/change/", data).status_code == 302
     data = {"text": "Training 2", "state": "Online", "enabled": "on", "order": "1"}
     admin_client.post(f"{ADMIN}{training.pk}/change/", data)
-    assert list(StatusReason.objects.order_by("order").values_list("text", flat=True)) == [
+    assert list(StatusReason.objects.order_by("position").values_list("text", flat=True)) == [
         "Training 2",
         "Lunch",
         "Break",

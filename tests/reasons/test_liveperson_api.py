@@ -360,6 +360,8 @@ def test_list_order_and_include_deleted(lp_login):
 
 def test_put_is_a_full_replace(lp_login):
     agent = lp_login()
+    # Position 4 is the fourth of four live reasons: positions are ranks (issue 26).
+    StatusReasonFactory.create_batch(3, account=agent.account)
     reason = StatusReasonFactory(account=agent.account, text="Lunch", enabled=False, order=4)
     response = agent.put(
         url(reason_id=reason.pk), {"text": "Dinner", "state": "Online"}, format="json"

@@ -23,12 +23,14 @@ RICH_TEXTS = ['Ärger «über» "Zitat" & \\ 🍕', "ﬁ\u200bne", "Mittag 12:00
 
 
 def rich_reasons(account):
+    # Live positions 1 and 2, and a deleted reason that goes back to position 1: states
+    # the API can reach (a live reason's order is its rank, 1..N: issue 26).
     return [
-        StatusReasonFactory(account=account, text=RICH_TEXTS[0], state="Online", order=ORDER_MIN),
+        StatusReasonFactory(account=account, text=RICH_TEXTS[0], state="Online", order=1),
         StatusReasonFactory(
-            account=account, text=RICH_TEXTS[1], state="Occupied", enabled=False, order=ORDER_MAX
+            account=account, text=RICH_TEXTS[1], state="Occupied", enabled=False, order=2
         ),
-        StatusReasonFactory(account=account, text=RICH_TEXTS[2], deleted=True, order=0),
+        StatusReasonFactory(account=account, text=RICH_TEXTS[2], deleted=True, order=1),
     ]
 
 

@@ -25,10 +25,10 @@ pytestmark = pytest.mark.django_db
 
 def listed(account_id="acme", *, include_deleted=False):
     """(text, order) of the account's reasons in display order."""
-    reasons = StatusReason.objects.filter(account_id=account_id).order_by("order", "id")
+    reasons = StatusReason.objects.filter(account_id=account_id).order_by("position", "id")
     if not include_deleted:
         reasons = reasons.filter(deleted=False)
-    return list(reasons.values_list("text", "order"))
+    return list(reasons.values_list("text", "position"))
 
 
 def texts(account_id="acme"):
@@ -136,8 +136,9 @@ def test_a_create_without_order_moves_the_others_in_one_update(account, lp_login
         for sql in data_statements(ctx)
         if sql.startswith("UPDATE") and "last_used_at" not in sql
     ]
-    # The revision's raise, then one shift of every live reason; no per-row UPDATE.
-    assert len(updates) == 2, updates
+    # The revision's raise only: the new reasons take sort keys below the first one, and
+    # no other reason is written (issue 26; it was one shift of every live reason).
+    assert len(updates) == 1, updates
     assert [r["order"] for r in response.json()] == list(range(1, 31))
     assert listed("acme")[30:] == [(f"Old {i}", 31 + i) for i in range(50)]
 

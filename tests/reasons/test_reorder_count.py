@@ -28,7 +28,7 @@ def acme():
         )
     # reason_create puts a reason without an order first: make the list read as written.
     for position, text in enumerate(["Lunch", "Training", "Coaching", "Break"], start=1):
-        StatusReason.objects.filter(text=text).update(order=position)
+        StatusReason.objects.filter(text=text).update(order=position, sort_key=position)
     return account
 
 
@@ -37,7 +37,7 @@ def pk(text):
 
 
 def listed():
-    return list(StatusReason.objects.order_by("order").values_list("text", "order"))
+    return list(StatusReason.objects.order_by("position").values_list("text", "position"))
 
 
 def test_place_counts_the_renumbered_reasons(acme):

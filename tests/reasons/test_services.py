@@ -138,7 +138,7 @@ def test_new_reasons_go_first_in_the_order_given(account):
         ("Pinned", 4),
         ("Second", 2),
     ]
-    listed = StatusReason.objects.filter(deleted=False).order_by("order", "id")
+    listed = StatusReason.objects.filter(deleted=False).order_by("position", "id")
     assert [(r.text, r.order) for r in listed] == [
         ("First", 1),
         ("Second", 2),
@@ -153,7 +153,7 @@ def test_an_order_far_below_the_range_is_the_first_position(account):
         account=account, fields=ReasonFields(text="Low", state="Away", order=ORDER_MIN)
     )
     create("New")  # there is always room at the top
-    listed = StatusReason.objects.order_by("order").values_list("text", "order")
+    listed = StatusReason.objects.order_by("position").values_list("text", "position")
     assert list(listed) == [("New", 1), ("Low", 2), ("Bottom", 3)]
     assert revision() == 3
 
