@@ -91,6 +91,7 @@ def main(argv=None):
                 statuses=sizes.statuses,
                 user_statuses=sizes.user_statuses,
                 reasons=sizes.reasons,
+                large_reasons=sizes.large_reasons,
                 posts=sizes.posts,
             )
             seed.analyze()

@@ -49,12 +49,22 @@ class Sizes:
     statuses: int = 24
     user_statuses: int = 20
     reasons: int = 100
+    # The second LivePerson account's (bench.seed.LARGE_ACCOUNT): its create row.
+    large_reasons: int = 10_000
     posts: int = 1000
     scale_posts: int = 100_000
     bulk_items: int = 1000
 
 
-SMOKE_SIZES = Sizes(statuses=6, user_statuses=3, reasons=5, posts=30, scale_posts=60, bulk_items=20)
+SMOKE_SIZES = Sizes(
+    statuses=6,
+    user_statuses=3,
+    reasons=5,
+    large_reasons=50,
+    posts=30,
+    scale_posts=60,
+    bulk_items=20,
+)
 
 
 @dataclass(frozen=True)
@@ -156,6 +166,18 @@ def rows(sizes, category):
             '{"text": "{{name}}", "state": "Away"}',
             target_ratio=0.50,
             floor="write-floor",
+        ),
+        Row(
+            "liveperson-create-large",
+            f"LivePerson create in an account of {sizes.large_reasons:,} reasons",
+            "POST",
+            lp.replace("/account/bench/", "/account/bench_large/"),
+            "liveperson-large",
+            '{"text": "{{name}}", "state": "Away"}',
+            floor="write-floor",
+            # Issue 26: at least 0.9 x the create in the account of `reasons` (100).
+            compare_to="liveperson-create",
+            target_relative=0.90,
         ),
         Row(
             "selfcommunity-create",
@@ -709,6 +731,7 @@ def run(args):
                 statuses=sizes.statuses,
                 user_statuses=sizes.user_statuses,
                 reasons=sizes.reasons,
+                large_reasons=sizes.large_reasons,
                 posts=sizes.posts,
             )
             seed.analyze()

@@ -42,7 +42,12 @@ def _vary(index, count):
     return WORDS[(index * 7 + count) % len(WORDS)]
 
 
-def seed(*, statuses=24, user_statuses=20, reasons=100, posts=1000):
+# A second LivePerson account, with many reasons: a create there must cost what it costs in
+# the first (issue 26: positions are ranks of a sort key, so no create moves the others).
+LARGE_ACCOUNT = "bench_large"
+
+
+def seed(*, statuses=24, user_statuses=20, reasons=100, posts=1000, large_reasons=10_000):
     """Seed every surface; return the credentials and ids the requests need."""
     with transaction.atomic():
         user = _bench_user()
@@ -58,9 +63,23 @@ def seed(*, statuses=24, user_statuses=20, reasons=100, posts=1000):
                 account=account,
                 text=f"Bench reason {i:04d}",
                 state=StatusReason.State.AWAY,
-                order=i + 1,  # positions 1..N, as the services keep them
+                order=i + 1,  # positions 1..N (the sort key follows: reasons.models.SortKeyField)
             )
             for i in range(reasons)
+        )
+        large = Account.objects.create(pk=LARGE_ACCOUNT, name="Benchmark, many reasons")
+        large.members.add(user)
+        StatusReason.objects.bulk_create(
+            (
+                StatusReason(
+                    account=large,
+                    text=f"Bench reason {i:05d}",
+                    state=StatusReason.State.AWAY,
+                    order=i + 1,
+                )
+                for i in range(large_reasons)
+            ),
+            batch_size=BATCH,
         )
         community = _community(user)
         add_posts(posts, community=community)
@@ -274,6 +293,7 @@ def _credentials(user):
     api_key = api_key_issue(user=user, actor=None)
     login = login_token_issue(user=user, user_agent="bench")
     bearer = account_bearer_issue(account_id=ACCOUNT, username=USERNAME, password=PASSWORD)
+    large = account_bearer_issue(account_id=LARGE_ACCOUNT, username=USERNAME, password=PASSWORD)
     application = Application.objects.create(
         name="bench",
         client_type=Application.CLIENT_CONFIDENTIAL,
@@ -291,6 +311,8 @@ def _credentials(user):
         "libredesk": {"Authorization": f"token {api_key.api_key}:{api_key.api_secret}"},
         "rocketchat": {"X-Auth-Token": login.auth_token, "X-User-Id": login.user_id},
         "liveperson": {"Authorization": f"Bearer {bearer.bearer}"},
+        # A LivePerson session is bound to one account.
+        "liveperson-large": {"Authorization": f"Bearer {large.bearer}"},
         "selfcommunity": {"Authorization": f"Bearer {access}"},
     }
 

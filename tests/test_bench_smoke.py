@@ -31,6 +31,7 @@ ROWS = {
     "libredesk-create",
     "rocketchat-create",
     "liveperson-create",
+    "liveperson-create-large",
     "selfcommunity-create",
     "libredesk-create-50-subscriptions",
 }
