@@ -74,7 +74,9 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="portal-profile-") as tmp:
         folder = Path(tmp)
         with database(args.db, folder) as database_url:
-            os.environ.update(portal_env(database_url, folder, 1, syncdb=True))
+            # The schema as `bench.run` makes it: the migrations (PostgreSQL's search index is
+            # made by one, not by the models), except for --smoke.
+            os.environ.update(portal_env(database_url, folder, 1, syncdb=args.smoke))
             import django
 
             django.setup()
@@ -84,9 +86,12 @@ def main(argv=None):
 
             from bench import seed
 
-            # The cache table first: migrate retires the cached generations at its end.
-            call_command("createcachetable", verbosity=0)
-            call_command("migrate", run_syncdb=True, verbosity=0)
+            if args.smoke:  # tables from the models (bench.settings), as bench.run --smoke
+                # The cache table first: migrate retires the cached generations at its end.
+                call_command("createcachetable", verbosity=0)
+                call_command("migrate", run_syncdb=True, verbosity=0)
+            else:
+                call_command("migrate", verbosity=0)
             credentials = seed.seed(
                 statuses=sizes.statuses,
                 user_statuses=sizes.user_statuses,

@@ -255,6 +255,12 @@ def add_posts(total, *, community=None):
                     links["medias"].append((post.pk, medias[i % len(medias)]))
             for field, pairs in links.items():
                 _link(field, pairs)
+    # Bulk inserts send no signal: retire what was cached of the status lists (their
+    # replies and counts), as a service's save would.
+    from community.services import STATUS_LISTS
+    from core.cache import bump
+
+    bump(STATUS_LISTS)
 
 
 def _post(i, authors, start):

@@ -367,6 +367,10 @@ CREDENTIAL_CACHE_SECONDS = env.int("CREDENTIAL_CACHE_SECONDS", default=60)
 # How long, at most, a list reply is served from the shared cache (core.cache; any write to
 # what it shows retires it at once, on every server). 0 builds every reply afresh.
 REPLY_CACHE_SECONDS = env.int("REPLY_CACHE_SECONDS", default=300)
+# How long, at most, the count of a SelfCommunity status list or search (per caller and
+# search, whatever the page) is reused from the shared cache (community/selectors.py; any
+# write to the posts retires it at once, on every server). 0 counts every time.
+COMMUNITY_COUNT_CACHE_SECONDS = env.int("COMMUNITY_COUNT_CACHE_SECONDS", default=300)
 
 # How often, at most, an API key's last_used_at is written.
 API_KEY_LAST_USED_RESOLUTION_SECONDS = 60

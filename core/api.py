@@ -264,7 +264,7 @@ class SurfaceView(GenericAPIView):
         cache.stop_reading_ahead()  # nothing left from an earlier request on this thread
         if request.method == "GET" and (generations := self.get_reply_generations()):
             # The credential's lookup reads the reply's entry too: one cache round trip.
-            cache.read_ahead(self.reply_key(), generations)
+            cache.read_ahead(self.read_ahead_keys(), generations)
         elif request.method not in SAFE_METHODS and cache.WRITE_AHEAD:
             # A write reads the generations it consults (the webhooks' subscribed event
             # types) in the same round trip as its credential.
@@ -274,6 +274,12 @@ class SurfaceView(GenericAPIView):
     def finalize_response(self, request, response, *args, **kwargs):
         cache.stop_reading_ahead()
         return super().finalize_response(request, response, *args, **kwargs)
+
+    def read_ahead_keys(self):
+        """The cache entries that a GET with reply generations reads in its credential's
+        round trip: its reply's, and any other that its build looks up (under the same
+        generations), such as a list's count."""
+        return [self.reply_key()]
 
     def reply_key(self):
         """The reply's cache key: per scheme, host, path and query string (as sent), so

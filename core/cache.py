@@ -77,12 +77,13 @@ _ahead = threading.local()
 
 def read_ahead(key, generations):
     """Until `stop_reading_ahead()`, the first `remember` also reads the entry `key` (None:
-    no entry) and the tokens of `generations`, and a later `remember` of `key` (or
-    `remember_locally` of one of `generations`) uses what it found. Those tokens are still
-    read before that later build's database reads, which is all the safety argument above
-    needs."""
+    no entry; or a list of entries' keys) and the tokens of `generations`, and a later
+    `remember` of such a key (once each), or `remember_locally` of one of `generations`,
+    uses what it found. Those tokens are still read before that later build's database
+    reads, which is all the safety argument above needs."""
+    keys = [] if key is None else [key] if isinstance(key, str) else list(key)
     wanted = [generation_key(name) for name in generations]
-    _ahead.wanted, _ahead.found = ([key, *wanted] if key is not None else wanted), None
+    _ahead.wanted, _ahead.found = [*keys, *wanted], None
 
 
 # The generations that every API write reads along with its credential (core.api's
@@ -109,7 +110,13 @@ def forget_reads_ahead(**kwargs):
 def _read(keys):
     found = getattr(_ahead, "found", None)
     if found is not None and all(key in _ahead.wanted for key in keys):
-        _ahead.found = None  # used once
+        # Each entry read ahead serves one `remember` (a second one reads it again); the
+        # tokens serve the request, as in `_token`. With no entry left, nothing is kept.
+        wanted = [k for k in _ahead.wanted if k not in keys or k.startswith(PREFIX)]
+        if all(k.startswith(PREFIX) for k in wanted):
+            _ahead.found = None
+        else:
+            _ahead.wanted = wanted
         return found
     wanted = getattr(_ahead, "wanted", None)
     if wanted and found is None:

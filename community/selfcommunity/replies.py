@@ -383,8 +383,24 @@ def location_reply(status: dict) -> SCLocationReply | None:
     return reply
 
 
-def status_reply(status: dict, request) -> SCStatus:
-    """One status of `selectors.status_page` (or `status_row`) as its reply."""
+def status_reply(status: dict, request, *, page: dict | None = None) -> SCStatus:
+    """One status of `selectors.status_page` (or `status_row`) as its reply. `page`: the
+    replies of the categories and authors made so far for the same page, by id (filled
+    here), so that each is made once per page and shared by the posts that show it."""
+    if page is None:
+        categories = [category_reply(c) for c in status["categories"]]
+        author = author_reply(status["author"])
+    else:
+        categories = []
+        for category in status["categories"]:
+            key = ("category", category["id"])
+            if key not in page:
+                page[key] = category_reply(category)
+            categories.append(page[key])
+        key = ("author", status["author"]["id"])
+        if key not in page:
+            page[key] = author_reply(status["author"])
+        author = page[key]
     reply = {
         "id": status["id"],
         "type": "status",
@@ -392,7 +408,7 @@ def status_reply(status: dict, request) -> SCStatus:
         "html": status["html"],
         "summary": status["summary"],
         "slug": status["slug"],
-        "categories": [category_reply(c) for c in status["categories"]],
+        "categories": categories,
         "medias": [media_reply(m, request) for m in status["medias"]],
     }
     location = location_reply(status)
@@ -402,7 +418,7 @@ def status_reply(status: dict, request) -> SCStatus:
         {
             "addressing": [tag_reply(t) for t in status["addressing"]],
             "tags": [tag_reply(t) for t in status["tags"]],
-            "author": author_reply(status["author"]),
+            "author": author,
             "added_at": iso(status["added_at"]),
             "last_activity_at": iso(status["last_activity_at"]),
             "last_edited_at": iso(status["last_edited_at"] or status["added_at"]),

@@ -19,6 +19,7 @@ from community.selfcommunity import serializers as sc
 from community.selfcommunity.errors import ERRORS
 from community.selfcommunity.permissions import MemberOrAnonymousRead, ModelPermissions
 from community.selfcommunity.throttling import WriteRateThrottle
+from core import cache as generations
 from core.api import SurfaceView
 from core.parsers import StrictJSONParser
 
@@ -45,11 +46,20 @@ class StatusPagination(LimitOffsetPagination):
     default_limit = 20
     max_limit = 100
 
+    # Set by a view before it pages: `rows(window)` turns the sliced queryset into the rows
+    # of the page (None: the window's own rows); `count_key`, the shared cache's key (per
+    # caller and filter, not per page) under which the count is kept while
+    # `count_generations` are current (None: counted every time).
+    rows = None
+    count_key = None
+    count_generations = ()
+
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         self.limit = self.get_limit(request)
         self.offset = self.get_offset(request)
-        rows = list(queryset[self.offset : self.offset + self.limit + 1])
+        window = queryset[self.offset : self.offset + self.limit + 1]
+        rows = list(window if self.rows is None else self.rows(window))
         self.has_next = len(rows) > self.limit
         rows = rows[: self.limit]
         if rows and not self.has_next:
@@ -64,14 +74,28 @@ class StatusPagination(LimitOffsetPagination):
             self.display_page_controls = True
         return rows
 
-    @staticmethod
-    def _count(queryset, *, seen):
+    def _count(self, queryset, *, seen):
         """Exact up to the cap; past it the planner's estimate, at least cap + 1 and at least
-        `seen`, the rows up to the end of this page (and the one after it)."""
-        count, capped = selectors.count_capped(queryset, cap=selectors.count_cap())
-        if capped:
-            count = max(count, selectors.estimate(queryset) or 0, seen)
-        return count
+        `seen`, the rows up to the end of this page (and the one after it). From the shared
+        cache while `count_generations` are current, when the view set a `count_key`: every
+        page of one list or search shares it, so only the first page asked after a write
+        counts (COMMUNITY_COUNT_CACHE_SECONDS; 0 counts every time)."""
+        cap = selectors.count_cap()
+
+        def count():
+            counted, capped = selectors.count_capped(queryset, cap=cap)
+            if capped:
+                counted = max(counted, selectors.estimate(queryset) or 0)
+            return counted, capped
+
+        seconds = settings.COMMUNITY_COUNT_CACHE_SECONDS
+        if self.count_key is None or seconds <= 0:
+            counted, capped = count()
+        else:
+            counted, capped = generations.remember(
+                self.count_key, self.count_generations, count, timeout=seconds
+            )
+        return max(counted, seen) if capped else counted
 
     def get_next_link(self):
         if not self.has_next:
@@ -144,38 +168,73 @@ class StatusView(SelfCommunityView):
     def get_queryset(self):
         return services.status_list()
 
-    def status_page(self, statuses):
+    def status_page(self, statuses, *, count_key=None, windowed=False):
         """One page of `statuses` in the paginated reply, built from values
         (`replies.status_reply`), not through SCStatusSerializer. Every page of posts comes
-        here: the caller's hidden posts are left out and its marks are in each post."""
+        here: the caller's hidden posts are left out and its marks are in each post.
+
+        `count_key` (`count_key()`): the count is kept in the shared cache
+        under it while the status lists' generation is current. `windowed`: the page's
+        posts are chosen on the statuses table alone, then joined (`statuses` must be
+        ordered by their own fields; `selectors.status_window_rows`)."""
         viewer = self.request.user
         statuses = social.without_hidden(statuses, viewer=viewer)
         # Counted as `statuses` (no joins, no columns), paged as values.
-        self.paginator.count_queryset = statuses
-        rows = self.paginate_queryset(selectors.status_values(statuses))
+        paginator = self.paginator
+        paginator.count_queryset = statuses
+        if count_key is not None:
+            paginator.count_key = count_key
+            paginator.count_generations = (services.STATUS_LISTS,)
+        if windowed:
+            paginator.rows = selectors.status_window_rows
+            rows = self.paginate_queryset(statuses)
+        else:
+            rows = self.paginate_queryset(selectors.status_values(statuses))
         page = selectors.status_page(rows, viewer=viewer)
-        data = [replies.status_reply(s, self.request) for s in page]
+        shared = {}  # each category's and author's reply made once for the page
+        data = [replies.status_reply(s, self.request, page=shared) for s in page]
         return self.get_paginated_response(data)
 
-    def reply_key(self):
+    def credential_digest(self):
         # A page shows the caller's marks and leaves out what the caller hid: a cached page
-        # is the credential's own (an anonymous caller sends none: one shared entry). Read
-        # before authentication, from the headers: the entry is only used once the same
-        # credential has been accepted.
+        # (or count) is the credential's own (an anonymous caller sends none: one shared
+        # entry). Read before authentication, from the headers: the entry is only used once
+        # the same credential has been accepted.
         credential = "|".join(
             [
                 self.request.META.get("HTTP_AUTHORIZATION", ""),
                 self.request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""),
             ]
         )
-        digest = hashlib.sha256(credential.encode()).hexdigest()
-        return f"{super().reply_key()}:{digest}"
+        return hashlib.sha256(credential.encode()).hexdigest()
+
+    def reply_key(self):
+        return f"{super().reply_key()}:{self.credential_digest()}"
+
+    # Whether the view's count is kept in the shared cache (count_key), and whether its
+    # posts are filtered by the `search` parameter (then part of the key).
+    keeps_count = False
+    searches = False
+
+    def count_key(self):
+        """The shared cache's key of the count of this list or search: per credential (the
+        posts its caller hid are not counted), search text (as sent) and count cap, for
+        every page and ordering. Made from the request alone, so that the credential's
+        round trip reads it too (`read_ahead_keys`)."""
+        search = self.request.GET.get("search", "") if self.searches else None
+        what = hashlib.sha256(repr((search, selectors.count_cap())).encode()).hexdigest()
+        return f"status-count:{self.request.path}:{what}:{self.credential_digest()}"
+
+    def read_ahead_keys(self):
+        keys = super().read_ahead_keys()
+        return [*keys, self.count_key()] if self.keeps_count else keys
 
 
 class StatusListView(StatusView):
     """List or publish status posts."""
 
     anonymous_read = True
+    keeps_count = True
 
     # What a page of posts shows (community/apps.py); the search's replies are cached too.
     reply_generations = (services.STATUS_LISTS,)
@@ -192,7 +251,8 @@ class StatusListView(StatusView):
 
     def page_of_statuses(self):
         query = self.read(sc.SCStatusListQuerySerializer, data=self.request.query_params)
-        return self.status_page(services.status_list(ordering=query["ordering"])).data
+        statuses = services.status_list(ordering=query["ordering"])
+        return self.status_page(statuses, count_key=self.count_key(), windowed=True).data
 
     @extend_schema(
         tags=[TAG],
@@ -218,6 +278,8 @@ class StatusSearchView(StatusView):
     """Search status posts by their text."""
 
     anonymous_read = True
+    keeps_count = True
+    searches = True
 
     reply_generations = (services.STATUS_LISTS,)
 
@@ -241,8 +303,9 @@ class StatusSearchView(StatusView):
 
     def page_of_results(self):
         query = self.read(sc.SCStatusListQuerySerializer, data=self.request.query_params)
-        statuses = services.status_list(ordering=query["ordering"], search=query.get("search"))
-        return self.status_page(statuses).data
+        search = query.get("search")
+        statuses = services.status_list(ordering=query["ordering"], search=search)
+        return self.status_page(statuses, count_key=self.count_key(), windowed=True).data
 
 
 class StatusDetailView(StatusView):
