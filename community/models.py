@@ -398,9 +398,21 @@ class Status(models.Model):
         verbose_name = _("status post")
         verbose_name_plural = _("status posts")
         ordering = ["-added_at", "-id"]
+        # The lists' orderings (services.STATUS_ORDERINGS, each way), over the posts they
+        # show: partial indexes, which SQLite also walks in order for `NOT deleted` (with
+        # `deleted` as a first column it sorted every post), and whose rows end with the
+        # id, the orderings' tie-break (issue 26).
         indexes = [
-            models.Index(fields=["deleted", "-added_at"], name="community_status_added"),
-            models.Index(fields=["deleted", "-last_activity_at"], name="community_status_activity"),
+            models.Index(
+                fields=["-added_at", "-id"],
+                condition=models.Q(deleted=False),
+                name="community_status_live_added",
+            ),
+            models.Index(
+                fields=["-last_activity_at", "-id"],
+                condition=models.Q(deleted=False),
+                name="community_status_live_activity",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

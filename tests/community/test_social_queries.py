@@ -6,10 +6,14 @@ import pytest
 from community import social
 from community.models import Media
 from tests.community.factories import CategoryFactory, MediaFactory, StatusFactory
-from tests.community.test_queries import PAGE_QUERIES, THROTTLE_QUERIES, data_queries
+from tests.community.test_queries import COUNTED_PAGE_QUERIES as PAGE_QUERIES
+from tests.community.test_queries import THROTTLE_QUERIES, data_queries
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+# PAGE_QUERIES is test_queries' COUNTED_PAGE_QUERIES: these pages keep no count (only the
+# status list and search do), each counts.
 
 STATUS = "/api/v2/status/"
 # Reading the status the route names (unknown or deleted: 404).

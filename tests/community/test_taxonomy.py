@@ -19,11 +19,14 @@ from tests.community.factories import (
     StatusFactory,
     TagFactory,
 )
-from tests.community.test_queries import PAGE_QUERIES
+from tests.community.test_queries import COUNTED_PAGE_QUERIES as PAGE_QUERIES
 from tests.conftest import data_statements
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+# PAGE_QUERIES is test_queries' COUNTED_PAGE_QUERIES: a category's feed keeps no count (only
+# the status list and search do), it counts.
 
 CATEGORY, TAG = "/api/v2/category/", "/api/v2/tag/"
 
