@@ -254,7 +254,7 @@ def _statements() -> dict[str, Any]:
             f"SELECT {window_columns.sql}"  # noqa: S608
             f" FROM {_table(Status)} s JOIN {_table(get_user_model())} u ON u.id = s.author_id"
             f" LEFT JOIN {_table(MemberProfile)} p ON p.user_id = s.author_id"
-            " WHERE s.id IN ({window}) ORDER BY {order}"
+            " WHERE s.id IN "  # the window's SQL follows (not formatted: it may hold braces)
         ),
         "window_columns": window_columns,
         "categories": categories,
@@ -343,7 +343,7 @@ def status_window_rows(window: QuerySet[Status]) -> list[dict]:
     connection = connections[window.db]
     ordering = window.query.order_by or Status._meta.ordering
     inner, params = window.values("pk").query.get_compiler(connection=connection).as_sql()
-    sql = statements["window"].format(window=inner, order=_order_by_sql(ordering, "s"))
+    sql = f"{statements['window']}({inner}) ORDER BY {_order_by_sql(ordering, 's')}"
     columns = statements["window_columns"]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
