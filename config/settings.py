@@ -141,10 +141,6 @@ if _IS_SQLITE:
     # instead of rewriting pages; `synchronous=NORMAL` syncs at checkpoints, not at every
     # commit (a power cut may lose the last commits, never corrupt the file). Back the file
     # up with `sqlite3 db.sqlite3 ".backup copy.sqlite3"`, not by copying it alone.
-    # Django's backend, with the writers of each process queued on a lock rather than in
-    # SQLite's sleeping busy handler (core/backends/sqlite3/base.py).
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-        DATABASES["default"]["ENGINE"] = "core.backends.sqlite3"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
