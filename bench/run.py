@@ -617,6 +617,25 @@ class Bench:
         result.update(runs=slices, floor_rps=floor["rps"], ratio=ratio)
         return self.measured(row, connections, result, load_before)
 
+    def measure_in_turns(self, row, other, connections, *, slices=4):
+        """`row` and `other` (the row it is compared with) in turns, as a row with its floor:
+        the requests/s of `row` over those of `other` in the same seconds. Each run has its
+        own row's subscriptions. Comparing the two rows' ratios instead would carry the
+        noise of two floors measured at different times."""
+        seconds = max(1, self.args.duration // slices)
+        mine, theirs = [], []
+        for _ in range(slices):
+            set_subscriptions(other.subscriptions)
+            theirs.append(self.run_wrk(other, connections, seconds))
+            set_subscriptions(row.subscriptions)
+            mine.append(self.run_wrk(row, connections, seconds))
+        rps, other_rps = figures(combined(mine))["rps"], figures(combined(theirs))["rps"]
+        return {
+            "relative": round(rps / other_rps, 3) if other_rps else None,
+            "relative_rps": rps,
+            "compare_rps": other_rps,
+        }
+
     def wrk_check(self, row):
         """A one-second wrk run at one connection (the smoke run's check of bench/wrk.lua)."""
         result = self.run_wrk(row, 1, 1)
@@ -695,9 +714,12 @@ def set_subscriptions(total):
 
 
 def relative(measured):
-    """Each row with `compare_to`: its ratio over that row's, as `relative`."""
+    """Each row with `compare_to` not measured in turns with that row (the smoke run's
+    Python client): its ratio over that row's, as `relative`."""
     ratios = {row["key"]: row["ratio"] for row in measured}
     for row in measured:
+        if "relative" in row:
+            continue
         if row.get("compare_to") and ratios.get(row["compare_to"]) and row["ratio"]:
             row["relative"] = round(row["ratio"] / ratios[row["compare_to"]], 3)
 
@@ -761,6 +783,7 @@ def run(args):
             }
             database_pid = postmaster_pid()
             all_rows = rows(sizes, credentials["category"])
+            by_key = {row.key: row for row in all_rows}
             floor_rows = {row.key: row for row in all_rows if row.key in FLOORS}
             if args.row:  # only these rows, and their floors
                 chosen = {*args.row, *(row.floor for row in all_rows if row.key in args.row)}
@@ -781,6 +804,10 @@ def run(args):
                     floor_row = floor_rows[row.floor]
                     if args.client == "wrk":
                         result = bench.measure_against_floor(row, floor_row, args.connections)
+                        if row.compare_to:  # and in turns with the row it is compared with
+                            other = by_key[row.compare_to]
+                            result.update(bench.measure_in_turns(row, other, args.connections))
+                            set_subscriptions(row.subscriptions)
                     else:
                         result = bench.measure(row, args.connections)
                         if row.floor not in alone:
@@ -845,7 +872,8 @@ def table(results):
     write floor) measured in turns with the row (Bench.measure_against_floor), `ratio` the
     row's req/s over it, and `others` the CPU (in cores) that other jobs on the machine used
     meanwhile (CpuMeter). A row with `compare_to` has its target as a share of that row's
-    ratio (`xN`), and a line below tells its `relative`."""
+    ratio (`xN`), and a line below tells its `relative`: with wrk, its req/s over that
+    row's, the two measured in turns (Bench.measure_in_turns)."""
     lines = []
     header = (
         f"{'request':<50} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'floor':>7} {'of':>5}"
@@ -857,12 +885,19 @@ def table(results):
         target = f">={row['target_ratio']:.2f}" if row["target_ratio"] else ""
         if row.get("target_relative"):
             target = f"x{row['target_relative']:.2f}"
-            notes.append(
-                f"{row['label']}: ratio {row['relative']:.3f} of {row['compare_to']}'s"
-                f" (target >= {row['target_relative']:.2f})"
-                if row.get("relative")
-                else f"{row['label']}: no ratio to compare"
-            )
+            if row.get("compare_rps"):  # measured in turns with that row
+                notes.append(
+                    f"{row['label']}: {row['relative_rps']:.0f} req/s against"
+                    f" {row['compare_to']}'s {row['compare_rps']:.0f} in the same turns:"
+                    f" {row['relative']:.3f} (target >= {row['target_relative']:.2f})"
+                )
+            else:
+                notes.append(
+                    f"{row['label']}: ratio {row['relative']:.3f} of {row['compare_to']}'s"
+                    f" (target >= {row['target_relative']:.2f})"
+                    if row.get("relative")
+                    else f"{row['label']}: no ratio to compare"
+                )
         errors = f"  ({row['errors']} errors!)" if row["errors"] else ""
         of = "write" if row.get("floor") == "write-floor" else "read"
         lines.append(

@@ -15,7 +15,7 @@ from functools import wraps
 
 def _stages():
     """(label, owner, attribute name) of every wrapped function, outermost first."""
-    from django.core.cache.backends.base import BaseCache
+    from django.core.cache import caches
     from django.core.handlers.base import BaseHandler
     from django.db.backends.base.base import BaseDatabaseWrapper
     from django.db.backends.utils import CursorWrapper
@@ -26,6 +26,7 @@ def _stages():
     from rest_framework.serializers import Serializer
     from rest_framework.views import APIView
 
+    from access import credential_cache as credentials
     from community import services as community
     from core import cache
     from core.api import SurfaceView
@@ -67,7 +68,9 @@ def _stages():
         ),
         ("    JSON rendering", JSONRenderer, "render"),
         ("  (any) SQL statement, as executed", CursorWrapper, "execute"),
-        ("  (any) shared-cache read (get_many)", BaseCache, "get_many"),
+        ("  (any) shared-cache read (get_many)", type(caches["default"]), "get_many"),
+        ("  (any) connection health check", BaseDatabaseWrapper, "close_if_health_check_failed"),
+        ("  credential lookup (its cache entry)", credentials, "lookup"),
         ("  (any) signal sent", Signal, "send"),
         ("  SurfaceView.read (parse + validate)", SurfaceView, "read"),
     ]
