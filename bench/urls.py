@@ -12,6 +12,10 @@ urlpatterns = [
     *portal.urlpatterns,
 ]
 
+# The surfaces the portal mounts: the history rows name the surface of each change
+# (core.history._surface_packages reads them from the URLconf in use).
+SURFACES = portal.SURFACES
+
 handler400 = portal.handler400
 handler403 = portal.handler403
 handler404 = portal.handler404
