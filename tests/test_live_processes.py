@@ -307,6 +307,45 @@ def test_ctrl_c_stops_make_runs_server_quickly_and_quietly(portal, tmp_path):
     assert "Shutting down: Master" in output, output
 
 
+@pytest.mark.one_database  # serve.sh's signals: the same whatever the database
+def test_ctrl_c_while_make_run_is_starting_stops_everything(portal, tmp_path):
+    """Ctrl-C as soon as gunicorn listens, while the webhooks worker is still starting and
+    has not taken the signal over: everything still ends within seconds, quietly. A
+    background job of the script starts with Ctrl-C ignored, so the worker misses it;
+    before, it then ran on."""
+    port = free_port()
+    log_path = tmp_path / "serve.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            ["scripts/serve.sh", "127.0.0.1", str(port)],
+            cwd=ROOT,
+            env={**portal["env"], "BIN": str(BIN)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        # gunicorn has taken Ctrl-C over once it listens; the webhooks worker (Django to
+        # load) takes a second or so more, and only then takes it over.
+        deadline = time.monotonic() + 30
+        while b"Listening at" not in log_path.read_bytes():
+            assert time.monotonic() < deadline, log_path.read_text(errors="replace")
+            time.sleep(0.02)
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C, while the worker is starting
+        deadline = time.monotonic() + 8
+        while group_processes(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = group_processes(process.pid)
+    finally:
+        if group_processes(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    output = log_path.read_text(errors="replace")
+    assert not left, f"still running 8 s after Ctrl-C:\n{left}\n{output}"
+    for alarming in ("SIGKILL", "out of memory", "Traceback", "exiting now", "Error"):
+        assert alarming not in output, f"{alarming!r} in the output\n{output}"
+
+
 def serving(port, process):
     """Whether serve.sh's gunicorn answers on the port yet (it must not have ended)."""
     assert process.poll() is None, "serve.sh ended"
