@@ -263,15 +263,7 @@ def test_ctrl_c_stops_make_runs_server_quickly_and_quietly(portal, tmp_path):
     of memory?"."""
     port = free_port()
     log_path = tmp_path / "serve.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            ["scripts/serve.sh", "127.0.0.1", str(port)],
-            cwd=ROOT,
-            env={**portal["env"], "BIN": str(BIN)},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, as a terminal gives it
-        )
+    process = serve_sh(portal, port, log_path)
     connections = []
     try:
         deadline = time.monotonic() + 60
@@ -289,11 +281,7 @@ def test_ctrl_c_stops_make_runs_server_quickly_and_quietly(portal, tmp_path):
         # connection has been answered after it (same worker or not, they are all up).
         assert answers_http(port)
 
-        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C
-        deadline = time.monotonic() + 8
-        while group_processes(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        left = group_processes(process.pid)
+        left = ctrl_c(process)
     finally:
         for conn in connections:
             conn.close()
@@ -315,15 +303,7 @@ def test_ctrl_c_while_make_run_is_starting_stops_everything(portal, tmp_path):
     before, it then ran on."""
     port = free_port()
     log_path = tmp_path / "serve.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            ["scripts/serve.sh", "127.0.0.1", str(port)],
-            cwd=ROOT,
-            env={**portal["env"], "BIN": str(BIN)},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = serve_sh(portal, port, log_path)
     try:
         # gunicorn has taken Ctrl-C over once it listens; the webhooks worker (Django to
         # load) takes a second or so more, and only then takes it over.
@@ -331,11 +311,7 @@ def test_ctrl_c_while_make_run_is_starting_stops_everything(portal, tmp_path):
         while b"Listening at" not in log_path.read_bytes():
             assert time.monotonic() < deadline, log_path.read_text(errors="replace")
             time.sleep(0.02)
-        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C, while the worker is starting
-        deadline = time.monotonic() + 8
-        while group_processes(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        left = group_processes(process.pid)
+        left = ctrl_c(process)  # while the worker is starting
     finally:
         if group_processes(process.pid):
             os.killpg(process.pid, signal.SIGKILL)
@@ -344,6 +320,29 @@ def test_ctrl_c_while_make_run_is_starting_stops_everything(portal, tmp_path):
     assert not left, f"still running 8 s after Ctrl-C:\n{left}\n{output}"
     for alarming in ("SIGKILL", "out of memory", "Traceback", "exiting now", "Error"):
         assert alarming not in output, f"{alarming!r} in the output\n{output}"
+
+
+def serve_sh(portal, port, log_path):
+    """scripts/serve.sh (what `make run` starts) on the portal, its output in `log_path`, in
+    a process group of its own, as a terminal gives it."""
+    with open(log_path, "wb") as log:
+        return subprocess.Popen(
+            ["scripts/serve.sh", "127.0.0.1", str(port)],
+            cwd=ROOT,
+            env={**portal["env"], "BIN": str(BIN)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def ctrl_c(process):
+    """Ctrl-C to serve.sh's process group; what is still running 8 s later (`ps` lines)."""
+    os.killpg(process.pid, signal.SIGINT)
+    deadline = time.monotonic() + 8
+    while group_processes(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return group_processes(process.pid)
 
 
 def serving(port, process):
