@@ -56,31 +56,24 @@ def seed(*, statuses=24, user_statuses=20, reasons=100, posts=1000, large_reason
             UserStatus(name=f"Bench presence {i:03d}", status_type=UserStatus.Type.BUSY)
             for i in range(user_statuses)
         )
-        account = Account.objects.create(pk=ACCOUNT, name="Benchmark")
-        account.members.add(user)
-        StatusReason.objects.bulk_create(
-            StatusReason(
-                account=account,
-                text=f"Bench reason {i:04d}",
-                state=StatusReason.State.AWAY,
-                order=i + 1,  # positions 1..N (the sort key follows: reasons.models.SortKeyField)
+        for pk, name, count in (
+            (ACCOUNT, "Benchmark", reasons),
+            (LARGE_ACCOUNT, "Benchmark, many reasons", large_reasons),
+        ):
+            account = Account.objects.create(pk=pk, name=name)
+            account.members.add(user)
+            StatusReason.objects.bulk_create(
+                (
+                    StatusReason(
+                        account=account,
+                        text=f"Bench reason {i:05d}",
+                        state=StatusReason.State.AWAY,
+                        order=i + 1,  # positions 1..N (their sort keys follow: SortKeyField)
+                    )
+                    for i in range(count)
+                ),
+                batch_size=BATCH,
             )
-            for i in range(reasons)
-        )
-        large = Account.objects.create(pk=LARGE_ACCOUNT, name="Benchmark, many reasons")
-        large.members.add(user)
-        StatusReason.objects.bulk_create(
-            (
-                StatusReason(
-                    account=large,
-                    text=f"Bench reason {i:05d}",
-                    state=StatusReason.State.AWAY,
-                    order=i + 1,
-                )
-                for i in range(large_reasons)
-            ),
-            batch_size=BATCH,
-        )
         community = _community(user)
         add_posts(posts, community=community)
         write_floor_table()
