@@ -85,12 +85,8 @@ def timed_stages():
     for label, owner, name in _stages():
         if owner is None:  # a heading
             continue
-        original = owner.__dict__.get(name) if isinstance(owner, type) else getattr(owner, name)
-        if original is None:  # inherited: wrap what the class resolves to
-            original = getattr(owner, name)
-        restore.append(
-            (owner, name, owner.__dict__.get(name) if isinstance(owner, type) else original)
-        )
+        original = getattr(owner, name)  # a class's may be inherited: wrap what it resolves to
+        restore.append((owner, name, vars(owner).get(name)))
 
         def clocked(*args, _original=original, _label=label, **kwargs):
             started = time.perf_counter()
