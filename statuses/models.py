@@ -1,5 +1,7 @@
 """Status models: helpdesk conversation statuses and chat custom user statuses."""
 
+import functools
+import operator
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -28,22 +30,85 @@ class ConversationCategory(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
 
 
-class ConversationStatus(NameKeyMixin, models.Model):
-    """A helpdesk conversation status (Libredesk), such as Open or Snoozed."""
+class StatusCategory(models.TextChoices):
+    """The five categories of a conversation status (Zendesk's custom ticket statuses);
+    Libredesk's three (ConversationCategory) are derived from it."""
 
-    NAME_MAX_LENGTH = 25
+    NEW = "new", _("New")
+    OPEN = "open", _("Open")
+    PENDING = "pending", _("Pending")
+    HOLD = "hold", _("On-hold")
+    SOLVED = "solved", _("Solved")
+
+
+# The Libredesk category each status category is served as (docs/contracts/zendesk.md).
+CATEGORY_OF_STATUS_CATEGORY = {
+    StatusCategory.NEW: ConversationCategory.OPEN,
+    StatusCategory.OPEN: ConversationCategory.OPEN,
+    StatusCategory.PENDING: ConversationCategory.WAITING,
+    StatusCategory.HOLD: ConversationCategory.WAITING,
+    StatusCategory.SOLVED: ConversationCategory.RESOLVED,
+}
+
+DESCRIPTION_MAX_LENGTH = 255
+# Zendesk's limits ("Limitations", custom ticket statuses): every row counts, active or not.
+MAX_STATUSES = 300
+MAX_PER_CATEGORY = 100
+
+
+class ConversationStatus(NameKeyMixin, models.Model):
+    """A helpdesk conversation status (Libredesk) and a custom ticket status (Zendesk),
+    such as Open or Snoozed: one record, served on both wires."""
+
+    # The widest wire's limit (Zendesk's 48); Libredesk writes keep its own 25
+    # (statuses.libredesk.serializers.LIBREDESK_NAME_MAX_LENGTH).
+    NAME_MAX_LENGTH = 48
+    DESCRIPTION_MAX_LENGTH = DESCRIPTION_MAX_LENGTH
     Category = ConversationCategory
+    StatusCategory = StatusCategory
 
     name = visible_name_field(
         _("name"), max_length=NAME_MAX_LENGTH, validators=[validate_name_characters]
     )
     name_key = name_key_field()
-    category = models.CharField(_("category"), max_length=16, choices=ConversationCategory.choices)
+    status_category = models.CharField(
+        _("status category"), max_length=16, choices=StatusCategory.choices
+    )
+    # Derived from status_category by the services (CATEGORY_OF_STATUS_CATEGORY), kept as a
+    # column because the Libredesk list reads it with one values_list query.
+    category = models.CharField(
+        _("category"), max_length=16, choices=ConversationCategory.choices, editable=False
+    )
+    # None, not "": "same as the name", which the Zendesk wire shows (the shared design).
+    end_user_label = models.CharField(  # noqa: DJ001
+        _("customers see"),
+        max_length=NAME_MAX_LENGTH,
+        null=True,
+        blank=True,
+        validators=[validate_name_characters],
+        help_text=_("What customers see; empty means the same as the name."),
+    )
+    description = models.CharField(
+        _("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True, default=""
+    )
+    end_user_description = models.CharField(
+        _("description for customers"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        blank=True,
+        default="",
+    )
+    active = models.BooleanField(_("active"), default=True)
     is_default = models.BooleanField(
+        _("built-in"),
+        default=False,
+        editable=False,
+        help_text=_("Built-in statuses ship with the portal and cannot be changed or deleted."),
+    )
+    is_category_default = models.BooleanField(
         _("default"),
         default=False,
         editable=False,
-        help_text=_("Default statuses ship with the portal and cannot be changed or deleted."),
+        help_text=_("The default status of its category; each category has exactly one."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -65,6 +130,29 @@ class ConversationStatus(NameKeyMixin, models.Model):
             models.CheckConstraint(
                 condition=models.Q(category__in=ConversationCategory.values),
                 name="conversationstatus_category_valid",
+            ),
+            # `category` is what `status_category` is served as on the Libredesk wire.
+            models.CheckConstraint(
+                condition=functools.reduce(
+                    operator.or_,
+                    (
+                        models.Q(status_category=status_category, category=category)
+                        for status_category, category in CATEGORY_OF_STATUS_CATEGORY.items()
+                    ),
+                ),
+                name="conversationstatus_category_derived",
+            ),
+            # One default per category; a race to make two is decided here.
+            models.UniqueConstraint(
+                fields=["status_category"],
+                condition=models.Q(is_category_default=True),
+                name="conversationstatus_one_category_default",
+                violation_error_message=_("This category already has a default status."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_category_default=False) | models.Q(active=True),
+                name="conversationstatus_category_default_active",
+                violation_error_message=_("A default status must be active."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(name=""), name="conversationstatus_name_not_blank"

@@ -1,7 +1,21 @@
 """Read-only questions about statuses, asked by the services and the surfaces."""
 
+from django.db.models import Count
+
 from core.text import name_key
-from statuses.models import UserStatus
+from statuses.models import ConversationStatus, StatusCategory, UserStatus
+
+
+def conversation_status_counts() -> dict[str, int]:
+    """How many conversation statuses each status category has, every row counted (active
+    or not, as the Zendesk limits count them); every category present, 0 when empty."""
+    counts = dict(
+        ConversationStatus.objects.order_by()
+        .values_list("status_category")
+        .annotate(n=Count("id"))
+        .values_list("status_category", "n")
+    )
+    return {category: counts.get(category, 0) for category in StatusCategory.values}
 
 
 def user_status_name_in_use(*, name: str, exclude_id: str | None = None) -> bool:

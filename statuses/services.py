@@ -1,18 +1,28 @@
 """Rules for statuses. The admin and every API surface change statuses through these."""
 
+import copy
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from core.db import check_fields, raise_on_integrity_error
+from core.db import check_fields, domain_error_from, raise_on_integrity_error
 from core.errors import ConflictError, DomainError, ErrorCode, NotFoundError
 from core.ids import parse_id
-from statuses.models import ConversationStatus, UserStatus
+from statuses.models import (
+    CATEGORY_OF_STATUS_CATEGORY,
+    MAX_PER_CATEGORY,
+    MAX_STATUSES,
+    ConversationCategory,
+    ConversationStatus,
+    StatusCategory,
+    UserStatus,
+)
 from statuses.selectors import user_status_name_in_use
 from webhooks.services import emit
 
@@ -31,7 +41,11 @@ class ConversationStatusFields:
     admin, the import and the Libredesk API each build one and pass it to the service."""
 
     name: str
-    category: str
+    status_category: str
+    end_user_label: str | None = None
+    description: str = ""
+    end_user_description: str = ""
+    active: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,12 +96,45 @@ def _assign(instance, given: ConversationStatusFields | UserStatusFields) -> lis
     return names
 
 
+def _assign_conversation_status(
+    status: ConversationStatus, given: ConversationStatusFields
+) -> list[str]:
+    """_assign, plus what a conversation status derives: `category` from
+    `status_category`, and a blank `end_user_label` stored as None ("same as the name")."""
+    names = _assign(status, given)
+    label = status.end_user_label
+    status.end_user_label = label.strip() or None if isinstance(label, str) else label
+    status.category = CATEGORY_OF_STATUS_CATEGORY.get(status.status_category, "")
+    return [*names, "category"]
+
+
 # --- conversation statuses ------------------------------------------------------------------
 
 
-def conversation_status_get(*, status_id: object) -> ConversationStatus:
-    """The conversation status with this id (as read from a path), or NotFoundError."""
-    status = ConversationStatus.objects.filter(pk=parse_id(status_id)).first()
+# The status category a Libredesk category is created as (docs/contracts/zendesk.md).
+CANONICAL_STATUS_CATEGORY = {
+    ConversationCategory.OPEN: StatusCategory.OPEN,
+    ConversationCategory.WAITING: StatusCategory.PENDING,
+    ConversationCategory.RESOLVED: StatusCategory.SOLVED,
+}
+
+
+def status_category_for(category: str, current: str | None = None) -> str:
+    """The status category a Libredesk write of `category` sets: `current` (the status's
+    own, on a PUT) when it is served as `category` already, so that On-hold stays On-hold
+    under `waiting`; otherwise the canonical one (open, pending, solved)."""
+    if current is not None and CATEGORY_OF_STATUS_CATEGORY.get(current) == category:
+        return current
+    return CANONICAL_STATUS_CATEGORY[category]
+
+
+def conversation_status_get(*, status_id: object, active_only: bool = False) -> ConversationStatus:
+    """The conversation status with this id (as read from a path), or NotFoundError;
+    `active_only`: an inactive one is not found either (the Libredesk wire hides them)."""
+    statuses = ConversationStatus.objects.filter(pk=parse_id(status_id))
+    if active_only:
+        statuses = statuses.filter(active=True)
+    status = statuses.first()
     if status is None:
         raise NotFoundError(_("Conversation status not found"))
     return status
@@ -101,7 +148,41 @@ def _conversation_status_name_taken() -> ConflictError:
     )
 
 
-def _conversation_status_protect(status: ConversationStatus, *, action: str) -> None:
+# The order in which a conversation status's field rules are reported, the first failure
+# deciding (docs/contracts/zendesk.md, "Validation, in this order"): a blank name, then any
+# label too long, then a label's characters, then the descriptions, `active` and the
+# category. Each step is (field, codes); None is any code.
+_CHECK_ORDER: list[tuple[str, frozenset[str] | None]] = [
+    ("name", frozenset({ErrorCode.BLANK, ErrorCode.REQUIRED, ErrorCode.NULL})),
+    ("name", frozenset({ErrorCode.MAX_LENGTH})),
+    ("end_user_label", frozenset({ErrorCode.MAX_LENGTH})),
+    ("name", None),
+    ("end_user_label", None),
+    ("description", None),
+    ("end_user_description", None),
+    ("active", None),
+    ("status_category", None),
+]
+
+
+def _conversation_status_check(status: ConversationStatus) -> None:
+    """The model's field rules for `status`, the first failure in _CHECK_ORDER raised as a
+    DomainError (core.db.check_fields raises in the model's field order instead)."""
+    try:
+        status.clean_fields()
+    except ValidationError as exc:
+        failures = exc.error_dict
+    else:
+        return
+    for field, codes in [*_CHECK_ORDER, *((field, None) for field in failures)]:
+        for error in failures.get(field, []):
+            if codes is None or error.code in codes:
+                raise domain_error_from(ValidationError({field: [error]}))
+
+
+def _conversation_status_protect(
+    status: ConversationStatus, *, action: str, category_default: bool = False
+) -> None:
     # The portal's words, which the admin and the import show; each API words the code
     # (with its `action`) in its own errors.py.
     if status.is_default:
@@ -110,17 +191,87 @@ def _conversation_status_protect(status: ConversationStatus, *, action: str) -> 
             "delete": _("A default conversation status cannot be deleted."),
         }[action]
         raise DomainError(message, code=ErrorCode.DEFAULT_PROTECTED, params={"action": action})
+    if category_default and status.is_category_default:
+        message = {
+            "update": _("The default status of a category cannot be changed here."),
+            "delete": _(
+                "The default status of a category cannot be deleted; make another status "
+                "of its category the default first."
+            ),
+        }[action]
+        raise DomainError(
+            message,
+            code=ErrorCode.DEFAULT_PROTECTED,
+            params={"action": action, "reason": "category_default"},
+        )
+
+
+def conversation_status_protect(*, status: ConversationStatus, action: str) -> None:
+    """Refuse (`default_protected`, with `action` update or delete) a built-in status, and a
+    category default: for a wire on which the default is fixed (Libredesk)."""
+    _conversation_status_protect(status, action=action, category_default=True)
+
+
+def _conversation_status_limits(
+    *, status_category: str, exclude_id: int | None = None, new_single: bool = False
+) -> None:
+    """The limits of a Zendesk write that adds a status to `status_category` (a create, or a
+    reactivation of `exclude_id`): one status in `new` (`new_single`), MAX_STATUSES in all
+    and MAX_PER_CATEGORY in one category, every row counted, active or not (`too_many`).
+
+    The category defaults are locked first, so that writes of this kind wait for each other
+    and two of them cannot both take the last place."""
+    list(
+        ConversationStatus.objects.select_for_update()
+        .filter(is_category_default=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    others = ConversationStatus.objects.all()
+    if exclude_id is not None:
+        others = others.exclude(pk=exclude_id)
+    in_category = others.filter(status_category=status_category)
+    if new_single and status_category == StatusCategory.NEW and in_category.exists():
+        raise DomainError(
+            _("The New category can only have one status."),
+            code=ErrorCode.TOO_MANY,
+            field="status_category",
+            params={"limit": 1, "status_category": StatusCategory.NEW.value},
+        )
+    if others.count() + 1 > MAX_STATUSES:
+        raise DomainError(
+            _("There can be at most %(limit)d conversation statuses.") % {"limit": MAX_STATUSES},
+            code=ErrorCode.TOO_MANY,
+            params={"limit": MAX_STATUSES},
+        )
+    if in_category.count() + 1 > MAX_PER_CATEGORY:
+        raise DomainError(
+            _("There can be at most %(limit)d conversation statuses in one category.")
+            % {"limit": MAX_PER_CATEGORY},
+            code=ErrorCode.TOO_MANY,
+            field="status_category",
+            params={"limit": MAX_PER_CATEGORY, "status_category": status_category},
+        )
 
 
 def conversation_status_create(
-    *, fields: ConversationStatusFields | None = None, **values: Any
+    *,
+    fields: ConversationStatusFields | None = None,
+    within_limits: bool = False,
+    **values: Any,
 ) -> ConversationStatus:
-    """Create a conversation status; a name already used (by name_key) is `name_taken`."""
+    """Create a conversation status (its `category` derived from `status_category`); a
+    name already used (by name_key) is `name_taken`, reported by the unique constraint.
+
+    `within_limits`: the Zendesk wire's rules too, checked after the fields: one status
+    in `new`, and the caps (_conversation_status_limits)."""
     given = _fields(ConversationStatusFields, fields, values)
     status = ConversationStatus()
-    _assign(status, given)
-    check_fields(status)
+    _assign_conversation_status(status, given)
+    _conversation_status_check(status)
     with raise_on_integrity_error(_conversation_status_name_taken()):
+        if within_limits:
+            _conversation_status_limits(status_category=status.status_category, new_single=True)
         status.save()
         emit(CONVERSATION_STATUS, "created", [status])
     return status
@@ -130,28 +281,119 @@ def conversation_status_update(
     *,
     status: ConversationStatus,
     fields: ConversationStatusFields | None = None,
+    within_limits: bool = False,
     **values: Any,
 ) -> ConversationStatus:
-    """Replace a status's fields; the defaults are `default_protected`."""
+    """Replace a status's fields (`category` derived again). In this order: the field
+    rules, a built-in status (`default_protected`), a category default switched off
+    (`inactive`, field `active`), the caps of a reactivation when `within_limits`
+    (Zendesk), then a name already used (`name_taken`)."""
     given = _fields(ConversationStatusFields, fields, values)
+    # Checked on a copy: a refused write leaves the caller's instance as it was.
+    candidate = copy.copy(status)
+    _assign_conversation_status(candidate, given)
+    _conversation_status_check(candidate)
     _conversation_status_protect(status, action="update")
-    names = _assign(status, given)
-    check_fields(status)
+    if status.is_category_default and not candidate.active:
+        raise DomainError(
+            _("The default status of a category must be active."),
+            code=ErrorCode.INACTIVE,
+            field="active",
+        )
     with raise_on_integrity_error(_conversation_status_name_taken()):
+        if within_limits and candidate.active and not status.active:
+            _conversation_status_limits(
+                status_category=candidate.status_category, exclude_id=status.pk
+            )
+        names = _assign_conversation_status(status, given)
         status.save(update_fields=[*names, "updated_at"])
         emit(CONVERSATION_STATUS, "updated", [status])
     return status
 
 
 def conversation_status_delete(*, status: ConversationStatus) -> None:
-    """Delete a status; the defaults are `default_protected`."""
-    _conversation_status_protect(status, action="delete")
+    """Delete a status; a built-in status and a category default are `default_protected`
+    (on every wire: a category always keeps its default)."""
+    _conversation_status_protect(status, action="delete", category_default=True)
     with transaction.atomic():
-        # Locked first, so that of two racing deletes only one reports it.
-        if not ConversationStatus.objects.select_for_update().filter(pk=status.pk).exists():
+        # Locked first, so that of two racing deletes only one reports it, and a status
+        # made its category's default meanwhile is not deleted.
+        current = ConversationStatus.objects.select_for_update().filter(pk=status.pk).first()
+        if current is None:
             raise NotFoundError(_("Conversation status not found"))
+        _conversation_status_protect(current, action="delete", category_default=True)
         emit(CONVERSATION_STATUS, "deleted", [status])
         status.delete()
+
+
+def conversation_status_make_default(*, statuses: Sequence[ConversationStatus]) -> None:
+    """Make each of `statuses` its category's default; the previous default of that
+    category loses the flag. All or nothing: an inactive status is `inactive`, two of one
+    category are `duplicate`, and then nothing changes. Every status whose flag changed
+    is reported to webhook subscribers as updated.
+
+    The rows of the categories concerned are locked and read again first, so a
+    concurrent make-default of the same category waits and then sees this one's result;
+    the partial unique constraint (one default per category) is the last word."""
+    ids = [status.pk for status in statuses]
+    lost_race = ConflictError(
+        _("Another change of the default statuses came first; try again."),
+        code=ErrorCode.DUPLICATE,
+        field="status_category",
+    )
+    with raise_on_integrity_error(lost_race):
+        categories = set(
+            ConversationStatus.objects.filter(pk__in=ids).values_list("status_category", flat=True)
+        )
+        locked = {
+            status.pk: status
+            for status in ConversationStatus.objects.select_for_update()
+            .filter(status_category__in=categories)
+            .order_by("pk")
+        }
+        chosen: dict[str, ConversationStatus] = {}
+        for pk in ids:
+            status = locked.get(pk)
+            if status is None:  # deleted, or moved to another category, meanwhile
+                raise NotFoundError(
+                    _("Conversation status not found"), field="id", params={"value": pk}
+                )
+            if not status.active:
+                raise DomainError(
+                    _("An inactive status cannot be the default of its category."),
+                    code=ErrorCode.INACTIVE,
+                    field="active",
+                    params={"value": pk},
+                )
+            other = chosen.setdefault(status.status_category, status)
+            if other.pk != status.pk:
+                raise DomainError(
+                    _("Only one status of a category can be its default."),
+                    code=ErrorCode.DUPLICATE,
+                    field="status_category",
+                    params={"value": pk, "status_category": status.status_category},
+                )
+        changed = []
+        for status_category, status in chosen.items():
+            for previous in locked.values():
+                if (
+                    previous.is_category_default
+                    and previous.status_category == status_category
+                    and previous.pk != status.pk
+                ):
+                    previous.is_category_default = False
+                    previous.save(update_fields=["is_category_default", "updated_at"])
+                    changed.append(previous)
+        for status in chosen.values():
+            if not status.is_category_default:
+                status.is_category_default = True
+                status.save(update_fields=["is_category_default", "updated_at"])
+                changed.append(status)
+        emit(CONVERSATION_STATUS, "updated", changed)
+    # The callers' instances as stored now.
+    for status in statuses:
+        status.is_category_default = locked[status.pk].is_category_default
+        status.updated_at = locked[status.pk].updated_at
 
 
 # --- custom user statuses -------------------------------------------------------------------

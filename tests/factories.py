@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
 from reasons.models import Account, StatusReason
-from statuses.models import ConversationStatus, UserStatus
+from statuses.models import CATEGORY_OF_STATUS_CATEGORY, ConversationStatus, UserStatus
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -38,7 +38,9 @@ class ConversationStatusFactory(factory.django.DjangoModelFactory):
         model = ConversationStatus
 
     name = factory.Sequence(lambda n: f"Status {n}")
-    category = ConversationStatus.Category.OPEN
+    status_category = ConversationStatus.StatusCategory.OPEN
+    # Derived, as the services derive it (statuses.models.CATEGORY_OF_STATUS_CATEGORY).
+    category = factory.LazyAttribute(lambda s: CATEGORY_OF_STATUS_CATEGORY[s.status_category])
 
 
 class UserStatusFactory(factory.django.DjangoModelFactory):

@@ -13,6 +13,10 @@ from statuses.models import ConversationStatus
 
 CATEGORIES = ", ".join(ConversationStatus.Category.values)
 
+# Libredesk's own limit for a name it writes; a longer name (up to the model's 48, written on
+# the Zendesk wire) is shown as it is.
+LIBREDESK_NAME_MAX_LENGTH = 25
+
 
 # Examples of a status's fields for the API documentation (core.schema.PortalAutoSchema).
 STATUS_EXAMPLES = {
@@ -86,7 +90,7 @@ class StatusWriteSerializer(StrictSerializer):
     field_examples = STATUS_EXAMPLES
 
     name = NameField(
-        max_length=ConversationStatus.NAME_MAX_LENGTH,
+        max_length=LIBREDESK_NAME_MAX_LENGTH,
         error_messages={
             "required": _("`name` empty"),
             "null": _("`name` empty"),
@@ -94,7 +98,7 @@ class StatusWriteSerializer(StrictSerializer):
             "invalid": _("`name` must be a string"),
             "max_length": format_lazy(
                 _("Status is too long, should be at most {max} characters"),
-                max=ConversationStatus.NAME_MAX_LENGTH,
+                max=LIBREDESK_NAME_MAX_LENGTH,
             ),
         },
     )

@@ -1,5 +1,7 @@
 """Libredesk-compatible endpoints: conversation statuses and agent API keys."""
 
+import dataclasses
+
 from django.contrib.auth import get_user_model
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -48,7 +50,8 @@ class LibredeskView(SurfaceView):
         SessionAuthentication,
     ]
     permission_classes = [DjangoModelPermissions]
-    queryset = ConversationStatus.objects.all()
+    # Inactive statuses (switched off on the Zendesk wire) are hidden from Libredesk.
+    queryset = ConversationStatus.objects.filter(active=True)
     serializer_class = StatusWriteSerializer
 
 
@@ -75,7 +78,10 @@ class StatusListView(LibredeskView):
         responses={200: StatusEnvelopeSerializer, **errors(400, 401, 403, 409, 413, 415)},
     )
     def post(self, request):
-        fields = services.ConversationStatusFields(**self.read(StatusWriteSerializer))
+        data = self.read(StatusWriteSerializer)
+        fields = services.ConversationStatusFields(
+            name=data["name"], status_category=services.status_category_for(data["category"])
+        )
         status = services.conversation_status_create(fields=fields)
         return success(status_data(status))
 
@@ -84,7 +90,9 @@ class StatusDetailView(LibredeskView):
     """Read, replace or delete one conversation status."""
 
     def get_object(self):
-        return services.conversation_status_get(status_id=self.kwargs["status_id"])
+        return services.conversation_status_get(
+            status_id=self.kwargs["status_id"], active_only=True
+        )
 
     @extend_schema(
         tags=[TAG],
@@ -105,8 +113,17 @@ class StatusDetailView(LibredeskView):
         responses={200: StatusEnvelopeSerializer, **errors(400, 401, 403, 404, 409, 413, 415)},
     )
     def put(self, request, status_id):
-        fields = services.ConversationStatusFields(**self.read(StatusWriteSerializer))
-        status = services.conversation_status_update(status=self.get_object(), fields=fields)
+        data = self.read(StatusWriteSerializer)
+        current = self.get_object()
+        # A full replace of what Libredesk knows (name, category); the fields only the
+        # Zendesk wire shows are kept, and so is a status category served as `category`.
+        services.conversation_status_protect(status=current, action="update")
+        fields = dataclasses.replace(
+            services.fields_of(services.ConversationStatusFields, current),
+            name=data["name"],
+            status_category=services.status_category_for(data["category"], current.status_category),
+        )
+        status = services.conversation_status_update(status=current, fields=fields)
         return success(status_data(status))
 
     @extend_schema(
@@ -117,7 +134,9 @@ class StatusDetailView(LibredeskView):
         responses={200: TrueEnvelopeSerializer, **errors(400, 401, 403, 404)},
     )
     def delete(self, request, status_id):
-        services.conversation_status_delete(status=self.get_object())
+        current = self.get_object()
+        services.conversation_status_protect(status=current, action="delete")
+        services.conversation_status_delete(status=current)
         return success(True)
 
 
