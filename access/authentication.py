@@ -6,10 +6,17 @@ import binascii
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, Throttled
+from rest_framework.throttling import SimpleRateThrottle
 
 from access import credential_cache
-from access.services import api_key_find, login_token_find, oauth_token_used
+from access.services import (
+    api_key_find,
+    login_token_find,
+    oauth_token_used,
+    user_authenticate_email_password,
+    zendesk_token_find,
+)
 
 INVALID_CREDENTIAL = _("Invalid credential")
 # An OAuth2 bearer that was sent but is refused (RFC 6750's `invalid_token`): unknown,
@@ -158,3 +165,106 @@ class ActiveUserOAuth2Authentication(OAuth2Authentication):
             error = {"error": "invalid_token", "error_description": str(INVALID_ACCESS_TOKEN)}
         request.oauth2_error = error
         raise AuthenticationFailed(error.get("error_description") or INVALID_ACCESS_TOKEN)
+
+
+# --- Zendesk: HTTP Basic with an email and an API token or a password ------------------
+# Both forms share one header, `Authorization: Basic base64(<user part>:<secret>)`: a user
+# part ending in "/token" is `{email}/token` with an API token, any other is an email with
+# its password. Each class answers only its own form (None for the other), so a view lists
+# both, token first; a Libredesk `key:secret` pair falls to the password class and is
+# refused there, as no active user has the key for an email.
+
+ZENDESK_TOKEN_SUFFIX = "/token"  # noqa: S105 (the user part's marker, no secret)
+ZENDESK_CHALLENGE = 'Basic realm="Web Password"'  # what Zendesk's 401 carries
+PASSWORD_LOCKED_OUT = _("Too many failed sign-ins as this user from your address.")
+
+
+def zendesk_basic_credentials(request):
+    """`(user part, secret)` of a Basic header, or None when the header is not Basic.
+    A Basic header that does not decode to `user:secret` is refused."""
+    parts = get_authorization_header(request).split()
+    if not parts or parts[0].lower() != b"basic":
+        return None
+    if len(parts) != 2:
+        raise AuthenticationFailed(INVALID_CREDENTIAL)
+    try:
+        decoded = base64.b64decode(parts[1], validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise AuthenticationFailed(INVALID_CREDENTIAL) from None
+    login, sep, secret = decoded.partition(":")
+    if not sep:
+        raise AuthenticationFailed(INVALID_CREDENTIAL)
+    return login, secret
+
+
+class ZendeskTokenAuthentication(BaseAuthentication):
+    """`Authorization: Basic base64("{email}/token:{token}")` (zenpy's `email=`, `token=`).
+
+    The token must be the one of the active user with that email: Zendesk's tokens are
+    account-wide, the portal's belong to a user. Kept in the credential cache like the
+    other API credentials, so a request costs a cache hit or one indexed query.
+    """
+
+    def authenticate(self, request):
+        credentials = zendesk_basic_credentials(request)
+        if credentials is None or not credentials[0].endswith(ZENDESK_TOKEN_SUFFIX):
+            return None
+        email, token = credentials[0].removesuffix(ZENDESK_TOKEN_SUFFIX), credentials[1]
+
+        def load():
+            # request.auth: the token's row (its hash is not cached), which the history
+            # records as the change's credential (core.history).
+            record = zendesk_token_find(email=email, token=token)
+            return None if record is None else (record.user, record, None)
+
+        # The email has no ":" (the first one ends the user part): the key is unambiguous.
+        result = credential_cache.lookup("zendesk-token", f"{email}:{token}", load)
+        if result is None:
+            raise AuthenticationFailed(INVALID_CREDENTIAL)
+        return result
+
+    def authenticate_header(self, request):
+        return ZENDESK_CHALLENGE
+
+
+class ZendeskPasswordRateThrottle(SimpleRateThrottle):
+    """Password checks per client address (REST_FRAMEWORK's NUM_PROXIES decides which),
+    at LOGIN_RATE like every other password door."""
+
+    scope = "zendesk-password"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class ZendeskPasswordAuthentication(BaseAuthentication):
+    """`Authorization: Basic base64("{email}:{password}")` (zenpy's `password=`).
+
+    The same guards as every password form: the LOGIN_RATE throttle per address (429 with
+    Retry-After, before any hash), and Django's `authenticate()` with the request, so each
+    failure counts towards the sign-in lockout (django-axes) shared with the admin login
+    and the OAuth sign-ins, and a locked-out username and address is refused whatever the
+    password. Never cached: a password is checked on every request, as it is at each login.
+    """
+
+    def authenticate(self, request):
+        credentials = zendesk_basic_credentials(request)
+        if credentials is None or credentials[0].endswith(ZENDESK_TOKEN_SUFFIX):
+            return None
+        email, password = credentials
+        throttle = ZendeskPasswordRateThrottle()
+        if not throttle.allow_request(request, None):
+            raise Throttled(throttle.wait())
+        checked = request._request  # the HttpRequest: axes notes its verdict on it
+        user = user_authenticate_email_password(email=email, password=password, request=checked)
+        # Taken off the request: the lockout is answered here, in the API's own error shape,
+        # not by axes' middleware with the sign-in pages' lockout page.
+        locked_out = checked.__dict__.pop("axes_locked_out", False)
+        if user is None:
+            if locked_out:
+                raise AuthenticationFailed(PASSWORD_LOCKED_OUT, code="locked_out")
+            raise AuthenticationFailed(INVALID_CREDENTIAL)
+        return (user, None)
+
+    def authenticate_header(self, request):
+        return ZENDESK_CHALLENGE

@@ -86,7 +86,13 @@ def register_access_models():
     are watched."""
     from oauth2_provider.models import get_access_token_model, get_application_model
 
-    from access.models import ApiKey, LoginToken, OAuthAccessToken, OAuthClientApp
+    from access.models import (
+        ApiKey,
+        LoginToken,
+        OAuthAccessToken,
+        OAuthClientApp,
+        ZendeskApiToken,
+    )
 
     user = get_user_model()
     invalidate_on_change(
@@ -98,5 +104,6 @@ def register_access_models():
         get_application_model(),
         OAuthAccessToken,
         OAuthClientApp,
+        ZendeskApiToken,
         m2m=(user.groups.through, user.user_permissions.through, Group.permissions.through),
     )

@@ -53,6 +53,32 @@ class LoginToken(models.Model):
         return f"{self.user} @ {self.created_at:%Y-%m-%d %H:%M %Z}"
 
 
+class ZendeskApiToken(models.Model):
+    """A Zendesk-style API token (`Basic base64("{email}/token:{token}")`); only its
+    SHA-256 is stored. A user may hold several: a new one leaves the earlier ones working,
+    and each ends when it is revoked (its row deleted). Unlike Zendesk's account-wide
+    tokens, a token works only with its own user's email."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="zendesk_api_tokens",
+        verbose_name=_("user"),
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Written at most once a minute (access.services.touch_last_used), not on every request.
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Zendesk API token")
+        verbose_name_plural = _("Zendesk API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return _("Zendesk API token #%(id)s of %(user)s") % {"id": self.pk, "user": self.user}
+
+
 # --- django-oauth-toolkit's models, as the admin shows them -------------------------------
 # Proxies (the same tables) give the toolkit's models names a support manager reads, and
 # put them under "Access and credentials" in the admin, next to the other credentials

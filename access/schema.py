@@ -51,3 +51,31 @@ class LoginTokenScheme(OpenApiAuthenticationExtension):
                 "description": "Rocket.Chat `userId` from `POST /api/v1/login`.",
             },
         ]
+
+
+class ZendeskApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "access.authentication.ZendeskTokenAuthentication"
+    name = "zendeskApiToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "basic",
+            "description": "Zendesk API token of the user with that email: "
+            '`Authorization: Basic base64("{email}/token:{token}")` (the user part ends in '
+            "`/token`). Made in the admin or with `manage.py create_zendesk_token USERNAME`.",
+        }
+
+
+class ZendeskPasswordScheme(OpenApiAuthenticationExtension):
+    target_class = "access.authentication.ZendeskPasswordAuthentication"
+    name = "zendeskPassword"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "basic",
+            "description": "Zendesk email and password: "
+            '`Authorization: Basic base64("{email}:{password}")`. Rate-limited per address, '
+            "and failures count towards the sign-in lockout.",
+        }

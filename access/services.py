@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access.models import ApiKey, LoginToken, OAuthTokenUse
-from core.errors import ForbiddenError
+from access.models import ApiKey, LoginToken, OAuthTokenUse, ZendeskApiToken
+from core.errors import DomainError, ErrorCode, ForbiddenError
 from core.ids import parse_id
 
 ALPHANUMERIC = string.ascii_letters + string.digits
@@ -190,6 +191,112 @@ def user_authenticate_password(*, login, password, by_email=False):
             return None
         login = user.get_username()
     return authenticate(username=login, password=password)
+
+
+ZENDESK_TOKEN_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class IssuedZendeskToken:
+    """A freshly issued Zendesk API token in clear: the only time the token exists. With
+    the email and user id a client signs in with (`{email}/token:{token}`)."""
+
+    token: str
+    email: str
+    user_id: int
+    record: ZendeskApiToken
+
+
+def zendesk_token_issue_allowed(*, actor, user):
+    """Whether `actor` may make a Zendesk API token for `user` (a token acts with all of
+    its user's rights): the same rule as for an API key, with the token's own add
+    permission."""
+    if actor.pk == user.pk:
+        return actor.is_active
+    if user.is_superuser and not actor.is_superuser:
+        return False
+    return actor.has_perms(["auth.change_user", "access.add_zendeskapitoken"])
+
+
+def zendesk_token_issue(*, user):
+    """Give `user` a new Zendesk API token and return it in clear, once. Earlier tokens of
+    the user keep working until revoked. A token is used with its user's email, so a user
+    without one is refused."""
+    email = (user.email or "").strip()
+    if not email:
+        raise DomainError(
+            _("%(user)s has no email address: an API token is used with its user's email.")
+            % {"user": user.get_username()},
+            code=ErrorCode.REQUIRED,
+            field="email",
+        )
+    token = random_string(ZENDESK_TOKEN_LENGTH)
+    record = ZendeskApiToken.objects.create(user=user, token_hash=hash_secret(token))
+    return IssuedZendeskToken(token=token, email=email, user_id=user.pk, record=record)
+
+
+def active_users_with_email(email):
+    """The active users whose email is `email`, compared case-insensitively."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(email__iexact=email, is_active=True)
+
+
+def zendesk_token_find(*, email, token):
+    """The Zendesk API token matching `token` whose active user has the email `email`
+    (case-insensitively), with its user; None otherwise. An email that another active user
+    shares names nobody, so it is refused too. One query, by the token's hash (unique,
+    indexed), its user joined and the shared-email check a subquery."""
+    if not email or not token or "\x00" in email or "\x00" in token:
+        return None
+    if len(token) != ZENDESK_TOKEN_LENGTH:
+        return None  # never issued: no query
+    shared = active_users_with_email(email).exclude(pk=OuterRef("user_id"))
+    record = (
+        ZendeskApiToken.objects.select_related("user")
+        .filter(
+            token_hash=hash_secret(token),
+            user__is_active=True,
+            user__email__iexact=email,
+        )
+        .exclude(Exists(shared))
+        .order_by()
+        .first()
+    )
+    if record is not None:
+        touch_last_used(record)
+    return record
+
+
+def zendesk_token_revoke(*, record):
+    """End this Zendesk API token at once (the admin's revoke); True if it existed."""
+    deleted, _ = ZendeskApiToken.objects.filter(pk=record.pk).delete()
+    return bool(deleted)
+
+
+def user_authenticate_email_password(*, email, password, request):
+    """The active user with this email and password, checked by Django's `authenticate()`
+    with `request`, so that a failure counts towards the sign-in lockout (django-axes,
+    access/lockout.py) and a locked-out username and address is refused whatever the
+    password. None otherwise: then `request.axes_locked_out` says whether the lockout
+    refused it. An email that two active users share names nobody and is refused.
+
+    Every attempt costs one password hash, whether the email is known, shared or locked
+    out, so the reply time tells none of those apart.
+    """
+    from django.contrib.auth import authenticate
+    from django.contrib.auth.hashers import make_password
+
+    if not email or not password or "\x00" in email + password:
+        return None
+    users = list(active_users_with_email(email).order_by()[:2])
+    if len(users) != 1:
+        make_password(password)  # the hash an existing user's check would cost
+        return None
+    user = authenticate(request, username=users[0].get_username(), password=password)
+    if user is None and getattr(request, "axes_locked_out", False):
+        make_password(password)  # the lockout refused it before any hash
+    return user
 
 
 # Sent with `user` whenever user_sessions_revoke ends a user's sessions. An app that keeps

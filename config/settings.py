@@ -295,6 +295,8 @@ REST_FRAMEWORK = {
         # Posts, edits and uploads per SelfCommunity user.
         "selfcommunity-write": env.str("COMMUNITY_WRITE_RATE", default="120/min"),
         "liveperson-login": env.str("LOGIN_RATE", default="30/min"),
+        # Zendesk's email:password Basic form: every request checks a password.
+        "zendesk-password": env.str("LOGIN_RATE", default="30/min"),
     },
 }
 
