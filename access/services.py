@@ -252,7 +252,7 @@ def zendesk_token_find(*, email, token):
     if len(token) != ZENDESK_TOKEN_LENGTH:
         return None  # never issued: no query
     shared = active_users_with_email(email).exclude(pk=OuterRef("user_id"))
-    record = (
+    found = (
         ZendeskApiToken.objects.select_related("user")
         .filter(
             token_hash=hash_secret(token),
@@ -261,8 +261,10 @@ def zendesk_token_find(*, email, token):
         )
         .exclude(Exists(shared))
         .order_by()
-        .first()
     )
+    # A slice, not first(): first() orders by the primary key, which can lead PostgreSQL
+    # to walk that index instead of looking the hash up in its own.
+    record = next(iter(found[:1]), None)
     if record is not None:
         touch_last_used(record)
     return record

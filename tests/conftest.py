@@ -107,6 +107,23 @@ def rc_login(db):
     return make
 
 
+@pytest.fixture
+def zd_login(db):
+    """Make a user with the given permissions and a client signed in with a Zendesk API
+    token: `Authorization: Basic base64("{email}/token:{token}")`."""
+    from access.services import zendesk_token_issue
+
+    def make(*perms, **user_kwargs):
+        user = UserFactory(perms=list(perms), **user_kwargs)
+        issued = zendesk_token_issue(user=user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=basic_header(f"{issued.email}/token", issued.token))
+        client.user, client.token = user, issued.token
+        return client
+
+    return make
+
+
 LP_PERMS = [
     "reasons.view_statusreason",
     "reasons.add_statusreason",

@@ -34,7 +34,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from access.services import api_key_issue, login_token_issue
+from access.services import api_key_issue, login_token_issue, zendesk_token_issue
 from community.models import Category, Media, Status, Tag
 from config.surfaces import LIBREDESK, LIVEPERSON, ROCKETCHAT, SELFCOMMUNITY
 from config.wsgi import application
@@ -42,7 +42,7 @@ from reasons.models import Account, StatusReason
 from reasons.services import account_bearer_issue
 from statuses.models import ConversationStatus, UserStatus
 from tests.community.factories import CategoryFactory, MediaFactory, StatusFactory, TagFactory
-from tests.conftest import LP_PERMS, issue_bearer
+from tests.conftest import LP_PERMS, basic_header, issue_bearer
 from tests.factories import (
     AccountFactory,
     ConversationStatusFactory,
@@ -155,6 +155,7 @@ class Portal:
             "basicAuth": self.api_key,
             "authToken": self.login_token,
             "oauth2": self.oauth2_bearer,
+            "zendeskApiToken": self.zendesk_token,
         }
         self.ids = {}
         self.kinds = {
@@ -219,6 +220,11 @@ class Portal:
     def api_key(self):
         issued = api_key_issue(user=self.agent, actor=self.agent)
         return {"Authorization": f"token {issued.api_key}:{issued.api_secret}"}
+
+    def zendesk_token(self):
+        # The Libredesk agent: Zendesk serves the same statuses with the same permissions.
+        issued = zendesk_token_issue(user=self.agent)
+        return {"Authorization": basic_header(f"{issued.email}/token", issued.token)}
 
     def login_token(self):
         issued = login_token_issue(user=self.rc_user)
