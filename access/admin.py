@@ -32,12 +32,19 @@ from access.models import (
     OAuthClientApp,
     OAuthIDToken,
     OAuthRefreshToken,
+    ZendeskApiToken,
 )
 from access.pkce import pkce_choice, pkce_choice_save, pkce_may_be_off, pkce_needed
 from access.roles import api_key_access, role_explanations
-from access.services import api_key_issue, api_key_issue_allowed, api_key_revoke
+from access.services import (
+    api_key_issue,
+    api_key_issue_allowed,
+    api_key_revoke,
+    zendesk_token_issue,
+    zendesk_token_issue_allowed,
+)
 from access.time_zones import chosen_time_zone, time_zone_names
-from core.errors import ForbiddenError
+from core.errors import DomainError, ForbiddenError
 
 # The one name of the action, on the user's page, its confirmation and in the README.
 GENERATE_API_KEY = _("Generate API key")
@@ -223,6 +230,87 @@ class ApiKeyAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
         return None
+
+
+class ZendeskApiTokenAddForm(forms.ModelForm):
+    """The add form: a user the manager may make a token for, with an email (the token is
+    used with it). A new token leaves the user's earlier ones working."""
+
+    class Meta:
+        model = ZendeskApiToken
+        fields = ["user"]
+
+    def clean_user(self):
+        user = self.cleaned_data["user"]
+        if not zendesk_token_issue_allowed(actor=self.actor, user=user):
+            raise forms.ValidationError(
+                _("You may not make a Zendesk API token for %(user)s.") % {"user": user},
+                code="permission_denied",
+            )
+        if not (user.email or "").strip():
+            raise forms.ValidationError(
+                _("%(user)s has no email address: set one first, as the token is used with it.")
+                % {"user": user},
+                code="required",
+            )
+        return user
+
+
+@admin.register(ZendeskApiToken)
+class ZendeskApiTokenAdmin(admin.ModelAdmin):
+    """Zendesk API tokens: made here for a user (shown once, in the reply), listed with
+    when each was last used, and revoked by deleting them. Never edited."""
+
+    list_display = ["user", "user_email", "created_at", "last_used_at"]
+    list_filter = ["created_at", "last_used_at"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    readonly_fields = ["created_at", "last_used_at"]
+
+    def get_fields(self, request, obj=None):
+        return ["user"] if obj is None else ["user", "created_at", "last_used_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is None else ["user", *self.readonly_fields]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ZendeskApiTokenAddForm
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        # Tokens are never edited, only made or revoked; the change page is read-only.
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    @admin.display(description=_("email"), ordering="user__email")
+    def user_email(self, obj):
+        return obj.user.email
+
+    def save_model(self, request, obj, form, change):
+        try:
+            issued = zendesk_token_issue(user=obj.user)
+        except DomainError as error:  # the email went between the form and the save
+            raise PermissionDenied(error.message) from None
+        obj.pk = issued.record.pk
+        request._issued_zendesk_token = issued
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """The only place the token appears: this one reply, which no cache may keep."""
+        issued = request._issued_zendesk_token
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("New Zendesk API token"),
+            "opts": self.opts,
+            "issued": issued,
+            "token_user": obj.user,
+            "done_url": reverse("admin:access_zendeskapitoken_changelist"),
+        }
+        response = TemplateResponse(request, "admin/access/zendeskapitoken/issued.html", context)
+        add_never_cache_headers(response)
+        return response
 
 
 class SessionAdmin(admin.ModelAdmin):
@@ -433,6 +521,27 @@ class ApiKeyInline(CredentialInline):
         return _("never: until replaced or revoked")
 
 
+class ZendeskApiTokenInline(CredentialInline):
+    model = ZendeskApiToken
+    verbose_name = _("Zendesk API token")
+    verbose_name_plural = _("Zendesk API tokens")
+
+    @admin.display(description=_("client"))
+    def client(self, credential):
+        return _("any client with the user's email and the token")
+
+    @admin.display(description=_("last used"))
+    def last_used(self, credential):
+        return when(credential.last_used_at) if credential.last_used_at else _("never")
+
+    def expires_at(self, credential):
+        return None  # until it is revoked
+
+    @admin.display(description=_("expires"))
+    def expires_on(self, credential):
+        return _("never: until revoked")
+
+
 class LoginTokenInline(CredentialInline):
     model = LoginToken
     verbose_name = _("Rocket.Chat login token")
@@ -578,6 +687,7 @@ class PortalUserAdmin(DjangoUserAdmin):
     filter_horizontal = ("user_permissions",)
     inlines = [
         ApiKeyInline,
+        ZendeskApiTokenInline,
         LoginTokenInline,
         OAuthAccessTokenInline,
         OAuthRefreshTokenInline,

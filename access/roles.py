@@ -96,6 +96,7 @@ EXCLUDED = {
     "auth.group": "the roles themselves: a superuser's",
     "access.apikey": "credentials: made on the user page by whoever may change users",
     "access.logintoken": "credentials",
+    "access.zendeskapitoken": "credentials: made by whoever may change users",
     "access.oauthclientapp": "OAuth2 client apps: a superuser's",
     "access.oauthaccesstoken": "credentials",
     "access.oauthrefreshtoken": "credentials",

@@ -49,6 +49,7 @@ def test_oauth2_models_are_grouped_under_access_and_credentials(admin_client):
         "OAuth2 access tokens",
         "OAuth2 client apps",
         "OAuth2 refresh tokens",
+        "Zendesk API tokens",
     ]
     # The sidebar of every other admin page is the same list.
     sidebar = admin_client.get("/admin/auth/user/").content.decode()
