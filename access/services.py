@@ -313,8 +313,8 @@ def user_sessions_revoke(*, user, api_key=False):
     Called when the password changes or the user is deactivated: Rocket.Chat login
     tokens and SelfCommunity OAuth2 tokens are deleted here, and `user_sessions_revoked`
     has the other apps end theirs (LivePerson bearers) before this returns.
-    An API key is a separate credential that an administrator hands out; it survives a
-    password change and goes with deactivation.
+    An API key, like a Zendesk API token, is a separate credential that an administrator
+    hands out; it survives a password change and goes with deactivation (`api_key`).
     """
     from oauth2_provider.models import (
         get_access_token_model,
@@ -331,3 +331,4 @@ def user_sessions_revoke(*, user, api_key=False):
     user_sessions_revoked.send(sender=user_sessions_revoke, user=user)
     if api_key:
         api_key_revoke(user=user)
+        ZendeskApiToken.objects.filter(user=user).delete()

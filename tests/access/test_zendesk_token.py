@@ -373,3 +373,19 @@ def test_the_zd_login_fixture_signs_in_with_a_token(zd_login):
     client = zd_login("statuses.view_conversationstatus")
     assert ZendeskApiToken.objects.get().user == client.user
     assert len(client.token) == 40
+
+
+# --- revocation that follows the user ---------------------------------------------------
+
+
+def test_a_new_password_keeps_the_tokens_and_deactivation_deletes_them(maria):
+    issued = zendesk_token_issue(user=maria)
+    maria.set_password("another-pw-456")
+    maria.save()
+    assert zendesk_token_find(email=maria.email, token=issued.token) is not None
+    maria.is_active = False
+    maria.save()
+    assert not ZendeskApiToken.objects.exists()
+    maria.is_active = True
+    maria.save()
+    assert zendesk_token_find(email=maria.email, token=issued.token) is None
