@@ -10,6 +10,9 @@ address (the address that the trusted proxies report, as for every rate limit:
 
 The Rocket.Chat and LivePerson login routes check passwords without a request and make no
 session: DRF throttles limit them in their own error shapes, and axes does not count them.
+Zendesk's `email:password` Basic form checks a password on every API request, with it:
+its failures count here too (access.authentication.ZendeskPasswordAuthentication, which
+answers a lockout itself, as a 401 in the API's shape, not with the page below).
 """
 
 import ipaddress
