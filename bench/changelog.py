@@ -37,7 +37,8 @@ def seed(total):
     User = get_user_model()
     people = User.objects.bulk_create(User(username=f"person{i:02d}") for i in range(50))
     statuses = ConversationStatus.objects.bulk_create(
-        ConversationStatus(name=f"Bench status {i:04d}", category="open") for i in range(1000)
+        ConversationStatus(name=f"Bench status {i:04d}", status_category="open", category="open")
+        for i in range(1000)
     )
     accounts = Account.objects.bulk_create(Account(id=f"account{i}") for i in range(10))
     reasons = StatusReason.objects.bulk_create(

@@ -3,12 +3,21 @@
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import PortalImportExportMixin, ServiceBackedAdmin
+from core.errors import DomainError
 from statuses import services
-from statuses.models import ConversationStatus, UserStatus
+from statuses.models import (
+    MAX_PER_CATEGORY,
+    MAX_STATUSES,
+    ConversationStatus,
+    StatusCategory,
+    UserStatus,
+)
 from statuses.resources import ConversationStatusResource, UserStatusResource
+from statuses.selectors import conversation_status_counts
 from statuses.services import (
     ConversationStatusFields,
     UserStatusFields,
@@ -19,13 +28,85 @@ from statuses.services import (
 
 @admin.register(ConversationStatus)
 class ConversationStatusAdmin(PortalImportExportMixin, ServiceBackedAdmin):
+    """Conversation statuses, as a manager knows them from Zendesk: what agents and what
+    customers see, the category, whether active, and which is its category's default;
+    above the list, how many statuses each category has of the limit."""
+
     resource_classes = [ConversationStatusResource]
-    list_display = ["name", "category", "is_default", "created_at", "updated_at"]
-    list_filter = ["category", "is_default"]
-    search_fields = ["name"]
-    readonly_fields = ["is_default", "created_at", "updated_at"]
+    change_list_template = "admin/statuses/conversationstatus/change_list.html"
+    list_display = [
+        "agents_see",
+        "customers_see",
+        "status_category",
+        "active",
+        "is_category_default",
+        "is_default",
+        "updated_at",
+    ]
+    list_filter = ["status_category", "active", "is_category_default", "is_default"]
+    search_fields = ["name", "end_user_label"]
+    readonly_fields = ["is_category_default", "is_default", "created_at", "updated_at"]
     # The form edits what a write sets (services.ConversationStatusFields), no more, no less.
     fields = [*field_names(ConversationStatusFields), *readonly_fields]
+    actions = ["make_default"]
+
+    @admin.display(description=_("Agents see"), ordering="name")
+    def agents_see(self, obj):
+        return obj.name
+
+    @admin.display(description=_("Customers see"), ordering="end_user_label")
+    def customers_see(self, obj):
+        return obj.end_user_label or obj.name
+
+    def changelist_view(self, request, extra_context=None):
+        counts = conversation_status_counts()
+        status_counts = [
+            {
+                "category": category,
+                "label": label,
+                "n": counts[category],
+                "limit": MAX_PER_CATEGORY,
+                "full": counts[category] >= MAX_PER_CATEGORY,
+            }
+            for category, label in StatusCategory.choices
+        ]
+        total = sum(counts.values())
+        status_counts.append(
+            {
+                "category": "",
+                "label": _("All"),
+                "n": total,
+                "limit": MAX_STATUSES,
+                "full": total >= MAX_STATUSES,
+            }
+        )
+        extra_context = {"status_counts": status_counts, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description=_("Make default"), permissions=["change"])
+    def make_default(self, request, queryset):
+        """Make the selected statuses their categories' defaults: one per category among
+        the selection, all or none (services.conversation_status_make_default)."""
+        statuses = list(queryset.order_by("pk"))
+        try:
+            services.conversation_status_make_default(statuses=statuses)
+        except DomainError as exc:
+            self.message_user(
+                request,
+                _("No default was changed: %(reason)s") % {"reason": exc.message},
+                messages.ERROR,
+            )
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "%(names)s is now the default of its category.",
+                "%(names)s are now the defaults of their categories.",
+                len(statuses),
+            )
+            % {"names": ", ".join(status.name for status in statuses)},
+            messages.SUCCESS,
+        )
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_default:
@@ -33,7 +114,8 @@ class ConversationStatusAdmin(PortalImportExportMixin, ServiceBackedAdmin):
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_default:
+        # A category keeps its default: make another the default before deleting this one.
+        if obj is not None and (obj.is_default or obj.is_category_default):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -72,8 +154,10 @@ class ConversationStatusAdmin(PortalImportExportMixin, ServiceBackedAdmin):
 
         Django's action would list a default as a status this manager "doesn't have
         permission to delete" and refuse the whole selection."""
-        kept = [status.name for status in queryset if status.is_default]
-        deletable = queryset.filter(is_default=False)
+        kept = [
+            status.name for status in queryset if status.is_default or status.is_category_default
+        ]
+        deletable = queryset.filter(is_default=False, is_category_default=False)
         if not deletable.exists():
             self._say_kept(request, kept)
             return None

@@ -6,7 +6,12 @@ from import_export import fields, widgets
 from core.resources import ServiceResource, instance_by_id
 from core.text import name_key
 from statuses import services
-from statuses.models import ConversationStatus, UserStatus
+from statuses.models import (
+    CATEGORY_OF_STATUS_CATEGORY,
+    ConversationCategory,
+    ConversationStatus,
+    UserStatus,
+)
 from statuses.services import (
     ConversationStatusFields,
     UserStatusFields,
@@ -22,8 +27,12 @@ def _text(row, key):
 
 class ConversationStatusResource(ServiceResource):
     """Columns `id` (optional) and those of services.ConversationStatusFields (`name`,
-    `category`); a row with an id updates that status (a new name renames it), one
-    without updates the status of the same name (name_key), or makes a new one."""
+    `status_category`, `end_user_label`, `description`, `end_user_description`, `active`);
+    a row with an id updates that status (a new name renames it), one without updates the
+    status of the same name (name_key), or makes a new one.
+
+    A file exported before status categories existed has a Libredesk `category` column
+    instead: it is read as the Libredesk wire reads it (services.status_category_for)."""
 
     id = fields.Field(
         attribute="id", column_name="id", readonly=True, widget=widgets.IntegerWidget()
@@ -34,6 +43,23 @@ class ConversationStatusResource(ServiceResource):
         fields = ["id", *field_names(ConversationStatusFields)]
         # Rows are matched in get_instance: by id, else by name.
         import_id_fields = ["id"]
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        category = _text(row, "category")
+        if _text(row, "status_category") or category not in ConversationCategory.values:
+            return  # a bad `category` alone: the missing status category is reported
+        current = self.get_instance(None, row)
+        row["status_category"] = services.status_category_for(
+            category, current.status_category if current is not None else None
+        )
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        # Derived as the services derive it, before the model's constraints are checked.
+        instance.category = CATEGORY_OF_STATUS_CATEGORY.get(
+            instance.status_category, instance.category
+        )
 
     def get_instance(self, instance_loader, row):
         by_id = instance_by_id(

@@ -54,7 +54,9 @@ def test_the_portal_does_not_start_with_a_wrong_time_zone():
 
 @pytest.fixture
 def status(db):
-    return ConversationStatus.objects.create(name="Pending", category="waiting")
+    return ConversationStatus.objects.create(
+        name="Pending", status_category="pending", category="waiting"
+    )
 
 
 def history_page(client, status):

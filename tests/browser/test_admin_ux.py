@@ -32,7 +32,7 @@ def test_delete_all_statuses_keeps_the_defaults_and_says_so(login):
             name=name, defaults={"category": category, "is_default": True}
         )
     for name in ["Escalated", "Pending"]:
-        ConversationStatus.objects.create(name=name, category="open")
+        ConversationStatus.objects.create(name=name, status_category="open", category="open")
     page = login()
     page.goto(STATUSES)
     page.check("#action-toggle")  # select all

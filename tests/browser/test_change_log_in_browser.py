@@ -23,7 +23,9 @@ from tests.factories import UserFactory
 def renamed_yesterday(manager):
     """ "Pending" renamed to "Pending internal review" by a colleague, through Libredesk's
     API with their API key, yesterday."""
-    status = ConversationStatus.objects.create(name="Pending", category="waiting")
+    status = ConversationStatus.objects.create(
+        name="Pending", status_category="pending", category="waiting"
+    )
     colleague = UserFactory(
         username="colleague", perms=["statuses.change_conversationstatus"], is_staff=True
     )

@@ -14,7 +14,9 @@ def _delete_from_its_page(page, changelist, name):
 
 
 def test_conversation_status_delete_says_it_is_permanent(login):
-    status = ConversationStatus.objects.create(name="Pending", category="waiting")
+    status = ConversationStatus.objects.create(
+        name="Pending", status_category="pending", category="waiting"
+    )
     page = login()
     _delete_from_its_page(page, "/admin/statuses/conversationstatus/", "Pending")
     warning = page.locator("p.delete-permanent")
@@ -36,7 +38,7 @@ def test_custom_user_status_delete_says_it_is_permanent(login):
 
 
 def test_the_bulk_delete_of_either_says_it_is_permanent(login):
-    ConversationStatus.objects.create(name="Pending", category="waiting")
+    ConversationStatus.objects.create(name="Pending", status_category="pending", category="waiting")
     UserStatus.objects.create(name="Lunch", status_type="away")
     page = login()
     for changelist, name in [

@@ -14,8 +14,10 @@ STATUSES = "/admin/statuses/conversationstatus/"
 
 
 def test_export_rename_import_renames_the_row_and_makes_no_duplicate(login):
-    pending = ConversationStatus.objects.create(name="Pending", category="waiting")
-    ConversationStatus.objects.create(name="Escalated", category="open")
+    pending = ConversationStatus.objects.create(
+        name="Pending", status_category="pending", category="waiting"
+    )
+    ConversationStatus.objects.create(name="Escalated", status_category="open", category="open")
     page = login()
 
     # Export, as the manager does: the list's Export button, CSV, Submit.

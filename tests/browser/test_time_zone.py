@@ -26,7 +26,9 @@ def colleague(transactional_db):
 
 
 def test_a_manager_picks_tokyo_and_a_colleague_still_sees_utc(login, audit_page, colleague):
-    status = ConversationStatus.objects.create(name="Pending", category="waiting")
+    status = ConversationStatus.objects.create(
+        name="Pending", status_category="pending", category="waiting"
+    )
     when = status.history.get().history_date
     history = f"/admin/statuses/conversationstatus/{status.pk}/history/"
 

@@ -216,7 +216,9 @@ def test_the_query_count_does_not_grow_with_the_page_size(
     account = AccountFactory(id="initech")
     for number in range(20):
         for obj in (
-            ConversationStatus.objects.create(name=f"Status {number}", category="open"),
+            ConversationStatus.objects.create(
+                name=f"Status {number}", status_category="open", category="open"
+            ),
             StatusReasonFactory(account=account, text=f"Reason {number}"),
             Category.objects.create(name=f"Category {number}", slug=f"category-{number}"),
         ):

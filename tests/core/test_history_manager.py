@@ -9,7 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_history_manager_class_is_made_once_and_still_works():
-    status = ConversationStatus.objects.create(name="Waiting on customer", category="open")
+    status = ConversationStatus.objects.create(
+        name="Waiting on customer", status_category="open", category="open"
+    )
     first, second = status.history, ConversationStatus.history
     assert type(first) is type(second)
     assert isinstance(first, HistoryManager)

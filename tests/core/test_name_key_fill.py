@@ -40,6 +40,7 @@ def test_later_look_alikes_are_numbered_and_unique_names_stay():
     objs = with_names(
         ConversationStatus,
         ["Ärger", "ärger", "ärger (2)", "A\u0308RGER", "Lunch", FULLWIDTH_LUNCH],
+        status_category="open",
         category="open",
     )
     renamed = fill_name_keys(
@@ -67,7 +68,9 @@ def test_later_look_alikes_are_numbered_and_unique_names_stay():
 
 @pytest.mark.django_db
 def test_defaults_keep_their_names_and_long_names_are_cut_to_fit():
-    objs = with_names(ConversationStatus, ["OPEN", "x" * 25, "X" * 25], category="open")
+    objs = with_names(
+        ConversationStatus, ["OPEN", "x" * 25, "X" * 25], status_category="open", category="open"
+    )
     fill_name_keys(
         ConversationStatus, source="name", key="name_key", order_by=("-is_default", "id")
     )
@@ -77,7 +80,9 @@ def test_defaults_keep_their_names_and_long_names_are_cut_to_fit():
 
 @pytest.mark.django_db
 def test_invisible_names_become_unnamed():
-    objs = with_names(ConversationStatus, ["\u200b", "\u200b\u200d", " "], category="open")
+    objs = with_names(
+        ConversationStatus, ["\u200b", "\u200b\u200d", " "], status_category="open", category="open"
+    )
     fill_name_keys(ConversationStatus, source="name", key="name_key")
     assert names(ConversationStatus, objs) == ["Unnamed", "Unnamed (2)", "Unnamed (3)"]
 
@@ -156,7 +161,7 @@ def test_the_migrations_rename_collisions_and_add_the_constraints():
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        ConversationStatus.objects.create(name="ÄRGER", category="open")
+        ConversationStatus.objects.create(name="ÄRGER", status_category="open", category="open")
 
 
 DEFAULTS = {"Open", "Snoozed", "Resolved", "Closed"}

@@ -32,7 +32,9 @@ def test_a_second_json_reply_comes_from_the_cache_and_is_the_same(make_agent):
 def test_every_kind_of_write_retires_it(make_agent):
     agent = make_agent()
     reads_table(agent)
-    status = ConversationStatus.objects.create(name="Parked", category="open")
+    status = ConversationStatus.objects.create(
+        name="Parked", status_category="open", category="open"
+    )
     response, read = reads_table(agent)
     assert read and "Parked" in response.content.decode()
     status.name = "Parked for later"

@@ -84,7 +84,7 @@ def test_a_superuser_may_import_and_export_everything(admin_client):
 
 
 def test_a_view_only_user_cannot_revert_a_conversation_status():
-    status = ConversationStatusFactory(name="Pending", category="waiting")
+    status = ConversationStatusFactory(name="Pending", status_category="pending")
     version = ConversationStatus.history.get(id=status.pk)
     client = staff_with("view", app="statuses", model="conversationstatus")
     url = f"/admin/statuses/conversationstatus/{status.pk}/history/{version.history_id}/"
@@ -127,7 +127,7 @@ def test_a_view_only_user_cannot_revert_a_user_status(url_of):
 
 
 def test_a_user_with_the_change_permission_still_reverts():
-    status = ConversationStatusFactory(name="Pending", category="waiting")
+    status = ConversationStatusFactory(name="Pending", status_category="pending")
     version = ConversationStatus.history.get(id=status.pk)
     ConversationStatus.objects.filter(pk=status.pk).update(name="On hold")
     client = staff_with("view", "change", app="statuses", model="conversationstatus")
@@ -190,7 +190,7 @@ def test_reverting_a_deleted_status_is_refused_with_a_message(admin_client, mode
     from tests.factories import UserStatusFactory
 
     if model == "conversationstatus":
-        status = ConversationStatusFactory(name="Pending", category="waiting")
+        status = ConversationStatusFactory(name="Pending", status_category="pending")
         history, body = ConversationStatus.history, {"name": "Pending", "category": "waiting"}
     else:
         status = UserStatusFactory(name="Lunch", status_type="away")

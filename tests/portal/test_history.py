@@ -94,7 +94,7 @@ def test_history_page_shows_who_and_what(admin_client, make_agent):
 
 
 def test_revert_from_admin_goes_through_the_rules(admin_client):
-    status = ConversationStatusFactory(name="Pending", category="waiting")
+    status = ConversationStatusFactory(name="Pending", status_category="pending")
     admin_client.post(
         f"/admin/statuses/conversationstatus/{status.pk}/change/",
         {"name": "On hold", "category": "open"},

@@ -24,7 +24,7 @@ def form_errors(response):
 
 @pytest.mark.parametrize("second", ["ärger", "A\u0308rger", "Är\u200bger", FULLWIDTH_ARGER])
 def test_conversation_status_admin(admin_client, second):
-    ConversationStatus.objects.create(name="Ärger", category="open")
+    ConversationStatus.objects.create(name="Ärger", status_category="open", category="open")
     response = admin_client.post(
         "/admin/statuses/conversationstatus/add/", {"name": second, "category": "open"}
     )
@@ -37,7 +37,7 @@ def test_conversation_status_admin_refuses_an_invisible_name(admin_client):
         "/admin/statuses/conversationstatus/add/", {"name": "\u200b", "category": "open"}
     )
     assert "at least one visible character" in form_errors(response)
-    assert ConversationStatus.objects.count() == 4
+    assert ConversationStatus.objects.count() == 6
 
 
 def test_user_status_admin(admin_client):
@@ -98,13 +98,15 @@ def bad_rows(html):
 
 
 def test_conversation_status_import_matches_a_look_alike_name(admin_client):
-    status = ConversationStatus.objects.create(name="Ärger", category="open")
+    status = ConversationStatus.objects.create(
+        name="Ärger", status_category="open", category="open"
+    )
     content = f"name,category\n{FULLWIDTH_ARGER},waiting\n"
     response = preview(admin_client, "/admin/statuses/conversationstatus/", "a.csv", content, "csv")
     assert bad_rows(response.content.decode()) == []
     confirm(admin_client, "/admin/statuses/conversationstatus/", response)
     status.refresh_from_db()  # updated, not duplicated
-    assert status.category == "waiting" and ConversationStatus.objects.count() == 5
+    assert status.category == "waiting" and ConversationStatus.objects.count() == 7
 
 
 def test_user_status_import_of_a_look_alike_name_is_a_row_error(admin_client):

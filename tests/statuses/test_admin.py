@@ -10,29 +10,37 @@ ADMIN = "/admin/statuses/conversationstatus/"
 
 
 def test_admin_creates_and_refuses_duplicate(admin_client):
-    response = admin_client.post(f"{ADMIN}add/", {"name": "Escalated", "category": "open"})
+    response = admin_client.post(
+        f"{ADMIN}add/", {"name": "Escalated", "status_category": "open", "active": "on"}
+    )
     assert response.status_code == 302
     assert ConversationStatus.objects.filter(name="Escalated").exists()
-    response = admin_client.post(f"{ADMIN}add/", {"name": "ESCALATED", "category": "waiting"})
+    response = admin_client.post(
+        f"{ADMIN}add/", {"name": "ESCALATED", "status_category": "pending", "active": "on"}
+    )
     assert response.status_code == 200
     assert "A conversation status with this name already exists." in response.content.decode()
     assert ConversationStatus.objects.filter(name__iexact="escalated").count() == 1
 
 
 def test_admin_list_search_and_filter(admin_client):
-    ConversationStatusFactory(name="Awaiting customer", category="waiting")
+    ConversationStatusFactory(name="Awaiting customer", status_category="pending")
 
     def names(**query):
         response = admin_client.get(ADMIN, query)
         return sorted(s.name for s in response.context["cl"].result_list)
 
     assert names(q="awaiting") == ["Awaiting customer"]
-    assert names(category__exact="resolved") == ["Closed", "Resolved"]
+    assert names(status_category__exact="solved") == ["Closed", "Resolved"]
+    assert names(status_category__exact="pending") == ["Awaiting customer", "Snoozed"]
 
 
 def test_admin_cannot_edit_or_delete_defaults(admin_client):
     default = ConversationStatus.objects.get(name="Open")
-    admin_client.post(f"{ADMIN}{default.pk}/change/", {"name": "Changed", "category": "open"})
+    admin_client.post(
+        f"{ADMIN}{default.pk}/change/",
+        {"name": "Changed", "status_category": "open", "active": "on"},
+    )
     default.refresh_from_db()
     assert default.name == "Open"
     response = admin_client.post(f"{ADMIN}{default.pk}/delete/", {"post": "yes"})
@@ -45,9 +53,12 @@ def test_admin_cannot_edit_or_delete_defaults(admin_client):
 
 def test_admin_edits_and_deletes_custom_status(admin_client):
     status = ConversationStatusFactory(name="Custom")
-    admin_client.post(f"{ADMIN}{status.pk}/change/", {"name": "Custom 2", "category": "resolved"})
+    admin_client.post(
+        f"{ADMIN}{status.pk}/change/",
+        {"name": "Custom 2", "status_category": "hold", "active": "on"},
+    )
     status.refresh_from_db()
-    assert (status.name, status.category) == ("Custom 2", "resolved")
+    assert (status.name, status.status_category, status.category) == ("Custom 2", "hold", "waiting")
     admin_client.post(f"{ADMIN}{status.pk}/delete/", {"post": "yes"})
     assert not ConversationStatus.objects.filter(pk=status.pk).exists()
 
@@ -109,15 +120,20 @@ def test_bulk_delete_confirmation_names_the_defaults_it_keeps(admin_client):
     response = _select_all(admin_client)
     html = response.content.decode()
     assert "permission" not in html
-    assert "Open, Snoozed, Resolved, Closed are default statuses and cannot be deleted" in html
+    assert (
+        "Open, Snoozed, Resolved, Closed, New, On-hold are default statuses and cannot be deleted"
+        in html
+    )
     # The list of what will be deleted holds the custom statuses alone.
     listed = " ".join(str(o) for o in response.context["deletable_objects"][0])
     assert "Escalated" in listed and "Pending" in listed
-    assert not any(name in listed for name in ["Open", "Snoozed", "Resolved", "Closed"])
+    assert not any(
+        name in listed for name in ["Open", "Snoozed", "Resolved", "Closed", "New", "On-hold"]
+    )
     assert response.context["objects_name"] == "conversation statuses"
     # The form carries the whole selection, so the result can name the kept ones.
     assert len(response.context["queryset"]) == ConversationStatus.objects.count()
-    assert ConversationStatus.objects.count() == 6  # nothing deleted before the confirmation
+    assert ConversationStatus.objects.count() == 8  # nothing deleted before the confirmation
 
 
 def test_bulk_delete_deletes_the_others_through_the_service_and_warns(admin_client, admin_user):
@@ -126,6 +142,8 @@ def test_bulk_delete_deletes_the_others_through_the_service_and_warns(admin_clie
     assert response.status_code == 200
     assert sorted(ConversationStatus.objects.values_list("name", flat=True)) == [
         "Closed",
+        "New",
+        "On-hold",
         "Open",
         "Resolved",
         "Snoozed",
@@ -134,7 +152,8 @@ def test_bulk_delete_deletes_the_others_through_the_service_and_warns(admin_clie
     assert ("success", "Successfully deleted 2 conversation statuses.") in messages
     assert (
         "warning",
-        "The default statuses Open, Snoozed, Resolved, Closed cannot be deleted; they were kept.",
+        "The default statuses Open, Snoozed, Resolved, Closed, New, On-hold cannot be deleted; "
+        "they were kept.",
     ) in messages
     for status in custom:  # the service's delete, recorded with the manager
         last = ConversationStatus.history.filter(id=status.pk).latest("history_date")

@@ -97,13 +97,29 @@ def passed_fields(calls, name):
 
 
 def test_the_conversation_status_admin_passes_every_form_field(admin_client, captured):
-    data = {"name": "Escalated", "category": "waiting"}
+    data = {
+        "name": "Escalated",
+        "status_category": "hold",
+        "end_user_label": "We are on it",
+        "description": "Handed to the second line",
+        "end_user_description": "A specialist looks into it",
+        "active": True,
+    }
     assert set(data) == set(field_names(ConversationStatusFields))
-    assert admin_client.post("/admin/statuses/conversationstatus/add/", data).status_code == 302
+    form = {**data, "active": "on"}
+    assert admin_client.post("/admin/statuses/conversationstatus/add/", form).status_code == 302
     assert passed_fields(captured, "conversation_status_create") == ConversationStatusFields(**data)
     status = ConversationStatus.objects.get(name="Escalated")
-    changed = {"name": "Escalated again", "category": "resolved"}
-    response = admin_client.post(f"/admin/statuses/conversationstatus/{status.pk}/change/", changed)
+    changed = {
+        "name": "Escalated again",
+        "status_category": "solved",
+        "end_user_label": "Done",
+        "description": "Closed by the second line",
+        "end_user_description": "",
+        "active": False,
+    }
+    form = {key: value for key, value in changed.items() if key != "active"}  # unticked
+    response = admin_client.post(f"/admin/statuses/conversationstatus/{status.pk}/change/", form)
     assert response.status_code == 302
     assert passed_fields(captured, "conversation_status_update") == ConversationStatusFields(
         **changed
@@ -130,8 +146,22 @@ def test_the_user_status_admin_passes_every_form_field(admin_client, captured):
             ConversationStatusFields,
             "conversation_status_create",
             "conversation_status_update",
-            {"name": "Escalated", "category": "waiting"},
-            {"name": "ESCALATED", "category": "resolved"},
+            {
+                "name": "Escalated",
+                "status_category": "hold",
+                "end_user_label": "We are on it",
+                "description": "Handed on",
+                "end_user_description": "A specialist looks into it",
+                "active": True,
+            },
+            {
+                "name": "ESCALATED",
+                "status_category": "solved",
+                "end_user_label": "",  # the service stores None: "same as the name"
+                "description": "",
+                "end_user_description": "Done",
+                "active": False,
+            },
         ),
         (
             UserStatusResource,
@@ -158,7 +188,7 @@ def test_the_import_passes_every_column(
 
 
 def test_a_service_takes_the_fields_object_or_its_values_not_both():
-    fields = ConversationStatusFields(name="Escalated", category="open")
+    fields = ConversationStatusFields(name="Escalated", status_category="open")
     with pytest.raises(TypeError):
         services.conversation_status_create(fields=fields, name="Other")
     with pytest.raises(TypeError):  # a value the fields object does not have

@@ -15,7 +15,7 @@ CONVERSATION = "/admin/statuses/conversationstatus/"
 
 
 def test_a_conversation_status_row_with_an_id_renames_that_status():
-    pending = ConversationStatusFactory(name="Pending", category="waiting")
+    pending = ConversationStatusFactory(name="Pending", status_category="pending")
     count = ConversationStatus.objects.count()
     result = run_import(
         ConversationStatusResource(),
@@ -29,7 +29,7 @@ def test_a_conversation_status_row_with_an_id_renames_that_status():
 
 
 def test_a_conversation_status_row_without_an_id_matches_by_name():
-    pending = ConversationStatusFactory(name="Pending", category="waiting")
+    pending = ConversationStatusFactory(name="Pending", status_category="pending")
     result = run_import(ConversationStatusResource(), "id,name,category\n,pending,open\n")
     assert actions(result) == ["update"]
     pending.refresh_from_db()
@@ -54,7 +54,7 @@ def test_a_conversation_status_row_with_an_unknown_id_is_refused(cell, message):
 
 def test_a_rename_to_a_taken_name_is_the_rows_error():
     ConversationStatusFactory(name="Escalated")
-    pending = ConversationStatusFactory(name="Pending", category="waiting")
+    pending = ConversationStatusFactory(name="Pending", status_category="pending")
     result = run_import(
         ConversationStatusResource(), f"id,name,category\n{pending.pk},escalated,waiting\n"
     )
@@ -64,7 +64,7 @@ def test_a_rename_to_a_taken_name_is_the_rows_error():
 
 
 def test_the_admin_preview_shows_the_rename_old_to_new_and_the_confirm_writes_it(admin_client):
-    pending = ConversationStatusFactory(name="Pending", category="waiting")
+    pending = ConversationStatusFactory(name="Pending", status_category="pending")
     count = ConversationStatus.objects.count()
     content = f"id,name,category\n{pending.pk},Pending internal review,waiting\n"
     response = preview(admin_client, CONVERSATION, "s.csv", content, "csv")

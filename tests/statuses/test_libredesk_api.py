@@ -46,6 +46,8 @@ def test_list_returns_defaults_in_id_order(make_agent):
         ("Snoozed", "waiting"),
         ("Resolved", "resolved"),
         ("Closed", "resolved"),
+        ("New", "open"),
+        ("On-hold", "waiting"),
     ]
     ids = [s["id"] for s in body["data"]]
     assert ids == sorted(ids)
@@ -54,7 +56,7 @@ def test_list_returns_defaults_in_id_order(make_agent):
 
 
 def test_get_by_id(make_agent):
-    status = ConversationStatusFactory(name="Pending", category="waiting")
+    status = ConversationStatusFactory(name="Pending", status_category="pending")
     response = make_agent().get(detail(status.pk))
     assert response.status_code == 200
     assert response.json()["data"]["name"] == "Pending"
@@ -70,13 +72,14 @@ def test_list_runs_at_most_three_queries_with_200_statuses(
     make_agent, django_assert_max_num_queries
 ):
     ConversationStatus.objects.bulk_create(
-        ConversationStatus(name=f"Bulk {i}", category="open") for i in range(200)
+        ConversationStatus(name=f"Bulk {i}", status_category="open", category="open")
+        for i in range(200)
     )
     agent = make_agent()
     agent.get(LIST)  # warm: last_used_at is written at most once a minute
     with django_assert_max_num_queries(3):
         response = agent.get(LIST)
-    assert len(response.json()["data"]) == 204
+    assert len(response.json()["data"]) == 206
 
 
 # --- create -----------------------------------------------------------------------------
@@ -137,7 +140,7 @@ def test_authenticated_create_runs_at_most_four_queries(make_agent, assert_max_d
 def test_create_name_rules_in_order(make_agent, body, message):
     response = make_agent(ADD).post(LIST, body, format="json")
     assert_error(response, 400, "InputException", message)
-    assert ConversationStatus.objects.count() == 4
+    assert ConversationStatus.objects.count() == 6
 
 
 @pytest.mark.parametrize("category", [None, "", "Open", "closed", 1, ["open"]])
@@ -159,7 +162,7 @@ def test_create_wrong_type_name(make_agent, name):
 def test_malformed_or_non_object_body(make_agent, raw):
     response = make_agent(ADD).post(LIST, raw, content_type="application/json")
     assert_error(response, 400, "InputException", "Error parsing request")
-    assert ConversationStatus.objects.count() == 4
+    assert ConversationStatus.objects.count() == 6
 
 
 def test_huge_body_is_413(make_agent, settings):
@@ -167,21 +170,21 @@ def test_huge_body_is_413(make_agent, settings):
     body = '{"name": "x", "category": "open", "pad": "' + "x" * 2000 + '"}'
     response = make_agent(ADD).post(LIST, body, content_type="application/json")
     assert_error(response, 413, "InputException")
-    assert ConversationStatus.objects.count() == 4
+    assert ConversationStatus.objects.count() == 6
 
 
 @pytest.mark.parametrize("name", ["open", "OPEN", " Open "])
 def test_create_duplicate_name_is_409_case_insensitive(make_agent, name):
     response = make_agent(ADD).post(LIST, {"name": name, "category": "open"}, format="json")
     assert_error(response, 409, "ConflictException")
-    assert ConversationStatus.objects.count() == 4
+    assert ConversationStatus.objects.count() == 6
 
 
 # --- update -------------------------------------------------------------------------------
 
 
 def test_update_full_replace(make_agent):
-    status = ConversationStatusFactory(name="Pending", category="waiting")
+    status = ConversationStatusFactory(name="Pending", status_category="pending")
     response = make_agent(CHANGE).put(
         detail(status.pk), {"name": "On hold", "category": "open"}, format="json"
     )
@@ -194,7 +197,7 @@ def test_update_full_replace(make_agent):
 def test_update_with_the_whole_row_as_libredesks_admin_screen_sends_it(make_agent):
     """Libredesk's admin screen PUTs back the row it loaded, edited: `id`, `created_at` and
     `updated_at` included. They are read-only: ignored, not an error, and not applied."""
-    status = ConversationStatusFactory(name="Pending", category="waiting")
+    status = ConversationStatusFactory(name="Pending", status_category="pending")
     agent = make_agent(CHANGE)
     row = agent.get(detail(status.pk)).json()["data"]
     edited = {
@@ -223,7 +226,7 @@ def test_update_may_change_case_of_own_name(make_agent):
 
 
 def test_update_requires_both_fields(make_agent):
-    status = ConversationStatusFactory(name="Pending", category="waiting")
+    status = ConversationStatusFactory(name="Pending", status_category="pending")
     response = make_agent(CHANGE).put(detail(status.pk), {"name": "Other"}, format="json")
     assert_error(response, 400, "InputException")
     status.refresh_from_db()
@@ -423,8 +426,8 @@ def test_lean_replies_equal_the_serializer(zone):
 
     from statuses.libredesk.serializers import StatusSerializer, status_data, status_rows
 
-    ConversationStatusFactory(name="Pending", category="waiting")
-    whole_second = ConversationStatusFactory(name="Later", category="resolved")
+    ConversationStatusFactory(name="Pending", status_category="pending")
+    whole_second = ConversationStatusFactory(name="Later", status_category="solved")
     ConversationStatus.objects.filter(pk=whole_second.pk).update(
         created_at="2024-01-02T03:04:05Z", updated_at="2024-06-07T08:09:10.000001Z"
     )
@@ -449,8 +452,8 @@ def test_the_status_shape_is_what_the_replies_write_and_the_document_declares(db
     from tests.shapes import reply_problems
 
     longest = "Ä🍕" + "x" * (ConversationStatus.NAME_MAX_LENGTH - 2)
-    for index, category in enumerate(ConversationStatus.Category.values):
-        ConversationStatusFactory(name=longest[:-1] + str(index), category=category)
+    for index, status_category in enumerate(ConversationStatus.StatusCategory.values):
+        ConversationStatusFactory(name=longest[:-1] + str(index), status_category=status_category)
     ConversationStatus.objects.update(updated_at="2024-06-07T08:09:10.000001Z")
     statuses = ConversationStatus.objects.order_by("id")
     rows = status_rows(statuses)

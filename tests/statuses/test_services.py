@@ -12,26 +12,26 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(("first", "second"), SAME_NAMES)
 def test_conversation_status_create_refuses_a_look_alike(first, second):
-    services.conversation_status_create(name=first, category="open")
+    services.conversation_status_create(name=first, status_category="open")
     with pytest.raises(ConflictError):
-        services.conversation_status_create(name=second, category="open")
-    assert ConversationStatus.objects.count() == 5
+        services.conversation_status_create(name=second, status_category="open")
+    assert ConversationStatus.objects.count() == 7
 
 
 def test_conversation_status_update_refuses_a_look_alike():
-    services.conversation_status_create(name="Ärger", category="open")
-    status = services.conversation_status_create(name="Other", category="open")
+    services.conversation_status_create(name="Ärger", status_category="open")
+    status = services.conversation_status_create(name="Other", status_category="open")
     with pytest.raises(ConflictError):
-        services.conversation_status_update(status=status, name="ÄRGER", category="open")
+        services.conversation_status_update(status=status, name="ÄRGER", status_category="open")
     status.refresh_from_db()
     assert status.name == "Other" and status.name_key == "other"
 
 
 def test_conversation_status_keeps_the_name_as_written_and_stores_its_key():
-    status = services.conversation_status_create(name="  Lun\u200bch ", category="open")
+    status = services.conversation_status_create(name="  Lun\u200bch ", status_category="open")
     status.refresh_from_db()
     assert (status.name, status.name_key) == ("Lun\u200bch", "lunch")
-    services.conversation_status_update(status=status, name="Ärger", category="waiting")
+    services.conversation_status_update(status=status, name="Ärger", status_category="pending")
     status.refresh_from_db()
     assert (status.name, status.name_key) == ("Ärger", "ärger")
 
@@ -39,7 +39,7 @@ def test_conversation_status_keeps_the_name_as_written_and_stores_its_key():
 @pytest.mark.parametrize("name", INVISIBLE_NAMES)
 def test_conversation_status_with_an_invisible_name_is_blank(name):
     with pytest.raises(DomainError) as caught:
-        services.conversation_status_create(name=name, category="open")
+        services.conversation_status_create(name=name, status_category="open")
     assert caught.value.code == "blank" and not isinstance(caught.value, ConflictError)
 
 
@@ -81,15 +81,15 @@ def test_the_database_refuses_a_look_alike_even_without_the_service():
 
 
 def test_conversation_status_name_taken_is_a_conflict_on_the_name():
-    services.conversation_status_create(name="Escalated", category="open")
+    services.conversation_status_create(name="Escalated", status_category="open")
     with pytest.raises(ConflictError) as caught:
-        services.conversation_status_create(name="  ESCALATED ", category="waiting")
+        services.conversation_status_create(name="  ESCALATED ", status_category="pending")
     assert (caught.value.code, caught.value.field) == ("name_taken", "name")
 
 
 def test_conversation_status_update_may_keep_its_own_name():
-    status = services.conversation_status_create(name="Escalated", category="open")
-    services.conversation_status_update(status=status, name="ESCALATED", category="waiting")
+    status = services.conversation_status_create(name="Escalated", status_category="open")
+    services.conversation_status_update(status=status, name="ESCALATED", status_category="pending")
     status.refresh_from_db()
     assert (status.name, status.category) == ("ESCALATED", "waiting")
 
@@ -97,25 +97,27 @@ def test_conversation_status_update_may_keep_its_own_name():
 @pytest.mark.parametrize("name", ["", "   ", "\u200b"])
 def test_conversation_status_blank_name(name):
     with pytest.raises(DomainError) as caught:
-        services.conversation_status_create(name=name, category="open")
+        services.conversation_status_create(name=name, status_category="open")
     assert (caught.value.code, caught.value.field) == ("blank", "name")
-    assert ConversationStatus.objects.count() == 4
+    assert ConversationStatus.objects.count() == 6
 
 
 def test_conversation_status_name_too_long_and_bad_category():
     with pytest.raises(DomainError) as caught:
-        services.conversation_status_create(name="x" * 26, category="open")
-    assert caught.value.field == "name"
+        services.conversation_status_create(name="x" * 49, status_category="open")
+    assert (caught.value.field, caught.value.code) == ("name", "max_length")
     with pytest.raises(DomainError) as caught:
-        services.conversation_status_create(name="Fine", category="closed")
-    assert caught.value.field == "category"
-    assert ConversationStatus.objects.count() == 4
+        services.conversation_status_create(name="Fine", status_category="closed")
+    assert (caught.value.field, caught.value.code) == ("status_category", "invalid_choice")
+    assert ConversationStatus.objects.count() == 6
 
 
 def test_a_default_conversation_status_cannot_be_updated():
     default = ConversationStatus.objects.get(name="Open")
     with pytest.raises(DomainError) as caught:
-        services.conversation_status_update(status=default, name="Changed", category="waiting")
+        services.conversation_status_update(
+            status=default, name="Changed", status_category="pending"
+        )
     assert caught.value.code == "default_protected"
     assert caught.value.params == {"action": "update"}
     assert caught.value.message == "A default conversation status cannot be changed."
@@ -134,7 +136,7 @@ def test_a_default_conversation_status_cannot_be_deleted():
 
 
 def test_a_custom_conversation_status_is_deleted():
-    status = services.conversation_status_create(name="Escalated", category="open")
+    status = services.conversation_status_create(name="Escalated", status_category="open")
     services.conversation_status_delete(status=status)
     assert not ConversationStatus.objects.filter(pk=status.pk).exists()
 

@@ -92,7 +92,7 @@ def roll_back_changes(env, names):
         "try:\n"
         "    with transaction.atomic():\n"
         f"        for name in {names!r}:\n"
-        "            services.conversation_status_create(name=name, category='open')\n"
+        "            services.conversation_status_create(name=name, status_category='open')\n"
         "        raise RuntimeError('roll back')\n"
         "except RuntimeError:\n"
         "    pass\n"

@@ -45,7 +45,7 @@ def deliver_all():
 
 def test_an_event_is_signed_with_standard_webhooks_and_carries_the_vendor_shape(receiver):
     issued = subscribe(receiver.url)
-    status = ConversationStatusFactory(name="Pending", category="waiting")
+    status = ConversationStatusFactory(name="Pending", status_category="pending")
     with transaction.atomic():
         (event,) = services.emit("conversation-status", "created", [status])
     deliver_all()

@@ -75,7 +75,7 @@ import json, time
 from statuses import services
 first = time.time()
 for n in range({count}):
-    services.conversation_status_create(name=f"{prefix} {{n}}", category="open")
+    services.conversation_status_create(name=f"{prefix} {{n}}", status_category="open")
 print(json.dumps({{"first": first}}))
 """
 
