@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from statuses import services
 from statuses.models import ConversationStatus
 from tests.factories import ConversationStatusFactory
 
@@ -461,3 +462,103 @@ def test_the_status_shape_is_what_the_replies_write_and_the_document_declares(db
     for row, status in zip(rows, statuses, strict=True):
         assert reply_problems(row, StatusReply) == []
         assert row == status_data(status) == StatusSerializer(status).data
+
+
+# --- one record, two wires: the Zendesk fields seen from Libredesk (issue 27) -----------------
+
+
+@pytest.mark.parametrize(
+    ("category", "status_category"),
+    [("open", "open"), ("waiting", "pending"), ("resolved", "solved")],
+)
+def test_a_create_sets_the_canonical_status_category(make_agent, category, status_category):
+    response = make_agent(ADD).post(LIST, {"name": "Fresh", "category": category}, format="json")
+    assert response.status_code == 200
+    assert response.json()["data"]["category"] == category
+    status = ConversationStatus.objects.get(name="Fresh")
+    assert (status.status_category, status.category) == (status_category, category)
+
+
+def test_a_put_keeps_a_status_category_served_as_the_category_and_every_other_field(make_agent):
+    status = services.conversation_status_create(
+        fields=services.ConversationStatusFields(
+            name="Parked",
+            status_category="hold",
+            end_user_label="We are on it",
+            description="Waiting for a part",
+            end_user_description="Soon",
+        )
+    )
+    agent = make_agent(CHANGE)
+    response = agent.put(
+        detail(status.pk), {"name": "Parked 2", "category": "waiting"}, format="json"
+    )
+    assert response.json()["data"] == {**response.json()["data"], "category": "waiting"}
+    status.refresh_from_db()
+    assert (
+        status.name, status.status_category, status.end_user_label, status.description,
+        status.end_user_description, status.active,
+    ) == ("Parked 2", "hold", "We are on it", "Waiting for a part", "Soon", True)  # fmt: skip
+    response = agent.put(detail(status.pk), {"name": "Parked 2", "category": "open"}, format="json")
+    assert response.status_code == 200
+    status.refresh_from_db()
+    assert (status.status_category, status.category, status.end_user_label) == (
+        "open", "open", "We are on it",
+    )  # fmt: skip
+    response = agent.put(
+        detail(status.pk), {"name": "Parked 2", "category": "waiting"}, format="json"
+    )
+    status.refresh_from_db()
+    assert status.status_category == "pending"  # the canonical one: hold is not remembered
+
+
+def test_inactive_statuses_are_hidden_and_keep_their_names(make_agent):
+    status = ConversationStatusFactory(name="Sleeping", status_category="pending", active=False)
+    agent = make_agent(ADD, CHANGE, DELETE)
+    names = [s["name"] for s in agent.get(LIST).json()["data"]]
+    assert "Sleeping" not in names and len(names) == 6
+    assert_error(agent.get(detail(status.pk)), 404, "NotFoundException")
+    assert_error(
+        agent.put(detail(status.pk), {"name": "Awake", "category": "open"}, format="json"),
+        404,
+        "NotFoundException",
+    )
+    assert_error(agent.delete(detail(status.pk)), 404, "NotFoundException")
+    response = agent.post(LIST, {"name": "SLEEPING", "category": "open"}, format="json")
+    assert_error(response, 409, "ConflictException", "Status name already exists")
+    status.refresh_from_db()
+    assert (status.name, status.active) == ("Sleeping", False)
+
+
+def test_a_category_default_is_read_only_on_the_libredesk_wire(make_agent):
+    status = ConversationStatusFactory(name="Chosen", status_category="open")
+    services.conversation_status_make_default(statuses=[status])
+    agent = make_agent(CHANGE, DELETE)
+    response = agent.put(detail(status.pk), {"name": "Renamed", "category": "open"}, format="json")
+    assert_error(response, 400, "InputException", "Cannot update default conversation status")
+    response = agent.delete(detail(status.pk))
+    assert_error(response, 400, "InputException", "Cannot delete default conversation status")
+    status.refresh_from_db()
+    assert status.name == "Chosen"
+    # The former default (a built-in) is still protected as one.
+    former = ConversationStatus.objects.get(name="Open")
+    response = agent.put(detail(former.pk), {"name": "Opened", "category": "open"}, format="json")
+    assert_error(response, 400, "InputException", "Cannot update default conversation status")
+
+
+def test_a_longer_name_written_on_the_zendesk_wire_is_shown_as_it_is(make_agent):
+    name = "A status name of forty-eight characters, exactly"
+    assert len(name) == 48
+    status = services.conversation_status_create(name=name, status_category="open")
+    agent = make_agent(ADD, CHANGE)
+    assert agent.get(detail(status.pk)).json()["data"]["name"] == name
+    assert name in [s["name"] for s in agent.get(LIST).json()["data"]]
+    # Libredesk's own writes keep its 25 characters.
+    response = agent.put(detail(status.pk), {"name": name, "category": "open"}, format="json")
+    assert_error(
+        response, 400, "InputException", "Status is too long, should be at most 25 characters"
+    )
+    response = agent.post(LIST, {"name": "x" * 26, "category": "open"}, format="json")
+    assert_error(
+        response, 400, "InputException", "Status is too long, should be at most 25 characters"
+    )
