@@ -1,5 +1,6 @@
 """CSV/JSON import and export of statuses (django-import-export), through the services."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 
@@ -47,12 +48,28 @@ class ConversationStatusResource(ServiceResource):
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)
         category = _text(row, "category")
-        if _text(row, "status_category") or category not in ConversationCategory.values:
-            return  # a bad `category` alone: the missing status category is reported
+        if _text(row, "status_category") or not category:
+            return
+        if category not in ConversationCategory.values:
+            raise ValidationError(
+                _("%(name)s must be one of %(allowed)s")
+                % {"name": "category", "allowed": ", ".join(ConversationCategory.values)}
+            )
         current = self.get_instance(None, row)
         row["status_category"] = services.status_category_for(
             category, current.status_category if current is not None else None
         )
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # As ModelResource.validate_instance, without `category`: it is derived, not read,
+        # and a bad status category is reported once, as itself.
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(exclude=[*errors, "category"], validate_unique=validate_unique)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)

@@ -234,6 +234,6 @@ def test_demo_data_comes_from_every_app_and_is_idempotent():
 
     call_command("load_demo_data", stdout=StringIO())
     first = counts()
-    assert first == [7, 3, 4, 2, 1]
+    assert first == [9, 3, 4, 2, 1]
     call_command("load_demo_data", stdout=StringIO())
     assert counts() == first

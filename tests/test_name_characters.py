@@ -219,7 +219,7 @@ def test_selfcommunity_keeps_other_names_as_sent(sc_login, name):
 @pytest.mark.parametrize(
     ("url", "data"),
     [
-        ("/admin/statuses/conversationstatus/add/", {"category": "open"}),
+        ("/admin/statuses/conversationstatus/add/", {"status_category": "open", "active": "on"}),
         ("/admin/statuses/userstatus/add/", {"status_type": "busy"}),
         ("/admin/community/tag/add/", {"type": "contribution", "color": "#3366ff"}),
         (

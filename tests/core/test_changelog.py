@@ -55,7 +55,7 @@ def changes(db, lp_login, sc_login):
     # The admin: a conversation status added, then renamed.
     manager.post(
         reverse("admin:statuses_conversationstatus_add"),
-        {"name": "Waiting", "category": "waiting"},
+        {"name": "Waiting", "status_category": "pending", "active": "on"},
     )
     status = ConversationStatus.objects.get(name="Waiting")
     # Libredesk: renamed with an API key.
@@ -246,7 +246,9 @@ def test_a_revert_is_recorded_as_reverted_to_its_version(changes):
     url = reverse("admin:statuses_conversationstatus_simple_history", args=[status.pk, first.pk])
     form = changes.get(url)
     assert form.status_code == 200
-    reply = changes.post(url, {"name": "Waiting", "category": "waiting", "_save": "Save"})
+    reply = changes.post(
+        url, {"name": "Waiting", "status_category": "pending", "active": "on", "_save": "Save"}
+    )
     assert reply.status_code == 302, reply.content
     latest = status.history.latest()
     assert latest.name == "Waiting"

@@ -69,13 +69,25 @@ def test_later_look_alikes_are_numbered_and_unique_names_stay():
 @pytest.mark.django_db
 def test_defaults_keep_their_names_and_long_names_are_cut_to_fit():
     objs = with_names(
-        ConversationStatus, ["OPEN", "x" * 25, "X" * 25], status_category="open", category="open"
+        ConversationStatus,
+        [
+            "OPEN",
+            "x" * ConversationStatus.NAME_MAX_LENGTH,
+            "X" * ConversationStatus.NAME_MAX_LENGTH,
+        ],
+        status_category="open",
+        category="open",
     )
     fill_name_keys(
         ConversationStatus, source="name", key="name_key", order_by=("-is_default", "id")
     )
     assert ConversationStatus.objects.get(name="Open").is_default
-    assert names(ConversationStatus, objs) == ["OPEN (2)", "x" * 25, "X" * 21 + " (2)"]
+    longest = ConversationStatus.NAME_MAX_LENGTH
+    assert names(ConversationStatus, objs) == [
+        "OPEN (2)",
+        "x" * longest,
+        "X" * (longest - 4) + " (2)",
+    ]
 
 
 @pytest.mark.django_db
@@ -164,4 +176,4 @@ def test_the_migrations_rename_collisions_and_add_the_constraints():
         ConversationStatus.objects.create(name="ÄRGER", status_category="open", category="open")
 
 
-DEFAULTS = {"Open", "Snoozed", "Resolved", "Closed"}
+DEFAULTS = {"Open", "Snoozed", "Resolved", "Closed", "New", "On-hold"}

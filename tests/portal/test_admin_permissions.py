@@ -89,7 +89,7 @@ def test_a_view_only_user_cannot_revert_a_conversation_status():
     client = staff_with("view", app="statuses", model="conversationstatus")
     url = f"/admin/statuses/conversationstatus/{status.pk}/history/{version.history_id}/"
     assert client.get(url).status_code == 200  # looking is fine
-    response = client.post(url, {"name": "Hacked", "category": "open"})
+    response = client.post(url, {"name": "Hacked", "status_category": "open", "active": "on"})
     assert response.status_code == 403
     status.refresh_from_db()
     assert status.name == "Pending"
@@ -133,7 +133,7 @@ def test_a_user_with_the_change_permission_still_reverts():
     client = staff_with("view", "change", app="statuses", model="conversationstatus")
     response = client.post(
         f"/admin/statuses/conversationstatus/{status.pk}/history/{version.history_id}/",
-        {"name": "Pending", "category": "waiting"},
+        {"name": "Pending", "status_category": "pending", "active": "on"},
     )
     assert response.status_code == 302
     status.refresh_from_db()
@@ -191,7 +191,10 @@ def test_reverting_a_deleted_status_is_refused_with_a_message(admin_client, mode
 
     if model == "conversationstatus":
         status = ConversationStatusFactory(name="Pending", status_category="pending")
-        history, body = ConversationStatus.history, {"name": "Pending", "category": "waiting"}
+        history, body = (
+            ConversationStatus.history,
+            {"name": "Pending", "status_category": "pending", "active": "on"},
+        )
     else:
         status = UserStatusFactory(name="Lunch", status_type="away")
         history, body = UserStatus.history, {"name": "Lunch", "status_type": "away"}

@@ -45,7 +45,7 @@ def test_dashboard_groups_counts_by_domain(admin_client):
     StatusReasonFactory(account=acme, enabled=False)
     StatusReasonFactory(account=acme, deleted=True)
     html = admin_client.get("/admin/").content.decode()
-    assert stats(card(html, "Libredesk")) == {"statuses": "5", "custom": "1"}
+    assert stats(card(html, "Libredesk")) == {"statuses": "7", "custom": "1"}
     assert stats(card(html, "Rocket.Chat"))["custom statuses"] == "2"
     assert stats(card(html, "Rocket.Chat"))["Busy"] == "1"
     assert stats(card(html, "LivePerson")) == {

@@ -35,7 +35,7 @@ def test_libredesk_api_changes_are_recorded_with_the_api_user(make_agent):
     delta = records[1].diff_against(records[0])
     assert {(c.field, c.old, c.new) for c in delta.changes} == {
         ("name", "Pending", "On hold"),
-        ("category", "waiting", "open"),
+        ("status_category", "pending", "open"),  # `category` is derived from it
     }
 
 
@@ -97,19 +97,23 @@ def test_revert_from_admin_goes_through_the_rules(admin_client):
     status = ConversationStatusFactory(name="Pending", status_category="pending")
     admin_client.post(
         f"/admin/statuses/conversationstatus/{status.pk}/change/",
-        {"name": "On hold", "category": "open"},
+        {"name": "On hold", "status_category": "open", "active": "on"},
     )
     first = ConversationStatus.history.filter(id=status.pk).earliest("history_date")
     revert_url = f"/admin/statuses/conversationstatus/{status.pk}/history/{first.history_id}/"
     # The old name is taken by another status now: the revert is refused with a message.
     ConversationStatusFactory(name="PENDING")
-    response = admin_client.post(revert_url, {"name": "Pending", "category": "waiting"})
+    response = admin_client.post(
+        revert_url, {"name": "Pending", "status_category": "pending", "active": "on"}
+    )
     assert response.status_code == 200
     assert "already exists" in response.content.decode()
     status.refresh_from_db()
     assert status.name == "On hold"
     ConversationStatus.objects.filter(name="PENDING").delete()
-    response = admin_client.post(revert_url, {"name": "Pending", "category": "waiting"})
+    response = admin_client.post(
+        revert_url, {"name": "Pending", "status_category": "pending", "active": "on"}
+    )
     assert response.status_code == 302
     status.refresh_from_db()
     assert (status.name, status.category) == ("Pending", "waiting")
@@ -145,12 +149,13 @@ def history_cells(admin_client, url, css_class):
 
 def test_history_page_hides_empty_reasons_and_never_says_none(admin_client, admin_user):
     admin_client.post(
-        "/admin/statuses/conversationstatus/add/", {"name": "Pending", "category": "waiting"}
+        "/admin/statuses/conversationstatus/add/",
+        {"name": "Pending", "status_category": "pending", "active": "on"},
     )
     status = ConversationStatus.objects.get(name="Pending")
     admin_client.post(
         f"/admin/statuses/conversationstatus/{status.pk}/change/",
-        {"name": "On hold", "category": "waiting"},
+        {"name": "On hold", "status_category": "pending", "active": "on"},
     )
     html, actors = history_cells(admin_client, HISTORY.format(pk=status.pk), "history-actor")
     assert actors == [admin_user.username, admin_user.username]
@@ -192,7 +197,8 @@ def test_a_request_made_while_a_command_runs_is_its_users(admin_client, admin_us
     # A server started by manage.py (runserver): its requests' changes are their users'.
     with command_running("runserver"):
         admin_client.post(
-            "/admin/statuses/conversationstatus/add/", {"name": "Pending", "category": "waiting"}
+            "/admin/statuses/conversationstatus/add/",
+            {"name": "Pending", "status_category": "pending", "active": "on"},
         )
         outside = ConversationStatusFactory(name="Escalated")
     record = ConversationStatus.history.get(name="Pending")

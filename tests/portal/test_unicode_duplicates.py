@@ -26,7 +26,8 @@ def form_errors(response):
 def test_conversation_status_admin(admin_client, second):
     ConversationStatus.objects.create(name="Ärger", status_category="open", category="open")
     response = admin_client.post(
-        "/admin/statuses/conversationstatus/add/", {"name": second, "category": "open"}
+        "/admin/statuses/conversationstatus/add/",
+        {"name": second, "status_category": "open", "active": "on"},
     )
     assert "A conversation status with this name already exists." in form_errors(response)
     assert ConversationStatus.objects.filter(name_key="ärger").count() == 1
@@ -34,7 +35,8 @@ def test_conversation_status_admin(admin_client, second):
 
 def test_conversation_status_admin_refuses_an_invisible_name(admin_client):
     response = admin_client.post(
-        "/admin/statuses/conversationstatus/add/", {"name": "\u200b", "category": "open"}
+        "/admin/statuses/conversationstatus/add/",
+        {"name": "\u200b", "status_category": "open", "active": "on"},
     )
     assert "at least one visible character" in form_errors(response)
     assert ConversationStatus.objects.count() == 6

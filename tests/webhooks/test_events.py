@@ -206,7 +206,8 @@ def test_community_category_events_carry_the_apis_category(sc_login):
 
 def test_admin_edits_and_imports_emit_too(admin_client, admin_user):
     response = admin_client.post(
-        "/admin/statuses/conversationstatus/add/", {"name": "Escalated", "category": "open"}
+        "/admin/statuses/conversationstatus/add/",
+        {"name": "Escalated", "status_category": "open", "active": "on"},
     )
     assert response.status_code == 302
     (added,) = events("libredesk.")
