@@ -37,7 +37,7 @@ class ConversationStatusAdmin(PortalImportExportMixin, ServiceBackedAdmin):
     list_display = [
         "agents_see",
         "customers_see",
-        "status_category",
+        "category_shown",
         "active",
         "is_category_default",
         "is_default",
@@ -57,6 +57,10 @@ class ConversationStatusAdmin(PortalImportExportMixin, ServiceBackedAdmin):
     @admin.display(description=_("Customers see"), ordering="end_user_label")
     def customers_see(self, obj):
         return obj.end_user_label or obj.name
+
+    @admin.display(description=_("Category"), ordering="status_category")
+    def category_shown(self, obj):
+        return obj.get_status_category_display()
 
     def changelist_view(self, request, extra_context=None):
         counts = conversation_status_counts()

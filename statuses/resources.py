@@ -26,6 +26,14 @@ def _text(row, key):
     return value.strip() if isinstance(value, str) else value
 
 
+class _BlankIsNone(widgets.CharWidget):
+    """A text cell whose blank value is None (a nullable text, as the services store it)."""
+
+    def clean(self, value, row=None, **kwargs):
+        value = super().clean(value, row, **kwargs)
+        return value if isinstance(value, str) and value.strip() else None
+
+
 class ConversationStatusResource(ServiceResource):
     """Columns `id` (optional) and those of services.ConversationStatusFields (`name`,
     `status_category`, `end_user_label`, `description`, `end_user_description`, `active`);
@@ -37,6 +45,12 @@ class ConversationStatusResource(ServiceResource):
 
     id = fields.Field(
         attribute="id", column_name="id", readonly=True, widget=widgets.IntegerWidget()
+    )
+    # An empty cell is None, as stored ("same as the name"): an unchanged row stays unchanged.
+    end_user_label = fields.Field(
+        attribute="end_user_label",
+        column_name="end_user_label",
+        widget=_BlankIsNone(),
     )
 
     class Meta(ServiceResource.Meta):

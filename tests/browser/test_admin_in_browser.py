@@ -21,20 +21,46 @@ def test_create_status_and_refuse_duplicate(login):
     page = login()
     page.goto("/admin/statuses/conversationstatus/add/")
     page.fill("#id_name", "Escalated")
-    page.select_option("#id_category", "open")
+    page.select_option("#id_status_category", "open")
     page.click("input[name=_save]")
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
     assert ConversationStatus.objects.filter(name="Escalated").exists()
 
     page.goto("/admin/statuses/conversationstatus/add/")
     page.fill("#id_name", "ESCALATED")
-    page.select_option("#id_category", "waiting")
+    page.select_option("#id_status_category", "pending")
     page.click("input[name=_save]")
     expect(page.locator(".errornote, .errorlist").first).to_be_visible()
     expect(page.locator("body")).to_contain_text(
         "A conversation status with this name already exists."
     )
     assert ConversationStatus.objects.filter(name__iexact="escalated").count() == 1
+
+
+def test_make_default_from_the_list(login):
+    # The live server's tests flush the database: the category's default is made here.
+    current = ConversationStatus.objects.create(
+        name="Open", status_category="open", category="open", is_default=True,
+        is_category_default=True,
+    )  # fmt: skip
+    chosen = ConversationStatus.objects.create(
+        name="Escalated", status_category="open", category="open"
+    )
+    page = login()
+    page.goto("/admin/statuses/conversationstatus/")
+    open_count = page.locator('.status-counts li[data-category="open"]')
+    expect(open_count).to_have_text("Open: 2 of 100")
+    page.check(f"input[name=_selected_action][value='{chosen.pk}']")
+    page.select_option("select[name=action]", "make_default")
+    page.click("button[name=index]")
+    expect(page.locator(".messagelist .success")).to_have_text(
+        "Escalated is now the default of its category."
+    )
+    row = page.locator("#result_list tbody tr", has_text="Escalated")
+    expect(row.locator("td.field-is_category_default img")).to_have_attribute("alt", "True")
+    current.refresh_from_db()
+    chosen.refresh_from_db()
+    assert (current.is_category_default, chosen.is_category_default) == (False, True)
 
 
 def test_api_key_secret_is_shown_once(login, manager):

@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from community.models import Status
-from statuses.models import ConversationStatus
+from statuses.models import CATEGORY_OF_STATUS_CATEGORY, ConversationStatus
 from tests.portal.admin_import import EXAMPLES
 
 STATUSES = "/admin/statuses/conversationstatus/"
@@ -16,20 +16,30 @@ REASONS = "/admin/reasons/statusreason/"
 # --- item 7 ---------------------------------------------------------------------------------
 
 
+# The shipped statuses (statuses/migrations/0002 and 0014): name, status category, category
+# default.
 DEFAULTS = [
-    ("Open", "open"),
-    ("Snoozed", "waiting"),
-    ("Resolved", "resolved"),
-    ("Closed", "resolved"),
+    ("Open", "open", True),
+    ("Snoozed", "pending", True),
+    ("Resolved", "solved", True),
+    ("Closed", "solved", False),
+    ("New", "new", True),
+    ("On-hold", "hold", True),
 ]
 
 
 def test_delete_all_statuses_keeps_the_defaults_and_says_so(login):
     # The live server's tests flush the database after each one, migrations' rows too: put
     # back the default statuses (statuses/migrations/0002) a test before may have removed.
-    for name, category in DEFAULTS:
+    for name, status_category, category_default in DEFAULTS:
         ConversationStatus.objects.get_or_create(
-            name=name, defaults={"category": category, "is_default": True}
+            name=name,
+            defaults={
+                "status_category": status_category,
+                "category": CATEGORY_OF_STATUS_CATEGORY[status_category],
+                "is_default": True,
+                "is_category_default": category_default,
+            },
         )
     for name in ["Escalated", "Pending"]:
         ConversationStatus.objects.create(name=name, status_category="open", category="open")
@@ -41,8 +51,8 @@ def test_delete_all_statuses_keeps_the_defaults_and_says_so(login):
     body = page.locator("#content")
     expect(body).not_to_contain_text("permission")
     expect(page.locator(".messagelist .warning")).to_have_text(
-        "Open, Snoozed, Resolved, Closed are default statuses and cannot be deleted; "
-        "they will be kept."
+        "Open, Snoozed, Resolved, Closed, New, On-hold are default statuses and cannot be "
+        "deleted; they will be kept."
     )
     expect(body.locator("ul li", has_text="Escalated")).to_be_visible()
     page.click("input[type=submit]")  # Yes, I'm sure
@@ -50,14 +60,12 @@ def test_delete_all_statuses_keeps_the_defaults_and_says_so(login):
         "Successfully deleted 2 conversation statuses."
     )
     expect(page.locator(".messagelist .warning")).to_have_text(
-        "The default statuses Open, Snoozed, Resolved, Closed cannot be deleted; they were kept."
+        "The default statuses Open, Snoozed, Resolved, Closed, New, On-hold cannot be deleted; "
+        "they were kept."
     )
-    expect(page.locator("#result_list tbody tr")).to_have_count(4)
+    expect(page.locator("#result_list tbody tr")).to_have_count(6)
     assert set(ConversationStatus.objects.values_list("name", flat=True)) == {
-        "Open",
-        "Snoozed",
-        "Resolved",
-        "Closed",
+        name for name, *_ in DEFAULTS
     }
 
 

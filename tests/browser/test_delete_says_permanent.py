@@ -8,7 +8,7 @@ from statuses.models import ConversationStatus, UserStatus
 
 def _delete_from_its_page(page, changelist, name):
     page.goto(changelist)
-    page.get_by_role("link", name=name, exact=True).click()
+    page.locator("#result_list").get_by_role("link", name=name, exact=True).click()
     page.locator("a.deletelink").click()
     expect(page.locator("h1")).to_have_text("Delete")
 

@@ -28,13 +28,13 @@ def test_export_rename_import_renames_the_row_and_makes_no_duplicate(login):
         page.locator("form input[type=submit], form button[type=submit]").last.click()
     exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(exported)))
-    assert {"id": str(pending.pk), "name": "Pending", "category": "waiting"} in [
-        {key: row[key] for key in ("id", "name", "category")} for row in rows
+    assert {"id": str(pending.pk), "name": "Pending", "status_category": "pending"} in [
+        {key: row[key] for key in ("id", "name", "status_category")} for row in rows
     ]
 
-    # Edit the file: the issue's `6,Pending,waiting` → `6,Pending internal review,waiting`.
+    # Edit the file: the issue's `6,Pending,pending` → `6,Pending internal review,pending`.
     edited = exported.replace(
-        f"{pending.pk},Pending,waiting", f"{pending.pk},Pending internal review,waiting"
+        f"{pending.pk},Pending,pending", f"{pending.pk},Pending internal review,pending"
     )
     assert edited != exported
 

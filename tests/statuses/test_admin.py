@@ -1,5 +1,7 @@
 """The conversation-status admin goes through the services and protects the defaults."""
 
+import re
+
 import pytest
 
 from statuses.models import ConversationStatus, UserStatus
@@ -188,3 +190,152 @@ def test_bulk_delete_needs_the_delete_permission(client, django_user_model):
         ADMIN, {"action": "delete_selected", "_selected_action": [status.pk], "post": "yes"}
     )
     assert ConversationStatus.objects.filter(pk=status.pk).exists()
+
+
+# --- the Zendesk fields in the admin (issue 27) ----------------------------------------------
+
+
+def test_the_list_shows_what_agents_and_customers_see(admin_client):
+    ConversationStatusFactory(
+        name="Escalated", end_user_label="We are on it", status_category="hold"
+    )
+    response = admin_client.get(ADMIN, {"q": "escalated"})
+    html = response.content.decode()
+    for header in ("Agents see", "Customers see", "Category", "Active", "Default", "Built-in"):
+        assert f">{header}<" in html or f">{header}</a>" in html, header
+    (row,) = response.context["cl"].result_list
+    model_admin = response.context["cl"].model_admin
+    shown = (model_admin.agents_see(row), model_admin.customers_see(row))
+    assert (*shown, model_admin.category_shown(row)) == ("Escalated", "We are on it", "On-hold")
+    plain = ConversationStatusFactory(name="Plain")
+    assert model_admin.customers_see(plain) == "Plain"  # no label of its own: the name
+    # Searching finds a status by what customers see too.
+    assert [s.name for s in admin_client.get(ADMIN, {"q": "on it"}).context["cl"].result_list] == [
+        "Escalated"
+    ]
+
+
+def test_the_list_filters_by_status_category_and_active(admin_client):
+    ConversationStatusFactory(name="Sleeping", status_category="hold", active=False)
+
+    def names(**query):
+        return sorted(s.name for s in admin_client.get(ADMIN, query).context["cl"].result_list)
+
+    assert names(status_category__exact="hold") == ["On-hold", "Sleeping"]
+    assert names(active__exact="0") == ["Sleeping"]
+    assert names(is_category_default__exact="1") == [
+        "New",
+        "On-hold",
+        "Open",
+        "Resolved",
+        "Snoozed",
+    ]
+
+
+def _counts(html):
+    return {
+        category: count
+        for category, count in re.findall(
+            r'<li class="[^"]*" data-category="(\w*)">[^<]*: <strong>(\d+ of \d+)</strong>', html
+        )
+    }
+
+
+def test_the_list_counts_each_category_of_its_limit(admin_client):
+    ConversationStatusFactory(name="Sleeping", status_category="hold", active=False)
+    ConversationStatus.objects.bulk_create(
+        ConversationStatus(name=f"Fill {i}", status_category="pending", category="waiting")
+        for i in range(99)
+    )
+    html = admin_client.get(ADMIN).content.decode()
+    assert _counts(html) == {
+        "new": "1 of 100", "open": "1 of 100", "pending": "100 of 100", "hold": "2 of 100",
+        "solved": "2 of 100", "": "106 of 300",
+    }  # fmt: skip
+    assert 'class="full" data-category="pending"' in html  # a full category stands out
+    assert "Pending: <strong>100 of 100</strong>" in html
+    # The counts are of every row, whatever the list is filtered by.
+    assert (
+        _counts(admin_client.get(ADMIN, {"status_category__exact": "new"}).content.decode())[""]
+        == "106 of 300"
+    )
+
+
+def _make_default(admin_client, *statuses):
+    return admin_client.post(
+        ADMIN,
+        {"action": "make_default", "_selected_action": [s.pk for s in statuses]},
+        follow=True,
+    )
+
+
+def test_make_default_action(admin_client, admin_user):
+    waiting = ConversationStatusFactory(name="Waiting", status_category="pending")
+    done = ConversationStatusFactory(name="Done", status_category="solved")
+    response = _make_default(admin_client, waiting, done)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Waiting, Done are now the defaults of their categories."
+    ]
+    defaults = ConversationStatus.objects.filter(is_category_default=True)
+    assert sorted(defaults.values_list("name", flat=True)) == [
+        "Done", "New", "On-hold", "Open", "Waiting",
+    ]  # fmt: skip
+    last = ConversationStatus.history.filter(id=waiting.pk).latest("history_date")
+    assert (last.is_category_default, last.history_user) == (True, admin_user)
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (
+            lambda: [
+                ConversationStatusFactory(name="A", status_category="open"),
+                ConversationStatusFactory(name="B", status_category="open"),
+            ],
+            "Only one status of a category can be its default.",
+        ),
+        (
+            lambda: [
+                ConversationStatusFactory(name="A", status_category="open"),
+                ConversationStatusFactory(name="B", status_category="hold", active=False),
+            ],
+            "An inactive status cannot be the default of its category.",
+        ),
+    ],
+)
+def test_make_default_action_refused_changes_nothing_and_says_why(admin_client, make, reason):
+    before = set(ConversationStatus.objects.filter(is_category_default=True))
+    response = _make_default(admin_client, *make())
+    assert [(m.level_tag, str(m)) for m in response.context["messages"]] == [
+        ("error", f"No default was changed: {reason}")
+    ]
+    assert set(ConversationStatus.objects.filter(is_category_default=True)) == before
+
+
+def test_a_category_default_cannot_be_deleted_in_the_admin(admin_client):
+    chosen = ConversationStatusFactory(name="Chosen", status_category="open")
+    _make_default(admin_client, chosen)
+    assert admin_client.post(f"{ADMIN}{chosen.pk}/delete/", {"post": "yes"}).status_code == 403
+    other = ConversationStatusFactory(name="Other", status_category="open")
+    response = admin_client.post(
+        ADMIN,
+        {"action": "delete_selected", "_selected_action": [chosen.pk, other.pk], "post": "yes"},
+        follow=True,
+    )
+    assert "The default status Chosen cannot be deleted; it was kept." in [
+        str(m) for m in response.context["messages"]
+    ]
+    assert set(ConversationStatus.objects.filter(name__in=["Chosen", "Other"])) == {chosen}
+
+
+def test_switching_off_a_category_default_in_the_admin_is_refused(admin_client):
+    chosen = ConversationStatusFactory(name="Chosen", status_category="open")
+    _make_default(admin_client, chosen)
+    response = admin_client.post(
+        f"{ADMIN}{chosen.pk}/change/", {"name": "Chosen", "status_category": "open"}, follow=True
+    )
+    assert "The default status of a category must be active." in [
+        str(m) for m in response.context["messages"]
+    ]
+    chosen.refresh_from_db()
+    assert chosen.active is True

@@ -107,3 +107,12 @@ def test_a_default_status_is_not_renamed_through_its_id():
     assert row_errors(result) == {1: ["A default conversation status cannot be changed."]}
     default.refresh_from_db()
     assert default.name != "Renamed"
+
+
+def test_an_unchanged_export_imports_as_unchanged_built_ins_included():
+    """Every column round-trips: an empty customer label is None again, so the built-in
+    statuses (which may not change) are skipped, not refused."""
+    ConversationStatusFactory(name="Escalated", status_category="hold", description="Second line")
+    exported = ConversationStatusResource().export().csv
+    result = run_import(ConversationStatusResource(), exported)
+    assert actions(result) == ["skip"] * ConversationStatus.objects.count()
