@@ -9,12 +9,13 @@ class StatusesConfig(AppConfig):
 
     def ready(self):
         from core.cache import bump_on_change
-        from statuses.models import ConversationStatus, UserStatus
+        from statuses.models import ConversationStatus, ConversationStatusTranslation, UserStatus
         from statuses.services import CONVERSATION_STATUS, USER_STATUS
         from webhooks.catalogue import Kind, register_kind
 
         # The list replies cached by the Libredesk and Rocket.Chat list routes.
-        bump_on_change("conversation-statuses", ConversationStatus)
+        # A status's translations are part of what the Zendesk wire replies with.
+        bump_on_change("conversation-statuses", ConversationStatus, ConversationStatusTranslation)
         bump_on_change("user-statuses", UserStatus)
         # The kinds of object whose changes webhook subscribers get (webhooks.catalogue).
         register_kind(Kind(CONVERSATION_STATUS, "statuses.ConversationStatus"))

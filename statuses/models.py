@@ -1,7 +1,9 @@
 """Status models: helpdesk conversation statuses and chat custom user statuses."""
 
 import functools
+import hashlib
 import operator
+import re
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from core.history import HistoricalRecords
 from core.text import (
     NAME_ANGLE_BRACKETS,
     NAME_CONTROL_CHARACTERS,
+    VISIBLE_NAME_REQUIRED,
     NameKeyMixin,
     NameKeyQuerySet,
     has_control_characters,
@@ -166,6 +169,175 @@ class ConversationStatus(NameKeyMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+
+# --- translations -----------------------------------------------------------------------------
+
+LOCALE_MAX_LENGTH = 35
+# A language tag as stored: lowercase BCP 47 with "-" (`fr`, `pt-br`, `zh-hant-tw`). Genesys
+# writes `pt_BR` and `zh_CN`, browsers `pt-BR`: both become `pt-br` (normalise_locale).
+LOCALE_PATTERN = r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$"
+_LOCALE_RE = re.compile(LOCALE_PATTERN)
+TRANSLATION_LABEL_MAX_LENGTH = 48
+TRANSLATION_DESCRIPTION_MAX_LENGTH = 255
+
+LOCALE_INVALID = _("A locale is a language code such as fr, pt-br or zh-tw.")
+
+
+def normalise_locale(value: str) -> str:
+    """A locale as stored: trimmed, lowercase, `_` as `-` (`pt_BR` and `pt-BR` are `pt-br`)."""
+    return value.strip().lower().replace("_", "-")
+
+
+def validate_locale(value: str) -> None:
+    """A stored locale has the shape of a lowercase BCP 47 tag: a 2-3 letter language and
+    optional subtags of 2-8 letters or digits (`fr`, `pt-br`, `zh-hant-tw`)."""
+    if not _LOCALE_RE.fullmatch(value or ""):
+        raise ValidationError(LOCALE_INVALID, code=ErrorCode.INVALID, params={"value": value})
+
+
+class LocaleField(models.CharField):
+    """A locale column: whatever is assigned is normalised when the model is cleaned or saved
+    (normalise_locale), so `pt_BR` from a form, an import or an API is stored as `pt-br`."""
+
+    default_validators = [validate_locale]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", LOCALE_MAX_LENGTH)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("max_length") == LOCALE_MAX_LENGTH:
+            del kwargs["max_length"]
+        return name, path, args, kwargs
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_locale(value) if isinstance(value, str) else value
+
+    def pre_save(self, model_instance, add):
+        value = self.to_python(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class TranslationHistoricalRecords(HistoricalRecords):
+    """core.history's HistoricalRecords with index names of their own. core names a history
+    table's indexes by the first 12 characters of the model's name, which a translation
+    model shares with its status ("conversationstatustranslation" and
+    "conversationstatus"); here the rest of the name is a short digest of the whole."""
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        name = model._meta.model_name
+        core_prefix = f"{model._meta.app_label[:8]}_h{name[:12]}_"
+        digest = hashlib.sha256(name.encode()).hexdigest()[:6]
+        prefix = f"{model._meta.app_label[:8]}_h{name[:6]}{digest}_"
+        options["indexes"] = tuple(
+            models.Index(fields=index.fields, name=prefix + index.name.removeprefix(core_prefix))
+            if index.name.startswith(core_prefix)
+            else index
+            for index in options.get("indexes", ())
+        )
+        return options
+
+
+class StatusTranslationBase(NameKeyMixin, models.Model):
+    """What every per-locale text of a status shares: the status it belongs to (a foreign
+    key named `status`, with related_name "translations", declared by the concrete model)
+    and its locale, one row per (status, locale). Conversation statuses translate four
+    texts (ConversationStatusTranslation); custom user statuses will reuse this base for
+    their language labels.
+
+    Translations are a small model of our own, not django-parler or django-modeltranslation:
+    docs/architecture.md, "Translations: why our own model".
+    """
+
+    locale = LocaleField(_("locale"), help_text=_("A language code such as fr, pt-br or zh-tw."))
+
+    objects = NameKeyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["status_id", "locale"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status", "locale"],
+                name="%(class)s_status_locale_unique",
+                violation_error_message=_("This status already has a translation for this locale."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(locale__regex=LOCALE_PATTERN),
+                name="%(class)s_locale_valid",
+                violation_error_message=LOCALE_INVALID,
+            ),
+        ]
+
+    def __str__(self):
+        return self.locale
+
+
+class ConversationStatusTranslation(StatusTranslationBase):
+    """A conversation status's agent label, end-user label and two descriptions in one
+    locale. The Zendesk wire shows them to callers whose Accept-Language asks for it;
+    the labels follow the rules of the status's own name."""
+
+    LABEL_MAX_LENGTH = TRANSLATION_LABEL_MAX_LENGTH
+    DESCRIPTION_MAX_LENGTH = TRANSLATION_DESCRIPTION_MAX_LENGTH
+
+    status = models.ForeignKey(
+        ConversationStatus,
+        on_delete=models.CASCADE,
+        related_name="translations",
+        verbose_name=_("status"),
+    )
+    agent_label = visible_name_field(
+        _("agent label"), max_length=LABEL_MAX_LENGTH, validators=[validate_name_characters]
+    )
+    agent_label_key = name_key_field(_("agent label key"))
+    end_user_label = models.CharField(
+        _("end-user label"),
+        max_length=LABEL_MAX_LENGTH,
+        blank=True,
+        default="",
+        validators=[validate_name_characters],
+        help_text=_("Empty: customers see the agent label."),
+    )
+    description = models.CharField(
+        _("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True, default=""
+    )
+    end_user_description = models.CharField(
+        _("end-user description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True, default=""
+    )
+    history = TranslationHistoricalRecords()
+
+    name_keys = {"agent_label": "agent_label_key"}
+
+    class Meta(StatusTranslationBase.Meta):
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            *StatusTranslationBase.Meta.constraints,
+            # A translated agent label must not be another status's agent label in that
+            # locale, as compared by core.text.name_key (the portal's one-name rule).
+            models.UniqueConstraint(
+                fields=["locale", "agent_label_key"],
+                name="conversationstatustranslation_label_unique",
+                violation_error_message=_(
+                    "Another conversation status already has this agent label in this locale."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(agent_label=""),
+                name="conversationstatustranslation_label_not_blank",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(agent_label_key=""),
+                name="conversationstatustranslation_label_key_not_blank",
+                violation_error_message=VISIBLE_NAME_REQUIRED,
+            ),
+        ]
 
 
 # Rocket.Chat's Random.id() alphabet: no 0, 1, I, O, l, or other look-alikes.

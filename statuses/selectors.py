@@ -1,9 +1,18 @@
 """Read-only questions about statuses, asked by the services and the surfaces."""
 
-from django.db.models import Count
+from collections.abc import Iterable
+
+from django.db.models import Count, QuerySet
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from core.text import name_key
-from statuses.models import ConversationStatus, StatusCategory, UserStatus
+from statuses.models import (
+    ConversationStatus,
+    ConversationStatusTranslation,
+    StatusCategory,
+    UserStatus,
+    normalise_locale,
+)
 
 
 def conversation_status_counts() -> dict[str, int]:
@@ -26,3 +35,51 @@ def user_status_name_in_use(*, name: str, exclude_id: str | None = None) -> bool
     if exclude_id:
         statuses = statuses.exclude(pk=exclude_id)
     return statuses.exists()
+
+
+def conversation_statuses_with_translations(
+    statuses: QuerySet[ConversationStatus] | None = None,
+) -> QuerySet[ConversationStatus]:
+    """`statuses` (all when None) with their translations fetched alongside: a list of any
+    length costs one more query, and conversation_status_translation asks no more."""
+    statuses = ConversationStatus.objects.all() if statuses is None else statuses
+    return statuses.prefetch_related("translations")
+
+
+def conversation_status_translation(
+    status_or_translations: ConversationStatus | Iterable[ConversationStatusTranslation],
+    accept_language: str,
+) -> ConversationStatusTranslation | None:
+    """The status's translation that best matches an Accept-Language header, or None (the
+    caller then shows the status's own texts).
+
+    The header's language ranges are tried in order of preference (`q`; `q=0` means "not
+    this one", `*` names no language): for each, the locale itself (`pt-br`), then the
+    range cut back one subtag at a time (`zh-hant-tw`, `zh-hant`, `zh`: RFC 4647's lookup),
+    then any other locale of its language (`pt` finds `pt-br`; the first by locale). A
+    header Django cannot read matches nothing.
+
+    Pass a status (its translations are read, from the prefetched set when it has one:
+    conversation_statuses_with_translations) or its translations themselves.
+    """
+    translations = (
+        status_or_translations.translations.all()
+        if isinstance(status_or_translations, ConversationStatus)
+        else status_or_translations
+    )
+    by_locale = {row.locale: row for row in translations}
+    if not by_locale or not accept_language:
+        return None
+    for language, quality in parse_accept_lang_header(accept_language):
+        if language == "*" or quality <= 0:
+            continue
+        wanted = normalise_locale(language)
+        subtags = wanted.split("-")
+        for end in range(len(subtags), 0, -1):
+            found = by_locale.get("-".join(subtags[:end]))
+            if found is not None:
+                return found
+        same_language = sorted(locale for locale in by_locale if locale.split("-")[0] == subtags[0])
+        if same_language:
+            return by_locale[same_language[0]]
+    return None

@@ -2,13 +2,14 @@
 
 import copy
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.db import check_fields, domain_error_from, raise_on_integrity_error
@@ -20,8 +21,10 @@ from statuses.models import (
     MAX_STATUSES,
     ConversationCategory,
     ConversationStatus,
+    ConversationStatusTranslation,
     StatusCategory,
     UserStatus,
+    normalise_locale,
 )
 from statuses.selectors import user_status_name_in_use
 from webhooks.services import emit
@@ -58,7 +61,19 @@ class UserStatusFields:
     status_type: str
 
 
-Fields = TypeVar("Fields", ConversationStatusFields, UserStatusFields)
+@dataclass(frozen=True, kw_only=True)
+class TranslationFields:
+    """A conversation status's texts in one locale: every editable field of
+    ConversationStatusTranslation but the status and the locale, which are the keys of
+    the mapping conversation_status_translations_set takes."""
+
+    agent_label: str
+    end_user_label: str = ""
+    description: str = ""
+    end_user_description: str = ""
+
+
+Fields = TypeVar("Fields", ConversationStatusFields, UserStatusFields, TranslationFields)
 
 
 def field_names(fields_class: type[Fields]) -> list[str]:
@@ -87,12 +102,16 @@ def _fields(fields_class: type[Fields], given: Fields | None, values: dict[str, 
     return given
 
 
-def _assign(instance, given: ConversationStatusFields | UserStatusFields) -> list[str]:
-    """Set every field of `given` on `instance` (the name trimmed); their names."""
+# The fields that are names: stored trimmed, as a name's key ignores the spaces around it.
+_TRIMMED = {"name", "agent_label", "end_user_label"}
+
+
+def _assign(instance, given: ConversationStatusFields | UserStatusFields | TranslationFields):
+    """Set every field of `given` on `instance` (names trimmed); their names."""
     names = field_names(type(given))
     for name in names:
         value = getattr(given, name)
-        setattr(instance, name, value.strip() if name == "name" else value)
+        setattr(instance, name, value.strip() if name in _TRIMMED and value else value)
     return names
 
 
@@ -394,6 +413,93 @@ def conversation_status_make_default(*, statuses: Sequence[ConversationStatus]) 
     for status in statuses:
         status.is_category_default = locked[status.pk].is_category_default
         status.updated_at = locked[status.pk].updated_at
+
+
+def _translation_label_taken(locale: str) -> ConflictError:
+    return ConflictError(
+        _("Another conversation status already has this agent label in this locale."),
+        code=ErrorCode.NAME_TAKEN,
+        field="agent_label",
+        params={"locale": locale},
+    )
+
+
+def _translations_by_locale(
+    translations: Mapping[str, TranslationFields],
+) -> dict[str, TranslationFields]:
+    """`translations` keyed by their stored locales (`pt_BR` is `pt-br`); two keys that are
+    one locale are `duplicate`."""
+    by_locale: dict[str, TranslationFields] = {}
+    for given, fields in translations.items():
+        locale = normalise_locale(given) if isinstance(given, str) else given
+        if locale in by_locale:
+            raise DomainError(
+                _("The locale %(locale)s is given twice.") % {"locale": locale},
+                code=ErrorCode.DUPLICATE,
+                field="locale",
+                params={"locale": locale},
+            )
+        by_locale[locale] = fields
+    return by_locale
+
+
+def conversation_status_translations_set(
+    *, status: ConversationStatus, translations: Mapping[str, TranslationFields]
+) -> list[ConversationStatusTranslation]:
+    """Make `translations` (locale -> texts) the status's whole set of translations, at once:
+    locales not given are deleted, the others created or updated; the stored rows, by
+    locale. Each is held to the model's rules first (the error's `params["locale"]` names
+    the locale); an agent label that another status has in that locale is `name_taken`
+    (field `agent_label`), as the unique constraint decides. A change is an "updated"
+    event of the status, whose `updated_at` it moves.
+
+    The default statuses' own fields are protected, not their translations: a manager
+    translates the shipped statuses too.
+    """
+    by_locale = _translations_by_locale(translations)
+    wanted: dict[str, ConversationStatusTranslation] = {}
+    for locale, given in sorted(by_locale.items()):
+        row = ConversationStatusTranslation(status=status, locale=locale)
+        _assign(row, given)
+        try:
+            check_fields(row, fields=["locale", *field_names(TranslationFields)])
+        except DomainError as exc:
+            exc.params = {**exc.params, "locale": locale}
+            raise
+        wanted[row.locale] = row
+    with transaction.atomic():
+        # The status's row is locked, so two sets of one status's translations take turns
+        # (and a status deleted meanwhile is not_found, not an IntegrityError).
+        if not ConversationStatus.objects.select_for_update().filter(pk=status.pk).exists():
+            raise NotFoundError(_("Conversation status not found"))
+        current = {row.locale: row for row in status.translations.all()}
+        changed = False
+        for locale, row in current.items():
+            if locale not in wanted:
+                row.delete()
+                changed = True
+        stored = []
+        for locale, row in wanted.items():
+            old = current.get(locale)
+            if old is not None:
+                names = field_names(TranslationFields)
+                if all(getattr(old, name) == getattr(row, name) for name in names):
+                    stored.append(old)
+                    continue
+                for name in names:
+                    setattr(old, name, getattr(row, name))
+                row = old
+            with raise_on_integrity_error(_translation_label_taken(locale)):
+                row.save()
+            stored.append(row)
+            changed = True
+        if changed:
+            status.updated_at = timezone.now()
+            ConversationStatus.objects.filter(pk=status.pk).update(updated_at=status.updated_at)
+            emit(CONVERSATION_STATUS, "updated", [status])
+    # A prefetched set (the caller's) would now be stale.
+    getattr(status, "_prefetched_objects_cache", {}).pop("translations", None)
+    return stored
 
 
 # --- custom user statuses -------------------------------------------------------------------
