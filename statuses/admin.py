@@ -1,8 +1,13 @@
 """Admin screens for statuses. Saves and deletes go through statuses.services."""
 
+import functools
+
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.utils import unquote
 from django.db import transaction
+from django.forms.models import BaseInlineFormSet
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -13,6 +18,7 @@ from statuses.models import (
     MAX_PER_CATEGORY,
     MAX_STATUSES,
     ConversationStatus,
+    ConversationStatusTranslation,
     StatusCategory,
     UserStatus,
 )
@@ -20,19 +26,194 @@ from statuses.resources import ConversationStatusResource, UserStatusResource
 from statuses.selectors import conversation_status_counts
 from statuses.services import (
     ConversationStatusFields,
+    TranslationFields,
     UserStatusFields,
     field_names,
     fields_of,
 )
 
+# --- translations -------------------------------------------------------------------------
+
+
+class StatusTranslationFormSet(BaseInlineFormSet):
+    """The inline's formset. A POST without its management form (a script that posts only
+    the status's fields, as the portal's tests and tools have done since before
+    translations) leaves the translations as they are (`untouched`) instead of refusing the
+    whole change as tampered with; the page itself always sends the management form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.untouched = self.is_bound and f"{self.prefix}-TOTAL_FORMS" not in self.data
+
+    @cached_property
+    def forms(self):
+        return [] if self.untouched else super().forms
+
+    def full_clean(self):
+        if self.untouched:
+            self._errors, self._non_form_errors = [], self.error_class()
+            return
+        super().full_clean()
+
+
+class StatusTranslationInline(admin.TabularInline):
+    """A status's translations, one row per locale, edited on the status's own page.
+
+    Saved through the app's service (`set_translations`), never by the formset: the
+    status's admin calls `save_translations` from its save_related (TranslatedStatusAdmin).
+    Who may edit them is who may change the status: the inline asks the status's admin,
+    so no separate translation permissions are needed. A subclass names its model, its
+    fields object (`fields_class`, whose fields follow `locale` in the form) and the service.
+    """
+
+    extra = 0
+    fk_name = "status"
+    formset = StatusTranslationFormSet
+    fields_class: type = TranslationFields
+
+    def get_fields(self, request, obj=None):
+        return ["locale", *field_names(self.fields_class)]
+
+    def set_translations(self, *, status, translations):
+        """Replace `status`'s translations with `translations` (locale -> fields_class)."""
+        raise NotImplementedError
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.translation_inline = self
+        return formset
+
+    def _status_admin(self):
+        return self.admin_site._registry[self.parent_model]
+
+    def has_view_permission(self, request, obj=None):
+        return self._status_admin().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        status_admin = self._status_admin()
+        if obj is None:
+            return status_admin.has_add_permission(request)
+        return status_admin.has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        status_admin = self._status_admin()
+        if obj is None:
+            return status_admin.has_add_permission(request)
+        return status_admin.has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def save_translations(self, *, status, formset):
+        """Hand the formset's rows to the service as the status's whole set; the formset's
+        lists of added, changed and deleted rows are filled for the admin's change message."""
+        translations, added, changed, deleted = {}, [], [], []
+        if formset.untouched:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        for form in formset.forms:
+            row = form.instance  # cleaned by the form: its locale normalised
+            if formset.can_delete and formset._should_delete_form(form):
+                if row.pk is not None:
+                    deleted.append(row)
+                continue
+            if row.pk is None and not form.has_changed():
+                continue  # an empty extra row
+            if row.locale in translations:  # the formset's unique check has refused it
+                raise ValueError(f"locale {row.locale} twice in one formset")
+            translations[row.locale] = fields_of(self.fields_class, row)
+            if row.pk is None:
+                added.append(row)
+            elif form.has_changed():
+                changed.append((row, form.changed_data))
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = (
+            added,
+            changed,
+            deleted,
+        )
+        self.set_translations(status=status, translations=translations)
+
+
+class TranslatedStatusAdmin(ServiceBackedAdmin):
+    """A status admin with a StatusTranslationInline: translations are saved through the
+    inline's service, and the status's history page lists its translations' changes too
+    (each translation keeps its own history; this shows those of the status's locales,
+    deleted ones included, below the status's own)."""
+
+    object_history_template = "admin/statuses/translated_object_history.html"
+    # The newest changes of a status's translations the history page shows.
+    translation_history_limit = 200
+
+    def save_related(self, request, form, formsets, change):
+        form.save_m2m()
+        for formset in formsets:
+            inline = getattr(formset, "translation_inline", None)
+            if inline is None:
+                self.save_formset(request, form, formset, change)
+            else:
+                inline.save_translations(status=form.instance, formset=formset)
+
+    def translation_models(self):
+        """The translation models of this admin's inlines."""
+        return [
+            inline.model for inline in self.inlines if issubclass(inline, StatusTranslationInline)
+        ]
+
+    def translation_history(self, request, object_id):
+        """The newest changes of the status's translations, newest first, each with its
+        changes against the translation's version before it (`history_delta_changes`)."""
+        records = []
+        for model in self.translation_models():
+            rows = (
+                model.history.filter(status_id=object_id)
+                .select_related("history_user")
+                .order_by("-history_date", "-history_id")[: self.translation_history_limit]
+            )
+            rows = list(rows)
+            by_translation = {}
+            for record in reversed(rows):  # oldest first: each meets its previous version
+                previous = by_translation.get(record.id)
+                if previous is not None:
+                    delta = record.diff_against(previous, excluded_fields=["agent_label_key"])
+                    record.history_delta_changes = [
+                        {"field": change.field, "old": change.old, "new": change.new}
+                        for change in delta.changes
+                    ]
+                by_translation[record.id] = record
+            records.extend(rows)
+        records.sort(key=lambda record: record.history_date, reverse=True)
+        return records[: self.translation_history_limit]
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Read when the page is drawn: after the checks of the id, the scope and the
+        # permissions that the status's own history page makes.
+        extra_context = {
+            **(extra_context or {}),
+            "translation_history": functools.partial(
+                self.translation_history, request, unquote(object_id)
+            ),
+        }
+        return super().history_view(request, object_id, extra_context)
+
+
+class ConversationStatusTranslationInline(StatusTranslationInline):
+    """A conversation status's agent label, end-user label and descriptions per locale."""
+
+    model = ConversationStatusTranslation
+    fields_class = TranslationFields
+
+    def set_translations(self, *, status, translations):
+        services.conversation_status_translations_set(status=status, translations=translations)
+
 
 @admin.register(ConversationStatus)
-class ConversationStatusAdmin(PortalImportExportMixin, ServiceBackedAdmin):
+class ConversationStatusAdmin(PortalImportExportMixin, TranslatedStatusAdmin):
     """Conversation statuses, as a manager knows them from Zendesk: what agents and what
     customers see, the category, whether active, and which is its category's default;
     above the list, how many statuses each category has of the limit."""
 
     resource_classes = [ConversationStatusResource]
+    inlines = [ConversationStatusTranslationInline]
     change_list_template = "admin/statuses/conversationstatus/change_list.html"
     list_display = [
         "agents_see",

@@ -6,6 +6,7 @@ import operator
 import re
 import secrets
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -196,6 +197,15 @@ def validate_locale(value: str) -> None:
         raise ValidationError(LOCALE_INVALID, code=ErrorCode.INVALID, params={"value": value})
 
 
+class LocaleFormField(forms.CharField):
+    """A form's locale input, normalised as it is read: two rows of one form that write one
+    locale two ways (`pt_BR`, `pt-br`) are then the duplicate they are."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_locale(value) if isinstance(value, str) else value
+
+
 class LocaleField(models.CharField):
     """A locale column: whatever is assigned is normalised when the model is cleaned or saved
     (normalise_locale), so `pt_BR` from a form, an import or an API is stored as `pt-br`."""
@@ -215,6 +225,9 @@ class LocaleField(models.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return normalise_locale(value) if isinstance(value, str) else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": LocaleFormField, **kwargs})
 
     def pre_save(self, model_instance, add):
         value = self.to_python(getattr(model_instance, self.attname))

@@ -2,6 +2,9 @@
 status's whole set, the Accept-Language selector, the admin inline, import/export and the
 history (CONTRACTS.md section 5, "Translations")."""
 
+import html
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -329,3 +332,265 @@ def test_a_list_costs_one_query_for_every_status_translations(django_assert_num_
 def test_the_selector_takes_the_translations_themselves(translated):
     rows = list(translated.translations.all())
     assert selectors.conversation_status_translation(rows, "de").agent_label == "Eskaliert"
+
+
+# --- the admin inline -----------------------------------------------------------------------
+
+ADMIN = "/admin/statuses/conversationstatus/"
+
+
+def inline(*rows, initial=0):
+    """The inline's POST data: its management form and `rows` (dicts of its fields)."""
+    data = {
+        "translations-TOTAL_FORMS": str(len(rows)),
+        "translations-INITIAL_FORMS": str(initial),
+        "translations-MIN_NUM_FORMS": "0",
+        "translations-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        blank = {"end_user_label": "", "description": "", "end_user_description": ""}
+        for name, value in {**blank, **row}.items():
+            data[f"translations-{index}-{name}"] = value
+    return data
+
+
+def existing(status, **changes):
+    """An inline row for each stored translation of `status`, with `changes` by locale."""
+    rows = []
+    for row in ConversationStatusTranslation.objects.filter(status=status).order_by("id"):
+        rows.append(
+            {
+                "id": str(row.pk),
+                "status": str(status.pk),
+                "locale": row.locale,
+                "agent_label": row.agent_label,
+                "end_user_label": row.end_user_label,
+                "description": row.description,
+                "end_user_description": row.end_user_description,
+                **changes.get(row.locale, {}),
+            }
+        )
+    return rows
+
+
+@pytest.fixture
+def service_calls(monkeypatch):
+    calls = []
+    real = services.conversation_status_translations_set
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "conversation_status_translations_set", spy)
+    return calls
+
+
+def test_the_admin_adds_a_status_with_its_translations_through_the_service(
+    admin_client, service_calls
+):
+    data = {
+        "name": "Escalated",
+        "category": "open",
+        **inline(
+            {"locale": "fr_FR", "agent_label": "Escaladé", "end_user_label": "Transmis"},
+            {"locale": "de", "agent_label": "Eskaliert", "description": "Zweite Ebene"},
+        ),
+    }
+    response = admin_client.post(f"{ADMIN}add/", data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    status = ConversationStatus.objects.get(name="Escalated")
+    assert stored(status) == {
+        "fr-fr": ("Escaladé", "Transmis", "", ""),
+        "de": ("Eskaliert", "", "Zweite Ebene", ""),
+    }
+    (call,) = service_calls
+    assert call["status"].pk == status.pk
+    assert call["translations"] == {
+        "fr-fr": TranslationFields(agent_label="Escaladé", end_user_label="Transmis"),
+        "de": TranslationFields(agent_label="Eskaliert", description="Zweite Ebene"),
+    }
+
+
+def test_the_admin_edits_and_deletes_translations(admin_client, service_calls):
+    status = ConversationStatusFactory(name="Escalated")
+    services.conversation_status_translations_set(
+        status=status, translations={"fr": texts("Escaladé"), "de": texts("Eskaliert")}
+    )
+    service_calls.clear()
+    rows = existing(status, fr={"agent_label": "Transmis"}, de={"DELETE": "on"})
+    rows.append({"locale": "es", "agent_label": "Escalado"})
+    data = {"name": "Escalated", "category": "open", **inline(*rows, initial=2)}
+    response = admin_client.post(f"{ADMIN}{status.pk}/change/", data)
+    assert response.status_code == 302
+    assert stored(status) == {"fr": ("Transmis", "", "", ""), "es": ("Escalado", "", "", "")}
+    assert len(service_calls) == 1
+    # The admin's own log names the translations changed.
+    from django.contrib.admin.models import LogEntry
+
+    message = LogEntry.objects.filter(object_id=str(status.pk)).latest("pk").get_change_message()
+    assert "Added translation" in message and "Deleted translation" in message
+
+
+def test_the_admin_refuses_a_label_another_status_has_in_that_locale(admin_client):
+    first = ConversationStatusFactory(name="Escalated")
+    services.conversation_status_translations_set(
+        status=first, translations={"fr": texts("Escaladé")}
+    )
+    second = ConversationStatusFactory(name="Urgent")
+    data = {
+        "name": "Urgent 2",
+        "category": "open",
+        **inline({"locale": "FR", "agent_label": " ESCALADÉ"}),
+    }
+    response = admin_client.post(f"{ADMIN}{second.pk}/change/", data)
+    assert response.status_code == 200
+    assert "Another conversation status already has this agent label in this locale." in (
+        response.content.decode()
+    )
+    second.refresh_from_db()
+    assert second.name == "Urgent" and stored(second) == {}  # nothing of the change saved
+    # The same label in another locale is fine.
+    data.update(inline({"locale": "fr-ca", "agent_label": "Escaladé"}))
+    assert admin_client.post(f"{ADMIN}{second.pk}/change/", data).status_code == 302
+    assert stored(second) == {"fr-ca": ("Escaladé", "", "", "")}
+
+
+def test_the_admin_refuses_a_locale_twice_and_a_bad_locale(admin_client):
+    status = ConversationStatusFactory(name="Escalated")
+    twice = inline(
+        {"locale": "pt_BR", "agent_label": "Um"}, {"locale": "pt-br", "agent_label": "Dois"}
+    )
+    response = admin_client.post(
+        f"{ADMIN}{status.pk}/change/", {"name": "Escalated", "category": "open", **twice}
+    )
+    assert response.status_code == 200
+    assert "Please correct the duplicate data for locale" in response.content.decode()
+    bad = inline({"locale": "français", "agent_label": "Escaladé"})
+    response = admin_client.post(
+        f"{ADMIN}{status.pk}/change/", {"name": "Escalated", "category": "open", **bad}
+    )
+    assert response.status_code == 200
+    assert "A locale is a language code such as fr, pt-br or zh-tw." in response.content.decode()
+    assert stored(status) == {}
+
+
+def test_the_admin_reports_a_label_taken_at_the_write(admin_client, monkeypatch):
+    """The form's check and the write are apart: a label taken in between (a concurrent
+    request) is refused by the constraint, and the whole change rolls back."""
+    status = ConversationStatusFactory(name="Escalated")
+    rival = ConversationStatusFactory(name="Rival")
+    real = services.conversation_status_translations_set
+
+    def rival_first(**kwargs):
+        ConversationStatusTranslation.objects.create(
+            status=rival, locale="fr", agent_label="Escaladé"
+        )
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "conversation_status_translations_set", rival_first)
+    data = {
+        "name": "Escalated again",
+        "category": "open",
+        **inline({"locale": "fr", "agent_label": "Escaladé"}),
+    }
+    response = admin_client.post(f"{ADMIN}{status.pk}/change/", data, follow=True)
+    assert "Another conversation status already has this agent label in this locale." in (
+        response.content.decode()
+    )
+    status.refresh_from_db()
+    assert status.name == "Escalated" and stored(status) == {}
+
+
+def test_a_post_without_the_inline_leaves_the_translations_alone(admin_client):
+    status = ConversationStatusFactory(name="Escalated")
+    services.conversation_status_translations_set(
+        status=status, translations={"fr": texts("Escaladé")}
+    )
+    response = admin_client.post(
+        f"{ADMIN}{status.pk}/change/", {"name": "Escalated 2", "category": "open"}
+    )
+    assert response.status_code == 302
+    assert stored(status) == {"fr": ("Escaladé", "", "", "")}
+
+
+def test_whoever_may_change_the_status_may_translate_it(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    status = ConversationStatusFactory(name="Escalated")
+    manager = django_user_model.objects.create_user("manager", password="pw", is_staff=True)
+    manager.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["view_conversationstatus", "change_conversationstatus"]
+        )
+    )
+    client.force_login(manager)
+    page = client.get(f"{ADMIN}{status.pk}/change/")
+    assert "translations-TOTAL_FORMS" in page.content.decode()
+    data = {
+        "name": "Escalated",
+        "category": "open",
+        **inline({"locale": "fr", "agent_label": "Escaladé"}),
+    }
+    assert client.post(f"{ADMIN}{status.pk}/change/", data).status_code == 302
+    assert stored(status) == {"fr": ("Escaladé", "", "", "")}
+    # With the view permission alone, the inline is read-only and a POST changes nothing.
+    manager.user_permissions.set(Permission.objects.filter(codename="view_conversationstatus"))
+    manager = django_user_model.objects.get(pk=manager.pk)
+    client.force_login(manager)
+    page = client.get(f"{ADMIN}{status.pk}/change/")
+    assert "Escaladé" in page.content.decode()
+    assert 'name="translations-0-agent_label"' not in page.content.decode()
+    data.update(inline({"locale": "de", "agent_label": "Eskaliert"}))
+    client.post(f"{ADMIN}{status.pk}/change/", data)
+    assert stored(status) == {"fr": ("Escaladé", "", "", "")}
+
+
+def shown(fragment):
+    """An HTML fragment as a reader sees its text: no tags, entities read, spaces collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+# --- history --------------------------------------------------------------------------------
+
+
+def test_the_status_history_page_shows_its_translations_changes(admin_client, admin_user):
+    status = ConversationStatusFactory(name="Escalated")
+    other = ConversationStatusFactory(name="Other")
+    services.conversation_status_translations_set(status=other, translations={"it": texts("Altro")})
+    for rows_now in (
+        lambda: [{"locale": "fr", "agent_label": "Escaladé"}],
+        lambda: existing(status, fr={"agent_label": "Transmis", "description": "Niveau 2"}),
+        lambda: existing(status, fr={"DELETE": "on"}),
+    ):
+        rows = rows_now()
+        initial = sum("id" in row for row in rows)
+        data = {"name": "Escalated", "category": "open", **inline(*rows, initial=initial)}
+        assert admin_client.post(f"{ADMIN}{status.pk}/change/", data).status_code == 302
+    records = ConversationStatusTranslation.history.filter(status_id=status.pk).order_by(
+        "history_date"
+    )
+    assert [(r.history_type, r.agent_label, r.history_user) for r in records] == [
+        ("+", "Escaladé", admin_user),
+        ("~", "Transmis", admin_user),
+        ("-", "Transmis", admin_user),
+    ]
+    assert {r.history_source for r in records} == {"admin"}
+    response = admin_client.get(f"{ADMIN}{status.pk}/history/")
+    assert response.status_code == 200
+    section = response.content.decode().split('id="translation-history"')[1]
+    rows = section.split('<tr class="translation-change">')[1:]
+    assert len(rows) == 3  # newest first; none of the other status's
+    assert "Deleted" in rows[0] and "fr" in rows[0]
+    assert "agent_label: Escaladé → Transmis" in shown(rows[1])
+    assert "description: → Niveau 2" in shown(rows[1])
+    assert "Created" in rows[2] and "Escaladé" in rows[2]
+    assert "Altro" not in section and "agent_label_key" not in section
+    other_page = admin_client.get(f"{ADMIN}{other.pk}/history/").content.decode()
+    assert "Altro" in other_page and "Transmis" not in other_page
+
+
+def test_the_history_page_of_a_status_without_translations_says_so(admin_client):
+    status = ConversationStatusFactory(name="Escalated")
+    response = admin_client.get(f"{ADMIN}{status.pk}/history/")
+    assert "No translation has been changed." in response.content.decode()
