@@ -1,6 +1,11 @@
 """CSV/JSON import and export of statuses (django-import-export), through the services."""
 
+import dataclasses
+import json
+
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 
@@ -15,6 +20,7 @@ from statuses.models import (
 )
 from statuses.services import (
     ConversationStatusFields,
+    TranslationFields,
     UserStatusFields,
     field_names,
     fields_of,
@@ -34,6 +40,79 @@ class _BlankIsNone(widgets.CharWidget):
         return value if isinstance(value, str) and value.strip() else None
 
 
+class TranslationsWidget(widgets.Widget):
+    """A status's translations as one cell: a JSON object of locale -> the fields of
+    services.TranslationFields, `{"fr": {"agent_label": "Ouvert", "end_user_label": "",
+    "description": "", "end_user_description": ""}}`; empty when there are none. A JSON
+    file may give the object itself instead of its text. Read back to locale ->
+    TranslationFields (an empty cell is no translations); anything else is refused."""
+
+    FIELDS = tuple(field_names(TranslationFields))
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return {}
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise ValueError(gettext("translations must be a JSON object")) from None
+        if not isinstance(value, dict):
+            raise ValueError(gettext("translations must be a JSON object"))
+        return {locale: self._fields(locale, texts) for locale, texts in value.items()}
+
+    def _fields(self, locale, texts):
+        if not isinstance(texts, dict):
+            raise ValueError(
+                gettext("translations: %(locale)s must be an object of %(fields)s")
+                % {"locale": locale, "fields": ", ".join(self.FIELDS)}
+            )
+        unknown = sorted(set(texts) - set(self.FIELDS))
+        if unknown:
+            raise ValueError(
+                gettext("translations: %(locale)s has no field %(field)s")
+                % {"locale": locale, "field": unknown[0]}
+            )
+        values = {}
+        for name in self.FIELDS:
+            value = texts.get(name)
+            if value is None:
+                value = ""
+            if not isinstance(value, str):
+                raise ValueError(
+                    gettext("translations: %(locale)s %(field)s must be text")
+                    % {"locale": locale, "field": name}
+                )
+            values[name] = value
+        return TranslationFields(**values)
+
+    def render(self, value, obj=None, **kwargs):
+        if not value:
+            return ""
+        return json.dumps(value, ensure_ascii=False)
+
+
+class TranslationsField(fields.Field):
+    """The `translations` column: what the status's translations are, or will be once the
+    row is saved (an imported cell is kept on the instance until the service writes it)."""
+
+    PENDING = "_imported_translations"
+
+    def get_value(self, instance):
+        pending = getattr(instance, self.PENDING, None)
+        if pending is not None:
+            return {locale: dataclasses.asdict(texts) for locale, texts in sorted(pending.items())}
+        if instance.pk is None:
+            return {}
+        return {
+            row.locale: {name: getattr(row, name) for name in TranslationsWidget.FIELDS}
+            for row in sorted(instance.translations.all(), key=lambda row: row.locale)
+        }
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        setattr(instance, self.PENDING, self.clean(row, **kwargs))
+
+
 class ConversationStatusResource(ServiceResource):
     """Columns `id` (optional) and those of services.ConversationStatusFields (`name`,
     `status_category`, `end_user_label`, `description`, `end_user_description`, `active`);
@@ -41,7 +120,11 @@ class ConversationStatusResource(ServiceResource):
     status of the same name (name_key), or makes a new one.
 
     A file exported before status categories existed has a Libredesk `category` column
-    instead: it is read as the Libredesk wire reads it (services.status_category_for)."""
+    instead: it is read as the Libredesk wire reads it (services.status_category_for).
+
+    `translations` (TranslationsWidget): a file without the column leaves the statuses'
+    translations as they are; with it, each row's cell is its status's whole set
+    (conversation_status_translations_set)."""
 
     id = fields.Field(
         attribute="id", column_name="id", readonly=True, widget=widgets.IntegerWidget()
@@ -52,10 +135,13 @@ class ConversationStatusResource(ServiceResource):
         column_name="end_user_label",
         widget=_BlankIsNone(),
     )
+    translations = TranslationsField(
+        attribute="translations", column_name="translations", widget=TranslationsWidget()
+    )
 
     class Meta(ServiceResource.Meta):
         model = ConversationStatus
-        fields = ["id", *field_names(ConversationStatusFields)]
+        fields = ["id", *field_names(ConversationStatusFields), "translations"]
         # Rows are matched in get_instance: by id, else by name.
         import_id_fields = ["id"]
 
@@ -101,12 +187,37 @@ class ConversationStatusResource(ServiceResource):
         name = _text(row, "name")
         return ConversationStatus.objects.filter(name_key=name_key(name)).first() if name else None
 
+    def filter_export(self, queryset, **kwargs):
+        return queryset.prefetch_related("translations")
+
     def save_through_service(self, instance, is_create):
+        # The status and its translations are one row: a refused translation leaves no
+        # status created or changed by it.
+        with transaction.atomic():
+            self._save_row(instance, is_create)
+
+    def _save_row(self, instance, is_create):
         given = fields_of(ConversationStatusFields, instance)
         if is_create:
             instance.pk = services.conversation_status_create(fields=given).pk
-        else:
+        elif not self._only_translations_changed(instance, given):
             services.conversation_status_update(status=instance, fields=given)
+        translations = getattr(instance, TranslationsField.PENDING, None)
+        if translations is not None:
+            services.conversation_status_translations_set(
+                status=instance, translations=translations
+            )
+
+    @staticmethod
+    def _only_translations_changed(instance, given):
+        """Whether the row changes the status's translations and none of its own fields:
+        then the status itself is not written (a default status's translations can be
+        imported; its own fields cannot change)."""
+        if getattr(instance, TranslationsField.PENDING, None) is None:
+            return False
+        names = field_names(ConversationStatusFields)
+        stored = ConversationStatus.objects.filter(pk=instance.pk).values(*names).first()
+        return stored == {name: getattr(given, name) for name in names}
 
 
 class UserStatusResource(ServiceResource):

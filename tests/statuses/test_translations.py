@@ -2,10 +2,14 @@
 status's whole set, the Accept-Language selector, the admin inline, import/export and the
 history (CONTRACTS.md section 5, "Translations")."""
 
+import csv
 import html
+import io
+import json
 import re
 
 import pytest
+import tablib
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from core.errors import ConflictError, DomainError, ErrorCode, NotFoundError
 from statuses import selectors, services
 from statuses.models import ConversationStatus, ConversationStatusTranslation, normalise_locale
-from statuses.services import TranslationFields
+from statuses.resources import ConversationStatusResource
+from statuses.services import TranslationFields, field_names
 from tests.factories import ConversationStatusFactory
 
 pytestmark = pytest.mark.django_db
@@ -594,3 +599,186 @@ def test_the_history_page_of_a_status_without_translations_says_so(admin_client)
     status = ConversationStatusFactory(name="Escalated")
     response = admin_client.get(f"{ADMIN}{status.pk}/history/")
     assert "No translation has been changed." in response.content.decode()
+
+
+def test_the_translation_fields_object_is_the_models_editable_texts():
+    editable = [
+        field.name
+        for field in ConversationStatusTranslation._meta.concrete_fields
+        if field.editable and not field.primary_key and field.name not in ("status", "locale")
+    ]
+    assert field_names(TranslationFields) == editable
+
+
+# --- import and export ----------------------------------------------------------------------
+
+
+def export_rows(fmt="csv"):
+    """The admin's export of every conversation status, as a list of dicts."""
+    dataset = ConversationStatusResource().export()
+    if fmt == "json":
+        return json.loads(dataset.export("json"))
+    return list(csv.DictReader(io.StringIO(dataset.export("csv"))))
+
+
+def run_import(text, fmt="csv", dry_run=False):
+    dataset = tablib.Dataset().load(text, format=fmt)
+    return ConversationStatusResource().import_data(dataset, dry_run=dry_run, use_transactions=True)
+
+
+def row_errors(result):
+    return {
+        row.number: [message for messages in row.error_dict.values() for message in messages]
+        for row in result.invalid_rows
+    } | {error.number: [str(error.error)] for row in result.rows for error in row.errors}
+
+
+def test_translations_are_exported_as_a_json_object_per_status():
+    status = ConversationStatusFactory(name="Escalated")
+    services.conversation_status_translations_set(
+        status=status,
+        translations={
+            "fr": texts("Escaladé", "Transmis", "Niveau 2", "Nous y travaillons"),
+            "de": texts("Eskaliert"),
+        },
+    )
+    rows = {row["name"]: row for row in export_rows()}
+    assert json.loads(rows["Escalated"]["translations"]) == {
+        "de": {
+            "agent_label": "Eskaliert",
+            "end_user_label": "",
+            "description": "",
+            "end_user_description": "",
+        },
+        "fr": {
+            "agent_label": "Escaladé",
+            "end_user_label": "Transmis",
+            "description": "Niveau 2",
+            "end_user_description": "Nous y travaillons",
+        },
+    }
+    assert list(json.loads(rows["Escalated"]["translations"])) == ["de", "fr"]
+    assert rows["Open"]["translations"] == ""
+
+
+def test_an_export_asks_once_for_every_status_translations(django_assert_max_num_queries):
+    for n in range(6):
+        services.conversation_status_translations_set(
+            status=ConversationStatusFactory(name=f"Custom {n}"),
+            translations={"fr": texts(f"Personnalisé {n}")},
+        )
+    with django_assert_max_num_queries(3):
+        rows = export_rows()
+    assert sum(bool(row["translations"]) for row in rows) == 6
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_an_export_imports_back_unchanged_and_an_edited_one_through_the_service(fmt, events):
+    status = ConversationStatusFactory(name="Escalated")
+    default = ConversationStatus.objects.get(name="Open")
+    services.conversation_status_translations_set(
+        status=status, translations={"fr": texts("Escaladé", description="Niveau 2")}
+    )
+    services.conversation_status_translations_set(
+        status=default, translations={"de": texts("Offen")}
+    )
+    events.clear()
+    default_history = ConversationStatus.history.filter(id=default.pk).count()
+    exported = ConversationStatusResource().export().export(fmt)
+    result = run_import(exported, fmt)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert {row.import_type for row in result.rows} == {"skip"}  # the same file changes nothing
+    assert events == []
+    # Edit the file: another text, a new locale, and the default's translations removed.
+    rows = json.loads(exported) if fmt == "json" else list(csv.DictReader(io.StringIO(exported)))
+    for row in rows:
+        if row["name"] == "Escalated":
+            row["translations"] = json.dumps(
+                {"fr": {"agent_label": "Transmis"}, "pt_BR": {"agent_label": "Escalado"}}
+            )
+        if row["name"] == "Open":
+            row["translations"] = ""
+    edited = tablib.Dataset(*[list(row.values()) for row in rows], headers=list(rows[0]))
+    result = run_import(edited.export(fmt), fmt)
+    assert not result.has_errors() and not result.has_validation_errors(), row_errors(result)
+    assert stored(status) == {"fr": ("Transmis", "", "", ""), "pt-br": ("Escalado", "", "", "")}
+    assert stored(default) == {}  # a default's translations, its own fields untouched
+    assert sorted(pk for _kind, _action, (pk,) in events) == sorted([status.pk, default.pk])
+    # The default's own row was not written (no history row, no refusal).
+    assert ConversationStatus.history.filter(id=default.pk).count() == default_history
+
+
+def test_a_json_file_may_give_the_object_itself():
+    status = ConversationStatusFactory(name="Escalated")
+    text = json.dumps(
+        [
+            {
+                "id": status.pk,
+                "name": "Escalated",
+                "category": "open",
+                "translations": {"fr": {"agent_label": "Escaladé"}},
+            }
+        ]
+    )
+    result = run_import(text, "json")
+    assert not result.has_errors() and not result.has_validation_errors(), row_errors(result)
+    assert stored(status) == {"fr": ("Escaladé", "", "", "")}
+
+
+def test_a_file_without_the_column_leaves_translations_alone():
+    status = ConversationStatusFactory(name="Escalated")
+    services.conversation_status_translations_set(
+        status=status, translations={"fr": texts("Escaladé")}
+    )
+    result = run_import(f"id,name,category\n{status.pk},Escalated 2,open\n")
+    assert not result.has_errors() and not result.has_validation_errors()
+    status.refresh_from_db()
+    assert status.name == "Escalated 2" and stored(status) == {"fr": ("Escaladé", "", "", "")}
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("not json", "translations must be a JSON object"),
+        ('["fr"]', "translations must be a JSON object"),
+        ('{"fr": "Ouvert"}', "translations: fr must be an object of agent_label, end_user_label"),
+        ('{"fr": {"label": "Ouvert"}}', "translations: fr has no field label"),
+        ('{"fr": {"agent_label": 7}}', "translations: fr agent_label must be text"),
+        ('{"fr": {"agent_label": "a<b"}}', "A name cannot contain < or >."),
+        ('{"français": {"agent_label": "Ouvert"}}', "A locale is a language code"),
+        ('{"fr": {"agent_label": "Escaladé"}}', "already has this agent label in this locale"),
+    ],
+)
+def test_a_bad_translations_cell_is_the_rows_error_and_nothing_is_written(cell, message):
+    taken = ConversationStatusFactory(name="Taken")
+    services.conversation_status_translations_set(
+        status=taken, translations={"fr": texts("Escaladé")}
+    )
+    dataset = tablib.Dataset(headers=["name", "category", "translations"])
+    dataset.append(["Escalated", "open", cell])
+    result = ConversationStatusResource().import_data(dataset, dry_run=False, use_transactions=True)
+    errors = row_errors(result)
+    assert list(errors) == [1]
+    assert any(message in error for error in errors[1]), errors
+    assert not ConversationStatus.objects.filter(name="Escalated").exists()
+
+
+def test_the_admin_import_preview_shows_old_and_new_translations(admin_client):
+    from tests.portal.admin_import import confirm, preview
+
+    status = ConversationStatusFactory(name="Escalated")
+    services.conversation_status_translations_set(
+        status=status, translations={"fr": texts("Escaladé")}
+    )
+    cell = json.dumps({"fr": {"agent_label": "Transmis"}}).replace('"', '""')
+    content = f'id,name,category,translations\n{status.pk},Escalated,open,"{cell}"\n'
+    response = preview(admin_client, ADMIN, "statuses.csv", content, "csv")
+    page = shown(response.content.decode())
+    assert "Escaladé" in page and "Transmis" in page
+    assert stored(status) == {"fr": ("Escaladé", "", "", "")}  # a preview writes nothing
+    confirm(admin_client, ADMIN, response)
+    assert stored(status) == {"fr": ("Transmis", "", "", "")}
+    record = ConversationStatusTranslation.history.filter(status_id=status.pk).latest(
+        "history_date"
+    )
+    assert record.history_type == "~" and record.history_user.username == "admin"
