@@ -782,3 +782,17 @@ def test_the_admin_import_preview_shows_old_and_new_translations(admin_client):
         "history_date"
     )
     assert record.history_type == "~" and record.history_user.username == "admin"
+
+
+def test_a_translation_change_retires_the_cached_status_lists():
+    """The Zendesk wire's list shows translations: their rows retire its generation."""
+    from django.core.cache import cache
+
+    from core.cache import generation_key
+
+    status = ConversationStatusFactory()
+    key = generation_key("conversation-statuses")
+    for translations in ({"fr": texts("Ouvert")}, {"fr": texts("Ouverte")}, {}):
+        cache.set(key, "token")
+        services.conversation_status_translations_set(status=status, translations=translations)
+        assert cache.get(key) is None
