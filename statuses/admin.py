@@ -293,10 +293,17 @@ class ConversationStatusAdmin(PortalImportExportMixin, TranslatedStatusAdmin):
             messages.SUCCESS,
         )
 
-    def has_change_permission(self, request, obj=None):
+    # A default status's own fields cannot change (get_readonly_fields, save_model); its
+    # translations can, so its page stays a change page with the translations inline.
+
+    def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_default:
-            return False
-        return super().has_change_permission(request, obj)
+            return [*field_names(ConversationStatusFields), *self.readonly_fields]
+        return self.readonly_fields
+
+    def revert_disabled(self, request, obj=None):
+        # A default's versions have nothing to revert to: its fields never change.
+        return (obj is not None and obj.is_default) or super().revert_disabled(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         # A category keeps its default: make another the default before deleting this one.
@@ -306,6 +313,8 @@ class ConversationStatusAdmin(PortalImportExportMixin, TranslatedStatusAdmin):
 
     def save_model(self, request, obj, form, change):
         # The form has set its cleaned data on `obj`.
+        if change and obj.is_default:
+            return  # nothing of its own to write (its translations: save_related)
         fields = fields_of(ConversationStatusFields, obj)
         if change:
             services.conversation_status_update(status=obj, fields=fields)

@@ -796,3 +796,25 @@ def test_a_translation_change_retires_the_cached_status_lists():
         cache.set(key, "token")
         services.conversation_status_translations_set(status=status, translations=translations)
         assert cache.get(key) is None
+
+
+def test_the_admin_translates_a_default_status_whose_own_fields_stay_read_only(admin_client):
+    default = ConversationStatus.objects.get(name="Open", is_default=True)
+    page = admin_client.get(f"{ADMIN}{default.pk}/change/").content.decode()
+    assert 'name="name"' not in page and 'name="category"' not in page
+    assert 'name="translations-TOTAL_FORMS"' in page
+    history = ConversationStatus.history.filter(id=default.pk).count()
+    data = {
+        "name": "Changed",
+        "category": "resolved",
+        **inline({"locale": "fr", "agent_label": "Ouvert", "end_user_label": "En cours"}),
+    }
+    assert admin_client.post(f"{ADMIN}{default.pk}/change/", data).status_code == 302
+    default.refresh_from_db()
+    assert (default.name, default.category) == ("Open", "open")
+    assert stored(default) == {"fr": ("Ouvert", "En cours", "", "")}
+    assert ConversationStatus.history.filter(id=default.pk).count() == history
+    # Its history page has no version to revert to.
+    assert "revert to a previous version" not in (
+        admin_client.get(f"{ADMIN}{default.pk}/history/").content.decode()
+    )
