@@ -45,6 +45,11 @@ class StatusTranslationFormSet(BaseInlineFormSet):
         super().__init__(*args, **kwargs)
         self.untouched = self.is_bound and f"{self.prefix}-TOTAL_FORMS" not in self.data
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:  # named for screen readers, as the inline's inputs
+            form.fields["DELETE"].widget.attrs["aria-label"] = _("Delete this translation")
+
     @cached_property
     def forms(self):
         return [] if self.untouched else super().forms
@@ -73,6 +78,14 @@ class StatusTranslationInline(admin.TabularInline):
 
     def get_fields(self, request, obj=None):
         return ["locale", *field_names(self.fields_class)]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A table's inputs have no <label> of their own (Django's tabular inline names them
+        # by the column's heading alone): each is named for screen readers here.
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and not formfield.widget.is_hidden:
+            formfield.widget.attrs["aria-label"] = str(db_field.verbose_name).capitalize()
+        return formfield
 
     def set_translations(self, *, status, translations):
         """Replace `status`'s translations with `translations` (locale -> fields_class)."""

@@ -57,6 +57,13 @@ STOCK_MARKUP = [
         "table's first heading (over each flag's name) and its last (over the delete "
         "boxes) are empty",
     ),
+    StockViolation(
+        page="translated status",
+        rule="empty-table-header",
+        selector=".tabular thead th:empty",
+        source="django/contrib/admin/templates/admin/edit_inline/tabular.html: the "
+        "translations table's first heading (over each saved row's name) is empty",
+    ),
     # (The user page's two-box pickers, whose search icon axe refused, are gone from its
     # first view: roles are checkboxes, single permissions a folded fieldset.)
 ]
