@@ -188,7 +188,8 @@ SELFCOMMUNITY = Surface(
     events=("community.selfcommunity.events",),
     objects="community status posts",
     urls=(("api/v2/", "community.selfcommunity.urls"),),
-    errors=(ErrorPaths(r"/api/v2/", "community.selfcommunity.errors.ERRORS"),),
+    # The rest of /api/v2/: Zendesk's custom statuses live there too.
+    errors=(ErrorPaths(r"/api/v2/", "community.selfcommunity.errors.ERRORS", fallback=True),),
     tests=SurfaceTests(
         client="sc_login",
         perms=("community.add_category", "community.change_category"),
@@ -199,6 +200,43 @@ SELFCOMMUNITY = Surface(
         not_found={"errors": [{"code": "not_found", "message": NOT_FOUND}]},
         unavailable={"errors": [{"code": "service_unavailable", "message": UNAVAILABLE}]},
         unknown=("/api/v2/nope/",),
+    ),
+)
+
+ZENDESK = Surface(
+    tag="Zendesk",
+    serves="Helpdesk conversation statuses as custom ticket statuses, with agent and "
+    "end-user labels, wire-compatible with Zendesk",
+    base_paths=("/api/v2/custom_statuses", "/api/v2/custom_status/default"),
+    authentication=(
+        ("Authorization: Basic base64({email}/token:{api_token})",),
+        ("Authorization: Basic base64({email}:{password})",),
+        ("Authorization: Bearer <access_token>",),
+    ),
+    credentials="A user's Zendesk API token (made in the admin or with manage.py "
+    "create_zendesk_token USERNAME, shown once) with the user's email; the user's email and "
+    "password; or an access token from the portal's OAuth2 server.",
+    contract="docs/contracts/zendesk.md",
+    events=("statuses.zendesk.events",),
+    objects="custom ticket statuses",
+    notes="Every route is also served with a `.json` suffix, the form zenpy sends. The "
+    "statuses are the Libredesk conversation statuses: one id, one name, one history.",
+    urls=(("api/v2/", "statuses.zendesk.urls"),),
+    errors=(ErrorPaths(r"/api/v2/custom_status", "statuses.zendesk.errors.ENDPOINT_ERRORS"),),
+    tests=SurfaceTests(
+        client="zd_login",
+        perms=("statuses.add_conversationstatus", "statuses.change_conversationstatus"),
+        read="/api/v2/custom_statuses",
+        write="/api/v2/custom_statuses",
+        unauthenticated={"error": "Couldn't authenticate you"},
+        challenge='Basic realm="Web Password"',
+        not_found={"error": "InvalidEndpoint", "description": "Not found"},
+        unavailable={"error": "ServiceUnavailable", "description": UNAVAILABLE},
+        unknown=(
+            "/api/v2/custom_statuses/1/ticket_form_statuses",
+            "/api/v2/custom_status/nope",
+            "/api/v2/custom_status",
+        ),
     ),
 )
 
@@ -219,7 +257,7 @@ OAUTH2 = Surface(
     urls=(("oauth/", "community.selfcommunity.oauth_urls"),),
 )
 
-SURFACES = (LIBREDESK, ROCKETCHAT, LIVEPERSON, SELFCOMMUNITY, OAUTH2)
+SURFACES = (LIBREDESK, ROCKETCHAT, LIVEPERSON, SELFCOMMUNITY, ZENDESK, OAUTH2)
 
 # SPECTACULAR_SETTINGS["TAGS"] and ["DESCRIPTION"]
 OPENAPI_TAGS = openapi_tags(SURFACES)

@@ -6,7 +6,7 @@ without editing them."""
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils.module_loading import import_string
 
 from config.surfaces import SURFACES
@@ -91,9 +91,20 @@ def surface_of(path):
     return next((surface for surface in TESTED if path in surface_routes(surface)), None)
 
 
+def documented(route):
+    """Whether the OpenAPI document lists `route`: not a view made with `schema=None`
+    (another spelling of a documented route, such as Zendesk's `.json` forms)."""
+    initkwargs = getattr(resolve(concrete(route)).func, "view_initkwargs", {})
+    return initkwargs.get("schema", True) is not None
+
+
 def openapi_paths(surface):
-    """The OpenAPI templates of `surface`'s routes (`/api/v1/statuses/{status_id}`)."""
-    return {"/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route) for route in routes(surface)}
+    """The OpenAPI templates of `surface`'s documented routes (`/api/v1/statuses/{status_id}`)."""
+    return {
+        "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+        for route in routes(surface)
+        if documented(route)
+    }
 
 
 def error_shape_of(surface, path):

@@ -89,7 +89,8 @@ def test_each_surface_tags_exactly_the_operations_of_its_own_routes(document, su
         (r"^/api/v1/(statuses|agents/)", "Libredesk"),
         (r"^/api/v1/(login|me|logout|custom-user-status\.)", "Rocket.Chat"),
         (r"^/api/account/", "LivePerson"),
-        (r"^/api/v2/", "SelfCommunity"),
+        (r"^/api/v2/(?!custom_status)", "SelfCommunity"),
+        (r"^/api/v2/custom_status", "Zendesk"),
     ],
 )
 def test_operations_are_tagged_with_the_surface_that_serves_their_path(document, pattern, tag):
