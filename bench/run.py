@@ -138,6 +138,14 @@ def rows(sizes, category):
             target_ratio=0.30,
         ),
         Row(
+            "zendesk-list",
+            f"Zendesk list ({sizes.statuses} statuses)",
+            "GET",
+            "/api/v2/custom_statuses.json",
+            "zendesk",
+            target_ratio=0.50,
+        ),
+        Row(
             "libredesk-create",
             "Libredesk create",
             "POST",
@@ -188,6 +196,16 @@ def rows(sizes, category):
             '{"action": "{{name}}", "text": "<p>Benchmark post {{name}}</p>", '
             f'"categories": [{category}]}}',
             target_ratio=0.35,
+            floor="write-floor",
+        ),
+        Row(
+            "zendesk-create",
+            "Zendesk create",
+            "POST",
+            "/api/v2/custom_statuses.json",
+            "zendesk",
+            '{"custom_status": {"agent_label": "{{name}}", "status_category": "open"}}',
+            target_ratio=0.50,
             floor="write-floor",
         ),
         Row(

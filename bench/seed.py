@@ -6,6 +6,7 @@ goes through the services except the credentials, so seeding 100,000 posts takes
 History rows are not written for seeded objects: no benchmarked request reads them.
 """
 
+import base64
 import secrets
 from datetime import timedelta
 
@@ -15,11 +16,11 @@ from django.contrib.auth.models import Permission
 from django.db import connection, transaction
 from django.utils import timezone
 
-from access.services import api_key_issue, login_token_issue
+from access.services import api_key_issue, login_token_issue, zendesk_token_issue
 from community.models import Category, Media, MediaType, MemberProfile, Status, Tag, TagType
 from reasons.models import Account, StatusReason
 from reasons.services import account_bearer_issue
-from statuses.models import ConversationStatus, UserStatus
+from statuses.models import CATEGORY_OF_STATUS_CATEGORY, ConversationStatus, UserStatus
 from webhooks import secrets as webhook_secrets
 from webhooks.catalogue import event_types
 from webhooks.models import Subscription
@@ -144,9 +145,14 @@ def _bench_user():
 def _conversation_statuses(total):
     """Top the default statuses (made by the migrations) up to `total`."""
     have = ConversationStatus.objects.count()
-    categories = ConversationStatus.Category.values
+    # Libredesk's three categories, each as the status category it is created as.
+    categories = ["open", "pending", "solved"]
     ConversationStatus.objects.bulk_create(
-        ConversationStatus(name=f"Bench status {i:02d}", category=categories[i % 3])
+        ConversationStatus(
+            name=f"Bench status {i:02d}",
+            status_category=categories[i % 3],
+            category=CATEGORY_OF_STATUS_CATEGORY[categories[i % 3]],
+        )
         for i in range(max(total - have, 0))
     )
 
@@ -290,6 +296,7 @@ def _credentials(user):
     from oauth2_provider.models import AccessToken, Application
 
     api_key = api_key_issue(user=user, actor=None)
+    zendesk = zendesk_token_issue(user=user)
     login = login_token_issue(user=user, user_agent="bench")
     bearer = account_bearer_issue(account_id=ACCOUNT, username=USERNAME, password=PASSWORD)
     large = account_bearer_issue(account_id=LARGE_ACCOUNT, username=USERNAME, password=PASSWORD)
@@ -313,7 +320,12 @@ def _credentials(user):
         # A LivePerson session is bound to one account.
         "liveperson-large": {"Authorization": f"Bearer {large.bearer}"},
         "selfcommunity": {"Authorization": f"Bearer {access}"},
+        "zendesk": {"Authorization": "Basic " + _basic(f"{zendesk.email}/token:{zendesk.token}")},
     }
+
+
+def _basic(text):
+    return base64.b64encode(text.encode()).decode()
 
 
 def analyze():

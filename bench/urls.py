@@ -5,6 +5,12 @@ from django.urls import path
 
 from bench.views import floor, write_floor
 from config import urls as portal
+from statuses import services
+
+# Zendesk's caps (300 statuses, 100 per category) would refuse the Zendesk create row after
+# a few hundred requests; the bench lifts them so the row measures creates for minutes. The
+# checks themselves (their two counts) still run on every create.
+services.MAX_STATUSES = services.MAX_PER_CATEGORY = 10**9
 
 urlpatterns = [
     path("bench/floor", floor, name="bench-floor"),
