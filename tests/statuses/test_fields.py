@@ -160,7 +160,7 @@ def test_the_user_status_admin_passes_every_form_field(admin_client, captured):
             {
                 "name": "ESCALATED",
                 "status_category": "solved",
-                "end_user_label": "",  # the service stores None: "same as the name"
+                "end_user_label": None,  # an empty cell: "same as the name"
                 "description": "",
                 "end_user_description": "Done",
                 "active": False,
