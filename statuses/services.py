@@ -238,14 +238,10 @@ def _conversation_status_limits(
     reactivation of `exclude_id`): one status in `new` (`new_single`), MAX_STATUSES in all
     and MAX_PER_CATEGORY in one category, every row counted, active or not (`too_many`).
 
-    The category defaults are locked first, so that writes of this kind wait for each other
-    and two of them cannot both take the last place."""
-    list(
-        ConversationStatus.objects.select_for_update()
-        .filter(is_category_default=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    The first status (a built-in, never deleted) is locked first, as a mutex: writes of
+    this kind wait for each other, and two of them cannot both take the last place. Counts
+    are not invariants a constraint could hold."""
+    list(ConversationStatus.objects.select_for_update().order_by("pk").values_list("pk")[:1])
     others = ConversationStatus.objects.all()
     if exclude_id is not None:
         others = others.exclude(pk=exclude_id)
