@@ -54,6 +54,13 @@ class StatusPagination(LimitOffsetPagination):
     count_key = None
     count_generations = ()
 
+    # An offset past any table but within a 64-bit SQL integer (with the limit added): a
+    # larger one is an empty page, not a database error.
+    max_offset = 2**62
+
+    def get_offset(self, request):
+        return min(super().get_offset(request), self.max_offset)
+
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         self.limit = self.get_limit(request)

@@ -68,6 +68,14 @@ def test_past_the_end(member, twelve):
     assert "offset=36" in body["previous"]
 
 
+@pytest.mark.parametrize("path", [STATUS, SEARCH, "/api/v2/category/", "/api/v2/category/popular/"])
+def test_an_offset_past_64_bits_is_an_empty_page(member, twelve, path):
+    # Found by Schemathesis: SQLite refused the OFFSET ("datatype mismatch"), a 500.
+    response = member.get(path, {"offset": "15094955634448539752333312", "search": "aurora"})
+    assert response.status_code == 200
+    assert response.json()["results"] == [] and response.json()["next"] is None
+
+
 def test_under_the_cap_the_count_is_exact(member, twelve, settings):
     settings.COMMUNITY_COUNT_CAP = 12
     body = member.get(STATUS, {"limit": 4}).json()
