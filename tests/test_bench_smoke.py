@@ -34,6 +34,8 @@ ROWS = {
     "liveperson-create-large",
     "selfcommunity-create",
     "libredesk-create-50-subscriptions",
+    "zendesk-list",
+    "zendesk-create",
 }
 SCALE_ROWS = {
     "selfcommunity-list-scale",

@@ -396,7 +396,8 @@ def test_the_admin_adds_a_status_with_its_translations_through_the_service(
 ):
     data = {
         "name": "Escalated",
-        "category": "open",
+        "status_category": "open",
+        "active": "on",
         **inline(
             {"locale": "fr_FR", "agent_label": "Escaladé", "end_user_label": "Transmis"},
             {"locale": "de", "agent_label": "Eskaliert", "description": "Zweite Ebene"},
@@ -425,7 +426,12 @@ def test_the_admin_edits_and_deletes_translations(admin_client, service_calls):
     service_calls.clear()
     rows = existing(status, fr={"agent_label": "Transmis"}, de={"DELETE": "on"})
     rows.append({"locale": "es", "agent_label": "Escalado"})
-    data = {"name": "Escalated", "category": "open", **inline(*rows, initial=2)}
+    data = {
+        "name": "Escalated",
+        "status_category": "open",
+        "active": "on",
+        **inline(*rows, initial=2),
+    }
     response = admin_client.post(f"{ADMIN}{status.pk}/change/", data)
     assert response.status_code == 302
     assert stored(status) == {"fr": ("Transmis", "", "", ""), "es": ("Escalado", "", "", "")}
@@ -445,7 +451,8 @@ def test_the_admin_refuses_a_label_another_status_has_in_that_locale(admin_clien
     second = ConversationStatusFactory(name="Urgent")
     data = {
         "name": "Urgent 2",
-        "category": "open",
+        "status_category": "open",
+        "active": "on",
         **inline({"locale": "FR", "agent_label": " ESCALADÉ"}),
     }
     response = admin_client.post(f"{ADMIN}{second.pk}/change/", data)
@@ -467,13 +474,15 @@ def test_the_admin_refuses_a_locale_twice_and_a_bad_locale(admin_client):
         {"locale": "pt_BR", "agent_label": "Um"}, {"locale": "pt-br", "agent_label": "Dois"}
     )
     response = admin_client.post(
-        f"{ADMIN}{status.pk}/change/", {"name": "Escalated", "category": "open", **twice}
+        f"{ADMIN}{status.pk}/change/",
+        {"name": "Escalated", "status_category": "open", "active": "on", **twice},
     )
     assert response.status_code == 200
     assert "Please correct the duplicate data for locale" in response.content.decode()
     bad = inline({"locale": "français", "agent_label": "Escaladé"})
     response = admin_client.post(
-        f"{ADMIN}{status.pk}/change/", {"name": "Escalated", "category": "open", **bad}
+        f"{ADMIN}{status.pk}/change/",
+        {"name": "Escalated", "status_category": "open", "active": "on", **bad},
     )
     assert response.status_code == 200
     assert "A locale is a language code such as fr, pt-br or zh-tw." in response.content.decode()
@@ -496,7 +505,8 @@ def test_the_admin_reports_a_label_taken_at_the_write(admin_client, monkeypatch)
     monkeypatch.setattr(services, "conversation_status_translations_set", rival_first)
     data = {
         "name": "Escalated again",
-        "category": "open",
+        "status_category": "open",
+        "active": "on",
         **inline({"locale": "fr", "agent_label": "Escaladé"}),
     }
     response = admin_client.post(f"{ADMIN}{status.pk}/change/", data, follow=True)
@@ -513,7 +523,8 @@ def test_a_post_without_the_inline_leaves_the_translations_alone(admin_client):
         status=status, translations={"fr": texts("Escaladé")}
     )
     response = admin_client.post(
-        f"{ADMIN}{status.pk}/change/", {"name": "Escalated 2", "category": "open"}
+        f"{ADMIN}{status.pk}/change/",
+        {"name": "Escalated 2", "status_category": "open", "active": "on"},
     )
     assert response.status_code == 302
     assert stored(status) == {"fr": ("Escaladé", "", "", "")}
@@ -534,7 +545,8 @@ def test_whoever_may_change_the_status_may_translate_it(client, django_user_mode
     assert "translations-TOTAL_FORMS" in page.content.decode()
     data = {
         "name": "Escalated",
-        "category": "open",
+        "status_category": "open",
+        "active": "on",
         **inline({"locale": "fr", "agent_label": "Escaladé"}),
     }
     assert client.post(f"{ADMIN}{status.pk}/change/", data).status_code == 302
@@ -570,7 +582,12 @@ def test_the_status_history_page_shows_its_translations_changes(admin_client, ad
     ):
         rows = rows_now()
         initial = sum("id" in row for row in rows)
-        data = {"name": "Escalated", "category": "open", **inline(*rows, initial=initial)}
+        data = {
+            "name": "Escalated",
+            "status_category": "open",
+            "active": "on",
+            **inline(*rows, initial=initial),
+        }
         assert admin_client.post(f"{ADMIN}{status.pk}/change/", data).status_code == 302
     records = ConversationStatusTranslation.history.filter(status_id=status.pk).order_by(
         "history_date"

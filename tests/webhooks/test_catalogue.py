@@ -32,14 +32,17 @@ def test_the_kinds_come_from_the_domain_apps_and_the_prefixes_from_the_surfaces(
         "community-category": "community.Category",
     }
     assert catalogue.KINDS["status-reason"].scope == "account"
+    # One kind, two surfaces' shapes (config/surfaces.py names their modules).
     assert [shape.module for shape in catalogue.shapes_of("conversation-status")] == [
-        "statuses.libredesk.events"
+        "statuses.libredesk.events",
+        "statuses.zendesk.events",
     ]
 
 
 def test_one_kind_has_a_shape_per_surface_each_with_its_own_event_types(second_shape):
     assert [s.prefix for s in catalogue.shapes_of("conversation-status")] == [
         "libredesk.status",
+        "zendesk.custom_status",
         "acme.ticket_status",
     ]
     assert "acme.ticket_status.updated" in catalogue.event_types()
@@ -88,9 +91,12 @@ def test_a_shape_nobody_subscribed_to_is_not_rendered(second_shape):
 
 
 def test_a_shape_of_a_module_no_longer_configured_is_not_used(second_shape, settings):
-    assert len(catalogue.shapes_of("conversation-status")) == 2
+    assert len(catalogue.shapes_of("conversation-status")) == 3
     settings.WEBHOOKS_EVENT_SHAPES = [
         m for m in settings.WEBHOOKS_EVENT_SHAPES if m != "tests.webhooks.second_shape"
     ]
-    assert [s.prefix for s in catalogue.shapes_of("conversation-status")] == ["libredesk.status"]
+    assert [s.prefix for s in catalogue.shapes_of("conversation-status")] == [
+        "libredesk.status",
+        "zendesk.custom_status",
+    ]
     assert not any(t.startswith("acme.") for t in catalogue.event_types())

@@ -48,6 +48,7 @@ def test_the_catalogue_has_three_actions_for_each_surface_kind():
             "liveperson.reason",
             "community.status",
             "community.category",
+            "zendesk.custom_status",
         ]
         for action in ["created", "updated", "deleted"]
     }
