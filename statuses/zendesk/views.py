@@ -234,8 +234,9 @@ class CustomStatusDetailView(ZendeskView):
         },
     )
     def put(self, request, status_id):
-        status = self.get_object()
+        # The body's own rules first, then the id (the contract's order: rule 9).
         body = self.read_custom_status(CustomStatusUpdateSerializer, partial=True)
+        status = self.get_object()
         status = services.conversation_status_update(
             status=status, fields=_fields(status, body), within_limits=True
         )

@@ -666,3 +666,12 @@ def test_labels_in_the_callers_language_and_raw_texts_as_stored(admin):
     assert shown("fr", LIST)["agent_label"] == "En attente de pièces"
     assert shown("de", LIST)["agent_label"] == "Waiting on parts"
     assert shown("fr", LIST)["agent_label"] == "En attente de pièces"
+
+
+def test_a_put_checks_its_body_before_the_id(admin):
+    response = admin.put(f"{LIST}/999999", {"custom_status": {"agent_label": ""}}, format="json")
+    assert response.json() == invalid("agent_label", "Agent label: cannot be blank", "BlankValue")
+    response = admin.put(
+        f"{LIST}/999999", {"custom_status": {"agent_label": "Fine"}}, format="json"
+    )
+    assert (response.status_code, response.json()) == (404, RECORD_NOT_FOUND)
