@@ -8,6 +8,13 @@ DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The tests run in parallel processes (pytest-xdist), one per core unless TEST_WORKERS says
+# (TEST_WORKERS=0: all in one process), each on a test database of its own. Tests are handed
+# out one by one in pytest-django's order (--dist load), so each worker still runs the
+# transactional tests, which empty its database of what the migrations put there, after
+# all the others (--dist loadfile would mix them).
+TEST_WORKERS ?= auto
+XDIST = -n $(TEST_WORKERS) --dist load
 # make bench DB=postgres; BENCH_ARGS="--duration 4" and so on (python -m bench.run --help).
 DB ?= sqlite
 BENCH_ARGS ?=
@@ -97,10 +104,10 @@ test: install-dev browser-deps check test-sqlite test-postgres
 # apt-get), and otherwise skip the browser tests (tests/browser) and say so. `make test` fails
 # instead (browser-deps above).
 test-sqlite: install-dev browser-deps-or-skip
-	env -u DATABASE_URL -u CACHE_URL $(BIN)/pytest -q $(BROWSER_TESTS) $(PYTEST_ARGS)
+	env -u DATABASE_URL -u CACHE_URL $(BIN)/pytest -q $(XDIST) $(BROWSER_TESTS) $(PYTEST_ARGS)
 
 test-postgres: install-dev browser-deps-or-skip
-	scripts/with-postgres.sh scripts/with-redis.sh $(BIN)/pytest -q $(BROWSER_TESTS) $(PYTEST_ARGS)
+	scripts/with-postgres.sh scripts/with-redis.sh $(BIN)/pytest -q $(XDIST) $(BROWSER_TESTS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

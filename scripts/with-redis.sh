@@ -20,8 +20,9 @@ fi
 
 workdir=$(mktemp -d /tmp/portal-redis.XXXXXX)
 port=${REDIS_TEST_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+# 64 databases, not 16: each pytest-xdist worker of `make test` takes one (tests/conftest.py).
 redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$workdir" \
-  --daemonize yes --pidfile "$workdir/redis.pid" --logfile "$workdir/redis.log"
+  --databases 64 --daemonize yes --pidfile "$workdir/redis.pid" --logfile "$workdir/redis.log"
 
 cleanup() {
   [[ -f $workdir/redis.pid ]] && kill "$(cat "$workdir/redis.pid")" 2>/dev/null || true

@@ -1,4 +1,5 @@
 import base64
+import os
 import secrets
 from datetime import timedelta
 
@@ -12,6 +13,45 @@ from access.services import api_key_issue
 from tests.factories import UserFactory
 
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
+
+
+def pytest_configure(config):
+    """`make test` runs the suite in several processes (pytest-xdist's workers gw0, gw1...).
+    Each has its own test database (pytest-django names it after the worker), but the Redis
+    server of the PostgreSQL pass is one: a worker's cache.clear() (_fresh_cache below) would
+    empty the other's throttle counters mid-test. So each worker takes a Redis database of
+    its own (scripts/with-redis.sh gives the server enough of them), and the environment
+    says so too, for the app servers the live tests start (tests/live.py)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("CACHE_URL", "")
+    if not worker or not url.startswith("redis://"):
+        return
+    from django.conf import settings
+
+    server = url.rsplit("/", 1)[0]  # redis://host:port, without the database number
+    os.environ["CACHE_URL"] = f"{server}/{int(worker.removeprefix('gw')) + 1}"
+    assert settings.CACHES["default"]["LOCATION"] == url, settings.CACHES
+    settings.CACHES["default"]["LOCATION"] = os.environ["CACHE_URL"]
+
+
+def _utf8(value):
+    """`value` with every string made encodable as UTF-8 (a lone surrogate as `\\udc80`)."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_utf8(key): _utf8(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_utf8(item) for item in value)
+    return value
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_report_to_serializable(config, report):
+    """A pytest-xdist worker sends each test's report to the main process as UTF-8: a lone
+    surrogate in it (tests put them in bodies and errors on purpose, and the portal's log of
+    such an error is captured in the report) would crash the worker. Escaped instead."""
+    data = yield
+    return None if data is None else _utf8(data)
 
 
 @pytest.fixture(autouse=True)

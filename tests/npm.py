@@ -1,5 +1,6 @@
 """The npm packages that vendor-client tests run, installed from their committed lock file."""
 
+import fcntl
 import json
 import shutil
 import subprocess
@@ -16,14 +17,19 @@ def node_with_packages(folder: Path, *, what: str) -> str:
     if not node or not npm:
         pytest.fail(f"node and npm are needed to run {what}")
     wanted = json.loads((folder / "package.json").read_text())["dependencies"]
-    if not all((folder / "node_modules" / name).is_dir() for name in wanted):
-        result = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if result.returncode != 0:
-            pytest.fail(f"npm ci failed:\n{result.stdout}\n{result.stderr}")
+    # `make test` runs the tests in several processes (pytest-xdist): two tests of one folder
+    # may ask at once, and a second `npm ci` would delete the node_modules/ the first is
+    # filling. The first to take the lock installs; the other waits, then finds it done.
+    with (folder / ".npm-ci.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not all((folder / "node_modules" / name).is_dir() for name in wanted):
+            result = subprocess.run(
+                [npm, "ci", "--no-audit", "--no-fund"],
+                cwd=folder,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            if result.returncode != 0:
+                pytest.fail(f"npm ci failed:\n{result.stdout}\n{result.stderr}")
     return node

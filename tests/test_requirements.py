@@ -15,6 +15,7 @@ APPS = ["access", "community", "config", "core", "reasons", "statuses", "webhook
 TOOLS = {
     "pytest",
     "pytest_django",
+    "xdist",
     "factory",
     "playwright",
     "schemathesis",
