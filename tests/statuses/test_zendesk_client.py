@@ -1,6 +1,7 @@
 """The real, pinned zenpy client against a live portal, pointed at it with zenpy's own
 ZENPY_FORCE_NETLOC and ZENPY_FORCE_SCHEME: list, show, create, update, and its refusal to
-delete; and statuses written on either wire seen on the other."""
+delete; and statuses written on either wire seen on the other. On both databases: the
+cross-wire tests write through two wires onto one table."""
 
 from urllib.parse import urlsplit
 
@@ -14,10 +15,6 @@ from access.services import zendesk_token_issue
 from statuses import services
 from statuses.models import ConversationStatus
 from tests.factories import UserFactory
-
-# A vendor's client against the live server: once is enough (the API's own tests run on
-# both databases).
-pytestmark = pytest.mark.one_database
 
 PERMS = [
     "statuses.add_conversationstatus",
