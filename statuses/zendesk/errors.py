@@ -20,6 +20,7 @@ from rest_framework import serializers
 
 from core.api import ApiProblem, ErrorShape
 from core.errors import ErrorCode
+from statuses.models import ConversationStatus
 
 NOT_AUTHENTICATED = _("Couldn't authenticate you")
 FORBIDDEN = _(
@@ -213,9 +214,13 @@ class ZendeskErrors(ErrorShape):
         429: "Too many requests — `TooManyRequests`, with `Retry-After`",
     }
 
-    # The maximum lengths that a `ValueTooLong` sentence quotes, per wire field; set by
-    # the serializers module (which knows the model's constants).
-    limits: dict[str, int] = {}
+    # The maximum lengths that a `ValueTooLong` sentence quotes, per wire field.
+    limits = {
+        "agent_label": ConversationStatus.NAME_MAX_LENGTH,
+        "end_user_label": ConversationStatus.NAME_MAX_LENGTH,
+        "description": ConversationStatus.DESCRIPTION_MAX_LENGTH,
+        "end_user_description": ConversationStatus.DESCRIPTION_MAX_LENGTH,
+    }
 
     def __init__(self, *, unknown_path=False):
         self.unknown_path = unknown_path

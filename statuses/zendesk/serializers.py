@@ -20,17 +20,9 @@ from core.serializers import (
 from core.shapes import reply_serializer
 from core.text import validate_name_characters
 from statuses.models import ConversationStatus, StatusCategory
-from statuses.zendesk.errors import ZendeskErrors
 
 LABEL_MAX_LENGTH = ConversationStatus.NAME_MAX_LENGTH
 DESCRIPTION_MAX_LENGTH = ConversationStatus.DESCRIPTION_MAX_LENGTH
-# The lengths the `ValueTooLong` sentences quote.
-ZendeskErrors.limits = {
-    "agent_label": LABEL_MAX_LENGTH,
-    "end_user_label": LABEL_MAX_LENGTH,
-    "description": DESCRIPTION_MAX_LENGTH,
-    "end_user_description": DESCRIPTION_MAX_LENGTH,
-}
 
 EXAMPLES = {
     "id": 35436,

@@ -100,14 +100,11 @@ class ZendeskView(SurfaceView):
 
 
 def _fields(status, changes):
-    """The whole fields object of a write: the status's own, with the wire's changes (a
-    blank end user label is none: the agent label shows)."""
+    """The whole fields object of a write: the status's own, with the wire's changes (the
+    service stores a blank end user label as none: the agent label shows)."""
     changes = dict(changes)
     if "agent_label" in changes:
         changes["name"] = changes.pop("agent_label")
-    for key in ("end_user_label",):
-        if key in changes and not (changes[key] or "").strip():
-            changes[key] = None
     for key in ("description", "end_user_description"):
         if key in changes and changes[key] is None:
             changes[key] = ""
