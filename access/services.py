@@ -13,7 +13,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access.models import ApiKey, LoginToken, OAuthTokenUse, ZendeskApiToken
+from access.models import ApiKey, LoginToken, OAuthClientApp, OAuthTokenUse, ZendeskApiToken
 from core.errors import DomainError, ErrorCode, ForbiddenError
 from core.ids import parse_id
 
@@ -233,6 +233,64 @@ def zendesk_token_issue(*, user):
     token = random_string(ZENDESK_TOKEN_LENGTH)
     record = ZendeskApiToken.objects.create(user=user, token_hash=hash_secret(token))
     return IssuedZendeskToken(token=token, email=email, user_id=user.pk, record=record)
+
+
+@dataclass(frozen=True)
+class IssuedOAuthClient:
+    """A freshly made OAuth2 client with its secret in clear: the only time it exists (the
+    toolkit stores it hashed)."""
+
+    client_id: str
+    client_secret: str
+    record: OAuthClientApp
+
+
+def oauth_client_issue_allowed(*, actor, user):
+    """Whether `actor` may make a client-credentials client for `user` (its tokens act with
+    all of the user's rights): the rule of an API key, with the client app's add
+    permission."""
+    if actor.pk == user.pk:
+        return actor.is_active
+    if user.is_superuser and not actor.is_superuser:
+        return False
+    return actor.has_perms(["auth.change_user", "access.add_oauthclientapp"])
+
+
+def oauth_client_issue(*, name, user=None, actor=None):
+    """Make a confidential OAuth2 client and return its id and secret in clear, once.
+
+    With `user`, a client of the client-credentials grant whose tokens act as that user
+    (Genesys Cloud's SDK logs in this way; access.authentication gives its bearers the
+    user); the user must be active. Without one, a client of the password grant (and
+    refresh tokens), whose tokens act as whoever signs in. `actor` is who asks, held to
+    `oauth_client_issue_allowed`; None only for the operator at the command line.
+    """
+    from oauth2_provider.generators import generate_client_secret
+
+    if user is not None:
+        if not user.is_active:
+            raise DomainError(
+                _("%(user)s is deactivated: a client acting as them could not sign in.")
+                % {"user": user.get_username()},
+                code=ErrorCode.INACTIVE,
+                field="user",
+            )
+        if actor is not None and not oauth_client_issue_allowed(actor=actor, user=user):
+            raise ForbiddenError(_("Permission denied"))
+    secret = generate_client_secret()  # hashed on save: kept here to be shown once
+    record = OAuthClientApp.objects.create(
+        name=name,
+        user=user,
+        client_type=OAuthClientApp.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=(
+            OAuthClientApp.GRANT_PASSWORD
+            if user is None
+            else OAuthClientApp.GRANT_CLIENT_CREDENTIALS
+        ),
+        client_secret=secret,
+        hash_client_secret=True,
+    )
+    return IssuedOAuthClient(client_id=record.client_id, client_secret=secret, record=record)
 
 
 def active_users_with_email(email):

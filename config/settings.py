@@ -328,7 +328,7 @@ SPECTACULAR_SETTINGS = {
         },
     },
     # The SelfCommunity surface's OAuth2 server (django-oauth-toolkit, under /oauth/).
-    "OAUTH2_FLOWS": ["password", "authorizationCode"],
+    "OAUTH2_FLOWS": ["password", "authorizationCode", "clientCredentials"],
     "OAUTH2_AUTHORIZATION_URL": "/oauth/authorize/",
     "OAUTH2_TOKEN_URL": "/oauth/token/",
     "OAUTH2_REFRESH_URL": "/oauth/token/",

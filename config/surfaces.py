@@ -242,17 +242,22 @@ ZENDESK = Surface(
 
 OAUTH2 = Surface(
     tag="OAuth2",
-    serves="The OAuth2 server that issues SelfCommunity's access tokens: the password, "
-    "authorization-code (with PKCE) and refresh-token grants, and token revocation",
+    serves="The OAuth2 server that issues the access tokens of SelfCommunity, Zendesk and "
+    "Genesys Cloud: the password, authorization-code (with PKCE), refresh-token and "
+    "client-credentials grants, and token revocation",
     base_paths=("/oauth/token/", "/oauth/authorize/", "/oauth/revoke_token/"),
     authentication=(("Authorization: Basic base64(client_id:client_secret)",),),
     credentials="The id and secret of an OAuth2 client app, made in the admin or with "
-    "manage.py create_oauth_client (or sent in the form body).",
+    "manage.py create_oauth_client (or sent in the form body). A client-credentials client "
+    "(`--grant client-credentials --user USERNAME`, or *Issue client credentials* on the "
+    "user's admin page) acts as that user.",
     contract="docs/contracts/selfcommunity.md",
     notes="The token and revocation routes take form bodies "
     "(`application/x-www-form-urlencoded`) and answer in OAuth2's own JSON "
     '(`{"error": "invalid_grant", ...}`), as RFC 6749 and RFC 7009 say. Swagger UI\'s '
-    "*Authorize* button runs these flows for you.",
+    "*Authorize* button runs these flows for you. `POST /oauth/token`, with no trailing "
+    "slash, is the same token endpoint, with the same rate limit: Genesys Cloud's SDK "
+    "posts there.",
     trait=True,
     urls=(("oauth/", "community.selfcommunity.oauth_urls"),),
 )

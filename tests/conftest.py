@@ -268,3 +268,38 @@ def sc_login(oauth_app):
         return client
 
     return make
+
+
+@pytest.fixture
+def gc_login(db):
+    """Make a user with the given permissions and a client logged in as Genesys Cloud's SDK
+    does: a client-credentials application acting as the user, whose id and secret are
+    traded at `POST /oauth/token` (HTTP Basic, no trailing slash) for the bearer sent as
+    `Authorization: Bearer <token>`. Each call takes one token from the token endpoint,
+    which counts towards its LOGIN_RATE throttle. With `is_active=False` the user is
+    deactivated after the token is taken (no client can be made for an inactive user): the
+    bearer then stands for "a client whose user is inactive"."""
+    from access.services import oauth_client_issue
+
+    def make(*perms, is_active=True, **user_kwargs):
+        user = UserFactory(perms=list(perms), **user_kwargs)
+        issued = oauth_client_issue(name=f"Genesys Cloud ({user.username})", user=user)
+        response = APIClient().post(
+            "/oauth/token",
+            {"grant_type": "client_credentials"},
+            HTTP_AUTHORIZATION=basic_header(issued.client_id, issued.client_secret),
+        )
+        assert response.status_code == 200, response.content
+        if not is_active:
+            user.is_active = False
+            user.save()
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {response.json()['access_token']}")
+        client.user, client.client_id, client.client_secret = (
+            user,
+            issued.client_id,
+            issued.client_secret,
+        )
+        return client
+
+    return make

@@ -1,8 +1,10 @@
 """The OAuth2 server of the SelfCommunity surface (django-oauth-toolkit), under /oauth/.
 
 Only the endpoints the contract names are mounted: authorize (authorization-code grant),
-token (password, authorization-code and refresh grants) and revocation; introspection is
-not. Every endpoint that checks a password or a client secret is rate-limited per
+token (password, authorization-code, refresh and client-credentials grants) and revocation;
+introspection is not. The token endpoint answers at `token` too, with no trailing slash:
+Genesys Cloud's SDK (`get_client_credentials_token`) posts there, and a redirect would lose
+its POST. Every endpoint that checks a password or a client secret is rate-limited per
 address. Applications are managed in the admin, not by self-service registration pages.
 """
 
@@ -37,7 +39,8 @@ class ThrottledPostMixin:
 
 
 class ThrottledTokenView(ThrottledPostMixin, oauth_views.TokenView):
-    """The token endpoint (password, authorization-code and refresh grants)."""
+    """The token endpoint (password, authorization-code, refresh and client-credentials
+    grants)."""
 
 
 class ThrottledRevokeTokenView(ThrottledPostMixin, oauth_views.RevokeTokenView):
@@ -57,6 +60,8 @@ app_name = "oauth2_provider"
 urlpatterns = [
     path("authorize/", oauth_views.AuthorizationView.as_view(), name="authorize"),
     path("token/", ThrottledTokenView.as_view(), name="token"),
+    # The same view and the same throttle (one count per address for both spellings).
+    path("token", ThrottledTokenView.as_view(), name="token-without-slash"),
     path("revoke_token/", ThrottledRevokeTokenView.as_view(), name="revoke-token"),
     path(
         "login/",
