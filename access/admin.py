@@ -40,6 +40,8 @@ from access.services import (
     api_key_issue,
     api_key_issue_allowed,
     api_key_revoke,
+    oauth_client_issue,
+    oauth_client_issue_allowed,
     zendesk_token_issue,
     zendesk_token_issue_allowed,
 )
@@ -48,6 +50,8 @@ from core.errors import DomainError, ForbiddenError
 
 # The one name of the action, on the user's page, its confirmation and in the README.
 GENERATE_API_KEY = _("Generate API key")
+# The same for a client-credentials OAuth2 client acting as the user (Genesys Cloud's SDK).
+ISSUE_CLIENT_CREDENTIALS = _("Issue client credentials")
 
 
 def render_access(access, user):
@@ -619,6 +623,36 @@ class OAuthRefreshTokenInline(CredentialInline):
         return credential.access_token.expires + lifetime if lifetime else None
 
 
+class OAuthClientCredentialsInline(CredentialInline):
+    """The user's client-credentials clients: every token they take acts as the user (the
+    tokens themselves have no user, so the access-token table above does not list them).
+    Revoking one deletes the client, and its tokens with it."""
+
+    model = OAuthClientApp
+    fk_name = "user"
+    verbose_name = _("OAuth2 client credentials")
+    verbose_name_plural = _("OAuth2 client credentials (clients acting as this user)")
+
+    def get_queryset(self, request):
+        grant = OAuthClientApp.GRANT_CLIENT_CREDENTIALS
+        return super().get_queryset(request).filter(authorization_grant_type=grant)
+
+    @admin.display(description=_("client"))
+    def client(self, credential):
+        return (
+            f"{credential.name} ({credential.client_id})"
+            if credential.name
+            else credential.client_id
+        )
+
+    def expires_at(self, credential):
+        return None  # until it is revoked; each token it takes expires on its own
+
+    @admin.display(description=_("expires"))
+    def expires_on(self, credential):
+        return _("never: until revoked")
+
+
 def time_zone_choices():
     """The zones a manager may pick, grouped by region ("Asia": "Tokyo"), after the site's
     zone; names with no region (UTC, CET) under "Other"."""
@@ -643,6 +677,19 @@ class TimeZoneForm(forms.Form):
         required=False,
         choices=time_zone_choices,
         help_text=_("Every date and time in the admin is shown in this zone, with its name."),
+    )
+
+
+class ClientCredentialsForm(forms.Form):
+    """Issue client credentials' one field: what the client is, as the admin lists it."""
+
+    name = forms.CharField(
+        label=_("Client name"),
+        max_length=255,
+        help_text=_(
+            'What uses these credentials ("Genesys Cloud", "Nightly export"): the OAuth2 '
+            "client apps list and this user's page show it."
+        ),
     )
 
 
@@ -691,6 +738,7 @@ class PortalUserAdmin(DjangoUserAdmin):
         LoginTokenInline,
         OAuthAccessTokenInline,
         OAuthRefreshTokenInline,
+        OAuthClientCredentialsInline,
     ]
 
     def get_inlines(self, request, obj):
@@ -723,6 +771,11 @@ class PortalUserAdmin(DjangoUserAdmin):
         context["can_generate_api_key"] = obj is not None and api_key_issue_allowed(
             actor=request.user, user=obj
         )
+        context["can_issue_client_credentials"] = (
+            obj is not None
+            and obj.is_active
+            and oauth_client_issue_allowed(actor=request.user, user=obj)
+        )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_formset(self, request, form, formset, change):
@@ -748,6 +801,11 @@ class PortalUserAdmin(DjangoUserAdmin):
                 "<path:object_id>/api-key/",
                 self.admin_site.admin_view(self.generate_api_key_view),
                 name="auth_user_generate_api_key",
+            ),
+            path(
+                "<path:object_id>/client-credentials/",
+                self.admin_site.admin_view(self.issue_client_credentials_view),
+                name="auth_user_issue_client_credentials",
             ),
         ]
         return urls + super().get_urls()
@@ -823,3 +881,57 @@ class PortalUserAdmin(DjangoUserAdmin):
             "changed_meanwhile": request.method == "POST" and "replaces" in request.POST,
         }
         return TemplateResponse(request, "admin/access/apikey/confirm_generate.html", context)
+
+    def issue_client_credentials_view(self, request, object_id):
+        """Issue client credentials for this user: a new OAuth2 client of the
+        client-credentials grant whose tokens act as the user (Genesys Cloud's SDK logs in
+        with one), its secret shown once, in the reply to the POST that made it.
+
+        GET asks for the client's name; the user's other clients keep working (each is
+        revoked on its own, on this user's page). A deactivated user gets none: its tokens
+        would be refused.
+        """
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        user = self.get_object(request, object_id)
+        if user is None:
+            raise Http404
+        if not oauth_client_issue_allowed(actor=request.user, user=user):
+            raise PermissionDenied
+        change_url = reverse("admin:auth_user_change", args=[user.pk])
+        form = ClientCredentialsForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            try:
+                issued = oauth_client_issue(
+                    name=form.cleaned_data["name"], user=user, actor=request.user
+                )
+            except ForbiddenError:
+                raise PermissionDenied from None
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                context = {
+                    **self.admin_site.each_context(request),
+                    "title": _("New client credentials"),
+                    "subtitle": str(user),
+                    "original": user,
+                    "opts": self.opts,
+                    "issued": issued,
+                    "token_url": request.build_absolute_uri("/oauth/token"),
+                    "done_url": change_url,
+                }
+                response = TemplateResponse(
+                    request, "admin/access/oauthclientapp/issued.html", context
+                )
+                add_never_cache_headers(response)
+                return response
+        context = {
+            **self.admin_site.each_context(request),
+            "title": ISSUE_CLIENT_CREDENTIALS,
+            "subtitle": str(user),
+            "original": user,
+            "opts": self.opts,
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/access/oauthclientapp/issue.html", context)

@@ -4,8 +4,9 @@ axe-core (WCAG 2.0/2.1 A and AA, and best practice) runs in a real Chromium on: 
 page, the OAuth sign-in (blank, with a wrong password, with an empty field) and the OAuth
 Authorize page (django-oauth-toolkit's, templated over), the admin
 dashboard, a user's credentials page, the API-key confirmation and secret pages, the API
-keys' action confirmation, and the reasons list. Any violation in our markup fails; the
-violations of Django's own widgets are listed once, in tests/browser/axe_audit.py.
+keys' action confirmation, the client-credentials form and secret pages, and the reasons
+list. Any violation in our markup fails; the violations of Django's own widgets are listed
+once, in tests/browser/axe_audit.py.
 
 Beyond axe: landmarks, errors tied to their fields, the dashboard's repeated links told
 apart by their card, cards that fit a 280 px screen, targets of at least 24 px, and the
@@ -20,7 +21,12 @@ from oauth2_provider.models import Application
 from playwright.sync_api import expect
 
 from access.models import ApiKey
-from access.services import api_key_authenticate, api_key_issue, login_token_issue
+from access.services import (
+    api_key_authenticate,
+    api_key_issue,
+    login_token_issue,
+    oauth_client_issue,
+)
 from reasons.services import account_bearer_issue
 from tests.browser.axe_audit import audit, axe_installed
 from tests.factories import AccountFactory, StatusReasonFactory
@@ -61,6 +67,7 @@ def portal(manager):
         },
     )
     assert reply.status_code == 200, reply.content
+    oauth_client_issue(name="Genesys Cloud", user=manager)  # a client-credentials client
     return manager
 
 
@@ -115,6 +122,20 @@ def test_credentials_page_and_generate_api_key(audit_page, axe_path, portal):
     audit_page.click("input[type=submit]")
     expect(audit_page.locator("code.api-secret")).to_be_visible()
     assert_no_violations(audit_page, "new api key", axe_path)
+
+
+def test_issue_client_credentials(audit_page, axe_path, portal):
+    sign_in(audit_page)
+    audit_page.goto(f"/admin/auth/user/{portal.pk}/change/")
+    audit_page.click("a.issue-client-credentials")
+    expect(audit_page.locator("h1")).to_have_text("Issue client credentials")
+    audit_page.click("input[type=submit]")  # blank: the error is tied to its field
+    expect(audit_page.locator(".errorlist")).to_be_visible()
+    assert_no_violations(audit_page, "issue client credentials with an error", axe_path)
+    audit_page.fill("#id_name", "Nightly export")
+    audit_page.click("input[type=submit]")
+    expect(audit_page.locator("code.client-secret")).to_be_visible()
+    assert_no_violations(audit_page, "new client credentials", axe_path)
 
 
 def test_api_key_action_confirmation(audit_page, axe_path, portal):
