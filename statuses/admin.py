@@ -2,6 +2,7 @@
 
 import functools
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
@@ -15,6 +16,7 @@ from core.admin import PortalImportExportMixin, ServiceBackedAdmin
 from core.errors import DomainError
 from statuses import services
 from statuses.models import (
+    ALL_DIVISIONS,
     MAX_PER_CATEGORY,
     MAX_STATUSES,
     ConversationStatus,
@@ -397,12 +399,27 @@ class ConversationStatusAdmin(PortalImportExportMixin, TranslatedStatusAdmin):
                 services.conversation_status_delete(status=status)
 
 
+class UserStatusForm(forms.ModelForm):
+    """A custom user status's form: a blank (or left out) division is all divisions, as on
+    the Genesys wire, so a form posted by a script that predates divisions still saves."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "division_id" in self.fields:
+            self.fields["division_id"].required = False
+
+    def clean_division_id(self):
+        value = self.cleaned_data.get("division_id")
+        return value.strip() if isinstance(value, str) and value.strip() else ALL_DIVISIONS
+
+
 @admin.register(UserStatus)
 class UserStatusAdmin(PortalImportExportMixin, ServiceBackedAdmin):
     """Custom user statuses. The form gets the model's field rules; saves go through the
     services, which apply them again."""
 
     resource_classes = [UserStatusResource]
+    form = UserStatusForm
     list_display = ["name", "status_type", "id", "updated_at"]
     list_filter = ["status_type"]
     search_fields = ["name", "id"]

@@ -419,11 +419,70 @@ def validate_user_status_name(value: str) -> None:
     raise ValidationError(message, code=ErrorCode.INVALID, params={"value": value})
 
 
+class SystemPresence(models.TextChoices):
+    """The ten fixed system presences of Genesys Cloud, under which its presence
+    definitions sit; each is served as one of Rocket.Chat's four status types
+    (STATUS_TYPE_OF_PRESENCE). The values are the Genesys SDK's exact enum spellings."""
+
+    AVAILABLE = "Available", _("Available")
+    AWAY = "Away", _("Away")
+    BUSY = "Busy", _("Busy")
+    OFFLINE = "Offline", _("Offline")
+    IDLE = "Idle", _("Idle")
+    ON_QUEUE = "OnQueue", _("On Queue")
+    MEAL = "Meal", _("Meal")
+    TRAINING = "Training", _("Training")
+    MEETING = "Meeting", _("Meeting")
+    BREAK = "Break", _("Break")
+
+
+# The Rocket.Chat status type each system presence is served as (docs/contracts/genesys.md).
+STATUS_TYPE_OF_PRESENCE = {
+    SystemPresence.AVAILABLE: UserStatusType.ONLINE,
+    SystemPresence.ON_QUEUE: UserStatusType.ONLINE,
+    SystemPresence.AWAY: UserStatusType.AWAY,
+    SystemPresence.BREAK: UserStatusType.AWAY,
+    SystemPresence.MEAL: UserStatusType.AWAY,
+    SystemPresence.IDLE: UserStatusType.AWAY,
+    SystemPresence.BUSY: UserStatusType.BUSY,
+    SystemPresence.MEETING: UserStatusType.BUSY,
+    SystemPresence.TRAINING: UserStatusType.BUSY,
+    SystemPresence.OFFLINE: UserStatusType.OFFLINE,
+}
+# The presence a status without one of its own (a Rocket.Chat-made status) shows.
+CANONICAL_PRESENCE = {
+    UserStatusType.ONLINE: SystemPresence.AVAILABLE,
+    UserStatusType.AWAY: SystemPresence.AWAY,
+    UserStatusType.BUSY: SystemPresence.BUSY,
+    UserStatusType.OFFLINE: SystemPresence.OFFLINE,
+}
+# Genesys's limit ("each primary status can have up to 30 active secondary statuses;
+# deactivated statuses are not included"): counted per effective presence.
+MAX_ACTIVE_PER_PRESENCE = 30
+DIVISION_ID_MAX_LENGTH = 64
+# The division id of a status that belongs to every division (Genesys's `*`).
+ALL_DIVISIONS = "*"
+# The locales a status's canonical label is looked for in, in this order (then the first).
+CANONICAL_LOCALES = ("en-us", "en")
+
+
+def canonical_locale(locales) -> str | None:
+    """The locale whose label is a status's name: `en-us` if present, else `en`, else the
+    first in sorted order (Genesys's locale list is alphabetical); None for no locales."""
+    present = set(locales)
+    for locale in CANONICAL_LOCALES:
+        if locale in present:
+            return locale
+    return min(present) if present else None
+
+
 class UserStatus(NameKeyMixin, models.Model):
-    """A Rocket.Chat custom user status, such as "In a meeting" of type busy."""
+    """A custom user status, such as "In a meeting" of type busy: a Rocket.Chat custom user
+    status and a Genesys Cloud presence definition of type User, one record on both wires."""
 
     NAME_MAX_LENGTH = USER_STATUS_NAME_MAX_LENGTH
     Type = UserStatusType
+    SystemPresence = SystemPresence
 
     id = models.CharField(
         _("id"), primary_key=True, max_length=17, default=rocketchat_id, editable=False
@@ -439,6 +498,27 @@ class UserStatus(NameKeyMixin, models.Model):
         max_length=16,
         choices=UserStatusType.choices,
         error_messages={"blank": _("The status type is required.")},
+    )
+    # None: the canonical presence of status_type (CANONICAL_PRESENCE), as for every status
+    # the Rocket.Chat wire makes; a value is always one served as status_type.
+    system_presence = models.CharField(  # noqa: DJ001
+        _("system presence"),
+        max_length=16,
+        choices=SystemPresence.choices,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the presence of the status type (Online is Available)."),
+    )
+    active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("An inactive status is hidden from the chat; its name stays reserved."),
+    )
+    division_id = models.CharField(
+        _("division"),
+        max_length=DIVISION_ID_MAX_LENGTH,
+        default=ALL_DIVISIONS,
+        help_text=_("The Genesys Cloud division id; * means all divisions."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
@@ -460,6 +540,22 @@ class UserStatus(NameKeyMixin, models.Model):
                 condition=models.Q(status_type__in=UserStatusType.values),
                 name="userstatus_status_type_valid",
             ),
+            # A system presence is one served as the status type (STATUS_TYPE_OF_PRESENCE).
+            models.CheckConstraint(
+                condition=functools.reduce(
+                    operator.or_,
+                    (
+                        models.Q(system_presence=presence, status_type=status_type)
+                        for presence, status_type in STATUS_TYPE_OF_PRESENCE.items()
+                    ),
+                    models.Q(system_presence__isnull=True),
+                ),
+                name="userstatus_system_presence_of_type",
+                violation_error_message=_("The system presence does not match the status type."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(division_id=""), name="userstatus_division_id_not_blank"
+            ),
             models.CheckConstraint(condition=~models.Q(name=""), name="userstatus_name_not_blank"),
             models.CheckConstraint(
                 condition=~models.Q(name_key=""),
@@ -470,3 +566,38 @@ class UserStatus(NameKeyMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def presence(self) -> str:
+        """The system presence this status is shown under: its own, else the canonical one
+        of its status type."""
+        return self.system_presence or CANONICAL_PRESENCE[self.status_type]
+
+
+class UserStatusTranslation(StatusTranslationBase):
+    """A custom user status's label in one locale (Genesys's `languageLabels`). The label of
+    the canonical locale (canonical_locale) is the status's name; labels follow the name's
+    rules but are not unique across statuses: only the name is (UserStatus.name_key)."""
+
+    LABEL_MAX_LENGTH = USER_STATUS_NAME_MAX_LENGTH
+
+    status = models.ForeignKey(
+        UserStatus,
+        on_delete=models.CASCADE,
+        related_name="translations",
+        verbose_name=_("status"),
+    )
+    label = visible_name_field(
+        _("label"), max_length=LABEL_MAX_LENGTH, validators=[validate_user_status_name]
+    )
+    history = TranslationHistoricalRecords()
+
+    class Meta(StatusTranslationBase.Meta):
+        verbose_name = _("language label")
+        verbose_name_plural = _("language labels")
+        constraints = [
+            *StatusTranslationBase.Meta.constraints,
+            models.CheckConstraint(
+                condition=~models.Q(label=""), name="userstatustranslation_label_not_blank"
+            ),
+        ]

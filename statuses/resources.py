@@ -222,7 +222,14 @@ class ConversationStatusResource(ServiceResource):
 
 class UserStatusResource(ServiceResource):
     """Columns `id` (optional) and those of services.UserStatusFields (`name`,
-    `status_type`); matched by id, else by name."""
+    `status_type`, `system_presence`, `active`, `division_id`); matched by id, else by
+    name. A file without the later columns (exported before issue 28) still imports: the
+    model's defaults fill them in (no presence of its own, active, all divisions)."""
+
+    # An empty cell is None, as stored (the status type's canonical presence).
+    system_presence = fields.Field(
+        attribute="system_presence", column_name="system_presence", widget=_BlankIsNone()
+    )
 
     class Meta(ServiceResource.Meta):
         model = UserStatus
@@ -245,6 +252,8 @@ class UserStatusResource(ServiceResource):
         # A column the file lacks is "" for the rules to report (the instance is not
         # cleaned first).
         given = fields_of(UserStatusFields, instance, none_as_blank=True)
+        # ...but no presence of its own is None, as stored, not a blank to report.
+        given = dataclasses.replace(given, system_presence=instance.system_presence)
         if is_create:
             instance.pk = services.user_status_create(fields=given).pk
         else:

@@ -2,14 +2,16 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from core.text import name_key
 from statuses.models import (
+    CANONICAL_PRESENCE,
     ConversationStatus,
     ConversationStatusTranslation,
     StatusCategory,
+    SystemPresence,
     UserStatus,
     normalise_locale,
 )
@@ -35,6 +37,43 @@ def user_status_name_in_use(*, name: str, exclude_id: str | None = None) -> bool
     if exclude_id:
         statuses = statuses.exclude(pk=exclude_id)
     return statuses.exists()
+
+
+def user_statuses_under_presence(presence: str) -> QuerySet[UserStatus]:
+    """The custom user statuses shown under the system presence `presence` (their
+    `presence`), active or not: those with it as their own, and those without one whose
+    status type's canonical presence it is."""
+    types = [status_type for status_type, shown in CANONICAL_PRESENCE.items() if shown == presence]
+    return UserStatus.objects.filter(
+        Q(system_presence=presence) | Q(system_presence__isnull=True, status_type__in=types)
+    )
+
+
+def user_status_presence_counts() -> dict[str, int]:
+    """How many active custom user statuses each system presence has (as the limit of
+    MAX_ACTIVE_PER_PRESENCE counts them: a status without a presence of its own under its
+    type's canonical one); every presence present, 0 when empty."""
+    counts = dict.fromkeys(SystemPresence.values, 0)
+    rows = (
+        UserStatus.objects.filter(active=True)
+        .order_by()
+        .values_list("system_presence", "status_type")
+        .annotate(n=Count("id"))
+    )
+    for presence, status_type, n in rows:
+        shown = presence or CANONICAL_PRESENCE.get(status_type)
+        if shown in counts:
+            counts[shown] += n
+    return counts
+
+
+def user_statuses_with_labels(
+    statuses: QuerySet[UserStatus] | None = None,
+) -> QuerySet[UserStatus]:
+    """`statuses` (all when None) with their language labels fetched alongside: a list of
+    any length costs one more query."""
+    statuses = UserStatus.objects.all() if statuses is None else statuses
+    return statuses.prefetch_related("translations")
 
 
 def conversation_statuses_with_translations(

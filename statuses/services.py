@@ -2,12 +2,13 @@
 
 import copy
 import dataclasses
-from collections.abc import Mapping, Sequence
+import zlib
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,17 +17,23 @@ from core.db import check_fields, domain_error_from, raise_on_integrity_error
 from core.errors import ConflictError, DomainError, ErrorCode, NotFoundError
 from core.ids import parse_id
 from statuses.models import (
+    ALL_DIVISIONS,
     CATEGORY_OF_STATUS_CATEGORY,
+    MAX_ACTIVE_PER_PRESENCE,
     MAX_PER_CATEGORY,
     MAX_STATUSES,
+    STATUS_TYPE_OF_PRESENCE,
     ConversationCategory,
     ConversationStatus,
     ConversationStatusTranslation,
     StatusCategory,
+    SystemPresence,
     UserStatus,
+    UserStatusTranslation,
+    canonical_locale,
     normalise_locale,
 )
-from statuses.selectors import user_status_name_in_use
+from statuses.selectors import user_status_name_in_use, user_statuses_under_presence
 from webhooks.services import emit
 
 # The kinds of object these services report to webhook subscribers (webhooks.catalogue).
@@ -59,6 +66,9 @@ class UserStatusFields:
 
     name: str
     status_type: str
+    system_presence: str | None = None
+    active: bool = True
+    division_id: str = ALL_DIVISIONS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -551,11 +561,14 @@ def user_status_list(
     name_equals: str | None = None,
     status_type: str | None = None,
     name_pattern: SearchPattern | None = None,
+    active: bool | None = None,
+    division_ids: Collection[str] | None = None,
     order_by: Sequence[str] = ("name", "id"),
 ) -> QuerySet[UserStatus]:
     """Custom user statuses matching every filter given: a case-insensitive name substring
-    (`name`), an id, an exact name, a status type, and a compiled regular expression that
-    the name must contain a match of (`name_pattern`).
+    (`name`), an id, an exact name, a status type, a compiled regular expression that the
+    name must contain a match of (`name_pattern`), active or not (`active`), and the
+    divisions (`division_ids`: a status of one of them, or of all divisions, `*`).
 
     The pattern is run by Python over the names, never handed to the database: its
     dialect is the one the caller compiled, and it never becomes SQL.
@@ -569,6 +582,10 @@ def user_status_list(
         statuses = statuses.filter(name=name_equals)
     if status_type is not None:
         statuses = statuses.filter(status_type=status_type)
+    if active is not None:
+        statuses = statuses.filter(active=active)
+    if division_ids is not None:
+        statuses = statuses.filter(division_id__in=[*division_ids, ALL_DIVISIONS])
     if name_pattern is not None:
         matching = [
             pk for pk, text in statuses.values_list("pk", "name") if name_pattern.search(text)
@@ -577,50 +594,225 @@ def user_status_list(
     return statuses.order_by(*order_by)
 
 
-def user_status_get(*, status_id: str | None, lock: bool = False) -> UserStatus:
+def user_status_get(
+    *, status_id: str | None, lock: bool = False, active_only: bool = False
+) -> UserStatus:
     """The custom user status with this id, or `not_found` (also for no id at all);
     `lock`: its row locked until the caller's transaction ends (to change it from what
-    was read)."""
-    statuses = UserStatus.objects.select_for_update() if lock else UserStatus.objects
+    was read); `active_only`: an inactive one is not found either (the Rocket.Chat wire
+    knows no inactive statuses)."""
+    statuses = UserStatus.objects.select_for_update() if lock else UserStatus.objects.all()
+    if active_only:
+        statuses = statuses.filter(active=True)
     status = statuses.filter(pk=status_id).first() if status_id else None
     if status is None:
         raise NotFoundError(_("Custom user status not found"), field="id", params={"id": status_id})
     return status
 
 
-def user_status_create(*, fields: UserStatusFields | None = None, **values: Any) -> UserStatus:
-    """Create a custom user status: the fields are checked in the model's order (as
-    user_status_check), then written; a name already used (names are unique as compared
-    by core.text.name_key) is `name_taken`, reported by the unique constraint."""
-    given = _fields(UserStatusFields, fields, values)
+def _user_status_labels(labels: Mapping[str, str]) -> dict[str, str]:
+    """`labels` (locale -> label, locales in any spelling) as stored: keyed by the stored
+    locale, each label trimmed and held to the model's rules (the error's `params["locale"]`
+    names the locale). None given is `required` (field `labels`); two spellings of one
+    locale are `duplicate`."""
+    if not labels:
+        raise DomainError(
+            _("A custom user status needs at least one label."),
+            code=ErrorCode.REQUIRED,
+            field="labels",
+        )
+    by_locale: dict[str, str] = {}
+    for given, label in labels.items():
+        locale = normalise_locale(given) if isinstance(given, str) else given
+        if locale in by_locale:
+            raise DomainError(
+                _("The locale %(locale)s is given twice.") % {"locale": locale},
+                code=ErrorCode.DUPLICATE,
+                field="locale",
+                params={"locale": locale},
+            )
+        row = UserStatusTranslation(
+            locale=locale, label=label.strip() if isinstance(label, str) else label
+        )
+        try:
+            check_fields(row, fields=["locale", "label"])
+        except DomainError as exc:
+            exc.params = {**exc.params, "locale": locale}
+            raise
+        by_locale[row.locale] = row.label
+    return by_locale
+
+
+def _user_status_given(given: UserStatusFields, labels: dict[str, str] | None) -> UserStatusFields:
+    """What a write stores: the name is the canonical label when labels are given, and a
+    system presence served as another status type than the write's is dropped (the
+    canonical presence of the type then applies: Meal does not survive a move to busy)."""
+    if labels is not None:
+        given = dataclasses.replace(given, name=labels[canonical_locale(labels)])
+    presence = given.system_presence
+    if isinstance(presence, str) and not presence.strip():
+        # Blank (a form's or a file's empty cell) is none, as stored.
+        given = dataclasses.replace(given, system_presence=None)
+    elif presence in SystemPresence.values and (
+        STATUS_TYPE_OF_PRESENCE[SystemPresence(presence)] != given.status_type
+    ):
+        given = dataclasses.replace(given, system_presence=None)
+    return given
+
+
+# The first of the two keys of the PostgreSQL advisory locks that make the per-presence
+# limit's checks take turns (the second is the presence's place in SystemPresence).
+_PRESENCE_LOCK_SPACE = zlib.crc32(b"statuses.UserStatus.presence") & 0x7FFFFFFF
+
+
+def _user_status_limit(*, presence: str, exclude_id: str | None = None) -> None:
+    """Refuse (`too_many`, field `system_presence`) a write that makes one more status
+    active under `presence` when MAX_ACTIVE_PER_PRESENCE are already; statuses without a
+    presence of their own count under their status type's canonical one.
+
+    Two such writes take turns: on PostgreSQL each takes a transaction-long advisory lock
+    of the presence first, so the second counts after the first has committed; SQLite's
+    transactions are IMMEDIATE (config/settings.py), so its writers take turns already.
+    A count is not an invariant a constraint could hold."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [_PRESENCE_LOCK_SPACE, SystemPresence.values.index(presence)],
+            )
+    others = user_statuses_under_presence(presence).filter(active=True)
+    if exclude_id is not None:
+        others = others.exclude(pk=exclude_id)
+    if others.count() + 1 > MAX_ACTIVE_PER_PRESENCE:
+        raise DomainError(
+            _("There can be at most %(limit)d active custom user statuses of one presence.")
+            % {"limit": MAX_ACTIVE_PER_PRESENCE},
+            code=ErrorCode.TOO_MANY,
+            field="system_presence",
+            params={"limit": MAX_ACTIVE_PER_PRESENCE, "system_presence": presence},
+        )
+
+
+def _user_status_labels_write(
+    status: UserStatus, labels: dict[str, str] | None, *, created: bool
+) -> None:
+    """Store the status's labels: `labels` as its whole set (other locales deleted), or,
+    when None, its name as the label of its canonical locale (`en-us` for a status without
+    labels), the other locales kept."""
+    current = (
+        {}
+        if created
+        else {row.locale: row for row in UserStatusTranslation.objects.filter(status=status)}
+    )
+    if labels is None:
+        locale = canonical_locale(current) or "en-us"
+        labels = {**{key: row.label for key, row in current.items()}, locale: status.name}
+    for locale, row in current.items():
+        if locale not in labels:
+            row.delete()
+    for locale, label in labels.items():
+        row = current.get(locale)
+        if row is None:
+            UserStatusTranslation(status=status, locale=locale, label=label).save(force_insert=True)
+        elif row.label != label:
+            row.label = label
+            row.save(update_fields=["label"])
+    # A prefetched set (the caller's) would now be stale.
+    getattr(status, "_prefetched_objects_cache", {}).pop("translations", None)
+
+
+def user_status_create(
+    *,
+    fields: UserStatusFields | None = None,
+    labels: Mapping[str, str] | None = None,
+    within_limits: bool = False,
+    **values: Any,
+) -> UserStatus:
+    """Create a custom user status with its labels: the fields are checked in the model's
+    order (as user_status_check), then written; a name already used (names are unique as
+    compared by core.text.name_key) is `name_taken`, reported by the unique constraint.
+
+    `labels` (locale -> label): the status's labels, checked first; its name is then the
+    canonical label (`fields.name` is ignored). None: the name is its one label, `en-us`.
+    A blank system presence is none; one served as another status type is dropped.
+    `within_limits`: an active status is refused beyond MAX_ACTIVE_PER_PRESENCE under its
+    presence (`too_many`), checked after the fields and before the name."""
+    by_locale = None if labels is None else _user_status_labels(labels)
+    given = _user_status_given(_fields(UserStatusFields, fields, values), by_locale)
     _user_status_fields_check(given)
     status = UserStatus()
     _assign(status, given)
-    with raise_on_integrity_error(user_status_name_taken()):
-        status.save(force_insert=True)
+    with transaction.atomic():
+        if within_limits and status.active:
+            _user_status_limit(presence=status.presence)
+        with raise_on_integrity_error(user_status_name_taken()):
+            status.save(force_insert=True)
+        _user_status_labels_write(status, by_locale, created=True)
         emit(USER_STATUS, "created", [status])
     return status
 
 
 def user_status_update(
-    *, status: UserStatus, fields: UserStatusFields | None = None, **values: Any
+    *,
+    status: UserStatus,
+    fields: UserStatusFields | None = None,
+    labels: Mapping[str, str] | None = None,
+    within_limits: bool = False,
+    **values: Any,
 ) -> UserStatus:
-    """Rename a custom user status and/or change its type, under the create rules (its own
-    name in another form is not taken)."""
-    given = _fields(UserStatusFields, fields, values)
+    """Replace a custom user status's fields, under the create rules (its own name in
+    another form is not taken).
+
+    `labels`: the status's whole set of labels, its name the canonical one (as on create);
+    None keeps the other locales and makes the new name the canonical locale's label.
+    `within_limits`: a reactivation is refused beyond MAX_ACTIVE_PER_PRESENCE (`too_many`)."""
+    by_locale = None if labels is None else _user_status_labels(labels)
+    given = _user_status_given(_fields(UserStatusFields, fields, values), by_locale)
     _user_status_fields_check(given)
-    names = _assign(status, given)
-    with raise_on_integrity_error(user_status_name_taken()):
-        status.save(update_fields=[*names, "updated_at"])
-        emit(USER_STATUS, "updated", [status])
+    # Assigned on a copy first: a refused write leaves the caller's instance as it was.
+    candidate = copy.copy(status)
+    _assign(candidate, given)
+    with transaction.atomic():
+        if within_limits and candidate.active and not status.active:
+            _user_status_limit(presence=candidate.presence, exclude_id=status.pk)
+        names = field_names(UserStatusFields)
+        with raise_on_integrity_error(user_status_name_taken()):
+            candidate.save(update_fields=[*names, "updated_at"])
+        _user_status_labels_write(candidate, by_locale, created=False)
+        emit(USER_STATUS, "updated", [candidate])
+    for name in [*names, "name_key", "updated_at"]:
+        setattr(status, name, getattr(candidate, name))
+    getattr(status, "_prefetched_objects_cache", {}).pop("translations", None)
     return status
 
 
-def user_status_delete(*, status_id: str) -> None:
-    """Delete a custom user status by id; an unknown id is `not_found` (action `delete`)."""
+def user_status_deactivate(*, status: UserStatus) -> UserStatus:
+    """Make a custom user status inactive (Genesys's DELETE, the admin's Deactivate): hidden
+    from the chat, its name still reserved. An inactive one stays as it is, with no event;
+    one deleted meanwhile is `not_found`. Reactivate with user_status_update(active=True)."""
+    with transaction.atomic():
+        current = UserStatus.objects.select_for_update().filter(pk=status.pk).first()
+        if current is None:
+            raise NotFoundError(
+                _("Custom user status not found"), field="id", params={"id": status.pk}
+            )
+        if current.active:
+            current.active = False
+            current.save(update_fields=["active", "updated_at"])
+            emit(USER_STATUS, "updated", [current])
+    status.active, status.updated_at = current.active, current.updated_at
+    return status
+
+
+def user_status_delete(*, status_id: str, active_only: bool = False) -> None:
+    """Delete a custom user status by id; an unknown id is `not_found` (action `delete`),
+    and so is an inactive one when `active_only` (the Rocket.Chat wire knows none)."""
     with transaction.atomic():
         # Read (and lock) it first: the event carries the status as it was.
-        status = UserStatus.objects.select_for_update().filter(pk=status_id).first()
+        statuses = UserStatus.objects.select_for_update().filter(pk=status_id)
+        if active_only:
+            statuses = statuses.filter(active=True)
+        status = statuses.first()
         if status is not None:
             emit(USER_STATUS, "deleted", [status])
             status.delete()

@@ -130,13 +130,27 @@ def test_the_conversation_status_admin_passes_every_form_field(admin_client, cap
 
 
 def test_the_user_status_admin_passes_every_form_field(admin_client, captured):
-    data = {"name": "In a meeting", "status_type": "busy"}
+    data = {
+        "name": "In a meeting",
+        "status_type": "busy",
+        "system_presence": "Meeting",
+        "active": True,
+        "division_id": "sales",
+    }
     assert set(data) == set(field_names(UserStatusFields))
-    assert admin_client.post("/admin/statuses/userstatus/add/", data).status_code == 302
+    form = {**data, "active": "on"}
+    assert admin_client.post("/admin/statuses/userstatus/add/", form).status_code == 302
     assert passed_fields(captured, "user_status_create") == UserStatusFields(**data)
     status = UserStatus.objects.get(name="In a meeting")
-    changed = {"name": "Meeting", "status_type": "away"}
-    response = admin_client.post(f"/admin/statuses/userstatus/{status.pk}/change/", changed)
+    changed = {
+        "name": "Meeting",
+        "status_type": "away",
+        "system_presence": "Meal",
+        "active": False,
+        "division_id": "*",
+    }
+    form = {key: value for key, value in changed.items() if key != "active"}  # unticked
+    response = admin_client.post(f"/admin/statuses/userstatus/{status.pk}/change/", form)
     assert response.status_code == 302
     assert passed_fields(captured, "user_status_update") == UserStatusFields(**changed)
 
@@ -171,8 +185,20 @@ def test_the_user_status_admin_passes_every_form_field(admin_client, captured):
             UserStatusFields,
             "user_status_create",
             "user_status_update",
-            {"name": "In a meeting", "status_type": "busy"},
-            {"name": "IN A MEETING", "status_type": "away"},
+            {
+                "name": "In a meeting",
+                "status_type": "busy",
+                "system_presence": "Training",
+                "active": True,
+                "division_id": "sales",
+            },
+            {
+                "name": "IN A MEETING",
+                "status_type": "away",
+                "system_presence": None,  # an empty cell: the type's canonical presence
+                "active": False,
+                "division_id": "*",
+            },
         ),
     ],
 )

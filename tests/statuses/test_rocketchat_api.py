@@ -256,9 +256,12 @@ def test_create_runs_no_select_of_statuses_before_its_insert(rc_login):
         response = agent.post(CREATE, {"name": "Lunch", "statusType": "away"}, format="json")
     assert response.status_code == 200, response.content
     sql = [query["sql"] for query in queries if "statuses_" in query["sql"]]
-    assert [text.split()[0] for text in sql] == ["INSERT", "INSERT"]
+    # The status, its history row, its one label (en-us: the name) and the label's history.
+    assert [text.split()[0] for text in sql] == ["INSERT"] * 4
     assert "statuses_historicaluserstatus" in sql[1]
+    assert "statuses_userstatustranslation" in sql[2]
     status = UserStatus.objects.get()
+    assert dict(status.translations.values_list("locale", "label")) == {"en-us": "Lunch"}
     assert status.history.get().history_type == "+"
     taken = agent.post(CREATE, {"name": " LUNCH ", "statusType": "busy"}, format="json")
     assert taken.json()["errorType"] == "Custom_User_Status_Error_Name_Already_In_Use"
