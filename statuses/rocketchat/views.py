@@ -1,5 +1,7 @@
 """Rocket.Chat-compatible endpoints: login, me, logout and custom user statuses."""
 
+import dataclasses
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -186,8 +188,9 @@ class UserStatusListView(RocketChatView):
 
     def page(self):
         query = self.read(rc.ListQuerySerializer, data=self.request.query_params)
+        # Rocket.Chat has no inactive statuses: a deactivated one (Genesys) is not listed.
         statuses = services.user_status_list(
-            **query["filters"], order_by=query.get("sort", ("name", "id"))
+            **query["filters"], active=True, order_by=query.get("sort", ("name", "id"))
         )
         rows = statuses.values_list(*rc.USER_STATUS_COLUMNS)
         page = self.paginator.paginate_queryset(rows, self.request, view=self, paging=query)
@@ -218,7 +221,8 @@ class UserStatusCreateView(RocketChatView):
 
 class UserStatusUpdateView(RocketChatView):
     """Rename a custom user status or change its type (kept when `statusType` is left
-    out)."""
+    out). Its other fields (presence, active, division: the Genesys wire's) are kept, and a
+    system presence of another status type gives way to the new type's canonical one."""
 
     permission_classes = [require_perms("statuses.change_userstatus")]
     serializer_class = rc.UserStatusUpdateSerializer
@@ -237,12 +241,17 @@ class UserStatusUpdateView(RocketChatView):
     def post(self, request):
         body = self.read(rc.UserStatusUpdateSerializer)
         with transaction.atomic():
-            # Left out, the status type stays what it is: the row is locked from that read
-            # to the write, so a type changed meanwhile by another request is not undone.
-            keep_type = "status_type" not in body
-            current = services.user_status_get(status_id=body["status_id"], lock=keep_type)
-            status_type = current.status_type if keep_type else body["status_type"]
-            fields = services.UserStatusFields(name=body["name"], status_type=status_type)
+            # The fields this wire does not send stay what they are (the type too, when left
+            # out): the row is locked from that read to the write, so a change made meanwhile
+            # by another request is not undone. A deactivated status is unknown here.
+            current = services.user_status_get(
+                status_id=body["status_id"], lock=True, active_only=True
+            )
+            fields = dataclasses.replace(
+                services.fields_of(services.UserStatusFields, current),
+                name=body["name"],
+                status_type=body.get("status_type", current.status_type),
+            )
             status = in_rocketchat_order(
                 lambda: services.user_status_update(status=current, fields=fields),
                 fields,
@@ -268,5 +277,6 @@ class UserStatusDeleteView(RocketChatView):
         },
     )
     def post(self, request):
-        services.user_status_delete(**self.read(rc.UserStatusDeleteSerializer))
+        # A deactivated status is unknown here, as to the list.
+        services.user_status_delete(**self.read(rc.UserStatusDeleteSerializer), active_only=True)
         return Response({"success": True})

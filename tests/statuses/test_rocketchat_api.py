@@ -1,5 +1,6 @@
 """Contract tests for the Rocket.Chat surface (CONTRACTS.md §2)."""
 
+import dataclasses
 import json
 import re
 from datetime import timedelta
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from access.models import LoginToken
 from access.services import hash_secret
+from statuses import services
 from statuses.models import ROCKETCHAT_ID_ALPHABET, UserStatus
 from tests.factories import UserFactory, UserStatusFactory
 
@@ -831,3 +833,82 @@ def test_every_route_renders_in_the_browsable_api(admin_client, path):
     response = admin_client.get(path, HTTP_ACCEPT="text/html")
     assert response.status_code in (200, 405), response.content[:500]
     assert response["Content-Type"].startswith("text/html")
+
+
+# --- the Genesys fields of one record (issue 28) ----------------------------------------------
+
+
+def test_a_deactivated_status_is_hidden_from_the_list_and_unknown_to_update_and_delete(rc_login):
+    UserStatusFactory(name="Lunch", status_type="away")
+    hidden = UserStatusFactory(name="Coaching", status_type="busy", active=False)
+    agent = rc_login(ADD, CHANGE, REMOVE)
+    listed = agent.get(LIST, {"count": 0}).json()
+    assert [row["name"] for row in listed["statuses"]] == ["Lunch"]
+    assert (listed["count"], listed["total"]) == (1, 1)
+    assert agent.get(LIST, {"_id": hidden.pk}).json()["statuses"] == []
+    response = agent.post(
+        UPDATE, {"_id": hidden.pk, "name": "Coach", "statusType": "busy"}, format="json"
+    )
+    assert response.json() == {
+        "success": False,
+        "error": f'No custom user status found with the id of "{hidden.pk}".',
+    }
+    response = agent.post(DELETE, {"customUserStatusId": hidden.pk}, format="json")
+    assert response.json()["errorType"] == "Custom_User_Status_Error_Invalid_User_Status"
+    hidden.refresh_from_db()
+    assert (hidden.name, hidden.active) == ("Coaching", False)
+    # Its name stays reserved: the create's usual "name in use".
+    response = agent.post(CREATE, {"name": "COACHING", "statusType": "away"}, format="json")
+    assert response.json()["errorType"] == "Custom_User_Status_Error_Name_Already_In_Use"
+
+
+def test_the_list_shows_a_status_again_once_reactivated(rc_login):
+    status = UserStatusFactory(name="Coaching", active=False)
+    agent = rc_login()
+    assert agent.get(LIST).json()["statuses"] == []
+    fields = services.fields_of(services.UserStatusFields, status)
+    services.user_status_update(status=status, fields=dataclasses.replace(fields, active=True))
+    assert [row["_id"] for row in agent.get(LIST).json()["statuses"]] == [status.pk]
+
+
+@pytest.mark.parametrize(
+    ("body_type", "status_type", "presence"),
+    [(None, "away", "Meal"), ("away", "away", "Meal"), ("busy", "busy", None)],
+)
+def test_an_update_keeps_the_genesys_fields_and_the_presence_under_its_type(
+    rc_login, body_type, status_type, presence
+):
+    status = UserStatusFactory(
+        name="Lunch", status_type="away", system_presence="Meal", division_id="sales"
+    )
+    status.translations.create(locale="en-us", label="Lunch")
+    status.translations.create(locale="fr", label="Déjeuner")
+    body = {"_id": status.pk, "name": "Long lunch"}
+    if body_type is not None:
+        body["statusType"] = body_type
+    response = rc_login(CHANGE).post(UPDATE, body, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["customUserStatus"]["statusType"] == status_type
+    status.refresh_from_db()
+    assert (status.name, status.status_type, status.system_presence) == (
+        "Long lunch",
+        status_type,
+        presence,
+    )
+    assert (status.active, status.division_id) == (True, "sales")
+    assert dict(status.translations.values_list("locale", "label")) == {
+        "en-us": "Long lunch",
+        "fr": "Déjeuner",
+    }
+
+
+def test_a_create_makes_a_status_without_a_presence_of_its_own(rc_login):
+    response = rc_login(ADD).post(CREATE, {"name": "Lunch", "statusType": "online"}, format="json")
+    assert response.status_code == 200, response.content
+    status = UserStatus.objects.get()
+    assert (status.system_presence, status.presence, status.active, status.division_id) == (
+        None,
+        "Available",
+        True,
+        "*",
+    )
