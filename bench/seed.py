@@ -321,6 +321,8 @@ def _credentials(user):
         "liveperson-large": {"Authorization": f"Bearer {large.bearer}"},
         "selfcommunity": {"Authorization": f"Bearer {access}"},
         "zendesk": {"Authorization": "Basic " + _basic(f"{zendesk.email}/token:{zendesk.token}")},
+        # Genesys takes the same OAuth2 bearers.
+        "genesys": {"Authorization": f"Bearer {access}"},
     }
 
 

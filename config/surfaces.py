@@ -6,6 +6,8 @@ document's tags and description (SPECTACULAR_SETTINGS), the /api/ index page, th
 documents the portal serves, and the cross-surface tests (each entry's `tests`).
 docs/adding-a-surface.md says how to add one."""
 
+import uuid
+
 from core.surfaces import (
     ErrorPaths,
     Surface,
@@ -19,6 +21,37 @@ from core.surfaces import (
 NOT_PROVIDED = "Authentication credentials were not provided."
 NOT_FOUND = "Not found."
 UNAVAILABLE = "The service is temporarily unavailable; try again shortly."
+
+
+class AnyUuid:
+    """Equal to any UUID string: Genesys's error bodies carry a fresh `contextId` each."""
+
+    def __eq__(self, other):
+        try:
+            return isinstance(other, str) and str(uuid.UUID(other)) == other
+        except ValueError:
+            return False
+
+    __hash__ = None
+
+    def __repr__(self):
+        return "<any UUID>"
+
+
+def genesys_error(status, code, message):
+    """Genesys Cloud's error body with no field (statuses/genesys/errors.py renders it)."""
+    return {
+        "message": message,
+        "code": code,
+        "status": status,
+        "messageWithParams": message,
+        "messageParams": {},
+        "contextId": AnyUuid(),
+        "details": [],
+        "errors": [],
+    }
+
+
 LIVEPERSON_REASONS = "/api/account/acme/configuration/le-agents/status-reasons?v=1"
 
 LIBREDESK = Surface(
@@ -240,6 +273,46 @@ ZENDESK = Surface(
     ),
 )
 
+GENESYS = Surface(
+    tag="Genesys Cloud",
+    serves="Custom user statuses as presence definitions under the ten system presences, "
+    "with labels in 26 languages, wire-compatible with Genesys Cloud",
+    base_paths=("/api/v2/presence/definitions", "/api/v2/systempresences"),
+    authentication=(("Authorization: Bearer <access_token>",),),
+    credentials="An access token from the portal's OAuth2 server: the client-credentials "
+    "grant of a client made for a user (manage.py create_oauth_client NAME --grant "
+    "client-credentials --user USERNAME), as the Genesys SDK takes one at /oauth/token.",
+    contract="docs/contracts/genesys.md",
+    events=("statuses.genesys.events",),
+    objects="presence definitions",
+    notes="The User definitions are the Rocket.Chat custom user statuses: one id, one name, "
+    "one history. DELETE deactivates.",
+    urls=(("api/v2/", "statuses.genesys.urls"),),
+    errors=(
+        ErrorPaths(r"/api/v2/presence/", "statuses.genesys.errors.ERRORS"),
+        ErrorPaths(r"/api/v2/systempresences", "statuses.genesys.errors.ERRORS"),
+    ),
+    tests=SurfaceTests(
+        client="gc_login",
+        perms=("statuses.add_userstatus", "statuses.view_userstatus"),
+        read="/api/v2/presence/definitions",
+        write="/api/v2/presence/definitions",
+        unauthenticated=genesys_error(
+            401,
+            "authentication.required",
+            "No authentication bearer token specified in authorization header.",
+        ),
+        challenge='Bearer realm="api"',
+        not_found=genesys_error(404, "not.found", "The requested resource was not found."),
+        unavailable=genesys_error(503, "service.unavailable", UNAVAILABLE),
+        unknown=(
+            "/api/v2/presence/nope",
+            "/api/v2/presence/definitions/x/y",
+            "/api/v2/systempresences/AVAILABLE",
+        ),
+    ),
+)
+
 OAUTH2 = Surface(
     tag="OAuth2",
     serves="The OAuth2 server that issues the access tokens of SelfCommunity, Zendesk and "
@@ -262,7 +335,7 @@ OAUTH2 = Surface(
     urls=(("oauth/", "community.selfcommunity.oauth_urls"),),
 )
 
-SURFACES = (LIBREDESK, ROCKETCHAT, LIVEPERSON, SELFCOMMUNITY, ZENDESK, OAUTH2)
+SURFACES = (LIBREDESK, ROCKETCHAT, LIVEPERSON, SELFCOMMUNITY, ZENDESK, GENESYS, OAUTH2)
 
 # SPECTACULAR_SETTINGS["TAGS"] and ["DESCRIPTION"]
 OPENAPI_TAGS = openapi_tags(SURFACES)
