@@ -3,7 +3,8 @@
 From it come the URLconf (config/urls.py mounts each surface's URLs in this order), the
 error shape of every path no view answers (settings.API_ERROR_SHAPES), the OpenAPI
 document's tags and description (SPECTACULAR_SETTINGS), the /api/ index page, the contract
-documents the portal serves, and the cross-surface tests (each entry's `tests`).
+documents the portal serves, the landing page's sentence and the cross-surface tests (each
+entry's `tests`).
 docs/adding-a-surface.md says how to add one."""
 
 import uuid
@@ -14,6 +15,7 @@ from core.surfaces import (
     SurfaceTests,
     error_shapes,
     event_shape_modules,
+    landing_summary,
     openapi_description,
     openapi_tags,
 )
@@ -252,6 +254,7 @@ ZENDESK = Surface(
     contract="docs/contracts/zendesk.md",
     events=("statuses.zendesk.events",),
     objects="custom ticket statuses",
+    portal_objects="conversation statuses",
     notes="Every route is also served with a `.json` suffix, the form zenpy sends. The "
     "statuses are the Libredesk conversation statuses: one id, one name, one history.",
     urls=(("api/v2/", "statuses.zendesk.urls"),),
@@ -344,3 +347,5 @@ OPENAPI_DESCRIPTION = openapi_description(SURFACES)
 ERROR_SHAPES = error_shapes(SURFACES)
 # WEBHOOKS_EVENT_SHAPES
 EVENT_SHAPES = event_shape_modules(SURFACES)
+# The landing page's sentence naming the vendors and what they serve (config/urls.py)
+LANDING_SUMMARY = landing_summary(SURFACES)

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from config.surfaces import SURFACES
+from config.surfaces import LANDING_SUMMARY, SURFACES
 from core.apidocs import (
     ApiIndexView,
     RedocView,
@@ -15,7 +15,7 @@ from core.apidocs import (
 from core.views import landing, uploaded_file
 
 urlpatterns = [
-    path("", landing, name="landing"),
+    path("", landing, {"summary": LANDING_SUMMARY}, name="landing"),
     path("admin/", admin.site.urls),
     path("api/", ApiIndexView.as_view(surfaces=SURFACES), name="api-index"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -80,6 +80,10 @@ class Surface:
     events: tuple[str, ...] = ()
     # What its objects are, for the OpenAPI document's description ("conversation statuses").
     objects: str = ""
+    # The portal's name for those objects where the vendor names them otherwise (Zendesk's
+    # custom ticket statuses are the portal's conversation statuses): the landing page
+    # names each kind of object once.
+    portal_objects: str = ""
     # A sentence or two more for the API documentation (Markdown).
     notes: str = ""
     # A section of documentation only, with no operations of its own (ReDoc's
@@ -119,11 +123,29 @@ def openapi_tags(surfaces) -> list[dict]:
     return [surface.openapi_tag() for surface in surfaces]
 
 
+def _listed(words) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def openapi_description(surfaces) -> str:
     """SPECTACULAR_SETTINGS["DESCRIPTION"]: the vendors and what each serves."""
     named = [f"{s.tag} ({s.objects})" for s in surfaces if s.objects]
-    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
-    return f"Status APIs wire-compatible with {listed}."
+    return f"Status APIs wire-compatible with {_listed(named)}."
+
+
+def landing_summary(surfaces) -> str:
+    """The landing page's sentence: each kind of object once, the vendors whose APIs serve
+    it under the portal's name, then the ones that serve one under a name of their own
+    ("..., and Zendesk's custom ticket statuses")."""
+    named = [s for s in surfaces if s.objects]
+    kinds = _listed(list(dict.fromkeys(s.portal_objects or s.objects for s in named)))
+    text = (
+        f"{kinds[:1].upper()}{kinds[1:]}, configured in one place and served through APIs "
+        f"compatible with {_listed([s.tag for s in named if not s.portal_objects])}"
+    )
+    others = [f"{s.tag}'s {s.objects}" for s in named if s.portal_objects]
+    return text + (f", and {_listed(others)}." if others else ".")
 
 
 def event_shape_modules(surfaces) -> list[str]:

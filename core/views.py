@@ -33,9 +33,10 @@ class OptionsWithoutBodyMixin:
         return HttpResponse(status=200, headers={"Allow": ", ".join(self.allowed_methods)})
 
 
-def landing(request):
-    """A small page linking to the admin and the API documentation."""
-    return render(request, "index.html")
+def landing(request, summary=""):
+    """A small page linking to the admin and the API documentation, under a sentence naming
+    the vendors and what they serve (`summary`: the URLconf's, from its surfaces)."""
+    return render(request, "index.html", {"summary": summary})
 
 
 def uploaded_file(request, path):

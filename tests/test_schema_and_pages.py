@@ -1,11 +1,17 @@
 """The OpenAPI document, its viewers and the landing page."""
 
+import html
+import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import yaml
+
+from config.surfaces import SURFACES
+from core.surfaces import Surface, landing_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,6 +87,42 @@ def test_landing_page_links(client):
     html = client.get("/").content.decode()
     for href in ["/admin/", "/api/docs/", "/api/redoc/", "/api/schema/"]:
         assert f'href="{href}"' in html
+
+
+@pytest.mark.django_db
+def test_landing_page_names_the_vendors_and_what_they_serve_from_the_surfaces(client):
+    # config/surfaces.py writes the sentence: each kind of object once, then the vendors
+    # that serve one under a name of their own.
+    [paragraph] = re.findall(r"<p>(.*?)</p>", client.get("/").content.decode(), re.S)
+    assert " ".join(html.unescape(paragraph).split()) == (
+        "Conversation statuses, custom user statuses, agent status reasons and community "
+        "status posts, configured in one place and served through APIs compatible with "
+        "Libredesk, Rocket.Chat, LivePerson and SelfCommunity, and Zendesk's custom ticket "
+        "statuses."
+    )
+
+
+def test_landing_summary_lists_a_new_kind_and_a_new_name_for_an_existing_one():
+    acme = Surface(
+        tag="Acme",
+        serves="",
+        base_paths=(),
+        authentication=(),
+        credentials="",
+        contract="",
+        objects="presence definitions",
+        portal_objects="custom user statuses",
+    )
+    things = replace(acme, tag="Things", objects="things", portal_objects="")
+    assert landing_summary((*SURFACES, acme, things)) == (
+        "Conversation statuses, custom user statuses, agent status reasons, community status "
+        "posts and things, configured in one place and served through APIs compatible with "
+        "Libredesk, Rocket.Chat, LivePerson, SelfCommunity and Things, and Zendesk's custom "
+        "ticket statuses and Acme's presence definitions."
+    )
+    assert landing_summary((things,)) == (
+        "Things, configured in one place and served through APIs compatible with Things."
+    )
 
 
 @pytest.mark.django_db
