@@ -106,6 +106,7 @@ LIBREDESK = Surface(
             "/api/v1/conversations",
             "/api/v1/agents/1/api-keys",
         ),
+        events=(("conversation-status", "libredesk.status"),),
     ),
 )
 
@@ -157,6 +158,7 @@ ROCKETCHAT = Surface(
             "/api/v1/login/x",
         ),
         public=("/api/v1/login",),
+        events=(("user-status", "rocketchat.user_status"),),
     ),
 )
 
@@ -209,6 +211,7 @@ LIVEPERSON = Surface(
             "/api/account/1/service/baseURI.json",
         ),
         query="v=1",
+        events=(("status-reason", "liveperson.reason"),),
     ),
 )
 
@@ -235,6 +238,10 @@ SELFCOMMUNITY = Surface(
         not_found={"errors": [{"code": "not_found", "message": NOT_FOUND}]},
         unavailable={"errors": [{"code": "service_unavailable", "message": UNAVAILABLE}]},
         unknown=("/api/v2/nope/",),
+        events=(
+            ("community-status", "community.status"),
+            ("community-category", "community.category"),
+        ),
     ),
 )
 
@@ -273,6 +280,7 @@ ZENDESK = Surface(
             "/api/v2/custom_status/nope",
             "/api/v2/custom_status",
         ),
+        events=(("conversation-status", "zendesk.custom_status"),),
     ),
 )
 

@@ -53,6 +53,9 @@ class SurfaceTests:
     public: tuple[str, ...] = ()
     # A query every request needs (such as an API version), without the `?`.
     query: str = ""
+    # The webhook event shapes its `Surface.events` modules register, as (kind, prefix), in
+    # the order they register them: what the catalogue tests expect to find, exactly.
+    events: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

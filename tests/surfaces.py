@@ -21,6 +21,13 @@ TAGS = [surface.tag for surface in SURFACES if not surface.trait]
 signs_in = pytest.mark.usefixtures(*dict.fromkeys(surface.tests.client for surface in TESTED))
 
 
+def event_shapes(kind=None):
+    """The webhook event shapes the tested surfaces say they register (`tests.events`), as
+    (surface tag, kind, prefix), in product order: of one kind, or all."""
+    found = [(s.tag, k, prefix) for s in TESTED for k, prefix in s.tests.events]
+    return [shape for shape in found if kind in (None, shape[1])]
+
+
 def by_surface(values_of, surfaces=TESTED):
     """pytest params `(surface, value)` for each value of each surface, with readable ids."""
     return [

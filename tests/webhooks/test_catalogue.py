@@ -6,7 +6,9 @@ import json
 import pytest
 from django.db import transaction
 
+from config.surfaces import SURFACES
 from tests.factories import ConversationStatusFactory, webhook_owner
+from tests.surfaces import event_shapes
 from webhooks import catalogue, services
 from webhooks.models import Delivery, Event
 
@@ -32,17 +34,31 @@ def test_the_kinds_come_from_the_domain_apps_and_the_prefixes_from_the_surfaces(
         "community-category": "community.Category",
     }
     assert catalogue.KINDS["status-reason"].scope == "account"
-    # One kind, two surfaces' shapes (config/surfaces.py names their modules).
-    assert [shape.module for shape in catalogue.shapes_of("conversation-status")] == [
-        "statuses.libredesk.events",
-        "statuses.zendesk.events",
+
+
+def conversation_status_prefixes():
+    return [prefix for _tag, _kind, prefix in event_shapes("conversation-status")]
+
+
+def test_the_shapes_in_use_are_exactly_the_ones_each_surface_says_it_registers():
+    # Each surface's entry in config/surfaces.py names its modules (`events`) and the
+    # shapes they register (`tests.events`): a shape that disappears, a stray one, or one
+    # registered from another surface's module fails here.
+    module_owner = {module: s.tag for s in SURFACES for module in s.events}
+    found = [
+        (module_owner.get(shape.module), kind, shape.prefix)
+        for kind in catalogue.KINDS
+        for shape in catalogue.shapes_of(kind)
     ]
+    expected = [shape for kind in catalogue.KINDS for shape in event_shapes(kind)]
+    assert found == expected
+    # One kind, two surfaces' shapes: Libredesk's and Zendesk's of a conversation status.
+    assert len({tag for tag, _kind, _prefix in event_shapes("conversation-status")}) >= 2
 
 
 def test_one_kind_has_a_shape_per_surface_each_with_its_own_event_types(second_shape):
     assert [s.prefix for s in catalogue.shapes_of("conversation-status")] == [
-        "libredesk.status",
-        "zendesk.custom_status",
+        *conversation_status_prefixes(),
         "acme.ticket_status",
     ]
     assert "acme.ticket_status.updated" in catalogue.event_types()
@@ -91,12 +107,13 @@ def test_a_shape_nobody_subscribed_to_is_not_rendered(second_shape):
 
 
 def test_a_shape_of_a_module_no_longer_configured_is_not_used(second_shape, settings):
-    assert len(catalogue.shapes_of("conversation-status")) == 3
+    assert (
+        len(catalogue.shapes_of("conversation-status")) == len(conversation_status_prefixes()) + 1
+    )
     settings.WEBHOOKS_EVENT_SHAPES = [
         m for m in settings.WEBHOOKS_EVENT_SHAPES if m != "tests.webhooks.second_shape"
     ]
-    assert [s.prefix for s in catalogue.shapes_of("conversation-status")] == [
-        "libredesk.status",
-        "zendesk.custom_status",
-    ]
+    assert [s.prefix for s in catalogue.shapes_of("conversation-status")] == (
+        conversation_status_prefixes()
+    )
     assert not any(t.startswith("acme.") for t in catalogue.event_types())
