@@ -74,6 +74,7 @@ LIBREDESK = Surface(
     errors=(ErrorPaths(r"/api/v1/", "statuses.libredesk.errors.ERRORS", fallback=True),),
     tests=SurfaceTests(
         client="make_agent",
+        credentials="tests.conftest.api_key_headers",
         perms=("statuses.add_conversationstatus", "statuses.change_conversationstatus"),
         read="/api/v1/statuses",
         write="/api/v1/statuses",
@@ -135,6 +136,7 @@ ROCKETCHAT = Surface(
     ),
     tests=SurfaceTests(
         client="rc_login",
+        credentials="tests.conftest.login_token_headers",
         perms=("statuses.add_userstatus",),
         read="/api/v1/custom-user-status.list",
         write="/api/v1/custom-user-status.create",
@@ -230,6 +232,7 @@ SELFCOMMUNITY = Surface(
     errors=(ErrorPaths(r"/api/v2/", "community.selfcommunity.errors.ERRORS", fallback=True),),
     tests=SurfaceTests(
         client="sc_login",
+        credentials="tests.conftest.oauth2_headers",
         perms=("community.add_category", "community.change_category"),
         read="/api/v2/status/",
         write="/api/v2/status/",
@@ -268,6 +271,7 @@ ZENDESK = Surface(
     errors=(ErrorPaths(r"/api/v2/custom_status", "statuses.zendesk.errors.ENDPOINT_ERRORS"),),
     tests=SurfaceTests(
         client="zd_login",
+        credentials="tests.conftest.zendesk_token_headers",
         perms=("statuses.add_conversationstatus", "statuses.change_conversationstatus"),
         read="/api/v2/custom_statuses",
         write="/api/v2/custom_statuses",

@@ -53,6 +53,12 @@ class SurfaceTests:
     public: tuple[str, ...] = ()
     # A query every request needs (such as an API version), without the `?`.
     query: str = ""
+    # Fresh credentials of the kind `client` sends, for a user the test already has: the
+    # dotted path of a function `(user) -> headers` (tests/conftest.py). Schemathesis calls
+    # every operation of the surface with new ones (logout and the key routes revoke them);
+    # without it, those of the first surface whose operations start with the same OpenAPI
+    # security scheme.
+    credentials: str = ""
     # The webhook event shapes its `Surface.events` modules register, as (kind, prefix), in
     # the order they register them: what the catalogue tests expect to find, exactly.
     events: tuple[tuple[str, str], ...] = ()

@@ -131,6 +131,38 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+def api_key_headers(user):
+    """New Libredesk API-key credentials of `user`, in the token header form (Libredesk's
+    `SurfaceTests.credentials`; Zendesk reuses none of them)."""
+    issued = api_key_issue(user=user, actor=user)
+    return {"Authorization": token_header(issued.api_key, issued.api_secret)}
+
+
+def login_token_headers(user):
+    """A new Rocket.Chat login of `user`: the header pair."""
+    from access.services import login_token_issue
+
+    issued = login_token_issue(user=user)
+    return {"X-Auth-Token": issued.auth_token, "X-User-Id": issued.user_id}
+
+
+def zendesk_token_headers(user):
+    """A new Zendesk API token of `user`: `Basic base64("{email}/token:{token}")`."""
+    from access.services import zendesk_token_issue
+
+    issued = zendesk_token_issue(user=user)
+    return {"Authorization": basic_header(f"{issued.email}/token", issued.token)}
+
+
+def oauth2_headers(user):
+    """A new OAuth2 bearer of `user`, from the tests' client app (the `oauth_app` fixture's,
+    made here if no test made it)."""
+    from oauth2_provider.models import Application
+
+    application = Application.objects.filter(name=OAUTH_APP).order_by("pk").first()
+    return {"Authorization": f"Bearer {issue_bearer(user, application or _oauth_app())}"}
+
+
 @pytest.fixture
 def rc_login(db):
     """Make a user with the given permissions and a client logged in with Rocket.Chat headers."""
@@ -229,16 +261,23 @@ def assert_max_data_queries():
     return check
 
 
-@pytest.fixture
-def oauth_app(db):
-    """A confidential client allowed the password grant."""
+OAUTH_APP = "tests"
+
+
+def _oauth_app():
     from oauth2_provider.models import Application
 
     return Application.objects.create(
-        name="tests",
+        name=OAUTH_APP,
         client_type=Application.CLIENT_CONFIDENTIAL,
         authorization_grant_type=Application.GRANT_PASSWORD,
     )
+
+
+@pytest.fixture
+def oauth_app(db):
+    """A confidential client allowed the password grant."""
+    return _oauth_app()
 
 
 def issue_bearer(user, application):

@@ -2,8 +2,9 @@
 
 Every operation of every surface (config/surfaces.py) is called in-process (the Django
 WSGI app, inside the test's database transaction) with real credentials of a user who holds
-all of that surface's permissions (a new surface that reuses a credential gets that
-credential's, by the operation's security scheme), and with ids of objects that exist, so
+all of that surface's permissions (the credentials its registry entry names in
+`tests.credentials`, or those of another surface whose operations start with the same
+security scheme), and with ids of objects that exist, so
 that writes and detail routes are reached and not only answered 401, 403 or 404. Each
 reply is checked against the document: no 5xx, a documented status code, a body that
 matches the documented schema, a documented content type.
@@ -23,6 +24,7 @@ import schemathesis
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils.module_loading import import_string
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck
 from rest_framework.settings import api_settings
@@ -34,7 +36,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from access.services import api_key_issue, login_token_issue, zendesk_token_issue
 from community.models import Category, Media, Status, Tag
 from config.surfaces import LIBREDESK, LIVEPERSON, ROCKETCHAT, SELFCOMMUNITY
 from config.wsgi import application
@@ -42,7 +43,7 @@ from reasons.models import Account, StatusReason
 from reasons.services import account_bearer_issue
 from statuses.models import ConversationStatus, UserStatus
 from tests.community.factories import CategoryFactory, MediaFactory, StatusFactory, TagFactory
-from tests.conftest import LP_PERMS, basic_header, issue_bearer
+from tests.conftest import LP_PERMS
 from tests.factories import (
     AccountFactory,
     ConversationStatusFactory,
@@ -108,11 +109,54 @@ schema = load_schema()
 SURFACE_OF = {path: surface for surface in TESTED for path in openapi_paths(surface)}
 
 
-def first_scheme(case):
+def document_operations():
+    """(method, path, operation) of every operation of the document."""
+    return [
+        (method.upper(), path, operation)
+        for path, item in schema.raw_schema["paths"].items()
+        for method, operation in item.items()
+        if isinstance(operation, dict)
+    ]
+
+
+def first_scheme(operation):
     """The first security scheme the operation accepts (its surface's own credentials)."""
-    operation = schema.raw_schema["paths"][case.path][case.operation.method.lower()]
     security = operation.get("security", [])
     return next(iter(security[0])) if security and security[0] else None
+
+
+# Each surface's own security scheme: the first one its operations accept (Rocket.Chat's
+# login accepts none, its other routes `authToken`).
+SCHEME_OF = {}
+for _method, _path, _operation in document_operations():
+    if first_scheme(_operation):
+        SCHEME_OF.setdefault(SURFACE_OF[_path].tag, first_scheme(_operation))
+# The credentials of each such scheme, `(user) -> headers`: those the registry names for the
+# first surface whose own scheme it is (`tests.credentials`). LivePerson's, which come with
+# the Login Service's session cookie, are made by `Portal.headers` itself.
+CREDENTIALS = {}
+for _surface in TESTED:
+    if _surface.tests.credentials and _surface.tag in SCHEME_OF:
+        CREDENTIALS.setdefault(SCHEME_OF[_surface.tag], import_string(_surface.tests.credentials))
+
+
+def credentials_of(surface):
+    """The surface's own credentials, else those of its security scheme (None: none)."""
+    if surface.tests.credentials:
+        return import_string(surface.tests.credentials)
+    return CREDENTIALS.get(SCHEME_OF.get(surface.tag))
+
+
+def all_permissions_of(surface):
+    """Every action on each model whose permissions the registry gives the surface's client
+    (`statuses.add_conversationstatus`: view, add, change and delete conversation statuses)."""
+    return sorted(
+        {
+            f"{app}.{action}_{codename.split('_', 1)[1]}"
+            for app, codename in (perm.split(".", 1) for perm in surface.tests.perms)
+            for action in ("view", "add", "change", "delete")
+        }
+    )
 
 
 class Choice:
@@ -148,14 +192,13 @@ class Portal:
         self.account.members.add(self.lp_user)
         AccountFactory(id="elsewhere")  # exists, but lp_user is not a member
         self.sc_user = UserFactory(perms=SELFCOMMUNITY_PERMS, is_staff=True)
-        # The credentials of each OpenAPI security scheme: a surface that reuses one is
-        # called with it, with no line here (config/surfaces.py registers the surface).
-        self.credentials = {
-            "tokenAuth": self.api_key,
-            "basicAuth": self.api_key,
-            "authToken": self.login_token,
-            "oauth2": self.oauth2_bearer,
-            "zendeskApiToken": self.zendesk_token,
+        # Who acts on each surface: these three own objects below or need more than their
+        # models' permissions (the agents' API-key routes); any other surface (Zendesk, a
+        # new one) gets a user of its own with every action on its client's models.
+        self.users = {
+            LIBREDESK.tag: self.agent,
+            ROCKETCHAT.tag: self.rc_user,
+            SELFCOMMUNITY.tag: self.sc_user,
         }
         self.ids = {}
         self.kinds = {
@@ -212,26 +255,12 @@ class Portal:
             case.cookies = {**(case.cookies or {}), "Session_id": issued.session_id}
             return {"Authorization": f"Bearer {issued.bearer}"}
         # Rocket.Chat's login route has no security of its own: its surface's headers.
-        scheme = {LIBREDESK: "tokenAuth", ROCKETCHAT: "authToken", SELFCOMMUNITY: "oauth2"}.get(
-            surface
-        ) or first_scheme(case)
-        return self.credentials[scheme]()
+        return credentials_of(surface)(self.user_of(surface))
 
-    def api_key(self):
-        issued = api_key_issue(user=self.agent, actor=self.agent)
-        return {"Authorization": f"token {issued.api_key}:{issued.api_secret}"}
-
-    def zendesk_token(self):
-        # The Libredesk agent: Zendesk serves the same statuses with the same permissions.
-        issued = zendesk_token_issue(user=self.agent)
-        return {"Authorization": basic_header(f"{issued.email}/token", issued.token)}
-
-    def login_token(self):
-        issued = login_token_issue(user=self.rc_user)
-        return {"X-Auth-Token": issued.auth_token, "X-User-Id": issued.user_id}
-
-    def oauth2_bearer(self):
-        return {"Authorization": f"Bearer {issue_bearer(self.sc_user, self.oauth_app)}"}
+    def user_of(self, surface):
+        if surface.tag not in self.users:
+            self.users[surface.tag] = UserFactory(perms=all_permissions_of(surface))
+        return self.users[surface.tag]
 
     def prepare(self, case):
         """Point the generated request at real things.
@@ -350,6 +379,39 @@ BODY_FIXES = {
     ("PUT", REASONS): reason_bulk_update,
     ("DELETE", REASONS): reason_bulk_delete,
 }
+
+
+def test_every_operation_that_needs_credentials_gets_real_ones_of_a_scheme_it_accepts():
+    # What the run below relies on: no surface is left to answer 401 to every request.
+    # Schemathesis sends each operation its surface's own credentials (LivePerson's come
+    # from Portal.headers); the other schemes an operation accepts (Libredesk's Basic form,
+    # Zendesk's password, LivePerson's API keys, the session cookie) are not generated.
+    called_with = {}
+    for method, path, operation in document_operations():
+        accepted = {name for requirement in operation.get("security", []) for name in requirement}
+        if not accepted:
+            continue
+        surface = SURFACE_OF[path]
+        if surface is LIVEPERSON:  # a bearer and its login session, both sent
+            assert accepted & {"livepersonBearer", "livepersonSession"}, f"{method} {path}"
+            continue
+        assert credentials_of(surface), f"{method} {path}: no credentials"
+        assert SCHEME_OF[surface.tag] in accepted, f"{method} {path}: {sorted(accepted)}"
+        called_with[surface.tag] = SCHEME_OF[surface.tag]
+    assert set(called_with.values()) <= set(CREDENTIALS)
+    assert set(called_with) == {surface.tag for surface in TESTED if surface is not LIVEPERSON}
+
+
+def test_each_surface_reads_with_the_credentials_and_user_the_run_gives_it(portal, client):
+    # Not just some header: the user the run acts as, signed in, reads its surface's list.
+    for surface in TESTED:
+        if surface is not LIVEPERSON:
+            user = portal.user_of(surface)
+            assert user.has_perms(surface.tests.perms), surface.tag  # and more: all actions
+            headers = credentials_of(surface)(user)
+            query = f"?{surface.tests.query}" if surface.tests.query else ""
+            response = client.get(surface.tests.read + query, headers=headers)
+            assert response.status_code == 200, (surface.tag, response.content)
 
 
 @pytest.fixture
