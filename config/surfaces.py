@@ -107,6 +107,7 @@ LIBREDESK = Surface(
             "/api/v1/conversations",
             "/api/v1/agents/1/api-keys",
         ),
+        bench=("libredesk-list", "libredesk-create", "libredesk-create-50-subscriptions"),
         events=(("conversation-status", "libredesk.status"),),
     ),
 )
@@ -160,6 +161,7 @@ ROCKETCHAT = Surface(
             "/api/v1/login/x",
         ),
         public=("/api/v1/login",),
+        bench=("rocketchat-list", "rocketchat-create"),
         events=(("user-status", "rocketchat.user_status"),),
     ),
 )
@@ -213,6 +215,7 @@ LIVEPERSON = Surface(
             "/api/account/1/service/baseURI.json",
         ),
         query="v=1",
+        bench=("liveperson-list", "liveperson-create", "liveperson-create-large"),
         events=(("status-reason", "liveperson.reason"),),
     ),
 )
@@ -241,6 +244,7 @@ SELFCOMMUNITY = Surface(
         not_found={"errors": [{"code": "not_found", "message": NOT_FOUND}]},
         unavailable={"errors": [{"code": "service_unavailable", "message": UNAVAILABLE}]},
         unknown=("/api/v2/nope/",),
+        bench=("selfcommunity-list", "selfcommunity-create"),
         events=(
             ("community-status", "community.status"),
             ("community-category", "community.category"),
@@ -284,6 +288,7 @@ ZENDESK = Surface(
             "/api/v2/custom_status/nope",
             "/api/v2/custom_status",
         ),
+        bench=("zendesk-list", "zendesk-create"),
         events=(("conversation-status", "zendesk.custom_status"),),
     ),
 )

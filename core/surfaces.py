@@ -59,6 +59,9 @@ class SurfaceTests:
     # without it, those of the first surface whose operations start with the same OpenAPI
     # security scheme.
     credentials: str = ""
+    # The rows of `make bench` (bench/run.py) that measure it, by key: what the bench smoke
+    # test expects to find, exactly (none: the surface is not benchmarked).
+    bench: tuple[str, ...] = ()
     # The webhook event shapes its `Surface.events` modules register, as (kind, prefix), in
     # the order they register them: what the catalogue tests expect to find, exactly.
     events: tuple[tuple[str, str], ...] = ()
