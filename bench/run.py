@@ -146,7 +146,7 @@ def rows(sizes, category):
             target_ratio=0.50,
         ),
         Row(
-            "genesys-list",
+            "genesys-cloud-list",
             f"Genesys list ({sizes.user_statuses} + 10 System definitions)",
             "GET",
             "/api/v2/presence/definitions",
@@ -217,7 +217,7 @@ def rows(sizes, category):
             floor="write-floor",
         ),
         Row(
-            "genesys-create",
+            "genesys-cloud-create",
             "Genesys create",
             "POST",
             "/api/v2/presence/definitions",

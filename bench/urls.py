@@ -11,6 +11,8 @@ from statuses import services
 # a few hundred requests; the bench lifts them so the row measures creates for minutes. The
 # checks themselves (their two counts) still run on every create.
 services.MAX_STATUSES = services.MAX_PER_CATEGORY = 10**9
+# Likewise Genesys's 30 active definitions per system presence (its count still runs).
+services.MAX_ACTIVE_PER_PRESENCE = 10**9
 
 urlpatterns = [
     path("bench/floor", floor, name="bench-floor"),

@@ -305,6 +305,7 @@ GENESYS = Surface(
     contract="docs/contracts/genesys.md",
     events=("statuses.genesys.events",),
     objects="presence definitions",
+    portal_objects="custom user statuses",
     notes="The User definitions are the Rocket.Chat custom user statuses: one id, one name, "
     "one history. DELETE deactivates.",
     urls=(("api/v2/", "statuses.genesys.urls"),),
@@ -314,6 +315,7 @@ GENESYS = Surface(
     ),
     tests=SurfaceTests(
         client="gc_login",
+        credentials="tests.conftest.oauth2_headers",
         perms=("statuses.add_userstatus", "statuses.view_userstatus"),
         read="/api/v2/presence/definitions",
         write="/api/v2/presence/definitions",
@@ -330,6 +332,8 @@ GENESYS = Surface(
             "/api/v2/presence/definitions/x/y",
             "/api/v2/systempresences/AVAILABLE",
         ),
+        bench=("genesys-cloud-list", "genesys-cloud-create"),
+        events=(("user-status", "genesys.presence_definition"),),
     ),
 )
 

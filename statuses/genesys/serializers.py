@@ -238,7 +238,7 @@ class SystemPresenceSerializer(serializers.Serializer):
     }
 
     id = serializers.CharField()
-    name = serializers.ChoiceField(choices=SystemPresence.values)
+    name = serializers.CharField(help_text="The presence: " + ", ".join(SystemPresence.values))
     selfUri = serializers.CharField()
 
 
@@ -252,7 +252,7 @@ def system_presences_data() -> list[dict]:
 # --- writes -----------------------------------------------------------------------------
 
 
-class LanguageLabelsField(serializers.Field):
+class LanguageLabelsField(serializers.DictField):
     """`languageLabels`: a non-empty object of locale -> label. Checked in the contract's
     order: the object, then its keys (all of them, `invalid.value`), then each label in
     the locale list's order (`languageLabels.<locale>`), under the Rocket.Chat name rule
@@ -267,6 +267,9 @@ class LanguageLabelsField(serializers.Field):
         "blank": _("The label cannot be blank."),
         "max_length": _("The label can have at most %(limit)d characters."),
     }
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.CharField(max_length=LABEL_MAX_LENGTH), **kwargs)
 
     def to_representation(self, value):
         return value
@@ -306,9 +309,10 @@ class LanguageLabelsField(serializers.Field):
         return value
 
 
-class SystemPresenceField(serializers.Field):
+class SystemPresenceField(serializers.ChoiceField):
     """`systemPresence`: one of the ten, in any case, returned in the SDK's spelling;
-    `choices` are the values accepted here (`invalid.value` for the others)."""
+    `accepted` are the values taken here (`invalid.value` for the others). The OpenAPI
+    document lists all ten, one enum with the replies'; the help text says which."""
 
     default_error_messages = {
         "required": _("systemPresence is required."),
@@ -316,9 +320,9 @@ class SystemPresenceField(serializers.Field):
         "not_a_string": _("systemPresence must be a string."),
     }
 
-    def __init__(self, *, choices, **kwargs):
-        self.choices = tuple(choices)
-        super().__init__(**kwargs)
+    def __init__(self, *, accepted=tuple(SystemPresence.values), **kwargs):
+        self.accepted = tuple(str(value) for value in accepted)
+        super().__init__(choices=SystemPresence.values, **kwargs)
 
     def to_representation(self, value):
         return value
@@ -328,14 +332,17 @@ class SystemPresenceField(serializers.Field):
             self.fail("not_a_string")
         by_lower = {value.lower(): value for value in SystemPresence.values}
         value = by_lower.get(data.strip().lower())
-        if value is None or value not in self.choices:
-            message = UNKNOWN_PRESENCE % {"value": data, "allowed": _allowable(self.choices)}
+        if value is None or value not in self.accepted:
+            message = UNKNOWN_PRESENCE % {"value": data, "allowed": _allowable(self.accepted)}
             raise ValidationError(message, code="invalid_choice")
         return SystemPresence(value)
 
 
-class TypeField(serializers.Field):
+class TypeField(serializers.ChoiceField):
     """`type` of a create: `User` (any case), the only kind that can be made."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=["User"], **kwargs)
 
     def to_representation(self, value):
         return value
@@ -365,9 +372,7 @@ class PresenceDefinitionUpdateSerializer(StrictSerializer):
     field_examples = EXAMPLES
 
     languageLabels = LanguageLabelsField(help_text="Every label, replacing the stored ones.")
-    systemPresence = SystemPresenceField(
-        choices=SystemPresence.values, required=False, help_text="The stored one, if sent."
-    )
+    systemPresence = SystemPresenceField(required=False, help_text="The stored one, if sent.")
     divisionId = StrictCharField(
         max_length=DIVISION_ID_MAX_LENGTH, required=False, error_messages=DIVISION_ERRORS
     )
@@ -383,7 +388,7 @@ class PresenceDefinitionCreateSerializer(StrictSerializer):
     languageLabels = LanguageLabelsField(help_text="The label in each locale, at least one.")
     type = TypeField(required=False, help_text="`User`, the default.")
     systemPresence = SystemPresenceField(
-        choices=CREATABLE, help_text="One of " + _allowable(CREATABLE) + "."
+        accepted=CREATABLE, help_text="One of " + _allowable(CREATABLE) + "."
     )
     divisionId = StrictCharField(
         max_length=DIVISION_ID_MAX_LENGTH,

@@ -160,8 +160,16 @@ class PresenceDefinitionListView(GenesysView):
         "ignored). Needs `presence:presenceDefinition:view` (`statuses.view_userstatus`).",
         parameters=[
             PresenceDefinitionQuerySerializer,
-            OpenApiParameter("pageSize", int, description="Ignored: the list is not paged."),
-            OpenApiParameter("pageNumber", int, description="Ignored: the list is not paged."),
+            OpenApiParameter(
+                "pageSize",
+                {"type": "integer", "minimum": 1, "example": 25},
+                description="Ignored: the list is not paged.",
+            ),
+            OpenApiParameter(
+                "pageNumber",
+                {"type": "integer", "minimum": 1, "example": 1},
+                description="Ignored: the list is not paged.",
+            ),
         ],
         responses={200: PresenceDefinitionListSerializer, **errors(400, 401, 403)},
     )
