@@ -699,3 +699,39 @@ def test_services_see_one_record_on_both_wires(admin):
     )
     shown = body_of(admin.get(f"{LIST}/{status.pk}"))
     assert (shown["name"], shown["systemPresence"]) == ("Coaching", "Training")
+
+
+# --- webhooks -----------------------------------------------------------------------------------
+
+
+def test_each_change_is_a_genesys_event_and_a_rocketchat_event(admin):
+    import json
+
+    from tests.factories import webhook_owner
+    from webhooks import services as webhooks
+    from webhooks.models import Event
+
+    owner = webhook_owner()
+    webhooks.subscription_create(
+        owner=owner,
+        url="http://127.0.0.1:9/hook",
+        event_types=[
+            "genesys.presence_definition.created",
+            "genesys.presence_definition.updated",
+            "rocketchat.user_status.created",
+        ],
+    )
+    created = body_of(create(admin, {"en_US": "Lunch", "fr": "Déjeuner"}))
+    events = {event.type: event for event in Event.objects.all()}
+    assert set(events) == {"genesys.presence_definition.created", "rocketchat.user_status.created"}
+    genesys = events["genesys.presence_definition.created"]
+    rocketchat = events["rocketchat.user_status.created"]
+    assert genesys.object_key == rocketchat.object_key and genesys.sequence == rocketchat.sequence
+    # The event carries the definition as the API replied with it, labels included.
+    assert json.loads(genesys.body)["data"]["object"] == created
+    assert json.loads(rocketchat.body)["data"]["object"]["statusType"] == "away"
+
+    # A Genesys DELETE is a deactivation: an `updated` event with `deactivated: true`.
+    admin.delete(f"{LIST}/{created['id']}")
+    [updated] = Event.objects.filter(type="genesys.presence_definition.updated")
+    assert json.loads(updated.body)["data"]["object"] == {**created, "deactivated": True}
