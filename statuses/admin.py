@@ -1,5 +1,6 @@
 """Admin screens for statuses. Saves and deletes go through statuses.services."""
 
+import dataclasses
 import functools
 
 from django import forms
@@ -7,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
 from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
 from django.forms.models import BaseInlineFormSet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -17,17 +19,27 @@ from core.errors import DomainError
 from statuses import services
 from statuses.models import (
     ALL_DIVISIONS,
+    CANONICAL_PRESENCE,
+    MAX_ACTIVE_PER_PRESENCE,
     MAX_PER_CATEGORY,
     MAX_STATUSES,
     ConversationStatus,
     ConversationStatusTranslation,
     StatusCategory,
+    SystemPresence,
     UserStatus,
+    UserStatusTranslation,
+    canonical_locale,
 )
 from statuses.resources import ConversationStatusResource, UserStatusResource
-from statuses.selectors import conversation_status_counts
+from statuses.selectors import (
+    conversation_status_counts,
+    user_status_presence_counts,
+    user_statuses_under_presence,
+)
 from statuses.services import (
     ConversationStatusFields,
+    LabelFields,
     TranslationFields,
     UserStatusFields,
     field_names,
@@ -229,7 +241,7 @@ class ConversationStatusAdmin(PortalImportExportMixin, TranslatedStatusAdmin):
 
     resource_classes = [ConversationStatusResource]
     inlines = [ConversationStatusTranslationInline]
-    change_list_template = "admin/statuses/conversationstatus/change_list.html"
+    change_list_template = "admin/statuses/counted_change_list.html"
     list_display = [
         "agents_see",
         "customers_see",
@@ -413,31 +425,195 @@ class UserStatusForm(forms.ModelForm):
         return value.strip() if isinstance(value, str) and value.strip() else ALL_DIVISIONS
 
 
+class UserStatusLabelInline(StatusTranslationInline):
+    """A custom user status's label per locale (Genesys's languageLabels). The rows are not
+    written here: they are handed to the status's one write (UserStatusAdmin.save_related),
+    which makes the canonical locale's label the status's name."""
+
+    model = UserStatusTranslation
+    fields_class = LabelFields
+    verbose_name = _("language label")
+    verbose_name_plural = _("language labels")
+
+    def set_translations(self, *, status, translations):
+        status._admin_labels = {locale: given.label for locale, given in translations.items()}
+
+
+class PresenceFilter(admin.SimpleListFilter):
+    """The statuses shown under one system presence: their own, or their status type's
+    canonical one (as the limit of active statuses counts them)."""
+
+    title = _("presence")
+    parameter_name = "presence"
+
+    def lookups(self, request, model_admin):
+        return SystemPresence.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in SystemPresence.values:
+            return queryset
+        return queryset.filter(pk__in=user_statuses_under_presence(self.value()).values("pk"))
+
+
+# Each presence's place in the list: SystemPresence's order, a status without a presence of
+# its own under its type's canonical one.
+_PRESENCE_RANK = Case(
+    *(
+        When(system_presence=presence, then=Value(rank))
+        for rank, presence in enumerate(SystemPresence.values)
+    ),
+    *(
+        When(
+            system_presence__isnull=True,
+            status_type=status_type,
+            then=Value(SystemPresence.values.index(presence)),
+        )
+        for status_type, presence in CANONICAL_PRESENCE.items()
+    ),
+    default=Value(len(SystemPresence.values)),
+    output_field=IntegerField(),
+)
+
+
 @admin.register(UserStatus)
-class UserStatusAdmin(PortalImportExportMixin, ServiceBackedAdmin):
-    """Custom user statuses. The form gets the model's field rules; saves go through the
-    services, which apply them again."""
+class UserStatusAdmin(PortalImportExportMixin, TranslatedStatusAdmin):
+    """Custom user statuses, grouped by the system presence they are shown under, with how
+    many of each are active of the limit above the list; their labels per locale inline.
+    One record is both a Rocket.Chat custom user status and a Genesys presence definition,
+    and its page says so. Saves go through the services, which apply the form's rules again."""
 
     resource_classes = [UserStatusResource]
     form = UserStatusForm
-    list_display = ["name", "status_type", "id", "updated_at"]
-    list_filter = ["status_type"]
+    inlines = [UserStatusLabelInline]
+    change_list_template = "admin/statuses/counted_change_list.html"
+    list_display = [
+        "name",
+        "presence_shown",
+        "status_type",
+        "active",
+        "division_id",
+        "id",
+        "updated_at",
+    ]
+    list_filter = [PresenceFilter, "status_type", "active", "division_id"]
     search_fields = ["name", "id"]
-    readonly_fields = ["id", "updated_at"]
+    readonly_fields = ["id", "same_record", "updated_at"]
+    actions = ["reactivate", "deactivate"]
+
+    def get_ordering(self, request):
+        return [_PRESENCE_RANK.asc(), "name", "id"]
 
     def get_fields(self, request, obj=None):
         # The form edits what a write sets (services.UserStatusFields), no more, no less.
         editable = field_names(UserStatusFields)
-        return editable if obj is None else ["id", *editable, "updated_at"]
+        return editable if obj is None else ["id", "same_record", *editable, "updated_at"]
+
+    @admin.display(description=_("Presence"), ordering=_PRESENCE_RANK)
+    def presence_shown(self, obj):
+        return SystemPresence(obj.presence).label
+
+    @admin.display(description=_("One record, two wires"))
+    def same_record(self, obj):
+        return _("Rocket.Chat _id %(id)s = Genesys presence definition %(path)s") % {
+            "id": obj.pk,
+            "path": f"/api/v2/presence/definitions/{obj.pk}",
+        }
+
+    def changelist_view(self, request, extra_context=None):
+        counts = user_status_presence_counts()
+        status_counts = [
+            {
+                "category": presence,
+                "label": label,
+                "n": counts[presence],
+                "limit": MAX_ACTIVE_PER_PRESENCE,
+                "full": counts[presence] >= MAX_ACTIVE_PER_PRESENCE,
+            }
+            for presence, label in SystemPresence.choices
+        ]
+        extra_context = {
+            "status_counts": status_counts,
+            "status_counts_label": _("Active statuses per presence"),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description=_("Reactivate"), permissions=["change"])
+    def reactivate(self, request, queryset):
+        """Make the selected inactive statuses active again, each through the service under
+        the limit of active statuses per presence; those refused are named with why."""
+        done, refused = [], []
+        for status in queryset.filter(active=False).order_by("name", "pk"):
+            fields = dataclasses.replace(fields_of(UserStatusFields, status), active=True)
+            try:
+                services.user_status_update(status=status, fields=fields, within_limits=True)
+            except DomainError as exc:
+                refused.append((status.name, exc.message))
+            else:
+                done.append(status.name)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(names)s is active again.", "%(names)s are active again.", len(done))
+                % {"names": ", ".join(done)},
+                messages.SUCCESS,
+            )
+        for name, reason in refused:
+            self.message_user(
+                request,
+                _("%(name)s was not reactivated: %(reason)s") % {"name": name, "reason": reason},
+                messages.ERROR,
+            )
+        if not done and not refused:
+            self.message_user(request, _("The selected statuses are active already."))
+
+    @admin.action(description=_("Deactivate"), permissions=["change"])
+    def deactivate(self, request, queryset):
+        """Make the selected statuses inactive: hidden from the chat, names still reserved."""
+        names = []
+        for status in queryset.filter(active=True).order_by("name", "pk"):
+            services.user_status_deactivate(status=status)
+            names.append(status.name)
+        if names:
+            self.message_user(
+                request,
+                ngettext("%(names)s is now inactive.", "%(names)s are now inactive.", len(names))
+                % {"names": ", ".join(names)},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, _("The selected statuses are inactive already."))
 
     def save_model(self, request, obj, form, change):
-        # The form has set its cleaned data on `obj`.
+        # Written with its labels in save_related: one write, one event, one version.
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
         fields = fields_of(UserStatusFields, obj)
+        labels = getattr(obj, "_admin_labels", None)
+        if labels is not None:
+            labels = self._labels_with_name(obj, form, labels)
         if change:
-            services.user_status_update(status=obj, fields=fields)
+            # The stored row, so that a refused write leaves the form's instance as it was.
+            services.user_status_update(status=obj, fields=fields, labels=labels)
         else:
-            created = services.user_status_create(fields=fields)
-            obj.pk, obj.updated_at = created.pk, created.updated_at
+            created = services.user_status_create(fields=fields, labels=labels)
+            obj.pk, obj.name, obj.updated_at = created.pk, created.name, created.updated_at
+
+    @staticmethod
+    def _labels_with_name(obj, form, labels):
+        """The labels the write stores. None given: the name in en-us. A renamed status whose
+        canonical label was not edited: that label becomes the new name (a label edited
+        wins over the name: the name is the canonical label)."""
+        if not labels:
+            return {"en-us": obj.name}
+        locale = canonical_locale(labels)
+        old_name = form.initial.get("name")
+        if "name" in form.changed_data and labels[locale] == old_name:
+            return {**labels, locale: obj.name}
+        return labels
 
     def delete_model(self, request, obj):
         services.user_status_delete(status_id=obj.pk)

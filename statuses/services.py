@@ -83,7 +83,17 @@ class TranslationFields:
     end_user_description: str = ""
 
 
-Fields = TypeVar("Fields", ConversationStatusFields, UserStatusFields, TranslationFields)
+@dataclass(frozen=True, kw_only=True)
+class LabelFields:
+    """A custom user status's label in one locale: every editable field of
+    UserStatusTranslation but the status and the locale (the admin's labels inline)."""
+
+    label: str
+
+
+Fields = TypeVar(
+    "Fields", ConversationStatusFields, UserStatusFields, TranslationFields, LabelFields
+)
 
 
 def field_names(fields_class: type[Fields]) -> list[str]:

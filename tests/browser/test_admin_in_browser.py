@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from reasons.models import Account, StatusReason
 from reasons.services import account_bearer_issue
-from statuses.models import ConversationStatus
+from statuses.models import ConversationStatus, UserStatus
 
 
 def test_login_shows_the_domain_dashboard(login):
@@ -136,3 +136,25 @@ def test_soft_deleted_post_vanishes_from_selfcommunity_list(login, oauth_app):
     page.get_by_role("button", name="Yes, delete it").click()
     expect(page.locator(".messagelist")).to_contain_text("1 post deleted.")
     assert listed() == [keep.pk]
+
+
+def test_reactivate_a_user_status_from_the_list(login):
+    # Grouped by presence, with how many are active of the limit above the list.
+    lunch = UserStatus.objects.create(
+        name="Lunch", status_type="away", system_presence="Meal", active=False
+    )
+    UserStatus.objects.create(name="Dinner", status_type="away", system_presence="Meal")
+    page = login()
+    page.goto("/admin/statuses/userstatus/")
+    meal_count = page.locator('.status-counts li[data-category="Meal"]')
+    expect(meal_count).to_have_text("Meal: 1 of 30")
+    page.check(f"input[name=_selected_action][value='{lunch.pk}']")
+    page.select_option("select[name=action]", "reactivate")
+    page.click("button[name=index]")
+    expect(page.locator(".messagelist .success")).to_have_text("Lunch is active again.")
+    expect(meal_count).to_have_text("Meal: 2 of 30")
+    row = page.locator("#result_list tbody tr", has_text="Lunch")
+    expect(row.locator("td.field-active img")).to_have_attribute("alt", "True")
+    expect(row.locator("td.field-presence_shown")).to_have_text("Meal")
+    lunch.refresh_from_db()
+    assert lunch.active is True
