@@ -220,20 +220,78 @@ class ConversationStatusResource(ServiceResource):
         return stored == {name: getattr(given, name) for name in names}
 
 
+class LanguageLabelsWidget(widgets.Widget):
+    """A custom user status's language labels as one cell: a JSON object of locale ->
+    label, `{"en-us": "Lunch", "fr": "Déjeuner"}`. A JSON file may give the object itself
+    instead of its text. Read back to that mapping; an empty cell is None (the labels stay
+    as they are, the name being the canonical one's); anything else is refused."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise ValueError(gettext("language_labels must be a JSON object")) from None
+        if not isinstance(value, dict):
+            raise ValueError(gettext("language_labels must be a JSON object"))
+        for locale, label in value.items():
+            if not isinstance(label, str):
+                raise ValueError(
+                    gettext("language_labels: %(locale)s must be text") % {"locale": locale}
+                )
+        return value
+
+    def render(self, value, obj=None, **kwargs):
+        if not value:
+            return ""
+        return json.dumps(value, ensure_ascii=False)
+
+
+class LanguageLabelsField(fields.Field):
+    """The `language_labels` column: what the status's labels are, or will be once the row
+    is saved (an imported cell is kept on the instance until the service writes it)."""
+
+    PENDING = "_imported_language_labels"
+
+    def get_value(self, instance):
+        pending = getattr(instance, self.PENDING, None)
+        if pending is not None:
+            return dict(sorted(pending.items()))
+        if instance.pk is None:
+            return {}
+        return {
+            row.locale: row.label
+            for row in sorted(instance.translations.all(), key=lambda row: row.locale)
+        }
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        setattr(instance, self.PENDING, self.clean(row, **kwargs))
+
+
 class UserStatusResource(ServiceResource):
     """Columns `id` (optional) and those of services.UserStatusFields (`name`,
     `status_type`, `system_presence`, `active`, `division_id`); matched by id, else by
     name. A file without the later columns (exported before issue 28) still imports: the
-    model's defaults fill them in (no presence of its own, active, all divisions)."""
+    model's defaults fill them in (no presence of its own, active, all divisions).
+
+    `language_labels` (LanguageLabelsWidget): with a cell, the row's labels are the
+    status's whole set and its name is the canonical one's (the `name` column then only
+    finds the status); without the column or with an empty cell, the labels stay and the
+    name is its canonical locale's label (services.user_status_update)."""
 
     # An empty cell is None, as stored (the status type's canonical presence).
     system_presence = fields.Field(
         attribute="system_presence", column_name="system_presence", widget=_BlankIsNone()
     )
+    language_labels = LanguageLabelsField(
+        attribute="language_labels", column_name="language_labels", widget=LanguageLabelsWidget()
+    )
 
     class Meta(ServiceResource.Meta):
         model = UserStatus
-        fields = ["id", *field_names(UserStatusFields)]
+        fields = ["id", *field_names(UserStatusFields), "language_labels"]
         import_id_fields = ["id"]
         # The services check every row (in the model's order, a taken name by the write);
         # cleaning the instance first would report a row's errors another way.
@@ -254,7 +312,11 @@ class UserStatusResource(ServiceResource):
         given = fields_of(UserStatusFields, instance, none_as_blank=True)
         # ...but no presence of its own is None, as stored, not a blank to report.
         given = dataclasses.replace(given, system_presence=instance.system_presence)
+        labels = getattr(instance, LanguageLabelsField.PENDING, None)
         if is_create:
-            instance.pk = services.user_status_create(fields=given).pk
+            instance.pk = services.user_status_create(fields=given, labels=labels).pk
         else:
-            services.user_status_update(status=instance, fields=given)
+            services.user_status_update(status=instance, fields=given, labels=labels)
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.prefetch_related("translations")
