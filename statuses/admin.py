@@ -425,6 +425,10 @@ class UserStatusForm(forms.ModelForm):
         return value.strip() if isinstance(value, str) and value.strip() else ALL_DIVISIONS
 
 
+# The labels inline's form prefix: its foreign key's related name, as Django names it.
+LABELS_PREFIX = "translations"
+
+
 class UserStatusLabelInline(StatusTranslationInline):
     """A custom user status's label per locale (Genesys's languageLabels). The rows are not
     written here: they are handed to the status's one write (UserStatusAdmin.save_related),
@@ -584,19 +588,33 @@ class UserStatusAdmin(PortalImportExportMixin, TranslatedStatusAdmin):
         else:
             self.message_user(request, _("The selected statuses are inactive already."))
 
+    @staticmethod
+    def _labels_posted(request):
+        """Whether the request carries the labels inline (its management form): the change
+        page does; a revert from the history (simple_history shows no inlines and calls no
+        save_related) and a script that posts only the fields do not."""
+        return f"{LABELS_PREFIX}-TOTAL_FORMS" in request.POST
+
     def save_model(self, request, obj, form, change):
-        # Written with its labels in save_related: one write, one event, one version.
-        pass
+        # With the labels inline, the status is written with its labels in save_related: one
+        # write, one event, one version. Without it, here, its labels left as they are.
+        if not self._labels_posted(request):
+            self._write(obj, form, change, labels=None)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        obj = form.instance
+        if self._labels_posted(request):
+            obj = form.instance
+            labels = getattr(obj, "_admin_labels", None)
+            if labels is not None:
+                labels = self._labels_with_name(obj, form, labels)
+            self._write(obj, form, change, labels=labels)
+
+    @staticmethod
+    def _write(obj, form, change, *, labels):
+        # The form has set its cleaned data on `obj`.
         fields = fields_of(UserStatusFields, obj)
-        labels = getattr(obj, "_admin_labels", None)
-        if labels is not None:
-            labels = self._labels_with_name(obj, form, labels)
         if change:
-            # The stored row, so that a refused write leaves the form's instance as it was.
             services.user_status_update(status=obj, fields=fields, labels=labels)
         else:
             created = services.user_status_create(fields=fields, labels=labels)

@@ -225,3 +225,29 @@ def test_the_history_page_shows_the_label_changes(admin_client, admin_user):
     assert re.search(r"<strong>label:</strong> Déjeuner\s+→\s+Repas", rows[0])
     assert "Created" in rows[1] and "Déjeuner" in rows[1]
     assert "en-us" in rows[2] and "Lunch" in rows[2]
+
+
+def test_a_revert_from_the_history_is_written_through_the_service(admin_client):
+    status = services.user_status_create(
+        name="Lunch", status_type="away", labels={"en-us": "Lunch", "fr": "Déjeuner"}
+    )
+    first = status.history.get()
+    services.user_status_update(status=status, name="Brunch", status_type="busy")
+    response = admin_client.post(
+        f"{ADMIN}{status.pk}/history/{first.history_id}/",
+        {"name": "Lunch", "status_type": "away", "active": "on", "division_id": "*"},
+    )
+    assert response.status_code == 302
+    status.refresh_from_db()
+    assert (status.name, status.status_type) == ("Lunch", "away")
+    assert labels_of(status) == {"en-us": "Lunch", "fr": "Déjeuner"}
+    assert status.history.count() == 3
+
+
+def test_a_script_that_posts_only_the_fields_still_saves(admin_client):
+    status = services.user_status_create(name="Lunch", status_type="away", labels={"fr": "Pause"})
+    data = {"name": "Repas", "status_type": "away", "active": "on"}
+    assert admin_client.post(f"{ADMIN}{status.pk}/change/", data).status_code == 302
+    status.refresh_from_db()
+    assert (status.name, status.division_id) == ("Repas", "*")
+    assert labels_of(status) == {"fr": "Repas"}
