@@ -22,6 +22,7 @@ from rest_framework import serializers
 
 from core.api import ApiProblem, ErrorShape
 from core.errors import ErrorCode
+from statuses.genesys.serializers import WIRE_LOCALE
 from statuses.models import MAX_ACTIVE_PER_PRESENCE
 
 NO_BEARER = _("No authentication bearer token specified in authorization header.")
@@ -191,7 +192,8 @@ class GenesysErrors(ErrorShape):
             # A domain rule the serializers did not catch first (a label's characters).
             field = problem.field
             if field in ("name", "label") and problem.params.get("locale"):
-                field = f"languageLabels.{problem.params['locale']}"
+                locale = problem.params["locale"]
+                field = f"languageLabels.{WIRE_LOCALE.get(locale, locale)}"
             return replace(problem, status=400, code="bad.request", field=field)
         if kind == "parse":
             return replace(problem, code="bad.request")

@@ -20,6 +20,7 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 
 from core.serializers import StrictBooleanField, StrictCharField, StrictSerializer
 from core.shapes import reply_serializer
+from core.text import name_key
 from statuses.models import (
     DIVISION_ID_MAX_LENGTH,
     USER_STATUS_NAME_MAX_LENGTH,
@@ -164,14 +165,13 @@ PresenceDefinitionSerializer = reply_serializer(
 
 
 def wire_labels(status) -> dict[str, str]:
-    """A status's labels, keyed by Genesys's locale spellings in the locale list's order
-    (its translations should be prefetched); a status with none shows its name in `en_US`."""
+    """A status's labels in Genesys's locales, keyed by its spellings in the locale list's
+    order (its translations should be prefetched). Labels in other locales (a manager may
+    add any in the admin) are not shown: a client could not send them back. A status with
+    none shows its name in `en_US`."""
     stored = {row.locale: row.label for row in status.translations.all()}
-    if not stored:
-        return {"en_US": status.name}
-    order = {code: index for index, code in enumerate(LOCALES)}
-    labels = {WIRE_LOCALE.get(locale, locale): label for locale, label in stored.items()}
-    return dict(sorted(labels.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
+    labels = {code: stored[locale] for locale, code in WIRE_LOCALE.items() if locale in stored}
+    return labels or {"en_US": status.name}
 
 
 def _pick(labels: dict[str, str], name: str, locale: str | None) -> dict[str, str]:
@@ -296,7 +296,7 @@ class LanguageLabelsField(serializers.DictField):
         if not isinstance(value, str):
             refuse("not_a_string")
         value = value.strip()
-        if not value:
+        if not name_key(value):  # nothing visible: spaces, zero-width and bidi marks
             refuse("blank")
         if len(value) > LABEL_MAX_LENGTH:
             refuse("max_length", limit=LABEL_MAX_LENGTH)
@@ -341,6 +341,8 @@ class SystemPresenceField(serializers.ChoiceField):
 class TypeField(serializers.ChoiceField):
     """`type` of a create: `User` (any case), the only kind that can be made."""
 
+    default_error_messages = {"null": ONLY_USER}
+
     def __init__(self, **kwargs):
         super().__init__(choices=["User"], **kwargs)
 
@@ -372,11 +374,24 @@ class PresenceDefinitionUpdateSerializer(StrictSerializer):
     field_examples = EXAMPLES
 
     languageLabels = LanguageLabelsField(help_text="Every label, replacing the stored ones.")
-    systemPresence = SystemPresenceField(required=False, help_text="The stored one, if sent.")
-    divisionId = StrictCharField(
-        max_length=DIVISION_ID_MAX_LENGTH, required=False, error_messages=DIVISION_ERRORS
+    systemPresence = SystemPresenceField(
+        required=False, allow_null=True, help_text="The stored one, if sent."
     )
-    deactivated = StrictBooleanField(required=False, error_messages=DEACTIVATED_ERRORS)
+    divisionId = StrictCharField(
+        max_length=DIVISION_ID_MAX_LENGTH,
+        required=False,
+        allow_null=True,
+        trim_whitespace=False,
+        error_messages=DIVISION_ERRORS,
+    )
+    deactivated = StrictBooleanField(
+        required=False, allow_null=True, error_messages=DEACTIVATED_ERRORS
+    )
+
+    def to_internal_value(self, data):
+        # An optional key sent as null is a key not sent: unchanged.
+        values = super().to_internal_value(data)
+        return {key: value for key, value in values.items() if value is not None}
 
 
 class PresenceDefinitionCreateSerializer(StrictSerializer):
@@ -393,6 +408,7 @@ class PresenceDefinitionCreateSerializer(StrictSerializer):
     divisionId = StrictCharField(
         max_length=DIVISION_ID_MAX_LENGTH,
         required=False,
+        trim_whitespace=False,
         error_messages=DIVISION_ERRORS,
         help_text="Default `*`: every division. Stored as given.",
     )

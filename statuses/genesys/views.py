@@ -106,17 +106,19 @@ def _query_error(name, message):
 
 
 def _deactivated(request):
-    """`deactivated`: TRUE or FALSE in any case, FALSE when absent."""
-    value = request.query_params.get("deactivated")
-    if value is None:
-        return False
-    if value.strip().lower() not in ("true", "false"):
-        raise _query_error(
-            "deactivated",
-            f"Value [{value}] is not valid for field type [deactivated]. "
-            "Allowable values are: TRUE, FALSE",
-        )
-    return value.strip().lower() == "true"
+    """`deactivated`: TRUE or FALSE in any case, FALSE when absent; sent twice, each value
+    is checked and they must agree."""
+    values = {value.strip().lower() for value in request.query_params.getlist("deactivated")}
+    for value in values:
+        if value not in ("true", "false"):
+            raise _query_error(
+                "deactivated",
+                f"Value [{value}] is not valid for field type [deactivated]. "
+                "Allowable values are: TRUE, FALSE",
+            )
+    if len(values) > 1:
+        raise _query_error("deactivated", "deactivated is given twice, with different values.")
+    return values == {"true"}
 
 
 def _division_ids(request):
@@ -131,19 +133,24 @@ def _division_ids(request):
 
 
 def _locale(request):
-    """`localeCode`: None for every label (absent or `ALL`), else Genesys's spelling of one
-    locale of the list (any case, `-` or `_`)."""
-    value = request.query_params.get("localeCode")
-    if value is None or not value.strip() or value.strip().upper() == "ALL":
-        return None
-    locale = WIRE_LOCALE.get(normalise_locale(value))
-    if locale is None:
-        raise _query_error(
-            "localeCode",
-            f"Value [{value}] is not valid for field type [localeCode]. Allowable values are: "
-            "ALL, " + ", ".join(LOCALES),
-        )
-    return locale
+    """`localeCode`: None for every label (absent, empty or `ALL`), else Genesys's spelling
+    of one locale of the list (any case, `-` or `_`); sent twice, the values must agree."""
+    locales = set()
+    for value in request.query_params.getlist("localeCode"):
+        if not value.strip() or value.strip().upper() == "ALL":
+            locales.add(None)
+            continue
+        locale = WIRE_LOCALE.get(normalise_locale(value))
+        if locale is None:
+            raise _query_error(
+                "localeCode",
+                f"Value [{value}] is not valid for field type [localeCode]. Allowable values "
+                "are: ALL, " + ", ".join(LOCALES),
+            )
+        locales.add(locale)
+    if len(locales) > 1:
+        raise _query_error("localeCode", "localeCode is given twice, with different values.")
+    return next(iter(locales), None)
 
 
 class PresenceDefinitionListView(GenesysView):

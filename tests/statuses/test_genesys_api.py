@@ -735,3 +735,56 @@ def test_each_change_is_a_genesys_event_and_a_rocketchat_event(admin):
     admin.delete(f"{LIST}/{created['id']}")
     [updated] = Event.objects.filter(type="genesys.presence_definition.updated")
     assert json.loads(updated.body)["data"]["object"] == {**created, "deactivated": True}
+
+
+# --- edges found in review -----------------------------------------------------------------------
+
+
+def test_an_invisible_label_is_refused_first_with_the_wire_locale(admin):
+    body = {"languageLabels": {"en_US": "\u200b"}, "systemPresence": "OnQueue", "type": "System"}
+    refused = body_of(admin.post(LIST, body, format="json"))
+    assert (refused["code"], refused["details"]) == (
+        "bad.request",
+        [{"fieldName": "languageLabels.en_US"}],
+    )
+    # Before the id too.
+    put = admin.put(f"{LIST}/nope", {"languageLabels": {"pt_BR": "\u200e "}}, format="json")
+    assert put.status_code == 400
+    assert body_of(put)["details"] == [{"fieldName": "languageLabels.pt_BR"}]
+
+
+def test_a_filter_given_twice_must_agree(admin):
+    assert admin.get(f"{LIST}?deactivated=bogus&deactivated=true").status_code == 400
+    assert admin.get(f"{LIST}?deactivated=true&deactivated=false").status_code == 400
+    assert admin.get(f"{LIST}?deactivated=TRUE&deactivated=true").status_code == 200
+    assert admin.get(f"{LIST}?localeCode=fr&localeCode=de").status_code == 400
+    assert admin.get(f"{LIST}?localeCode=").status_code == 200
+
+
+def test_nulls_of_optional_keys(admin):
+    refused = body_of(
+        admin.post(LIST, {"languageLabels": {"en_US": "L"}, "type": None}, format="json")
+    )
+    assert refused["message"] == "Only User presence definitions can be created"
+    created = body_of(create(admin, divisionId="  d1  "))
+    assert created["divisionId"] == "  d1  "  # stored as given
+    response = admin.put(
+        f"{LIST}/{created['id']}",
+        {
+            "languageLabels": {"en_US": "Lunch"},
+            "systemPresence": None,
+            "deactivated": None,
+            "divisionId": None,
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert body_of(response) == created
+
+
+def test_labels_outside_genesys_locales_are_not_shown(admin):
+    from statuses.models import UserStatusTranslation
+
+    created = body_of(create(admin, {"en_US": "Lunch"}))
+    UserStatusTranslation.objects.create(status_id=created["id"], locale="zh-hant-tw", label="x")
+    assert body_of(admin.get(f"{LIST}/{created['id']}"))["languageLabels"] == {"en_US": "Lunch"}
