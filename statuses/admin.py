@@ -614,10 +614,13 @@ class UserStatusAdmin(PortalImportExportMixin, TranslatedStatusAdmin):
     def _write(obj, form, change, *, labels):
         # The form has set its cleaned data on `obj`.
         fields = fields_of(UserStatusFields, obj)
+        # The admin keeps Genesys's limit of active statuses per presence, which it shows.
         if change:
-            services.user_status_update(status=obj, fields=fields, labels=labels)
+            services.user_status_update(
+                status=obj, fields=fields, labels=labels, within_limits=True
+            )
         else:
-            created = services.user_status_create(fields=fields, labels=labels)
+            created = services.user_status_create(fields=fields, labels=labels, within_limits=True)
             obj.pk, obj.name, obj.updated_at = created.pk, created.name, created.updated_at
 
     @staticmethod
@@ -635,3 +638,9 @@ class UserStatusAdmin(PortalImportExportMixin, TranslatedStatusAdmin):
 
     def delete_model(self, request, obj):
         services.user_status_delete(status_id=obj.pk)
+
+    def delete_queryset(self, request, queryset):
+        # All or nothing, each through the service (its webhook event and history).
+        with transaction.atomic():
+            for status in queryset:
+                services.user_status_delete(status_id=status.pk)

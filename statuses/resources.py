@@ -313,10 +313,15 @@ class UserStatusResource(ServiceResource):
         # ...but no presence of its own is None, as stored, not a blank to report.
         given = dataclasses.replace(given, system_presence=instance.system_presence)
         labels = getattr(instance, LanguageLabelsField.PENDING, None)
+        # An import keeps the admin's limit of active statuses per presence.
         if is_create:
-            instance.pk = services.user_status_create(fields=given, labels=labels).pk
+            instance.pk = services.user_status_create(
+                fields=given, labels=labels, within_limits=True
+            ).pk
         else:
-            services.user_status_update(status=instance, fields=given, labels=labels)
+            services.user_status_update(
+                status=instance, fields=given, labels=labels, within_limits=True
+            )
 
     def filter_export(self, queryset, **kwargs):
         return queryset.prefetch_related("translations")

@@ -655,8 +655,10 @@ def _user_status_labels(labels: Mapping[str, str]) -> dict[str, str]:
 
 def _user_status_given(given: UserStatusFields, labels: dict[str, str] | None) -> UserStatusFields:
     """What a write stores: the name is the canonical label when labels are given, and a
-    system presence served as another status type than the write's is dropped (the
-    canonical presence of the type then applies: Meal does not survive a move to busy)."""
+    blank system presence is none. A system presence served as another status type than
+    the write's is refused (`invalid`, field `system_presence`), as the model's check
+    constraint would: a wire that moves a status to another type drops its presence first
+    (user_status_presence_for)."""
     if labels is not None:
         given = dataclasses.replace(given, name=labels[canonical_locale(labels)])
     presence = given.system_presence
@@ -666,8 +668,26 @@ def _user_status_given(given: UserStatusFields, labels: dict[str, str] | None) -
     elif presence in SystemPresence.values and (
         STATUS_TYPE_OF_PRESENCE[SystemPresence(presence)] != given.status_type
     ):
-        given = dataclasses.replace(given, system_presence=None)
+        raise DomainError(
+            _("The system presence %(presence)s is not of the status type %(status_type)s.")
+            % {"presence": presence, "status_type": given.status_type},
+            code=ErrorCode.INVALID,
+            field="system_presence",
+            params={"value": presence},
+        )
     return given
+
+
+def user_status_presence_for(status: UserStatus, status_type: str) -> str | None:
+    """The system presence `status` keeps when its status type becomes `status_type`: its
+    own while the type is the one it is served as (Meal stays Meal under `away`), none
+    otherwise (the new type's canonical presence then applies)."""
+    presence = status.system_presence
+    if presence in SystemPresence.values and (
+        STATUS_TYPE_OF_PRESENCE[SystemPresence(presence)] == status_type
+    ):
+        return presence
+    return None
 
 
 # The first of the two keys of the PostgreSQL advisory locks that make the per-presence
@@ -775,7 +795,8 @@ def user_status_update(
 
     `labels`: the status's whole set of labels, its name the canonical one (as on create);
     None keeps the other locales and makes the new name the canonical locale's label.
-    `within_limits`: a reactivation is refused beyond MAX_ACTIVE_PER_PRESENCE (`too_many`)."""
+    `within_limits`: a reactivation, or an active status's move to another presence, is
+    refused beyond MAX_ACTIVE_PER_PRESENCE (`too_many`)."""
     by_locale = None if labels is None else _user_status_labels(labels)
     given = _user_status_given(_fields(UserStatusFields, fields, values), by_locale)
     _user_status_fields_check(given)
@@ -783,7 +804,15 @@ def user_status_update(
     candidate = copy.copy(status)
     _assign(candidate, given)
     with transaction.atomic():
-        if within_limits and candidate.active and not status.active:
+        # Compared with the row as stored, locked: not with the caller's copy, which a form
+        # has already changed or a concurrent write may have made stale.
+        stored = UserStatus.objects.select_for_update().filter(pk=status.pk).first()
+        if stored is None:
+            raise NotFoundError(
+                _("Custom user status not found"), field="id", params={"id": status.pk}
+            )
+        joins = not stored.active or stored.presence != candidate.presence
+        if within_limits and candidate.active and joins:
             _user_status_limit(presence=candidate.presence, exclude_id=status.pk)
         names = field_names(UserStatusFields)
         with raise_on_integrity_error(user_status_name_taken()):

@@ -247,10 +247,13 @@ class UserStatusUpdateView(RocketChatView):
             current = services.user_status_get(
                 status_id=body["status_id"], lock=True, active_only=True
             )
+            status_type = body.get("status_type", current.status_type)
             fields = dataclasses.replace(
                 services.fields_of(services.UserStatusFields, current),
                 name=body["name"],
-                status_type=body.get("status_type", current.status_type),
+                status_type=status_type,
+                # Meal survives a rename under `away`; another type resets it.
+                system_presence=services.user_status_presence_for(current, status_type),
             )
             status = in_rocketchat_order(
                 lambda: services.user_status_update(status=current, fields=fields),

@@ -251,3 +251,42 @@ def test_a_script_that_posts_only_the_fields_still_saves(admin_client):
     status.refresh_from_db()
     assert (status.name, status.division_id) == ("Repas", "*")
     assert labels_of(status) == {"fr": "Repas"}
+
+
+def test_the_change_form_keeps_the_limit_it_shows(admin_client):
+    UserStatus.objects.bulk_create(
+        UserStatus(name=f"Meal {i}", status_type="away", system_presence="Meal")
+        for i in range(MAX_ACTIVE_PER_PRESENCE)
+    )
+    parked = UserStatusFactory(name="Nap", status_type="away", system_presence="Meal", active=False)
+    coffee = UserStatusFactory(name="Coffee", status_type="away", system_presence="Break")
+    # Ticking Active, moving an active status to Meal, adding one: each is refused.
+    for url, data in (
+        (f"{ADMIN}{parked.pk}/change/", form(parked, active="on")),
+        (f"{ADMIN}{coffee.pk}/change/", form(coffee, system_presence="Meal")),
+        (f"{ADMIN}add/", form(name="Supper", system_presence="Meal")),
+    ):
+        response = admin_client.post(url, data, follow=True)
+        assert "There can be at most 30" in " ".join(messages_of(response)), url
+    assert UserStatus.objects.filter(active=True, system_presence="Meal").count() == 30
+    assert not UserStatus.objects.filter(name="Supper").exists()
+
+
+def test_delete_selected_goes_through_the_service(admin_client):
+    from tests.factories import webhook_owner
+    from webhooks import services as webhooks
+    from webhooks.models import Event
+
+    webhooks.subscription_create(
+        owner=webhook_owner(),
+        url="http://127.0.0.1:9/hook",
+        event_types=["rocketchat.user_status.deleted"],
+    )
+    first, second = UserStatusFactory(name="One"), UserStatusFactory(name="Two")
+    response = admin_client.post(
+        ADMIN,
+        {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not UserStatus.objects.exists()
+    assert Event.objects.filter(type="rocketchat.user_status.deleted").count() == 2

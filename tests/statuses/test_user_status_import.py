@@ -10,7 +10,7 @@ import pytest
 import tablib
 
 from statuses import services
-from statuses.models import UserStatus, UserStatusTranslation
+from statuses.models import MAX_ACTIVE_PER_PRESENCE, UserStatus, UserStatusTranslation
 from statuses.resources import UserStatusResource
 from tests.factories import UserStatusFactory
 
@@ -127,3 +127,15 @@ def test_a_bad_labels_cell_is_refused_and_nothing_is_written(cell, message):
     result = UserStatusResource().import_data(dataset, dry_run=False, use_transactions=True)
     assert any(message in error for error in errors_of(result)), errors_of(result)
     assert not UserStatus.objects.exists()
+
+
+def test_an_import_keeps_the_limit_and_refuses_a_presence_of_another_type():
+    UserStatus.objects.bulk_create(
+        UserStatus(name=f"Meal {i}", status_type="away", system_presence="Meal")
+        for i in range(MAX_ACTIVE_PER_PRESENCE)
+    )
+    full = run_import("name,status_type,system_presence\nSupper,away,Meal\n")
+    assert any("There can be at most 30" in error for error in errors_of(full)), errors_of(full)
+    mismatch = run_import("name,status_type,system_presence\nTalk,busy,Meal\n")
+    assert any("is not of the status type" in error for error in errors_of(mismatch))
+    assert not UserStatus.objects.filter(name__in=["Supper", "Talk"]).exists()

@@ -200,16 +200,29 @@ def test_update_with_labels_replaces_the_whole_set():
 )
 def test_an_update_keeps_the_presence_only_under_its_type(new_type, presence_after):
     status = services.user_status_create(name="Lunch", status_type="away", system_presence="Meal")
-    # The Rocket.Chat wire's update: the stored fields with its name and type.
-    fields = dataclasses.replace(services.fields_of(UserStatusFields, status), status_type=new_type)
+    # The Rocket.Chat wire's update: the stored fields with its name and type, and the
+    # presence the status keeps under that type.
+    fields = dataclasses.replace(
+        services.fields_of(UserStatusFields, status),
+        status_type=new_type,
+        system_presence=services.user_status_presence_for(status, new_type),
+    )
     services.user_status_update(status=status, fields=fields)
     status.refresh_from_db()
     assert (status.status_type, status.system_presence) == (new_type, presence_after)
 
 
-def test_a_presence_of_another_type_is_dropped_on_create_and_a_bad_one_is_refused():
-    status = services.user_status_create(name="Lunch", status_type="busy", system_presence="Meal")
-    assert (status.system_presence, status.presence) == (None, "Busy")
+def test_a_presence_of_another_type_is_refused_and_a_blank_one_is_none():
+    # An import or a script that pairs Meal with busy is told, not silently changed.
+    with pytest.raises(DomainError) as mismatch:
+        services.user_status_create(name="Lunch", status_type="busy", system_presence="Meal")
+    assert (mismatch.value.code, mismatch.value.field) == ("invalid", "system_presence")
+    status = services.user_status_create(name="Lunch", status_type="away", system_presence="Meal")
+    with pytest.raises(DomainError):
+        services.user_status_update(
+            status=status, name="Lunch", status_type="busy", system_presence="Meal"
+        )
+    assert UserStatus.objects.get(pk=status.pk).status_type == "away"
     blank = services.user_status_create(name="Other", status_type="busy", system_presence="")
     assert blank.system_presence is None
     with pytest.raises(DomainError) as caught:
@@ -380,3 +393,40 @@ def test_a_field_error_comes_before_the_limit():
             name="a<b", status_type="away", system_presence="Meal", within_limits=True
         )
     assert caught.value.code == "invalid"
+
+
+# --- the limit on every door that can make a status active under a presence ---------------------
+
+
+def _fill(presence, status_type, count):
+    for index in range(count):
+        services.user_status_create(
+            name=f"{presence} {index}", status_type=status_type, system_presence=presence
+        )
+
+
+def test_a_move_to_a_full_presence_is_refused_within_limits():
+    _fill("Meal", "away", MAX_ACTIVE_PER_PRESENCE)
+    brk = services.user_status_create(name="Coffee", status_type="away", system_presence="Break")
+    fields = dataclasses.replace(services.fields_of(UserStatusFields, brk), system_presence="Meal")
+    with pytest.raises(DomainError) as caught:
+        services.user_status_update(status=brk, fields=fields, within_limits=True)
+    assert caught.value.code == "too_many"
+    # The Rocket.Chat wire (no limits) may.
+    services.user_status_update(status=brk, fields=fields)
+    assert UserStatus.objects.get(pk=brk.pk).system_presence == "Meal"
+
+
+def test_the_limit_reads_the_stored_row_not_a_stale_copy():
+    _fill("Meal", "away", MAX_ACTIVE_PER_PRESENCE - 1)
+    parked = services.user_status_create(
+        name="Parked", status_type="away", system_presence="Meal", active=False
+    )
+    stale = UserStatus.objects.get(pk=parked.pk)
+    stale.active = True  # as a form, or a read from before a concurrent deactivation, has it
+    services.user_status_create(name="Last", status_type="away", system_presence="Meal")
+    fields = services.fields_of(UserStatusFields, stale)
+    with pytest.raises(DomainError) as caught:
+        services.user_status_update(status=stale, fields=fields, within_limits=True)
+    assert caught.value.code == "too_many"
+    assert UserStatus.objects.get(pk=parked.pk).active is False
