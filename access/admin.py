@@ -383,6 +383,10 @@ class OAuthClientAppForm(oauth_admin.application_admin_class.form):
         if self.instance.pk:
             self.fields["pkce_required"].initial = pkce_choice(self.instance)
 
+    # Who is saving (set by OAuthClientAppAdmin.get_form): a client-credentials client acts
+    # as its user, so making, moving or re-keying one is held to the rule of issuing it.
+    actor = None
+
     def clean(self):
         cleaned = super().clean()
         client_type = cleaned.get("client_type", self.instance.client_type)
@@ -390,7 +394,33 @@ class OAuthClientAppForm(oauth_admin.application_admin_class.form):
             self.add_error(
                 "pkce_required", _("A public client has no secret: it must always use PKCE.")
             )
+        self._check_acting_user(cleaned)
         return cleaned
+
+    def _check_acting_user(self, cleaned):
+        """A client of the client-credentials grant (stored or as saved) acts with all of its
+        user's rights: the one saving it must be allowed to issue such a client for that
+        user (access.services.oauth_client_issue_allowed), and for its previous user too when
+        it moves. Such a client needs a user."""
+        grant = self._meta.model.GRANT_CLIENT_CREDENTIALS
+        stored_grant = self.instance.authorization_grant_type if self.instance.pk else None
+        new_grant = cleaned.get("authorization_grant_type", stored_grant)
+        if grant not in (stored_grant, new_grant):
+            return
+        user = cleaned.get("user")
+        if new_grant == grant and user is None:
+            self.add_error("user", _("A client-credentials client acts as a user: choose one."))
+            return
+        stored_user = self.instance.user if self.instance.pk else None
+        for target in {u for u in (user, stored_user) if u is not None}:
+            if self.actor is None or not oauth_client_issue_allowed(actor=self.actor, user=target):
+                raise forms.ValidationError(
+                    _(
+                        "You may not make or change a client-credentials client acting as "
+                        "%(user)s: its tokens would have all of their rights."
+                    )
+                    % {"user": target}
+                )
 
 
 class OAuthClientAppAdmin(oauth_admin.application_admin_class):
@@ -407,6 +437,10 @@ class OAuthClientAppAdmin(oauth_admin.application_admin_class):
         "registration_source",
     )
     list_select_related = ("portal_policy", "user")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
 
     def get_fields(self, request, obj=None):
         fields = [name for name in super().get_fields(request, obj) if name != "pkce_required"]

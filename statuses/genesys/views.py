@@ -17,6 +17,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from access.authentication import ActiveUserOAuth2Authentication
+from access.permissions import OAuthScopeForMethod
 from core.api import SurfaceView
 from core.parsers import StrictJSONParser
 from statuses import services
@@ -75,7 +76,9 @@ class PresencePermission(BasePermission):
         if not (user and user.is_authenticated):
             return False
         actions = ACTIONS.get(request.method, ())
-        if not actions or any(user.has_perm(f"statuses.{action}_userstatus") for action in actions):
+        allowed = any(user.has_perm(f"statuses.{action}_userstatus") for action in actions)
+        # A bearer is also held to its scope: `read` to read, `write` to change anything.
+        if not actions or (allowed and OAuthScopeForMethod().has_permission(request, view)):
             return True
         self.message = ", ".join(GENESYS_PERMISSIONS[action] for action in actions)
         return False
@@ -324,7 +327,7 @@ class PresenceDefinitionDetailView(GenesysView):
 class SystemPresenceListView(GenesysView):
     """The ten system presences."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, OAuthScopeForMethod]
 
     @extend_schema(
         tags=[TAG],

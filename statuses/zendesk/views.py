@@ -21,6 +21,7 @@ from access.authentication import (
     ZendeskPasswordAuthentication,
     ZendeskTokenAuthentication,
 )
+from access.permissions import OAuthScopeForMethod
 from core.api import SurfaceView
 from core.errors import NotFoundError
 from core.ids import parse_id
@@ -69,7 +70,8 @@ class ZendeskView(SurfaceView):
         ActiveUserOAuth2Authentication,
         SessionAuthentication,
     ]
-    permission_classes = [DjangoModelPermissions]
+    # A bearer is also held to its scope: `read` to read, `write` to change anything.
+    permission_classes = [DjangoModelPermissions, OAuthScopeForMethod]
     queryset = ConversationStatus.objects.all()
     serializer_class = CustomStatusCreateSerializer
 

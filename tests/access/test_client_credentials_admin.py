@@ -128,3 +128,73 @@ def test_issuing_for_another_user_takes_change_user_and_add_client():
     boss = UserFactory(username="boss", is_superuser=True, is_staff=True)
     assert logged_in(issuer).post(issue_url(boss), {"name": "x"}).status_code == 403
     assert Application.objects.count() == 1
+
+
+# --- the OAuth2 client apps admin is held to the same rule ------------------------------------
+
+
+def _form_data(response):
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value
+    return data
+
+
+def _staff(*perms):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="clerk", is_staff=True, perms=list(perms))
+    client = Client()
+    client.force_login(user)
+    return client, user
+
+
+def test_the_apps_admin_cannot_make_a_client_acting_as_a_superuser(db):
+    from oauth2_provider.models import Application
+
+    from tests.factories import UserFactory
+
+    boss = UserFactory(username="boss2", is_staff=True, is_superuser=True)
+    client, _clerk = _staff("access.add_oauthclientapp", "access.change_oauthclientapp")
+    data = _form_data(client.get("/admin/access/oauthclientapp/add/"))
+    data.update(
+        name="escalate",
+        user=str(boss.pk),
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+        client_secret="chosen-secret-123456",
+    )
+    response = client.post("/admin/access/oauthclientapp/add/", data)
+    assert response.status_code == 200
+    assert "You may not make or change a client-credentials client" in response.content.decode()
+    assert not Application.objects.filter(name="escalate").exists()
+
+
+def test_the_apps_admin_cannot_move_a_client_to_a_superuser(db):
+    from oauth2_provider.models import Application
+
+    from access.services import oauth_client_issue
+    from tests.factories import UserFactory
+
+    boss = UserFactory(username="boss3", is_staff=True, is_superuser=True)
+    client, clerk = _staff("access.add_oauthclientapp", "access.change_oauthclientapp")
+    issued = oauth_client_issue(name="mine", user=clerk, actor=clerk)
+    app = Application.objects.get(client_id=issued.client_id)
+    url = f"/admin/access/oauthclientapp/{app.pk}/change/"
+    data = _form_data(client.get(url))
+    data["user"] = str(boss.pk)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    app.refresh_from_db()
+    assert app.user_id == clerk.pk
+    # A client-credentials client needs a user.
+    data["user"] = ""
+    assert client.post(url, data).status_code == 200

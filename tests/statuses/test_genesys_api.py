@@ -788,3 +788,22 @@ def test_labels_outside_genesys_locales_are_not_shown(admin):
     created = body_of(create(admin, {"en_US": "Lunch"}))
     UserStatusTranslation.objects.create(status_id=created["id"], locale="zh-hant-tw", label="x")
     assert body_of(admin.get(f"{LIST}/{created['id']}"))["languageLabels"] == {"en_US": "Lunch"}
+
+
+def test_a_read_only_token_cannot_write(gc_login):
+    from oauth2_provider.models import AccessToken
+
+    client = gc_login(*ALL)
+    token = AccessToken.objects.get(user=None, application__user=client.user)
+    token.scope = "read"
+    token.save()
+    from django.core.cache import cache
+
+    cache.clear()
+    assert client.get(LIST).status_code == 200
+    refused = client.post(
+        LIST, {"languageLabels": {"en_US": "L"}, "systemPresence": "Meal"}, format="json"
+    )
+    assert refused.status_code == 403
+    assert body_of(refused) == missing("presence:presenceDefinition:add")
+    assert not UserStatus.objects.exists()

@@ -675,3 +675,16 @@ def test_a_put_checks_its_body_before_the_id(admin):
         f"{LIST}/999999", {"custom_status": {"agent_label": "Fine"}}, format="json"
     )
     assert (response.status_code, response.json()) == (404, RECORD_NOT_FOUND)
+
+
+def test_a_read_only_bearer_cannot_write(db, oauth_app):
+    from oauth2_provider.models import AccessToken
+
+    user = UserFactory(perms=ALL)
+    raw = issue_bearer(user, oauth_app)
+    AccessToken.objects.filter(token_checksum__isnull=False, user=user).update(scope="read")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert client.get(LIST).status_code == 200
+    refused = create(client)
+    assert (refused.status_code, refused.json()) == (403, FORBIDDEN)
