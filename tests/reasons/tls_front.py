@@ -63,6 +63,40 @@ def _pipe(source, target):
                 conn.shutdown(socket.SHUT_RDWR)
 
 
+class _LockedTLS:
+    """A TLS socket that two threads share, one reading and one writing: OpenSSL forbids
+    using one SSL object from two threads at once (a read racing a write can break the
+    stream, which a busy machine turned into node's "Error: aborted"), so every call takes
+    a lock, and a read gives the lock up every few milliseconds while nothing arrives."""
+
+    POLL = 0.02
+
+    def __init__(self, tls, timeout):
+        self.tls, self.timeout, self.lock = tls, timeout, threading.Lock()
+
+    def recv(self, size):
+        waited = 0.0
+        while True:
+            with self.lock:
+                self.tls.settimeout(self.POLL)
+                try:
+                    return self.tls.recv(size)
+                except TimeoutError:
+                    pass
+            waited += self.POLL
+            if waited >= self.timeout:
+                raise TimeoutError
+
+    def sendall(self, data):
+        with self.lock:
+            self.tls.settimeout(self.timeout)
+            self.tls.sendall(data)
+
+    def shutdown(self, how):
+        with self.lock:
+            self.tls.shutdown(how)
+
+
 @contextmanager
 def tls_front(backend_host: str, backend_port: int, folder: Path):
     """Serve TLS on a free port of 127.0.0.1 and pass each connection to the backend;
@@ -95,8 +129,9 @@ def tls_front(backend_host: str, backend_port: int, folder: Path):
             raw.close()
             return
         open_sockets.extend([client, backend])
-        threading.Thread(target=_pipe, args=(backend, client), daemon=True).start()
-        _pipe(client, backend)
+        shared = _LockedTLS(client, timeout=30)
+        threading.Thread(target=_pipe, args=(backend, shared), daemon=True).start()
+        _pipe(shared, backend)
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()

@@ -2,39 +2,13 @@
 requests race (the locks let the later request see the earlier's result; the partial unique
 constraint is the last word)."""
 
-import threading
-
 import pytest
-from django.db import connections
 
-from core.errors import DomainError
 from statuses import services
 from statuses.models import CATEGORY_OF_STATUS_CATEGORY, MAX_PER_CATEGORY, ConversationStatus
+from tests.races import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _race(calls):
-    """Run each call in its own thread and connection, all released at once; each result
-    is None (done) or the DomainError it raised."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            call()
-        except DomainError as exc:
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_ten_concurrent_make_defaults_of_one_category_leave_one_default():
@@ -47,7 +21,7 @@ def test_ten_concurrent_make_defaults_of_one_category_leave_one_default():
         services.conversation_status_create(name=f"Rival {i}", status_category="pending")
         for i in range(10)
     ]
-    results = _race(
+    results = race(
         [lambda s=s: services.conversation_status_make_default(statuses=[s]) for s in rivals]
     )
     assert results == [None] * 10  # each waited for the one before, and then won in turn
@@ -68,7 +42,7 @@ def test_two_concurrent_creates_for_the_last_place_of_a_category():
         )
         for i in range(MAX_PER_CATEGORY - 1 - have)
     )
-    results = _race(
+    results = race(
         [
             lambda i=i: services.conversation_status_create(
                 name=f"Last {i}", status_category="hold", within_limits=True

@@ -3,42 +3,17 @@ holds when Genesys creates race for the last place (each takes its presence's ad
 so the later counts after the earlier has committed)."""
 
 import dataclasses
-import threading
 
 import pytest
-from django.db import connections
 
-from core.errors import DomainError
 from statuses import services
 from statuses.models import MAX_ACTIVE_PER_PRESENCE, UserStatus
 from statuses.selectors import user_status_presence_counts
+from tests.races import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 RIVALS = 6
-
-
-def _race(calls):
-    """Run each call in its own thread and connection, all released at once; each result
-    is None (done) or the DomainError it raised."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            call()
-        except DomainError as exc:
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_concurrent_creates_for_the_last_place_of_a_presence_leave_one_winner():
@@ -47,7 +22,7 @@ def test_concurrent_creates_for_the_last_place_of_a_presence_leave_one_winner():
         UserStatus(name=f"Meal {i}", status_type="away", system_presence="Meal")
         for i in range(MAX_ACTIVE_PER_PRESENCE - 1)
     )
-    results = _race(
+    results = race(
         [
             lambda i=i: services.user_status_create(
                 name=f"Last {i}",
@@ -84,7 +59,7 @@ def test_concurrent_reactivations_for_the_last_place_leave_one_winner():
             status=status, fields=dataclasses.replace(fields, active=True), within_limits=True
         )
 
-    results = _race([lambda s=s: reactivate(s) for s in sleeping])
+    results = race([lambda s=s: reactivate(s) for s in sleeping])
     codes = sorted(str(getattr(result, "code", result)) for result in results)
     assert codes == ["None", *["too_many"] * (RIVALS - 1)]
     assert user_status_presence_counts()["Break"] == MAX_ACTIVE_PER_PRESENCE
