@@ -10,6 +10,7 @@ from oauth2_provider.models import AccessToken, Application
 from rest_framework.test import APIClient
 
 from tests.access.test_credentials_admin import user_form_data
+from tests.access.test_pkce_choice import form_data
 from tests.conftest import basic_header
 from tests.factories import UserFactory
 
@@ -133,19 +134,6 @@ def test_issuing_for_another_user_takes_change_user_and_add_client():
 # --- the OAuth2 client apps admin is held to the same rule ------------------------------------
 
 
-def _form_data(response):
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif value is not None:
-            data[name] = value
-    return data
-
-
 def _staff(*perms):
     from django.test import Client
 
@@ -164,7 +152,7 @@ def test_the_apps_admin_cannot_make_a_client_acting_as_a_superuser(db):
 
     boss = UserFactory(username="boss2", is_staff=True, is_superuser=True)
     client, _clerk = _staff("access.add_oauthclientapp", "access.change_oauthclientapp")
-    data = _form_data(client.get("/admin/access/oauthclientapp/add/"))
+    data = form_data(client.get("/admin/access/oauthclientapp/add/"))
     data.update(
         name="escalate",
         user=str(boss.pk),
@@ -189,7 +177,7 @@ def test_the_apps_admin_cannot_move_a_client_to_a_superuser(db):
     issued = oauth_client_issue(name="mine", user=clerk, actor=clerk)
     app = Application.objects.get(client_id=issued.client_id)
     url = f"/admin/access/oauthclientapp/{app.pk}/change/"
-    data = _form_data(client.get(url))
+    data = form_data(client.get(url))
     data["user"] = str(boss.pk)
     response = client.post(url, data)
     assert response.status_code == 200
