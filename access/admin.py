@@ -778,6 +778,23 @@ class PortalUserAdmin(DjangoUserAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
 
+    # Only a superuser makes, changes or deletes a superuser: `auth.change_user` alone would
+    # otherwise tick "Superuser status" on its holder, or take a superuser's password (and
+    # the API keys and client credentials only a superuser may issue for one).
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if request.user.is_superuser else (*fields, "is_superuser")
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name != "groups":
             return super().formfield_for_manytomany(db_field, request, **kwargs)
