@@ -49,6 +49,21 @@ from statuses.services import (
 # --- translations -------------------------------------------------------------------------
 
 
+def counted(counts, choices, limit):
+    """The "N of limit" line above a counted change list (counted_change_list.html): one
+    entry per choice, with how many there are and whether the limit is reached."""
+    return [
+        {
+            "category": value,
+            "label": label,
+            "n": counts[value],
+            "limit": limit,
+            "full": counts[value] >= limit,
+        }
+        for value, label in choices
+    ]
+
+
 class StatusTranslationFormSet(BaseInlineFormSet):
     """The inline's formset. A POST without its management form (a script that posts only
     the status's fields, as the portal's tests and tools have done since before
@@ -272,16 +287,7 @@ class ConversationStatusAdmin(PortalImportExportMixin, TranslatedStatusAdmin):
 
     def changelist_view(self, request, extra_context=None):
         counts = conversation_status_counts()
-        status_counts = [
-            {
-                "category": category,
-                "label": label,
-                "n": counts[category],
-                "limit": MAX_PER_CATEGORY,
-                "full": counts[category] >= MAX_PER_CATEGORY,
-            }
-            for category, label in StatusCategory.choices
-        ]
+        status_counts = counted(counts, StatusCategory.choices, MAX_PER_CATEGORY)
         total = sum(counts.values())
         status_counts.append(
             {
@@ -525,16 +531,7 @@ class UserStatusAdmin(PortalImportExportMixin, TranslatedStatusAdmin):
 
     def changelist_view(self, request, extra_context=None):
         counts = user_status_presence_counts()
-        status_counts = [
-            {
-                "category": presence,
-                "label": label,
-                "n": counts[presence],
-                "limit": MAX_ACTIVE_PER_PRESENCE,
-                "full": counts[presence] >= MAX_ACTIVE_PER_PRESENCE,
-            }
-            for presence, label in SystemPresence.choices
-        ]
+        status_counts = counted(counts, SystemPresence.choices, MAX_ACTIVE_PER_PRESENCE)
         extra_context = {
             "status_counts": status_counts,
             "status_counts_label": _("Active statuses per presence"),
